@@ -1,0 +1,56 @@
+/**
+ * The contract of a sim: one figure or experiment of a paper, as `vsflow sim <id>`.
+ * Each file in sims/ (other than this one and registry.ts) default-exports a `SimDefinition`;
+ * the registry discovers them, so adding a sim needs no edit elsewhere.
+ */
+import type { RunMeta } from '../src/core/run-meta.js';
+import type { NamedFigure } from '../src/plot/figure-types.js';
+
+export type PaperId = 'polarization' | 'lipschitz' | 'eureka';
+
+export interface SimContext {
+  /** Short version (tests, `reproduce --quick`): seconds, still showing the effect. */
+  readonly quick: boolean;
+  /** Seed override; `undefined` = the sim's documented default seed. */
+  readonly seed: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Progress in [0, 1] (the CLI draws the bar). */
+  readonly onProgress?: ((fraction: number, label?: string) => void) | undefined;
+}
+
+/** One paper claim checked numerically: predicted vs measured with a stated tolerance. */
+export interface ClaimCheck {
+  /** Theory id from theory/ (e.g. `VS-8`). */
+  readonly id: string;
+  readonly statement: string;
+  readonly predicted: number | string;
+  readonly measured: number | string;
+  readonly tolerance: string;
+  readonly pass: boolean;
+  /** e.g. `t ∈ [1e-2, 1e5]`. */
+  readonly range?: string;
+}
+
+export interface SimResult {
+  readonly sim: string;
+  /** Resolved config (quick flag, sizes, seeds, horizons): reruns reproduce the result. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly meta: RunMeta;
+  /** The sim's data series (JSON-friendly). */
+  readonly data: unknown;
+  readonly claims: readonly ClaimCheck[];
+}
+
+export interface SimDefinition {
+  /** e.g. `fig2-logistic-polarization`. */
+  readonly id: string;
+  readonly title: string;
+  readonly paper: PaperId;
+  /** What it reproduces, e.g. "Fig. 2: σ(t) → one-hot under logistic loss". */
+  readonly reproduces: string;
+  readonly theoryIds: readonly string[];
+  /** Runs the sim (pure computation: no files, no printing). */
+  run(ctx: SimContext): Promise<SimResult>;
+  /** Pure figure builders over a result (also used by `vsflow plot` on a saved result). */
+  figures(result: SimResult): NamedFigure[];
+}
