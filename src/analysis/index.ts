@@ -1,0 +1,2 @@
+/** Public API of src/analysis (re-exported by src/index.ts). */
+export {};

@@ -1,0 +1,2 @@
+/** Public API of src/plot (re-exported by src/index.ts). */
+export {};
