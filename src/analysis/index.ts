@@ -1,2 +1,2 @@
 /** Public API of src/analysis (re-exported by src/index.ts). */
-export {};
+export { observe, createObserver, attentionStats, type SimRecord, type AttentionStats } from './observables.js';

@@ -1,2 +1,6 @@
 /** Public API of src/models (re-exported by src/index.ts). */
-export {};
+export { LOSSES, resolveProblem, type LossName, type Problem, type ProblemSpec } from './problem.js';
+export { NORMALIZATIONS, normalize, normalizationVjp, type NormalizationName } from './normalizations.js';
+export { sampleLossGradient } from './losses.js';
+export { valueSoftmaxRhs, packState, VALUE_SOFTMAX_DEFAULTS, type ValueSoftmaxOptions, type ValueSoftmaxFlow, type StateLayout, type FrozenBlock } from './value-softmax.js';
+export { randomProblem, RANDOM_PROBLEM_DEFAULTS, type RandomProblemOptions } from './random-problem.js';

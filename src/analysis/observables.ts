@@ -1,0 +1,153 @@
+/**
+ * Observables of the value-softmax state along a trajectory (theory: VS-1, VS-6, A.7): loss,
+ * attention entropy (nats), max attention, 1 − max attention without cancellation, arg-max,
+ * ‖V‖_F, Σa, the logits, and u = Vᵀβ (logistic). Per-sample quantities are arrays over samples
+ * when the problem has several samples (a matrix `a` in its file).
+ *
+ * Attention distribution q_k: softmax → σ(a_k), computed from the logits with the stable kernels
+ * (entropy H = log Z + Σσ(−b), 1 − max σ as the sum of the others). Other normalisations:
+ * q_k = N(a_k) / Σ_j N(a_k)_j (l1, l2sq, relu, sum are already normalised; sigmoid is divided
+ * by its sum). Entropy −Σ q log q (0·log 0 = 0) is reported only when q ≥ 0 entrywise; for `sum`
+ * with negative entries it is NaN (null in JSON). maxProb = max q, oneMinusMax = Σ_{i≠argmax} q_i.
+ */
+import { softmaxEntropy } from '../core/softmax-entropy.js';
+import { argmax, softmaxOneMinusMax } from '../core/one-minus-max.js';
+import { normalize } from '../models/normalizations.js';
+import type { Problem } from '../models/problem.js';
+import { valueSoftmaxRhs } from '../models/value-softmax.js';
+
+/** One saved point of a trajectory. Per-sample fields are arrays over samples when K > 1. */
+export interface SimRecord {
+  readonly t: number;
+  /** L = (1/K) Σ_k ℓ_k. */
+  readonly loss: number;
+  /** Shannon entropy of the attention distribution, nats. */
+  readonly entropy: number | number[];
+  readonly maxProb: number | number[];
+  /** 1 − maxProb, computed without cancellation. */
+  readonly oneMinusMax: number | number[];
+  readonly argmax: number | number[];
+  /** ‖V‖_F. */
+  readonly normV: number;
+  /** Σ_i a_i (conserved for softmax, VS-8). */
+  readonly sumA: number | number[];
+  readonly a: number[] | number[][];
+  /** u = Vᵀβ (logistic only, VS-6). */
+  readonly u?: number[];
+}
+
+/** Per-sample attention statistics of one logit slice (entropy, maxProb, oneMinusMax, argmax). */
+export interface AttentionStats {
+  entropy: number;
+  maxProb: number;
+  oneMinusMax: number;
+  argmax: number;
+}
+
+/**
+ * Attention statistics of the slice y[off .. off+n) under `problem.normalization`; `work` is a
+ * buffer of length ≥ n (used for non-softmax kinds). Writes into `out` and returns it.
+ *
+ * @example
+ * attentionStats(P, new Float64Array([0, 0]), 0, new Float64Array(2), s); // softmax: entropy ln 2, maxProb 0.5
+ */
+export function attentionStats(problem: Problem, y: Float64Array, off: number, work: Float64Array, out: AttentionStats): AttentionStats {
+  const n = problem.n;
+  if (problem.normalization === 'softmax') {
+    out.entropy = softmaxEntropy(y, off, n);
+    out.oneMinusMax = softmaxOneMinusMax(y, off, n);
+    out.maxProb = 1 - out.oneMinusMax;
+    out.argmax = argmax(y, off, n);
+    return out;
+  }
+  const S = normalize(problem.normalization, y, off, n, work, 0);
+  if (problem.normalization === 'sigmoid') for (let j = 0; j < n; j++) work[j]! /= S;
+  const im = argmax(work, 0, n);
+  let h = 0;
+  let others = 0;
+  let negative = false;
+  for (let j = 0; j < n; j++) {
+    const q = work[j]!;
+    if (q < 0) negative = true;
+    if (q > 0) h -= q * Math.log(q);
+    if (j !== im) others += q;
+  }
+  out.entropy = negative ? NaN : h;
+  out.maxProb = work[im]!;
+  out.oneMinusMax = others;
+  out.argmax = im;
+  return out;
+}
+
+/**
+ * A reusable observer for one problem: (t, y) → SimRecord, with the loss evaluator and work
+ * buffers built once.
+ *
+ * @example
+ * const obs = createObserver(P);
+ * obs(0, packState(P)).loss; // the initial loss
+ */
+export function createObserver(problem: Problem): (t: number, y: Float64Array) => SimRecord {
+  const { d, n, K } = problem;
+  const flow = valueSoftmaxRhs(problem);
+  const aOff = d * n;
+  const work = new Float64Array(n);
+  const stats: AttentionStats = { entropy: 0, maxProb: 0, oneMinusMax: 0, argmax: 0 };
+  const many = problem.batched;
+  return (t, y) => {
+    const loss = flow.loss(y);
+    let nv = 0;
+    for (let q = 0; q < aOff; q++) nv += y[q]! * y[q]!;
+    const ent: number[] = [];
+    const mp: number[] = [];
+    const omm: number[] = [];
+    const am: number[] = [];
+    const sa: number[] = [];
+    const as: number[][] = [];
+    for (let k = 0; k < K; k++) {
+      const off = aOff + k * n;
+      attentionStats(problem, y, off, work, stats);
+      ent.push(stats.entropy);
+      mp.push(stats.maxProb);
+      omm.push(stats.oneMinusMax);
+      am.push(stats.argmax);
+      let s = 0;
+      for (let j = 0; j < n; j++) s += y[off + j]!;
+      sa.push(s);
+      as.push(Array.from(y.subarray(off, off + n)));
+    }
+    const one = <T>(xs: T[]): T | T[] => (many ? xs : xs[0]!);
+    const rec: { -readonly [K in keyof SimRecord]: SimRecord[K] } = {
+      t,
+      loss,
+      entropy: one(ent),
+      maxProb: one(mp),
+      oneMinusMax: one(omm),
+      argmax: one(am),
+      normV: Math.sqrt(nv),
+      sumA: one(sa),
+      a: many ? as : as[0]!,
+    };
+    if (problem.beta !== undefined) {
+      const u: number[] = [];
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < d; i++) s += y[i * n + j]! * problem.beta[i]!;
+        u.push(s);
+      }
+      rec.u = u;
+    }
+    return rec;
+  };
+}
+
+/**
+ * The observables of state `y` (layout of valueSoftmaxRhs) at time `t`.
+ *
+ * @example
+ * const P = resolveProblem({ loss: 'square', V: [[1, 0]], a: [0, 0], y: [1] });
+ * observe(P, packState(P)); // { t: 0, loss: 0.125, entropy: ln 2, maxProb: 0.5, argmax: 0, normV: 1, sumA: 0, a: [0, 0] , ... }
+ */
+export function observe(problem: Problem, y: Float64Array, t = 0): SimRecord {
+  return createObserver(problem)(t, y);
+}

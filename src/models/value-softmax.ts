@@ -1,0 +1,155 @@
+/**
+ * The value-softmax gradient flow (theory: VS-1..VS-5): parameters V ∈ R^{d×n} and K logit
+ * vectors a_k ∈ Rⁿ (shared V), output f_k = V N(a_k), loss L = (1/K) Σ_k ℓ_k(f_k), and
+ *   V̇ = −(1/K) Σ_k g_k N(a_k)ᵀ,   ȧ_k = −(1/K) J_N(a_k)ᵀ Vᵀ g_k,   g_k = ∇ℓ_k(f_k).
+ * For softmax J = diag σ − σσᵀ, so ȧ_k = −(1/K) σ_k ⊙ (Vᵀg_k − ⟨σ_k, Vᵀg_k⟩1).
+ *
+ * State layout (flat Float64Array, length d·n + K·n): y[0 .. d·n) = V row-major (V_ij at i·n + j),
+ * y[d·n + k·n + j] = a_kj. The RHS allocates nothing per call: all work buffers are created once
+ * when the model is built, and the returned functions close over them.
+ */
+import type { Rhs } from '../integrators/types.js';
+import { OptionError } from '../core/errors.js';
+import { normalize, normalizationVjp } from './normalizations.js';
+import { sampleLossGradient } from './losses.js';
+import type { Problem } from './problem.js';
+
+/** Parameter blocks that can be held fixed (their time derivative is set to 0). */
+export type FrozenBlock = 'V' | 'a';
+
+/** Options of the flow. */
+export interface ValueSoftmaxOptions {
+  /** Blocks held fixed: `['a']` gives the V-only flow of the closed forms VS-11/VS-12. */
+  freeze: readonly FrozenBlock[];
+}
+
+/** Defaults: nothing frozen. */
+export const VALUE_SOFTMAX_DEFAULTS: Readonly<ValueSoftmaxOptions> = Object.freeze({ freeze: Object.freeze([]) as readonly FrozenBlock[] });
+
+/** Where each parameter lives in the flat state. */
+export interface StateLayout {
+  readonly d: number;
+  readonly n: number;
+  readonly K: number;
+  /** Offset of V (always 0), d·n entries, row-major. */
+  readonly vOffset: number;
+  /** Offset of a (= d·n), K·n entries, row-major. */
+  readonly aOffset: number;
+  /** Total length d·n + K·n. */
+  readonly size: number;
+}
+
+/** The flow of one problem: RHS, initial state, layout, and an allocation-free loss. */
+export interface ValueSoftmaxFlow {
+  /** dy/dt = −∇L(y) (VS-4), allocation-free. */
+  readonly rhs: Rhs;
+  /** Initial state [V, a] (a fresh copy). */
+  readonly y0: Float64Array;
+  readonly layout: StateLayout;
+  /** L(y) = (1/K) Σ_k ℓ_k (allocation-free). */
+  readonly loss: (y: Float64Array) => number;
+  /** −∇L(y) into `out` and returns L(y) (one pass; the RHS without freezing). */
+  readonly negGradient: (y: Float64Array, out: Float64Array) => number;
+}
+
+/** Packs V and a of a problem into a new flat state (layout of StateLayout). */
+export function packState(problem: Problem): Float64Array {
+  const y = new Float64Array(problem.d * problem.n + problem.K * problem.n);
+  y.set(problem.V, 0);
+  y.set(problem.a, problem.d * problem.n);
+  return y;
+}
+
+/**
+ * Builds the gradient flow of a problem (VS-4/VS-5).
+ *
+ * @example
+ * const P = resolveProblem({ loss: 'square', V: [[1, 0]], a: [0, 0], y: [1] });
+ * const { rhs, y0 } = valueSoftmaxRhs(P);
+ * const dy = new Float64Array(y0.length);
+ * rhs(0, y0, dy); // f = 0.5, g = −0.5: V̇ = 0.5·σᵀ = [0.25, 0.25]; ȧ = −σ⊙(Vᵀg − ⟨σ,Vᵀg⟩) = [0.125, −0.125]
+ */
+export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmaxOptions>): ValueSoftmaxFlow {
+  const freeze = options?.freeze ?? VALUE_SOFTMAX_DEFAULTS.freeze;
+  if (!Array.isArray(freeze)) throw new OptionError('freeze', "a list of blocks among 'V', 'a'", freeze);
+  freeze.forEach((b, i) => {
+    if (b !== 'V' && b !== 'a') throw new OptionError(`freeze[${i}]`, "'V' or 'a'", b);
+  });
+  const P = problem;
+  const { d, n, K } = P;
+  const kind = P.normalization;
+  const aOff = d * n;
+  const size = aOff + K * n;
+  const freezeV = freeze.includes('V');
+  const freezeA = freeze.includes('a');
+  const Nb = new Float64Array(K * n);
+  const S = new Float64Array(K);
+  const f = new Float64Array(K * d);
+  const g = new Float64Array(K * d);
+  const w = new Float64Array(n);
+  const r = new Float64Array(Math.max(P.m, 1));
+  const invK = 1 / K;
+
+  /** Forward pass: N_k, f_k, g_k for all samples; returns the mean loss. */
+  const forward = (y: Float64Array): number => {
+    let loss = 0;
+    for (let k = 0; k < K; k++) {
+      const ko = k * n;
+      S[k] = normalize(kind, y, aOff + ko, n, Nb, ko);
+      const fo = k * d;
+      for (let i = 0; i < d; i++) {
+        const row = i * n;
+        let s = 0;
+        for (let j = 0; j < n; j++) s += y[row + j]! * Nb[ko + j]!;
+        f[fo + i] = s;
+      }
+      loss += sampleLossGradient(P, k, f, fo, g, fo, r);
+    }
+    return loss * invK;
+  };
+
+  /** Backward pass into `out` (= −∇L), honouring the frozen blocks. */
+  const backward = (y: Float64Array, out: Float64Array, fzV: boolean, fzA: boolean): void => {
+    if (fzV) {
+      for (let q = 0; q < aOff; q++) out[q] = 0;
+    } else {
+      for (let i = 0; i < d; i++) {
+        const row = i * n;
+        let gi = g[i]! * invK;
+        for (let j = 0; j < n; j++) out[row + j] = -gi * Nb[j]!;
+        for (let k = 1; k < K; k++) {
+          gi = g[k * d + i]! * invK;
+          const ko = k * n;
+          for (let j = 0; j < n; j++) out[row + j] -= gi * Nb[ko + j]!;
+        }
+      }
+    }
+    if (fzA) {
+      for (let q = aOff; q < size; q++) out[q] = 0;
+      return;
+    }
+    for (let k = 0; k < K; k++) {
+      const ko = k * n;
+      const go = k * d;
+      for (let j = 0; j < n; j++) w[j] = 0;
+      for (let i = 0; i < d; i++) {
+        const gi = g[go + i]!;
+        const row = i * n;
+        for (let j = 0; j < n; j++) w[j] += y[row + j]! * gi;
+      }
+      normalizationVjp(kind, y, aOff + ko, n, Nb, ko, S[k]!, w, 0, out, aOff + ko, -invK);
+    }
+  };
+
+  const rhs: Rhs = (_t, y, dydt) => {
+    forward(y);
+    backward(y, dydt, freezeV, freezeA);
+  };
+  const loss = (y: Float64Array): number => forward(y);
+  const negGradient = (y: Float64Array, out: Float64Array): number => {
+    const l = forward(y);
+    backward(y, out, false, false);
+    return l;
+  };
+  return Object.freeze({ rhs, y0: packState(P), layout: Object.freeze({ d, n, K, vOffset: 0, aOffset: aOff, size }), loss, negGradient });
+}
