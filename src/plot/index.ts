@@ -1,2 +1,10 @@
 /** Public API of src/plot (re-exported by src/index.ts). */
-export {};
+export * from './palette.js';
+export * from './axes.js';
+export * from './line-trace.js';
+export * from './reference-lines.js';
+export * from './figure-check.js';
+export * from './html-writer.js';
+export * from './static-export.js';
+export * from './report-page.js';
+export * from './result-figures.js';

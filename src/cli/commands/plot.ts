@@ -1,4 +1,89 @@
+/**
+ * `vsflow plot RESULT.json`: figures for any saved result. A sim result (`{sim, data, claims}`)
+ * is drawn by its sim's own figure builders; any other result holding time series (a
+ * `vsflow simulate` result's records, entropy/bounds/train curves) by `resultFigures`.
+ */
 import type { Command } from 'commander';
+import { basename, dirname, join } from 'node:path';
+import { OptionError } from '../../core/errors.js';
+import type { NamedFigure } from '../../plot/figure-types.js';
+import { resultFigures } from '../../plot/result-figures.js';
+import { findSim, listSims } from '../../../sims/registry.js';
+import type { SimResult } from '../../../sims/types.js';
+import { exporterFor, planFormats, readJsonFile, writeFigures } from '../io.js';
+import { parseNumber } from '../parse.js';
+import { runAction } from '../run-action.js';
 
-/** Registers `vsflow plot` (placeholder until its issue lands). */
-export function register(_program: Command): void {}
+interface PlotFlags {
+  format?: string;
+  out?: string;
+  standalone?: boolean;
+  chrome?: string;
+  scale?: string;
+}
+
+function isSimResult(value: unknown): value is SimResult {
+  const v = value as Partial<SimResult> | null;
+  return !!v && typeof v === 'object' && typeof v.sim === 'string' && Array.isArray(v.claims) && 'data' in v;
+}
+
+/** The figures of a saved result, whatever produced it; a one-line error when unrecognisable. */
+export async function figuresForResult(result: unknown, argument = 'RESULT'): Promise<{ figures: NamedFigure[]; source: string }> {
+  if (isSimResult(result)) {
+    const sim = await findSim(result.sim);
+    if (!sim) {
+      const ids = (await listSims()).map((s) => s.id);
+      throw new OptionError(`${argument}.sim`, `the id of an installed sim (${ids.join(', ') || 'none installed'})`, result.sim);
+    }
+    return { figures: sim.figures(result), source: sim.id };
+  }
+  const figures = resultFigures(result);
+  if (!figures || figures.length === 0) {
+    const keys = result && typeof result === 'object' && !Array.isArray(result) ? Object.keys(result).slice(0, 8).join(', ') : typeof result;
+    throw new OptionError(
+      argument,
+      'a vsflow result: a sim result ({sim, data, claims}) or one with time series (records with t, or arrays t/time/step beside numeric arrays)',
+      `JSON with keys ${keys || '(none)'}`,
+    );
+  }
+  return { figures, source: 'time-series' };
+}
+
+async function plotAction(file: string, flags: PlotFlags): Promise<void> {
+  const result = readJsonFile(file, 'RESULT');
+  const scale = flags.scale === undefined ? 2 : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const plan = planFormats(flags.format, flags.chrome);
+  const { figures, source } = await figuresForResult(result);
+  const dir = flags.out ?? join(dirname(file), `${basename(file).replace(/\.json$/i, '')}-figures`);
+  if (plan.warning) process.stderr.write(`vsflow: warning: ${plan.warning}\n`);
+  const exporter = await exporterFor(plan, flags.chrome);
+  try {
+    const r = result as { config?: unknown; meta?: unknown };
+    const written = await writeFigures(dir, figures, {
+      formats: plan.formats,
+      standalone: flags.standalone === true,
+      exporter,
+      scale,
+      meta: { source, config: r.config ?? null, meta: r.meta ?? null, command: `vsflow plot ${file}` },
+    });
+    for (const f of written) {
+      process.stdout.write(`${[f.html, f.svg, f.png, f.pdf].filter((p): p is string => p !== undefined).map((p) => join(dir, p)).join(' ')}\n`);
+    }
+  } finally {
+    await exporter?.close();
+  }
+}
+
+/** Registers `vsflow plot`. */
+export function register(program: Command): void {
+  program
+    .command('plot')
+    .argument('<result>', 'a saved result JSON (vsflow sim/simulate/entropy/bounds/train)')
+    .description('figures (HTML, SVG, PNG, PDF) for a saved result')
+    .option('--format <list>', 'html,svg,png,pdf (default html,svg; html only without Chromium)')
+    .option('--out <dir>', 'output folder (default <result>-figures beside the file)')
+    .option('--standalone', 'self-contained HTML (Plotly inlined)')
+    .option('--scale <x>', 'PNG pixel ratio (default 2)')
+    .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
+    .action(runAction(plotAction));
+}

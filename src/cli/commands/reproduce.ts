@@ -1,4 +1,227 @@
+/**
+ * `vsflow reproduce`: runs every sim (or `--only` some), writes each result JSON and its figures,
+ * and `DIR/index.html`: per paper, per claim, the figure, predicted vs measured with pass/fail,
+ * the command that regenerates it and run metadata; plus `DIR/gallery.html`. Results are cached:
+ * a sim is re-run only when its inputs (id, quick, seed, version, source hash) changed, or with
+ * `--force`. Exit code 1 when any claim fails or a sim errors (the report is still written).
+ *
+ * Layout of DIR: `index.html`, `gallery.html`, `report.json`, `plotly.min.js`,
+ * `<sim-id>/result.json`, `<sim-id>/<figure>.{html,json,meta.json,svg,png,pdf}`.
+ */
 import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../../core/atomic-write.js';
+import { BackendError, OptionError } from '../../core/errors.js';
+import { packageVersion } from '../../core/run-meta.js';
+import { copyPlotly } from '../../plot/html-writer.js';
+import { galleryHtml, reportCounts, reportHtml, type ReportData, type ReportEntry, type ReportFigure } from '../../plot/report-page.js';
+import { findChrome, type FigureExporter, type FigureFormat } from '../../plot/static-export.js';
+import { listSims } from '../../../sims/registry.js';
+import type { SimDefinition, SimResult } from '../../../sims/types.js';
+import { createProgress, exporterFor, planFormats, writeFigures, type FormatPlan, type Progress } from '../io.js';
+import { parseNumber } from '../parse.js';
+import { runAction } from '../run-action.js';
+import { cacheKey, figureWarnings, runSim, simCommand } from '../sim-output.js';
 
-/** Registers `vsflow reproduce` (placeholder until its issue lands). */
-export function register(_program: Command): void {}
+/** Options of `reproduce`. */
+export interface ReproduceOptions {
+  readonly quick: boolean;
+  /** Sim ids to run (all when undefined). */
+  readonly only: readonly string[] | undefined;
+  readonly out: string;
+  /** Re-run even when cached results match the inputs. */
+  readonly force: boolean;
+  readonly plan: FormatPlan;
+  readonly chrome: string | undefined;
+  readonly standalone: boolean;
+  readonly scale: number;
+  readonly seed: number | undefined;
+  /** The command line shown in the report. */
+  readonly command: string;
+}
+
+/** A result file as written by reproduce: the sim's result plus its cache record. */
+interface CachedResult extends SimResult {
+  readonly cache?: { readonly key: string; readonly inputs: unknown };
+}
+
+function readCached(path: string): CachedResult | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as CachedResult;
+  } catch {
+    return undefined; // a damaged cache file is simply recomputed
+  }
+}
+
+/** Paths a figure's files would have, if they all exist already (relative to `out`). */
+function existingFigure(out: string, id: string, name: string, title: string, formats: readonly FigureFormat[]): ReportFigure | undefined {
+  const rec: { name: string; title: string; html: string; svg?: string; png?: string; pdf?: string } = { name, title, html: `${id}/${name}.html` };
+  const wanted = formats.includes('html') ? formats : (['html', ...formats] as FigureFormat[]);
+  for (const f of wanted) {
+    if (!existsSync(join(out, id, `${name}.${f}`))) return undefined;
+    if (f !== 'html') rec[f] = `${id}/${name}.${f}`;
+  }
+  return rec;
+}
+
+/**
+ * Runs the sims and writes the report. Returns the report data and the exit code (0 all pass,
+ * 1 a claim failed or a sim errored). `sims` is passed in (not discovered here) so tests can
+ * reproduce their own demo sims.
+ */
+export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOptions, progress: Progress): Promise<{ data: ReportData; exitCode: number }> {
+  const t0 = performance.now();
+  let selected = [...sims];
+  if (o.only !== undefined) {
+    const known = new Set(sims.map((s) => s.id));
+    o.only.forEach((id, i) => {
+      if (!known.has(id)) throw new OptionError(`--only[${i}]`, `a sim id (${[...known].join(', ') || 'no sims installed'})`, id);
+    });
+    selected = sims.filter((s) => o.only!.includes(s.id));
+  }
+  const formats = o.plan.formats;
+  const notes: string[] = [];
+  if (o.plan.warning) {
+    notes.push(o.plan.warning);
+    progress.log(`vsflow: warning: ${o.plan.warning}`);
+  }
+  // HTML pages are always written: the report links every figure to its interactive page.
+  const figureFormats: FigureFormat[] = formats.includes('html') ? [...formats] : ['html', ...formats];
+  // Fail before minutes of computing if static formats were asked and no browser exists.
+  if (figureFormats.some((f) => f !== 'html')) findChrome(o.chrome ?? o.plan.chrome);
+  if (!o.standalone) copyPlotly(o.out);
+  let exporter: FigureExporter | undefined;
+  let exporterTried = false;
+  const getExporter = async () => {
+    if (!exporterTried) {
+      exporterTried = true;
+      exporter = await exporterFor({ ...o.plan, formats: figureFormats }, o.chrome);
+    }
+    return exporter;
+  };
+  const entries: ReportEntry[] = [];
+  try {
+    for (const [i, sim] of selected.entries()) {
+      progress.step(i, `${sim.id}${o.quick ? ' (quick)' : ''}`);
+      const simStart = performance.now();
+      const dir = join(o.out, sim.id);
+      const resultPath = join(dir, 'result.json');
+      const command = simCommand(sim.id, o.quick, o.seed);
+      const base = { id: sim.id, title: sim.title, paper: sim.paper, reproduces: sim.reproduces, theoryIds: sim.theoryIds, command, resultPath: `${sim.id}/result.json` };
+      const { key, inputs } = cacheKey(sim.id, o.quick, o.seed);
+      let result: SimResult;
+      let cached = false;
+      try {
+        const previous = o.force ? undefined : readCached(resultPath);
+        if (previous?.cache?.key === key) {
+          result = previous;
+          cached = true;
+        } else {
+          result = await runSim(sim, { quick: o.quick, seed: o.seed, onProgress: (f, label) => progress.within(f, label) });
+          writeJsonAtomic(resultPath, { ...result, cache: { key, inputs } });
+        }
+        const figures = sim.figures(result);
+        const records: ReportFigure[] = [];
+        for (const named of figures) {
+          const existing = cached ? existingFigure(o.out, sim.id, named.name, named.title, figureFormats) : undefined;
+          if (existing) {
+            records.push(existing);
+            continue;
+          }
+          const needs = figureFormats.some((f) => f !== 'html');
+          const written = await writeFigures(dir, [named], {
+            formats: figureFormats,
+            standalone: o.standalone,
+            plotlySrc: '../plotly.min.js',
+            exporter: needs ? await getExporter() : undefined,
+            scale: o.scale,
+            meta: { source: sim.id, config: result.config, meta: result.meta, command },
+            relativeTo: o.out,
+          });
+          records.push(...written);
+        }
+        const warnings = figureWarnings(figures);
+        for (const w of warnings) progress.log(`vsflow: warning: ${sim.id}: ${w}`);
+        const failed = result.claims.filter((c) => !c.pass);
+        for (const c of failed) progress.log(`vsflow: FAIL ${sim.id} ${c.id}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance})`);
+        entries.push({ ...base, figures: records, claims: result.claims, meta: { ...result.meta, reproduceMs: Math.round(performance.now() - simStart) }, config: result.config, cached, warnings });
+      } catch (error) {
+        // No browser is a problem of the run, not of this sim: stop with the install hint.
+        if (error instanceof BackendError) throw error;
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        progress.log(`vsflow: ERROR ${sim.id}: ${message}`);
+        entries.push({ ...base, figures: [], claims: [], cached: false, error: message, warnings: [] });
+      }
+    }
+  } finally {
+    progress.stop();
+    await exporter?.close();
+  }
+  const data: ReportData = {
+    version: packageVersion(),
+    createdAt: new Date().toISOString(),
+    quick: o.quick,
+    command: o.command,
+    wallTimeMs: Math.round(performance.now() - t0),
+    entries,
+    notes,
+  };
+  writeFileAtomic(join(o.out, 'index.html'), reportHtml(data));
+  writeFileAtomic(join(o.out, 'gallery.html'), galleryHtml(data));
+  writeJsonAtomic(join(o.out, 'report.json'), data);
+  const counts = reportCounts(data);
+  return { data, exitCode: counts.failed > 0 || counts.errors > 0 ? 1 : 0 };
+}
+
+interface ReproduceFlags {
+  quick?: boolean;
+  only?: string;
+  out?: string;
+  force?: boolean;
+  format?: string;
+  standalone?: boolean;
+  chrome?: string;
+  scale?: string;
+  seed?: string;
+}
+
+async function reproduceAction(flags: ReproduceFlags): Promise<void> {
+  const only = flags.only === undefined ? undefined : flags.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (only !== undefined && only.length === 0) throw new OptionError('--only', 'a comma-separated list of sim ids', flags.only);
+  const seed = flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed, { integer: true, min: 0 });
+  const scale = flags.scale === undefined ? 2 : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const plan = planFormats(flags.format, flags.chrome);
+  const out = flags.out ?? 'vsflow-out';
+  const sims = await listSims();
+  const count = only?.length ?? sims.length;
+  const progress = createProgress(Math.max(1, count));
+  const command = ['vsflow reproduce', flags.quick ? '--quick' : '', flags.only ? `--only ${only!.join(',')}` : '', flags.seed ? `--seed ${seed}` : '', out !== 'vsflow-out' ? `--out ${out}` : '']
+    .filter(Boolean)
+    .join(' ');
+  const { data, exitCode } = await reproduce(sims, { quick: flags.quick === true, only, out, force: flags.force === true, plan, chrome: flags.chrome, standalone: flags.standalone === true, scale, seed, command }, progress);
+  const counts = reportCounts(data);
+  const cachedCount = data.entries.filter((e) => e.cached).length;
+  process.stdout.write(
+    `${counts.passed} of ${counts.claims} claims pass${counts.errors ? `, ${counts.errors} sim(s) failed to run` : ''} · ${data.entries.length} sims${cachedCount ? ` (${cachedCount} cached)` : ''} · ${(data.wallTimeMs / 1000).toFixed(1)} s\nreport: ${join(out, 'index.html')}\n`,
+  );
+  process.exitCode = exitCode;
+}
+
+/** Registers `vsflow reproduce`. */
+export function register(program: Command): void {
+  program
+    .command('reproduce')
+    .description("run every sim and write DIR/index.html: each paper claim's figure, predicted vs measured, pass/fail")
+    .option('--quick', 'short runs (under a minute in total)')
+    .option('--only <ids>', 'comma-separated sim ids (see vsflow sim --list)')
+    .option('--out <dir>', 'output folder (default vsflow-out)')
+    .option('--force', 'recompute even when cached results match the inputs')
+    .option('--format <list>', 'figure formats besides HTML: svg,png,pdf (default svg; HTML only without Chromium)')
+    .option('--standalone', 'self-contained HTML figures (Plotly inlined)')
+    .option('--scale <x>', 'PNG pixel ratio (default 2)')
+    .option('--seed <n>', "seed for every sim (default: each sim's documented seed)")
+    .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
+    .action(runAction(reproduceAction));
+}

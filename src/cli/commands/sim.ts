@@ -1,4 +1,112 @@
+/**
+ * `vsflow sim <id>`: runs one sim (a figure or experiment of a paper), writes its result JSON and
+ * figures, prints its claims (predicted vs measured). `vsflow sim --list` lists the sims.
+ * Exit code 1 when a claim fails, 2 on a user error.
+ */
 import type { Command } from 'commander';
+import { join } from 'node:path';
+import { OptionError } from '../../core/errors.js';
+import { writeJsonAtomic } from '../../core/atomic-write.js';
+import { findSim, listSims } from '../../../sims/registry.js';
+import type { ClaimCheck } from '../../../sims/types.js';
+import { createProgress, exporterFor, planFormats, writeFigures } from '../io.js';
+import { parseNumber } from '../parse.js';
+import { runAction } from '../run-action.js';
+import { figureWarnings, runSim, simCommand } from '../sim-output.js';
 
-/** Registers `vsflow sim` (placeholder until its issue lands). */
-export function register(_program: Command): void {}
+interface SimFlags {
+  list?: boolean;
+  quick?: boolean;
+  seed?: string;
+  out?: string;
+  format?: string;
+  standalone?: boolean;
+  json?: boolean;
+  chrome?: string;
+  scale?: string;
+}
+
+/** One line per claim: badge, id, predicted vs measured, tolerance. */
+export function claimLines(claims: readonly ClaimCheck[]): string[] {
+  return claims.map(
+    (c) => `  ${c.pass ? 'PASS' : 'FAIL'}  ${c.id}  ${c.statement}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance}${c.range ? `, ${c.range}` : ''})`,
+  );
+}
+
+async function listAction(json: boolean): Promise<void> {
+  const sims = await listSims();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(sims.map((s) => ({ id: s.id, title: s.title, paper: s.paper, reproduces: s.reproduces, theoryIds: s.theoryIds })), null, 2)}\n`);
+    return;
+  }
+  if (sims.length === 0) {
+    process.stdout.write('no sims found\n');
+    return;
+  }
+  const width = Math.max(...sims.map((s) => s.id.length));
+  for (const s of sims) process.stdout.write(`${s.id.padEnd(width)}  [${s.paper}] ${s.reproduces}\n`);
+}
+
+async function simAction(id: string | undefined, flags: SimFlags): Promise<void> {
+  if (flags.list) return listAction(flags.json === true);
+  if (id === undefined) throw new OptionError('<id>', 'a sim id (see vsflow sim --list)', undefined);
+  const sim = await findSim(id);
+  if (!sim) {
+    const ids = (await listSims()).map((s) => s.id);
+    throw new OptionError('<id>', `one of ${ids.join(', ') || '(no sims installed)'}`, id);
+  }
+  const seed = flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed, { integer: true, min: 0 });
+  const scale = flags.scale === undefined ? 2 : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const quick = flags.quick === true;
+  const plan = planFormats(flags.format, flags.chrome);
+  const dir = flags.out ?? join('vsflow-out', sim.id);
+  const progress = createProgress(1, flags.json === true);
+  if (plan.warning) progress.log(`vsflow: warning: ${plan.warning}`);
+  // Open the browser before the run so a missing Chromium fails fast, not after minutes.
+  const exporter = await exporterFor(plan, flags.chrome);
+  try {
+    progress.step(0, `${sim.id}${quick ? ' (quick)' : ''}`);
+    const result = await runSim(sim, { quick, seed, onProgress: (f, label) => progress.within(f, label) });
+    progress.stop();
+    const command = simCommand(sim.id, quick, seed);
+    const resultPath = join(dir, 'result.json');
+    writeJsonAtomic(resultPath, result);
+    const figures = sim.figures(result);
+    const written = await writeFigures(dir, figures, {
+      formats: plan.formats,
+      standalone: flags.standalone === true,
+      exporter,
+      scale,
+      meta: { source: sim.id, config: result.config, meta: result.meta, command },
+    });
+    for (const w of figureWarnings(figures)) progress.log(`vsflow: warning: ${w}`);
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      const lines = [`${sim.title} (${sim.reproduces})`, ...claimLines(result.claims), `result: ${resultPath}`];
+      for (const f of written) lines.push(`figure: ${join(dir, f.html)}${[f.svg, f.png, f.pdf].filter(Boolean).map((p) => `, ${join(dir, p!)}`).join('')}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    if (result.claims.some((c) => !c.pass)) process.exitCode = 1;
+  } finally {
+    progress.stop();
+    await exporter?.close();
+  }
+}
+
+/** Registers `vsflow sim`. */
+export function register(program: Command): void {
+  program
+    .command('sim')
+    .argument('[id]', 'sim id (see --list)')
+    .description('run one figure/experiment of the papers: result JSON, figures, predicted vs measured claims')
+    .option('--list', 'list the sims and exit')
+    .option('--quick', 'short version (seconds), still showing the effect')
+    .option('--seed <n>', "seed (default: the sim's documented seed)")
+    .option('--out <dir>', 'output folder (default vsflow-out/<id>)')
+    .option('--format <list>', 'figure formats: html,svg,png,pdf (default html,svg; html only without Chromium)')
+    .option('--standalone', 'self-contained HTML (Plotly inlined, ~5 MB per page)')
+    .option('--scale <x>', 'PNG pixel ratio (default 2)')
+    .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
+    .option('--json', 'print the result JSON on stdout instead of the summary')
+    .action(runAction(simAction));
+}

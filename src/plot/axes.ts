@@ -1,0 +1,101 @@
+/**
+ * Axis and layout helpers: one look for every vsflow figure (white background, labelled axes
+ * with units, powers of ten on log axes).
+ */
+import type { PlotlyFigure } from './figure-types.js';
+
+/**
+ * Axis title with its unit in brackets: `name [unit]`, or `name` alone when the quantity is
+ * dimensionless (`unit` undefined or empty).
+ *
+ * @example
+ * axisTitle('t', 'gradient-flow time'); // 't [gradient-flow time]'
+ * axisTitle('max σ');                   // 'max σ'
+ */
+export function axisTitle(name: string, unit?: string): string {
+  return unit ? `${name} [${unit}]` : name;
+}
+
+/** Options of one axis. */
+export interface AxisOptions {
+  /** Quantity name, e.g. `t` or `entropy H(σ)`. */
+  title: string;
+  /** Unit, e.g. `nats`; omit for dimensionless quantities. */
+  unit?: string;
+  /** Logarithmic axis (base 10, ticks as powers of ten). */
+  log?: boolean;
+  /** Axis range in data units (for a log axis give data values, not their logarithms). */
+  range?: readonly [number, number];
+}
+
+/**
+ * A Plotly axis object: titled, with unit; `type: 'log'` and `exponentformat: 'power'` for log
+ * axes. `range` is given in data units and converted to log10 for log axes (Plotly's convention).
+ *
+ * @example
+ * axis({ title: 't', log: true, range: [1, 1e4] }).range; // [0, 4]
+ */
+export function axis(options: AxisOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    title: { text: axisTitle(options.title, options.unit) },
+    type: options.log ? 'log' : 'linear',
+    showline: true,
+    linecolor: '#444',
+    mirror: true,
+    ticks: 'outside',
+    gridcolor: '#e5e5e5',
+    zeroline: false,
+  };
+  if (options.log) out.exponentformat = 'power';
+  if (options.range) {
+    const [lo, hi] = options.range;
+    out.range = options.log ? [Math.log10(lo), Math.log10(hi)] : [lo, hi];
+  }
+  return out;
+}
+
+/** Options of `figure`. */
+export interface FigureOptions {
+  /** Figure title (shown above the plot). */
+  title: string;
+  x: AxisOptions;
+  y: AxisOptions;
+  /** Traces (see `lineTrace`, `referenceLine`). */
+  data: readonly Record<string, unknown>[];
+  /** Size in CSS pixels used for static export (default 720 × 480). */
+  width?: number;
+  height?: number;
+  /** Extra layout keys merged last (annotations, shapes, legend placement). */
+  layout?: Record<string, unknown>;
+}
+
+/** Default figure size in CSS pixels (static exports use it; the HTML page fills the window). */
+export const FIGURE_SIZE = Object.freeze({ width: 720, height: 480 });
+
+/**
+ * A complete figure in the vsflow style: white template, Liberation/Arial sans-serif font,
+ * titled axes, legend at the top right inside a light box.
+ *
+ * @example
+ * const fig = figure({ title: 'Loss', x: { title: 't', log: true }, y: { title: 'L', log: true }, data: [] });
+ * fig.layout.xaxis; // { title: { text: 't' }, type: 'log', ... }
+ */
+export function figure(options: FigureOptions): PlotlyFigure {
+  return {
+    data: options.data,
+    layout: {
+      title: { text: options.title, x: 0.02, xanchor: 'left' },
+      width: options.width ?? FIGURE_SIZE.width,
+      height: options.height ?? FIGURE_SIZE.height,
+      font: { family: 'Liberation Sans, Arial, Helvetica, sans-serif', size: 13, color: '#222' },
+      paper_bgcolor: '#ffffff',
+      plot_bgcolor: '#ffffff',
+      margin: { l: 70, r: 20, t: 50, b: 60 },
+      xaxis: axis(options.x),
+      yaxis: axis(options.y),
+      legend: { bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1 },
+      hovermode: 'closest',
+      ...(options.layout ?? {}),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Checks a figure against the vsflow figure conventions (STYLE.md, issue 6): every axis titled,
+ * every line trace with `line.simplify: false`, colours from the Okabe–Ito palette. Used by the
+ * tests of every sim and by `vsflow reproduce`, which lists problems as warnings.
+ */
+import type { PlotlyFigure } from './figure-types.js';
+import { OKABE_ITO } from './palette.js';
+
+const PALETTE = new Set(OKABE_ITO.map((c) => c.toLowerCase()));
+
+function titleText(title: unknown): string {
+  if (typeof title === 'string') return title;
+  if (title && typeof title === 'object' && typeof (title as { text?: unknown }).text === 'string') return (title as { text: string }).text;
+  return '';
+}
+
+/**
+ * Problems of a figure as human sentences (empty when it follows the conventions).
+ *
+ * - each axis (`xaxis`, `yaxis`, `xaxis2`, …) used by a trace has a non-empty title;
+ * - each scatter trace drawn with lines sets `line.simplify: false`;
+ * - explicit trace colours are Okabe–Ito colours.
+ *
+ * @example
+ * figureIssues({ data: [{ type: 'scatter', mode: 'lines', x: [1], y: [1] }], layout: {} });
+ * // ['trace 0 (unnamed): line.simplify is not false', 'xaxis has no title', 'yaxis has no title']
+ */
+export function figureIssues(fig: PlotlyFigure): string[] {
+  const issues: string[] = [];
+  const axesUsed = new Set<string>();
+  fig.data.forEach((trace, i) => {
+    const name = typeof trace.name === 'string' ? trace.name : 'unnamed';
+    const type = typeof trace.type === 'string' ? trace.type : 'scatter';
+    const is2d = type === 'scatter' || type === 'scattergl' || type === 'heatmap' || type === 'contour' || type === 'bar' || type === 'histogram' || type === 'box';
+    if (is2d) {
+      axesUsed.add(`xaxis${String(trace.xaxis ?? 'x').slice(1)}`);
+      axesUsed.add(`yaxis${String(trace.yaxis ?? 'y').slice(1)}`);
+    }
+    const mode = typeof trace.mode === 'string' ? trace.mode : 'lines';
+    if ((type === 'scatter' || type === 'scattergl') && mode.includes('lines')) {
+      const line = trace.line as { simplify?: unknown } | undefined;
+      if (!line || line.simplify !== false) issues.push(`trace ${i} (${name}): line.simplify is not false`);
+    }
+    for (const holder of [trace.line, trace.marker] as unknown[]) {
+      const color = holder && typeof holder === 'object' ? (holder as { color?: unknown }).color : undefined;
+      if (typeof color === 'string' && !PALETTE.has(color.toLowerCase())) {
+        issues.push(`trace ${i} (${name}): colour ${color} is not an Okabe–Ito colour`);
+      }
+    }
+  });
+  for (const key of [...axesUsed].sort()) {
+    const ax = fig.layout[key] as { title?: unknown } | undefined;
+    if (!ax || titleText(ax.title).trim() === '') issues.push(`${key} has no title`);
+  }
+  return issues;
+}

@@ -1,0 +1,185 @@
+/**
+ * Figures for saved results that are not sim results (`vsflow plot RESULT.json`): a
+ * `vsflow simulate` result (records over t) and, generically, any JSON holding time series —
+ * an array of records with a numeric `t`, or columns (`t`/`time`/`step`/… beside equal-length
+ * numeric arrays) up to three levels deep. One figure per quantity, log axes where the values
+ * span more than two decades, reference lines for entropy (log N) and max σ (1). Pure.
+ */
+import { figure } from './axes.js';
+import type { NamedFigure } from './figure-types.js';
+import { lineTrace } from './line-trace.js';
+import { horizontalLine } from './reference-lines.js';
+
+/** Axis labels of the quantities vsflow results carry (name, unit). */
+export const QUANTITY_LABELS: Readonly<Record<string, { title: string; unit?: string }>> = Object.freeze({
+  t: { title: 't', unit: 'gradient-flow time' },
+  time: { title: 't', unit: 'time' },
+  step: { title: 'step' },
+  steps: { title: 'step' },
+  epoch: { title: 'epoch' },
+  iteration: { title: 'iteration' },
+  loss: { title: 'loss L' },
+  entropy: { title: 'entropy H(σ)', unit: 'nats' },
+  maxProb: { title: 'max σ' },
+  oneMinusMax: { title: '1 − max σ' },
+  normV: { title: '‖V‖_F' },
+  sumA: { title: 'Σ a_i' },
+  a: { title: 'logit a_i' },
+  u: { title: 'u_i = (Vᵀβ)_i' },
+  logitVariance: { title: 'logit variance' },
+  frobenius: { title: '‖P‖_F' },
+});
+
+const X_KEYS = ['t', 'time', 'step', 'steps', 'iteration', 'epoch'];
+/** Quantities drawn first (in this order); others follow alphabetically. */
+const ORDER = ['loss', 'entropy', 'maxProb', 'oneMinusMax', 'normV', 'sumA', 'a', 'u'];
+/** Integer labels, not quantities to plot. */
+const SKIP = new Set(['argmax', 'index', 'k']);
+/** Most components drawn per quantity (more would be an unreadable legend). */
+const MAX_COMPONENTS = 24;
+
+/** One quantity along x: `columns[c][i]` is component c at point i. */
+interface Series {
+  key: string;
+  columns: number[][];
+}
+
+function isNum(v: unknown): v is number {
+  return typeof v === 'number';
+}
+
+function slug(text: string): string {
+  return text.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'series';
+}
+
+/** Series from an array of records with numeric x key; undefined if the shape does not fit. */
+function fromRecords(records: unknown[], xKey: string): { x: number[]; series: Series[] } | undefined {
+  if (records.length < 2 || !records.every((r) => r && typeof r === 'object' && isNum((r as Record<string, unknown>)[xKey]))) return undefined;
+  const rows = records as Record<string, unknown>[];
+  const x = rows.map((r) => r[xKey] as number);
+  const series: Series[] = [];
+  for (const key of Object.keys(rows[0]!)) {
+    if (key === xKey || SKIP.has(key)) continue;
+    const first = rows[0]![key];
+    if (isNum(first) && rows.every((r) => isNum(r[key]))) series.push({ key, columns: [rows.map((r) => r[key] as number)] });
+    else if (Array.isArray(first) && first.length > 0 && first.every(isNum)) {
+      const m = first.length;
+      if (!rows.every((r) => Array.isArray(r[key]) && (r[key] as unknown[]).length === m && (r[key] as unknown[]).every(isNum))) continue;
+      const cols: number[][] = [];
+      for (let c = 0; c < Math.min(m, MAX_COMPONENTS); c++) cols.push(rows.map((r) => (r[key] as number[])[c]!));
+      series.push({ key, columns: cols });
+    }
+  }
+  return series.length > 0 ? { x, series } : undefined;
+}
+
+/** Series from columns: obj[xKey] numeric array, siblings numeric arrays (or arrays of rows) of equal length. */
+function fromColumns(obj: Record<string, unknown>, xKey: string): { x: number[]; series: Series[] } | undefined {
+  const x = obj[xKey];
+  if (!Array.isArray(x) || x.length < 2 || !x.every(isNum)) return undefined;
+  const n = x.length;
+  const series: Series[] = [];
+  for (const [key, v] of Object.entries(obj)) {
+    if (key === xKey || SKIP.has(key) || !Array.isArray(v) || v.length !== n) continue;
+    if (v.every(isNum)) series.push({ key, columns: [v as number[]] });
+    else if (v.every((row) => Array.isArray(row) && row.length === (v[0] as unknown[]).length && row.every(isNum))) {
+      const m = (v[0] as number[]).length;
+      const cols: number[][] = [];
+      for (let c = 0; c < Math.min(m, MAX_COMPONENTS); c++) cols.push((v as number[][]).map((row) => row[c]!));
+      if (m > 0) series.push({ key, columns: cols });
+    }
+  }
+  return series.length > 0 ? { x, series } : undefined;
+}
+
+/** Finds the first time-series block (depth-first, up to `depth` levels); `path` names where. */
+function findSeries(value: unknown, depth: number, path: string): { x: number[]; xKey: string; series: Series[]; path: string } | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const xKey of X_KEYS) {
+      const found = fromRecords(value, xKey);
+      if (found) return { ...found, xKey, path };
+    }
+    return undefined;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const xKey of X_KEYS) {
+    const found = fromColumns(obj, xKey);
+    if (found) return { ...found, xKey, path };
+  }
+  if (depth === 0) return undefined;
+  // `records` first: the shape of `vsflow simulate` results.
+  const keys = Object.keys(obj).sort((a, b) => (a === 'records' ? -1 : b === 'records' ? 1 : 0));
+  for (const key of keys) {
+    const found = findSeries(obj[key], depth - 1, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Number of logits N of a simulate-like result (`records[0].a` as a vector or rows), if any. */
+function logitCount(result: unknown): number | undefined {
+  const records = (result as { records?: unknown } | null)?.records;
+  const a = Array.isArray(records) ? (records[0] as { a?: unknown } | undefined)?.a : undefined;
+  if (!Array.isArray(a) || a.length === 0) return undefined;
+  return Array.isArray(a[0]) ? (a[0] as unknown[]).length : a.length;
+}
+
+/** True when positive values span more than two decades (a log axis shows them better). */
+function wantsLog(values: readonly number[]): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v <= 0) return false;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi > lo && hi / lo > 100;
+}
+
+/**
+ * Figures for a non-sim result, or `undefined` when no time series is recognisable.
+ *
+ * @example
+ * const figs = resultFigures({ records: [{ t: 0.01, loss: 1, entropy: 2 }, { t: 100, loss: 0.01, entropy: 1 }] });
+ * figs.map((f) => f.name); // ['loss-vs-t', 'entropy-vs-t']
+ * figs[0].figure.layout.xaxis.type; // 'log'
+ */
+export function resultFigures(result: unknown, label = 'result'): NamedFigure[] | undefined {
+  const found = findSeries(result, 3, '');
+  if (!found) return undefined;
+  const { x, xKey } = found;
+  const xLabel = QUANTITY_LABELS[xKey] ?? { title: xKey };
+  // On log axes Plotly drops x ≤ 0 points (t = 0 of a flow): log only if enough remain.
+  const xLog = x.filter((v) => v > 0).length >= 2 && wantsLog(x.filter((v) => v > 0));
+  const positiveX = x.filter((v) => v > 0);
+  const xRange: [number, number] = xLog ? [Math.min(...positiveX), Math.max(...positiveX)] : [Math.min(...x), Math.max(...x)];
+  const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
+  const series = [...found.series].sort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key));
+  // N for reference lines: the number of logits when the result has them.
+  const n = logitCount(result);
+  const where = found.path ? ` (${label}: ${found.path})` : ` (${label})`;
+  return series.map((s) => {
+    const yLabel = QUANTITY_LABELS[s.key] ?? { title: s.key };
+    const many = s.columns.length > 1;
+    const data: Record<string, unknown>[] = s.columns.map((col, c) =>
+      lineTrace({ name: many ? `${s.key} [${c}]` : s.key, x, y: col, index: c }),
+    );
+    const all = s.columns.flat();
+    const yLog = wantsLog(all);
+    if (s.key === 'entropy' && n !== undefined && n > 1) data.push(horizontalLine(Math.log(n), xRange, { name: `log N = ln ${n} (uniform σ)` }));
+    if (s.key === 'maxProb') data.push(horizontalLine(1, xRange, { name: 'one-hot (max σ = 1)' }));
+    return {
+      name: slug(`${s.key}-vs-${xKey}`),
+      title: `${yLabel.title} vs ${xLabel.title}${where}`,
+      figure: figure({
+        title: `${yLabel.title} vs ${xLabel.title}`,
+        x: { ...xLabel, log: xLog },
+        y: { ...yLabel, log: yLog },
+        data,
+        layout: many && s.columns.length > 10 ? { showlegend: false } : {},
+      }),
+    };
+  });
+}
