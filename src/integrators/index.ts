@@ -1,2 +1,8 @@
 /** Public API of src/integrators (re-exported by src/index.ts). */
-export {};
+export * from './types.js';
+export { solve, SOLVE_DEFAULTS, METHOD_NAMES } from './solve.js';
+export { resolveSaveAt } from './save-at.js';
+export { interpolateNested } from './dense-output.js';
+export { brentRoot } from './root-finding.js';
+export { DOPRI5, type Dopri5Tableau } from './tableaus/dopri5.js';
+export { DOP853, type Dop853Tableau } from './tableaus/dop853.js';

@@ -1,0 +1,213 @@
+/**
+ * The integration loop shared by every method: advances a `Stepper` from t0 to t1 and handles
+ * saving (every step, or interpolation at save times on the dense output, so save times never
+ * constrain the step size), events (sign change of g at step ends, root located by Brent's
+ * method on the dense output), budgets (maxSteps, abort signal), dense-output storage and the
+ * result. Failures become a status; `solve` decides whether to throw.
+ */
+import { interpolateNested } from './dense-output.js';
+import { brentRoot } from './root-finding.js';
+import type { Stepper } from './stepper.js';
+import type { EventRecord, EventSpec, MethodName, Solution, SolveStatus } from './types.js';
+import { OptionError } from '../core/errors.js';
+
+export interface DriverOptions {
+  method: MethodName;
+  t0: number;
+  /** Where the run ends (t1; for gd the last whole step ≤ t1). */
+  tEnd: number;
+  /** Save times (increasing, inside [t0, tEnd]) or undefined = every accepted step. */
+  saveTimes: Float64Array | undefined;
+  events: readonly EventSpec[];
+  dense: boolean;
+  maxSteps: number;
+  onStep: ((t: number, y: Float64Array) => void) | undefined;
+  signal: AbortSignal | undefined;
+  /** Reads the RHS evaluation count. */
+  rhsEvals: () => number;
+  startMs: number;
+}
+
+/** Event time tolerance: 1e-12 relative to max(|t|, |h|), so roots near t = 0 are also resolved. */
+const EVENT_RTOL = 1e-12;
+/** The abort signal is read every SIGNAL_STRIDE accepted steps (a property read, but keep it off the hot path). */
+const SIGNAL_STRIDE = 64;
+
+/** Runs the loop; returns the solution (never throws for numerical failure). */
+export function drive(stepper: Stepper, o: DriverOptions): Solution {
+  const n = stepper.n;
+  const { t0, tEnd, saveTimes, events, onStep, signal } = o;
+  const ts: number[] = [];
+  const ys: Float64Array[] = [];
+  const fired: EventRecord[] = [];
+  const w = stepper.denseWidth;
+  const denseT: number[] = [];
+  const denseH: number[] = [];
+  const denseC: Float64Array[] = [];
+  const scratch = new Float64Array(n);
+  let saveIdx = 0;
+
+  let t = t0;
+  // Save t0 if asked.
+  if (saveTimes === undefined) {
+    ts.push(t0);
+    ys.push(Float64Array.from(stepper.y));
+  } else {
+    while (saveIdx < saveTimes.length && saveTimes[saveIdx]! <= t0) {
+      ts.push(saveTimes[saveIdx]!);
+      ys.push(Float64Array.from(stepper.y));
+      saveIdx++;
+    }
+  }
+  const nEv = events.length;
+  const gPrev = new Float64Array(nEv);
+  for (let e = 0; e < nEv; e++) gPrev[e] = events[e]!.fn(t0, stepper.y);
+  const gNew = new Float64Array(nEv);
+
+  let status: SolveStatus = 'success';
+  let message = '';
+  let accepted = 0;
+  let yEnd: Float64Array | undefined;
+  // Current step's interval and lazily computed dense coefficients (one closure for the run).
+  let tOld = t0;
+  let h = 0;
+  let coeffs: Float64Array | undefined;
+  const interp = (tt: number, out: Float64Array): Float64Array => {
+    coeffs ??= stepper.dense();
+    interpolateNested(coeffs, 0, w, n, (tt - tOld) / h, out);
+    return out;
+  };
+
+  while (t < tEnd) {
+    if (accepted >= o.maxSteps || accepted + stepper.rejected >= o.maxSteps) {
+      status = 'max-steps';
+      message = `step budget maxSteps = ${o.maxSteps} exhausted at t = ${t} before t1 = ${tEnd}; raise maxSteps or loosen rtol/atol`;
+      break;
+    }
+    if (signal !== undefined && accepted % SIGNAL_STRIDE === 0 && signal.aborted) {
+      status = 'interrupted';
+      message = `interrupted by the abort signal at t = ${t}`;
+      break;
+    }
+    const tNew = stepper.step(t, tEnd);
+    if (Number.isNaN(tNew)) {
+      status = stepper.failure ?? 'step-underflow';
+      message =
+        status === 'non-finite'
+          ? `non-finite state or derivative after t = ${t}: the solution blows up or the RHS returned NaN/Infinity`
+          : `step size fell below ${(1e-14 * Math.abs(t)).toExponential(2)} at t = ${t} (step-size underflow): the problem may be stiff or singular here`;
+      break;
+    }
+    accepted++;
+    tOld = t;
+    h = tNew - t;
+    coeffs = undefined;
+    t = tNew;
+    const y = stepper.y;
+
+    // Events: earliest terminal root ends the run; non-terminal roots before it are recorded.
+    let tStop = Infinity;
+    let stopName = '';
+    let pending: { name: string; t: number; terminal: boolean }[] | undefined;
+    for (let e = 0; e < nEv; e++) {
+      const ev = events[e]!;
+      const g1 = ev.fn(tNew, y);
+      gNew[e] = g1;
+      const g0 = gPrev[e]!;
+      const dir = ev.direction ?? 0;
+      const up = g0 < 0 && g1 >= 0;
+      const down = g0 > 0 && g1 <= 0;
+      if (!((up && dir >= 0) || (down && dir <= 0))) continue;
+      const xtol = EVENT_RTOL * Math.max(Math.abs(tNew), Math.abs(h));
+      const tr = g1 === 0 ? tNew : brentRoot((tt) => ev.fn(tt, interp(tt, scratch)), tOld, tNew, g0, g1, xtol);
+      (pending ??= []).push({ name: ev.name, t: tr, terminal: ev.terminal ?? true });
+    }
+    if (pending !== undefined) {
+      pending.sort((a, b) => a.t - b.t);
+      for (const p of pending) {
+        if (p.t > tStop) break;
+        fired.push({ name: p.name, t: p.t, y: p.t === tNew ? Float64Array.from(y) : interp(p.t, new Float64Array(n)) });
+        if (p.terminal) {
+          tStop = p.t;
+          stopName = p.name;
+        }
+      }
+    }
+    const tLimit = tStop < Infinity ? tStop : tNew;
+
+    // Saves inside (tOld, tLimit].
+    if (saveTimes === undefined) {
+      if (tStop === Infinity) {
+        ts.push(tNew);
+        ys.push(Float64Array.from(y));
+      }
+    } else {
+      while (saveIdx < saveTimes.length && saveTimes[saveIdx]! <= tLimit) {
+        const s = saveTimes[saveIdx]!;
+        ts.push(s);
+        ys.push(s === tNew ? Float64Array.from(y) : interp(s, new Float64Array(n)));
+        saveIdx++;
+      }
+    }
+    if (o.dense) {
+      coeffs ??= stepper.dense();
+      denseT.push(tOld);
+      denseH.push(h);
+      denseC.push(Float64Array.from(coeffs));
+    }
+    if (tStop < Infinity) {
+      const last = fired[fired.length - 1]!;
+      yEnd = last.y.slice();
+      t = tStop;
+      if (saveTimes === undefined) {
+        ts.push(tStop);
+        ys.push(last.y.slice());
+      }
+      status = 'terminated';
+      message = `terminal event '${stopName}' at t = ${tStop}`;
+      break;
+    }
+    gPrev.set(gNew);
+    if (onStep !== undefined) onStep(tNew, y);
+  }
+  if (status === 'success') message = `reached t1 = ${tEnd}`;
+  yEnd ??= Float64Array.from(stepper.y);
+  const tFinal = t;
+
+  let interpolate: ((t: number) => Float64Array) | undefined;
+  if (o.dense) {
+    interpolate = (tq: number): Float64Array => {
+      if (!(tq >= t0 && tq <= tFinal)) throw new OptionError('t', `a time inside [${t0}, ${tFinal}] (the dense output's range)`, tq);
+      if (denseT.length === 0) return yEnd!.slice();
+      // Binary search for the last step starting at or before tq.
+      let lo = 0;
+      let hi = denseT.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (denseT[mid]! <= tq) lo = mid;
+        else hi = mid - 1;
+      }
+      const out = new Float64Array(n);
+      interpolateNested(denseC[lo]!, 0, w, n, (tq - denseT[lo]!) / denseH[lo]!, out);
+      return out;
+    };
+  }
+  return Object.freeze({
+    method: o.method,
+    status,
+    message,
+    t: ts,
+    y: ys,
+    events: fired,
+    tEnd: tFinal,
+    yEnd,
+    stats: Object.freeze({
+      steps: accepted + stepper.rejected,
+      accepted,
+      rejected: stepper.rejected,
+      rhsEvals: o.rhsEvals(),
+      wallTimeMs: performance.now() - o.startMs,
+    }),
+    interpolate,
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * Step-size control shared by the adaptive methods.
+ *
+ * Error norm (Hairer; scipy `solve_ivp`): ‖e‖ = sqrt(1/N Σ (e_i / sc_i)²),
+ * sc_i = atol_i + rtol·max(|y_i|, |y_new,i|); a step is accepted when ‖e‖ < 1.
+ *
+ * New step (Hairer's PI form, scipy's bounds): h_new = h·min(maxFactor, max(minFactor,
+ * safety·‖e‖^(−α)·‖e_prev‖^β)), α = 1/(q + 1) − 0.75β for an error estimator of order q; after a
+ * rejection the next accepted step may not grow (factor ≤ 1). Constants mirror scipy's RK45 /
+ * DOP853 (safety 0.9, factors [0.2, 10]) so RHS counts are comparable at equal rtol/atol.
+ */
+
+/** Controller constants of one method. */
+export interface ControllerParams {
+  readonly safety: number;
+  readonly minFactor: number;
+  readonly maxFactor: number;
+  /** Order q of the error estimator (error ∝ h^(q+1)). */
+  readonly errorOrder: number;
+  /** PI weight β on the previous accepted error (0 = plain I controller). */
+  readonly beta: number;
+}
+
+/**
+ * Smallest step allowed at time t: max(1e-14·|t|, 1e-300). Below it the step "underflows":
+ * t + h is then only a few ulps away from t and further progress is noise.
+ * Example: `minStepAt(1e6)` is 1e-8.
+ */
+export function minStepAt(t: number): number {
+  return Math.max(1e-14 * Math.abs(t), 1e-300);
+}
+
+/**
+ * Hairer's initial-step heuristic (Hairer, Nørsett & Wanner, Sec. II.4; the variant in scipy's
+ * `select_initial_step`): d0 = ‖y0‖, d1 = ‖f0‖ (scaled RMS, sc = atol + rtol·|y0|),
+ * h0 = 0.01·d0/d1 (1e-6 if either is below 1e-5), one explicit Euler step to get d2 =
+ * ‖f(t0 + h0, y0 + h0 f0) − f0‖/h0, h1 = (0.01/max(d1, d2))^(1/(q+1)), and
+ * h = min(100·h0, h1, t1 − t0, dtMax). Costs one RHS evaluation. `work` and `f1` are scratch.
+ * Example: for y' = −y, y0 = 1, rtol 1e-6, atol 1e-9, q = 4 it returns ≈ 0.0251.
+ */
+export function initialStep(
+  rhs: (t: number, y: Float64Array, dydt: Float64Array) => void,
+  t0: number,
+  y0: Float64Array,
+  f0: Float64Array,
+  t1: number,
+  dtMax: number,
+  errorOrder: number,
+  rtol: number,
+  atol: Float64Array,
+  work: Float64Array,
+  f1: Float64Array,
+): number {
+  const n = y0.length;
+  const span = t1 - t0;
+  let s0 = 0;
+  let s1 = 0;
+  for (let i = 0; i < n; i++) {
+    const sc = atol[i]! + rtol * Math.abs(y0[i]!);
+    const a = y0[i]! / sc;
+    const b = f0[i]! / sc;
+    s0 += a * a;
+    s1 += b * b;
+  }
+  const d0 = Math.sqrt(s0 / n);
+  const d1 = Math.sqrt(s1 / n);
+  let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+  h0 = Math.min(h0, span);
+  for (let i = 0; i < n; i++) work[i] = y0[i]! + h0 * f0[i]!;
+  rhs(t0 + h0, work, f1);
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const sc = atol[i]! + rtol * Math.abs(y0[i]!);
+    const c = (f1[i]! - f0[i]!) / sc;
+    s2 += c * c;
+  }
+  const d2 = Math.sqrt(s2 / n) / h0;
+  const h1 = d1 <= 1e-15 && d2 <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : Math.pow(0.01 / Math.max(d1, d2), 1 / (errorOrder + 1));
+  const h = Math.min(100 * h0, h1, span, dtMax);
+  // A non-finite f0 or f1 makes h NaN: start small and let the step loop report the failure.
+  return Number.isFinite(h) && h > 0 ? h : Math.min(1e-6, span);
+}
+
+/**
+ * Step-size factor after an attempt with error norm `err` (see the module doc). Returns the
+ * factor to apply to |h|; `prevErr` is the last accepted error norm (for the PI term).
+ * Example: `stepFactor(1, 1e-4, false, {safety: 0.9, minFactor: 0.2, maxFactor: 10, errorOrder: 4, beta: 0})`
+ * is 0.9 (err = 1 → safety).
+ */
+export function stepFactor(err: number, prevErr: number, rejectedBefore: boolean, p: ControllerParams): number {
+  const alpha = 1 / (p.errorOrder + 1) - 0.75 * p.beta;
+  if (err < 1) {
+    let fac = err === 0 ? p.maxFactor : p.safety * Math.pow(err, -alpha) * Math.pow(prevErr, p.beta);
+    fac = Math.min(p.maxFactor, Math.max(p.minFactor, fac));
+    return rejectedBefore ? Math.min(1, fac) : fac;
+  }
+  // Rejection (also for a NaN error: non-finite stages): shrink, by at most minFactor.
+  const fac = p.safety * Math.pow(err, -alpha);
+  return fac > p.minFactor ? Math.min(fac, 1) : p.minFactor;
+}
