@@ -8,7 +8,8 @@ import type { SaveAt } from './types.js';
 /**
  * Resolves `saveAt` to an increasing Float64Array of times inside [t0, t1].
  * - explicit list: checked (finite, strictly increasing, inside [t0, t1]) and copied;
- * - `{log: [from, to, count]}`: count points from·(to/from)^(i/(count−1)), i = 0..count−1, with
+ * - `{log: [from, to, count]}`: count points 10^(log10 from + i·(log10 to − log10 from)/(count−1)),
+ *   i = 0..count−1 (= from·(to/from)^(i/(count−1))), with
  *   0 < from ≤ to, the end points exact (count = 1 needs from = to).
  * Errors are `OptionError`s naming `saveAt` (`saveAt[i]`, `saveAt.log[k]`).
  * Example: `resolveSaveAt({log: [1, 100, 3]}, 0, 100)` → Float64Array [1, 10, 100].
@@ -39,8 +40,10 @@ export function resolveSaveAt(saveAt: SaveAt, t0: number, t1: number): Float64Ar
   }
   if (from === to) throw new OptionError('saveAt.log[1]', `a time > from = ${from} when count ≥ 2`, to);
   const out = new Float64Array(count);
-  const ratio = Math.log(to / from);
-  for (let i = 0; i < count; i++) out[i] = from * Math.exp((ratio * i) / (count - 1));
+  // In base-10 exponents so decade grids ({log: [1e-2, 1e5, 8]}) hit the powers of ten exactly.
+  const e0 = Math.log10(from);
+  const e1 = Math.log10(to);
+  for (let i = 0; i < count; i++) out[i] = Math.pow(10, e0 + ((e1 - e0) * i) / (count - 1));
   out[0] = from;
   out[count - 1] = to;
   return out;
