@@ -1,2 +1,2 @@
 /** Public API of src/experiments (re-exported by src/index.ts). */
-export {};
+export { simulate, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions, type SimulateResult, type SimulateConfig } from './simulate.js';

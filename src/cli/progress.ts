@@ -1,0 +1,49 @@
+/**
+ * A progress bar on stderr for long CLI runs (cli-progress), drawn only when stderr is a
+ * terminal: in pipes, files and tests it is a no-op, so output stays clean and parseable.
+ */
+import cliProgress from 'cli-progress';
+
+/** Handle of a progress bar. */
+export interface Progress {
+  /** Sets the current value (0 … total); cheap, throttled by cli-progress. */
+  update(value: number): void;
+  /** Removes the bar (idempotent). */
+  stop(): void;
+}
+
+/**
+ * Starts a bar `label [=====-----] 42% | value/total | ETA` on stderr, or a no-op when stderr
+ * is not a TTY.
+ *
+ * @example
+ * const bar = createProgress('simulate', 1e5);
+ * bar.update(5e4); // half-way (drawn only on a terminal)
+ * bar.stop();
+ */
+export function createProgress(label: string, total: number): Progress {
+  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+      formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? Number(v).toPrecision(4) : String(v)),
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  let stopped = false;
+  return {
+    update(value: number) {
+      if (!stopped) bar.update(Math.min(total, Math.max(0, value)));
+    },
+    stop() {
+      if (!stopped) {
+        stopped = true;
+        bar.stop();
+      }
+    },
+  };
+}
