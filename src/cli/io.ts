@@ -31,7 +31,11 @@ export interface FormatPlan {
  * Chromium is found, else HTML alone with a warning.
  */
 export function planFormats(formatText: string | undefined, chromeFlag: string | undefined): FormatPlan {
-  const chrome = chromeOrUndefined(chromeFlag);
+  return planFormatsWith(formatText, chromeOrUndefined(chromeFlag));
+}
+
+/** `planFormats` with the browser lookup already done (`chrome` undefined = none found). */
+export function planFormatsWith(formatText: string | undefined, chrome: string | undefined): FormatPlan {
   if (formatText !== undefined) return { formats: parseFormats(formatText), chrome };
   if (chrome !== undefined) return { formats: ['html', 'svg'], chrome };
   return {

@@ -61,7 +61,7 @@ export const CHROME_HINT =
  * @example
  * findChrome(); // '/usr/lib/chromium/chromium' on Debian with the chromium package
  */
-export function findChrome(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function findChrome(explicit?: string, env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = CHROME_PATHS): string {
   if (explicit !== undefined) {
     if (!existsSync(explicit)) throw new OptionError('--chrome', 'the path of a Chromium or Chrome executable', explicit, CHROME_HINT);
     return explicit;
@@ -71,14 +71,14 @@ export function findChrome(explicit?: string, env: NodeJS.ProcessEnv = process.e
     if (!existsSync(fromEnv)) throw new OptionError('VSFLOW_CHROME', 'the path of a Chromium or Chrome executable', fromEnv, CHROME_HINT);
     return fromEnv;
   }
-  for (const path of CHROME_PATHS) if (existsSync(path)) return path;
+  for (const path of candidates) if (existsSync(path)) return path;
   throw new BackendError(`headless Chromium not found (needed for SVG/PNG/PDF export; HTML needs none): ${CHROME_HINT}`);
 }
 
 /** Like `findChrome` but `undefined` instead of the not-found error (bad explicit paths still throw). */
-export function chromeOrUndefined(explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function chromeOrUndefined(explicit?: string, env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = CHROME_PATHS): string | undefined {
   try {
-    return findChrome(explicit, env);
+    return findChrome(explicit, env, candidates);
   } catch (error) {
     if (error instanceof BackendError) return undefined;
     throw error;

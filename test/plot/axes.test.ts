@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FIGURE_SIZE, axis, axisTitle, figure } from '../../src/plot/axes.js';
+import { assertClose } from '../helpers/tolerance.js';
+
+test('axisTitle puts the unit in brackets and omits it for dimensionless quantities', () => {
+  assert.equal(axisTitle('t', 'gradient-flow time'), 't [gradient-flow time]');
+  assert.equal(axisTitle('max σ'), 'max σ');
+  assert.equal(axisTitle('max σ', ''), 'max σ');
+});
+
+test('log axes get type log, power exponents and a log10 range (Plotly convention)', () => {
+  const ax = axis({ title: 't', log: true, range: [1e-2, 1e5] });
+  assert.equal(ax.type, 'log');
+  assert.equal(ax.exponentformat, 'power');
+  // log10 of exact powers of ten is exact to rounding (1 ulp).
+  assertClose(ax.range as number[], [-2, 5], { atol: 1e-15, label: 'range' });
+  assert.deepEqual((ax.title as { text: string }).text, 't');
+});
+
+test('linear axes keep the range in data units and have no exponent format', () => {
+  const ax = axis({ title: 'a', unit: 'logit', range: [-1, 2] });
+  assert.equal(ax.type, 'linear');
+  assert.deepEqual(ax.range, [-1, 2]);
+  assert.equal(ax.exponentformat, undefined);
+  assert.equal((ax.title as { text: string }).text, 'a [logit]');
+});
+
+test('figure builds a titled layout with default size and merges extra layout last', () => {
+  const fig = figure({ title: 'T', x: { title: 't', log: true }, y: { title: 'L' }, data: [{ type: 'scatter' }], layout: { showlegend: false, height: 300 } });
+  assert.equal((fig.layout.title as { text: string }).text, 'T');
+  assert.equal(fig.layout.width, FIGURE_SIZE.width);
+  assert.equal(fig.layout.height, 300);
+  assert.equal(fig.layout.showlegend, false);
+  assert.equal((fig.layout.xaxis as { type: string }).type, 'log');
+  assert.equal(fig.data.length, 1);
+  // JSON round trip: figures are plain data.
+  assert.deepEqual(JSON.parse(JSON.stringify(fig)), fig);
+});
