@@ -129,14 +129,14 @@ test('the reproduce report opens cleanly: figures loaded, badges, links to inter
   await page.waitForLoadState('load');
   // Report images are lazy: make them eager and wait for each to decode (a broken SVG rejects).
   const decoded = await page.evaluate(() =>
-    Promise.all([...document.images].map((img) => { img.loading = 'eager'; return img.decode().then(() => true, () => false); })),
+    Promise.all(Array.from(document.images).map((img) => { img.loading = 'eager'; return img.decode().then(() => true, () => false); })),
   );
   assert.ok(decoded.every(Boolean), `decoded: ${decoded.join(',')}`);
   const info = await page.evaluate(() => ({
-    images: [...document.images].map((img) => ({ src: img.getAttribute('src'), ok: img.complete && img.naturalWidth > 0 })),
+    images: Array.from(document.images).map((img) => ({ src: img.getAttribute('src'), ok: img.complete && img.naturalWidth > 0 })),
     pass: document.querySelectorAll('.badge.pass').length,
     fail: document.querySelectorAll('.badge.fail').length,
-    links: [...document.querySelectorAll('figcaption a')].map((a) => a.getAttribute('href')),
+    links: Array.from(document.querySelectorAll('figcaption a')).map((a) => a.getAttribute('href')),
   }));
   assert.equal(info.images.length, 4);
   for (const img of info.images) assert.ok(img.ok, `image ${img.src} did not load`);

@@ -45,7 +45,7 @@ test('SVG parses, has the figure size as viewBox, one group per trace, and keeps
   const info = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     const root = doc.documentElement;
-    const lines = [...doc.querySelectorAll('.scatterlayer .trace path.js-line')].map((p) => (p.getAttribute('d') ?? '').split('L').length);
+    const lines = Array.from(doc.querySelectorAll('.scatterlayer .trace path.js-line')).map((p) => (p.getAttribute('d') ?? '').split('L').length);
     return {
       parseError: doc.getElementsByTagName('parsererror').length,
       root: root.tagName,
