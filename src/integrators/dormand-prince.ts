@@ -25,17 +25,13 @@ export interface AdaptiveSetup {
   control?: ControllerParams;
 }
 
-const [, c2, c3, c4, c5] = DOPRI5.c as [number, number, number, number, number, number, number];
-const [[a21], [a31, a32], [a41, a42, a43], [a51, a52, a53, a54], [a61, a62, a63, a64, a65]] = DOPRI5.a as unknown as number[][] as [
-  [number],
-  [number, number],
-  [number, number, number],
-  [number, number, number, number],
-  [number, number, number, number, number],
-];
-const [b1, , b3, b4, b5, b6] = DOPRI5.b as [number, number, number, number, number, number, number];
-const [e1, , e3, e4, e5, e6, e7] = DOPRI5.e as [number, number, number, number, number, number, number];
-const [d1, , d3, d4, d5, d6, d7] = DOPRI5.d as [number, number, number, number, number, number, number];
+// Coefficients as plain numbers, copied into locals inside the kernels (module-level bindings
+// would be re-read, with a TDZ check, on every loop iteration).
+const C = DOPRI5.c;
+const A = DOPRI5.a;
+const B = DOPRI5.b;
+const E = DOPRI5.e;
+const D = DOPRI5.d;
 
 /** Dormand–Prince 5(4) with FSAL and dense output; see the module doc. */
 export class Dopri5Stepper implements Stepper {
@@ -141,6 +137,14 @@ export class Dopri5Stepper implements Stepper {
   /** Computes yNew, fNew and returns the scaled RMS error norm (NaN/∞ when non-finite). */
   private attempt(t: number, h: number, tNew: number): number {
     const { n, y, f: k1, k2, k3, k4, k5, k6, w, yNew, fNew: k7, rhs, atol, rtol } = this;
+    const c2 = C[1]!, c3 = C[2]!, c4 = C[3]!, c5 = C[4]!;
+    const a21 = A[0]![0]!;
+    const a31 = A[1]![0]!, a32 = A[1]![1]!;
+    const a41 = A[2]![0]!, a42 = A[2]![1]!, a43 = A[2]![2]!;
+    const a51 = A[3]![0]!, a52 = A[3]![1]!, a53 = A[3]![2]!, a54 = A[3]![3]!;
+    const a61 = A[4]![0]!, a62 = A[4]![1]!, a63 = A[4]![2]!, a64 = A[4]![3]!, a65 = A[4]![4]!;
+    const b1 = B[0]!, b3 = B[2]!, b4 = B[3]!, b5 = B[4]!, b6 = B[5]!;
+    const e1 = E[0]!, e3 = E[2]!, e4 = E[3]!, e5 = E[4]!, e6 = E[5]!, e7 = E[6]!;
     for (let i = 0; i < n; i++) w[i] = y[i]! + h * (a21 * k1[i]!);
     rhs(t + c2 * h, w, k2);
     for (let i = 0; i < n; i++) w[i] = y[i]! + h * (a31 * k1[i]! + a32 * k2[i]!);
@@ -166,6 +170,7 @@ export class Dopri5Stepper implements Stepper {
   dense(): Float64Array {
     // After the swap: yNew holds y_n, fNew holds f_n; k2..k6 still hold the accepted stages.
     const { n, y, yNew: yOld, fNew: k1, k3, k4, k5, k6, f: k7, coeffs, hLast: h } = this;
+    const d1 = D[0]!, d3 = D[2]!, d4 = D[3]!, d5 = D[4]!, d6 = D[5]!, d7 = D[6]!;
     for (let i = 0; i < n; i++) {
       const y0 = yOld[i]!;
       const dy = y[i]! - y0;
