@@ -29,8 +29,8 @@ export interface AxisOptions {
 }
 
 /**
- * A Plotly axis object: titled, with unit; `type: 'log'` and `exponentformat: 'power'` for log
- * axes. `range` is given in data units and converted to log10 for log axes (Plotly's convention).
+ * A Plotly axis object: titled, with unit; `type: 'log'` for log axes; exponents as powers of
+ * ten on all axes. `range` is given in data units and converted to log10 for log axes (Plotly's convention).
  *
  * @example
  * axis({ title: 't', log: true, range: [1, 1e4] }).range; // [0, 4]
@@ -45,8 +45,11 @@ export function axis(options: AxisOptions): Record<string, unknown> {
     ticks: 'outside',
     gridcolor: '#e5e5e5',
     zeroline: false,
+    automargin: true,
+    // Powers of ten on every axis: Plotly's default SI suffixes print 1e-15 as "1f".
+    exponentformat: 'power',
+    showexponent: 'all',
   };
-  if (options.log) out.exponentformat = 'power';
   if (options.range) {
     const [lo, hi] = options.range;
     out.range = options.log ? [Math.log10(lo), Math.log10(hi)] : [lo, hi];

@@ -22,12 +22,12 @@ export const QUANTITY_LABELS: Readonly<Record<string, { title: string; unit?: st
   entropy: { title: 'entropy H(σ)', unit: 'nats' },
   maxProb: { title: 'max σ' },
   oneMinusMax: { title: '1 − max σ' },
-  normV: { title: '‖V‖_F' },
-  sumA: { title: 'Σ a_i' },
-  a: { title: 'logit a_i' },
-  u: { title: 'u_i = (Vᵀβ)_i' },
+  normV: { title: '‖V‖<sub>F</sub>' },
+  sumA: { title: 'Σ<sub>i</sub> a<sub>i</sub>' },
+  a: { title: 'logit a<sub>i</sub>' },
+  u: { title: 'u<sub>i</sub> = (Vᵀβ)<sub>i</sub>' },
   logitVariance: { title: 'logit variance' },
-  frobenius: { title: '‖P‖_F' },
+  frobenius: { title: '‖P‖<sub>F</sub>' },
 });
 
 const X_KEYS = ['t', 'time', 'step', 'steps', 'iteration', 'epoch'];
@@ -164,15 +164,17 @@ export function resultFigures(result: unknown, label = 'result'): NamedFigure[] 
     const yLabel = QUANTITY_LABELS[s.key] ?? { title: s.key };
     const many = s.columns.length > 1;
     const data: Record<string, unknown>[] = s.columns.map((col, c) =>
-      lineTrace({ name: many ? `${s.key} [${c}]` : s.key, x, y: col, index: c }),
+      lineTrace({ name: many ? `${s.key} [${c}]` : yLabel.title, x, y: col, index: c }),
     );
     const all = s.columns.flat();
     const yLog = wantsLog(all);
     if (s.key === 'entropy' && n !== undefined && n > 1) data.push(horizontalLine(Math.log(n), xRange, { name: `log N = ln ${n} (uniform σ)` }));
     if (s.key === 'maxProb') data.push(horizontalLine(1, xRange, { name: 'one-hot (max σ = 1)' }));
+    if (s.key === 'sumA' && !many && s.columns[0]!.length > 0) data.push(horizontalLine(s.columns[0]![0]!, xRange, { name: 'Σa(0), conserved (VS-8)' }));
+    const plain = (text: string) => text.replace(/<[^>]+>/g, '');
     return {
       name: slug(`${s.key}-vs-${xKey}`),
-      title: `${yLabel.title} vs ${xLabel.title}${where}`,
+      title: plain(`${yLabel.title} vs ${xLabel.title}${where}`),
       figure: figure({
         title: `${yLabel.title} vs ${xLabel.title}`,
         x: { ...xLabel, log: xLog },

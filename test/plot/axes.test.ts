@@ -18,11 +18,11 @@ test('log axes get type log, power exponents and a log10 range (Plotly conventio
   assert.deepEqual((ax.title as { text: string }).text, 't');
 });
 
-test('linear axes keep the range in data units and have no exponent format', () => {
+test('linear axes keep the range in data units and print exponents as powers of ten', () => {
   const ax = axis({ title: 'a', unit: 'logit', range: [-1, 2] });
   assert.equal(ax.type, 'linear');
   assert.deepEqual(ax.range, [-1, 2]);
-  assert.equal(ax.exponentformat, undefined);
+  assert.equal(ax.exponentformat, 'power', 'not SI suffixes (1e-15 would read "1f")');
   assert.equal((ax.title as { text: string }).text, 'a [logit]');
 });
 
