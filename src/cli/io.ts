@@ -132,21 +132,21 @@ export function createProgress(total: number, quiet = false): Progress {
     };
   }
   const bar = new cliProgress.SingleBar(
-    { stream, format: '{bar} {percentage}% | {step}/{total} | {label}', hideCursor: true, clearOnComplete: true, barsize: 24 },
+    { stream, format: '{bar} {percentage}% | {step}/{count} | {label}', hideCursor: true, clearOnComplete: true, barsize: 24 },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total * 1000, 0, { step: 0, total, label: '' });
+  bar.start(total * 1000, 0, { step: 0, count: total, label: '' });
   let current = 0;
   let currentLabel = '';
   return {
     step: (i, label) => {
       current = i;
       currentLabel = label;
-      bar.update(i * 1000, { step: i + 1, total, label });
+      bar.update(i * 1000, { step: i + 1, count: total, label });
     },
     within: (fraction, label) => {
       const f = Math.min(1, Math.max(0, fraction));
-      bar.update(Math.round((current + f) * 1000), { step: current + 1, total, label: label ? `${currentLabel}: ${label}` : currentLabel });
+      bar.update(Math.round((current + f) * 1000), { step: current + 1, count: total, label: label ? `${currentLabel}: ${label}` : currentLabel });
     },
     log: (line) => {
       // Clear the bar's line, print, and let the next update redraw it.
