@@ -11,7 +11,7 @@ import ode45 from 'ode45-cash-karp';
 import { Dopri5Stepper } from '../../src/integrators/dormand-prince.js';
 import { Dop853Stepper } from '../../src/integrators/dop853.js';
 import { solve } from '../../src/integrators/solve.js';
-import { fittedSlope, logisticSine, LOGISTIC_SINE_Y0, logisticSineExact } from './problems.js';
+import { arenstorf, ARENSTORF_T, ARENSTORF_Y0, fittedSlope, logisticSine, LOGISTIC_SINE_Y0, logisticSineExact } from './problems.js';
 
 const T = 4;
 const EXACT = logisticSineExact(T);
@@ -89,6 +89,20 @@ test('adaptive methods meet the tolerance on y\' = −y (global error ≤ 10·rt
       const sol = solve(decay, [1], 0, 10, { method, rtol, atol: rtol * 1e-3 });
       const err = Math.abs(sol.yEnd[0]! - Math.exp(-10));
       assert.ok(err <= 10 * rtol * Math.exp(-10) + rtol * 1e-3 * 10, `${method} rtol ${rtol}: error ${err.toExponential(2)}`);
+    }
+  }
+});
+
+test('tolerance proportionality on the Arenstorf orbit: error after one period ≤ 100·rtol for rtol 1e-7..1e-12', () => {
+  // The orbit is periodic (period and y0 published to 30 digits), so the exact state at T is y0.
+  // Measured error/rtol lies in [1.5, 60] for all three methods over these five decades; 100
+  // leaves headroom for platform round-off while still failing for a lost order or a broken
+  // controller (error/rtol then grows by decades as rtol shrinks).
+  for (const method of ['dopri5', 'dop853', 'cash-karp'] as const) {
+    for (const rtol of [1e-7, 1e-9, 1e-11, 1e-12]) {
+      const sol = solve(arenstorf, ARENSTORF_Y0, 0, ARENSTORF_T, { method, rtol, atol: rtol * 1e-2 });
+      const err = Math.hypot(sol.yEnd[0]! - ARENSTORF_Y0[0]!, sol.yEnd[1]! - ARENSTORF_Y0[1]!);
+      assert.ok(err <= 100 * rtol, `${method} rtol ${rtol}: position error ${err.toExponential(2)} > 100·rtol`);
     }
   }
 });
