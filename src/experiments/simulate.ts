@@ -13,6 +13,7 @@ import type { EventSpec, MethodName, SaveAt, SolveStatus, SolverStats } from '..
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
 import { resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
 import { valueSoftmaxRhs, type FrozenBlock } from '../models/value-softmax.js';
+import { gradientDescent } from '../models/gradient-descent.js';
 
 /** Methods accepted by simulate (all of `solve`). */
 export const SIMULATE_METHODS: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as const);
@@ -226,18 +227,23 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     }
   }
 
-  const sol = solve(flow.rhs, flow.y0, 0, tEnd, {
-    method,
-    rtol,
-    atol,
-    dt: method === 'gd' ? lr : dt,
-    maxSteps,
-    saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
-    events: [...builtins, ...o.events],
-    onFailure: 'return',
-    onStep: o.onStep,
-    signal: o.signal,
-  });
+  const allEvents = [...builtins, ...o.events];
+  // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
+  const sol =
+    method === 'gd' && allEvents.length === 0
+      ? gradientDescent(flow.rhs, flow.y0, tEnd, lr, { saveTimes, maxSteps, onStep: o.onStep, signal: o.signal })
+      : solve(flow.rhs, flow.y0, 0, tEnd, {
+          method,
+          rtol,
+          atol,
+          dt: method === 'gd' ? lr : dt,
+          maxSteps,
+          saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
+          events: allEvents,
+          onFailure: 'return',
+          onStep: o.onStep,
+          signal: o.signal,
+        });
   const records = sol.t.map((t, i) => observer(t, sol.y[i]!));
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   if (sol.status !== 'success' && sol.tEnd > last) records.push(observer(sol.tEnd, sol.yEnd));

@@ -15,7 +15,8 @@ import type { Problem } from './problem.js';
 
 /**
  * ℓ_k(f_k) for sample k, with f_k at f[fOff .. fOff+d); writes g_k = ∇ℓ_k into g[gOff .. gOff+d)
- * and returns ℓ_k. `r` is a work buffer of length ≥ m (regression residual). Allocation-free.
+ * and returns ℓ_k (logistic: 0 when `wantLoss` is false, saving a log1p/exp in the RHS).
+ * `r` is a work buffer of length ≥ m (regression residual). Allocation-free.
  *
  * @example
  * // square, d = 1, y = 1, f = 3: ℓ = 2, g = 2
@@ -23,7 +24,7 @@ import type { Problem } from './problem.js';
  * const g = new Float64Array(1);
  * sampleLossGradient(P, 0, new Float64Array([3]), 0, g, 0, new Float64Array(0)); // 2, g = [2]
  */
-export function sampleLossGradient(P: Problem, k: number, f: Float64Array, fOff: number, g: Float64Array, gOff: number, r: Float64Array): number {
+export function sampleLossGradient(P: Problem, k: number, f: Float64Array, fOff: number, g: Float64Array, gOff: number, r: Float64Array, wantLoss = true): number {
   const d = P.d;
   switch (P.loss) {
     case 'logistic': {
@@ -33,7 +34,7 @@ export function sampleLossGradient(P: Problem, k: number, f: Float64Array, fOff:
       for (let i = 0; i < d; i++) z += beta[i]! * f[fOff + i]!;
       const c = -lab * sigmoid(-lab * z);
       for (let i = 0; i < d; i++) g[gOff + i] = c * beta[i]!;
-      return log1pexp(-lab * z);
+      return wantLoss ? log1pexp(-lab * z) : 0;
     }
     case 'square': {
       const y = P.y!;

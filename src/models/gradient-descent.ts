@@ -1,0 +1,119 @@
+/**
+ * A lean gradient-descent loop for long GD runs (the papers' 1e6–1e7-step toys, theory A.1:
+ * "gradient descent with step η is the explicit Euler discretisation, t = η·k"). It produces
+ * exactly the same numbers as `solve(rhs, y0, 0, t1, {method: 'gd', dt: lr, ...})` (same step
+ * times t_k = k·lr, same update y_{k+1} = y_k + h_k·f(y_k) with h_k = t_{k+1} − t_k, same save-time
+ * rounding, statuses and messages) without the general driver's per-step bookkeeping (events,
+ * dense output), which dominates the cost of small problems. `simulate` uses it for `gd` runs
+ * without events; a test pins the equality with `solve`.
+ */
+import type { Rhs, Solution, SolveStatus } from '../integrators/types.js';
+
+/** Options of gradientDescent (all resolved by the caller). */
+export interface GradientDescentOptions {
+  /** Save times (increasing, inside [0, t1]); rounded to the nearest step like solve's gd. */
+  saveTimes: Float64Array;
+  maxSteps: number;
+  onStep: ((t: number, y: Float64Array) => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** The abort signal is read every 64 steps (as in the solver's driver). */
+const SIGNAL_STRIDE = 64;
+
+/**
+ * Runs GD y_{k+1} = y_k + lr·f(y_k) from t = 0 to the last whole step ≤ t1; returns a Solution
+ * (never throws for numerical failure: status 'non-finite' / 'max-steps' / 'interrupted').
+ *
+ * @example
+ * // f(y) = −y, lr 0.5: y_k = 0.5^k
+ * const s = gradientDescent((_t, y, dy) => { dy[0] = -y[0]; }, new Float64Array([1]), 2, 0.5,
+ *   { saveTimes: new Float64Array([0, 2]), maxSteps: 100, onStep: undefined, signal: undefined });
+ * s.y[1][0]; // 0.0625
+ */
+export function gradientDescent(rhs: Rhs, y0: ArrayLike<number>, t1: number, lr: number, o: GradientDescentOptions): Solution {
+  const startMs = performance.now();
+  const n = y0.length;
+  const t0 = 0;
+  const steps = Math.floor((t1 - t0) / lr + 1e-9);
+  const tEnd = t0 + steps * lr;
+  const ks: number[] = [];
+  for (const s of o.saveTimes) {
+    const k = Math.min(steps, Math.max(0, Math.round((s - t0) / lr)));
+    if (ks.length === 0 || ks[ks.length - 1]! < k) ks.push(k);
+  }
+  const saveTimes = Float64Array.from(ks, (k) => t0 + k * lr);
+  let y = Float64Array.from(y0);
+  let yNew = new Float64Array(n);
+  const f = new Float64Array(n);
+  let rhsEvals = 1;
+  rhs(t0, y, f);
+  const ts: number[] = [];
+  const ys: Float64Array[] = [];
+  let saveIdx = 0;
+  while (saveIdx < saveTimes.length && saveTimes[saveIdx]! <= t0) {
+    ts.push(saveTimes[saveIdx]!);
+    ys.push(Float64Array.from(y));
+    saveIdx++;
+  }
+  let status: SolveStatus = 'success';
+  let message = '';
+  let t = t0;
+  let k = 0;
+  const { maxSteps, onStep, signal } = o;
+  const nextSave = (): number => (saveIdx < saveTimes.length ? saveTimes[saveIdx]! : Infinity);
+  let tSave = nextSave();
+  while (t < tEnd) {
+    if (k >= maxSteps) {
+      status = 'max-steps';
+      message = `step budget maxSteps = ${maxSteps} exhausted at t = ${t} before t1 = ${tEnd}; raise maxSteps or loosen rtol/atol`;
+      break;
+    }
+    if (signal !== undefined && k % SIGNAL_STRIDE === 0 && signal.aborted) {
+      status = 'interrupted';
+      message = `interrupted by the abort signal at t = ${t}`;
+      break;
+    }
+    let tNew = t0 + (k + 1) * lr;
+    if (tNew >= tEnd - 1e-9 * lr) tNew = tEnd;
+    const h = tNew - t;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const v = y[i]! + h * f[i]!;
+      yNew[i] = v;
+      s += v;
+    }
+    if (!Number.isFinite(s)) {
+      status = 'non-finite';
+      message = `non-finite state or derivative after t = ${t}: the solution blows up or the RHS returned NaN/Infinity`;
+      break;
+    }
+    rhs(tNew, yNew, f);
+    rhsEvals++;
+    const tmp = y;
+    y = yNew;
+    yNew = tmp;
+    k++;
+    t = tNew;
+    while (tSave <= tNew) {
+      ts.push(tSave);
+      ys.push(Float64Array.from(y));
+      saveIdx++;
+      tSave = nextSave();
+    }
+    if (onStep !== undefined) onStep(tNew, y);
+  }
+  if (status === 'success') message = `reached t1 = ${tEnd}`;
+  return Object.freeze({
+    method: 'gd' as const,
+    status,
+    message,
+    t: ts,
+    y: ys,
+    events: [],
+    tEnd: t,
+    yEnd: Float64Array.from(y),
+    stats: Object.freeze({ steps: k, accepted: k, rejected: 0, rhsEvals, wallTimeMs: performance.now() - startMs }),
+    interpolate: undefined,
+  });
+}
