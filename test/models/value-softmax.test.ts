@@ -154,3 +154,54 @@ test('VS-8: Σ_i a_ki conserved per sample (softmax, every loss, K = 1 and 2); l
     }
   }
 });
+
+test('VS-6: scalar loss moves V only along β; u̇ = w‖β‖²σ', () => {
+  const P = resolveProblem(randomProblem({ loss: 'logistic', d: 4, n: 5, seed: 8, vScale: 0.5, aScale: 0.5 }));
+  const flow = valueSoftmaxRhs(P);
+  const beta = P.beta!;
+  const b2 = beta.reduce((s, v) => s + v * v, 0);
+  const u = (y: Float64Array): number[] => Array.from({ length: 5 }, (_, j) => beta.reduce((s, bi, i) => s + bi * y[i * 5 + j]!, 0));
+  const u0 = u(flow.y0);
+  const yT = rk4(flow.rhs, flow.y0, 5, 1e-2);
+  const uT = u(yT);
+  // V(T) = V(0) + β(u(T) − u(0))ᵀ/‖β‖²: rounding-level identity (1e-12 absolute on O(1) entries).
+  const expected = Array.from({ length: 20 }, (_, q) => flow.y0[q]! + (beta[Math.floor(q / 5)]! * (uT[q % 5]! - u0[q % 5]!)) / b2);
+  assertClose(yT.subarray(0, 20), expected, { atol: 1e-12, label: 'V(T)' });
+});
+
+test('VS-9: d/dt(a_i − ½‖v_i‖²) = σ_i⟨g, f⟩ and d/dt ½‖V‖² = −⟨g, f⟩ (square loss, at random states)', () => {
+  const P = resolveProblem(randomProblem({ loss: 'square', d: 3, n: 4, seed: 12, vScale: 1, aScale: 1 }));
+  const flow = valueSoftmaxRhs(P);
+  const y = flow.y0;
+  const dy = new Float64Array(y.length);
+  flow.rhs(0, y, dy);
+  const sig = new Float64Array(4);
+  softmax(P.a, sig);
+  const f = [0, 1, 2].map((i) => [0, 1, 2, 3].reduce((s, j) => s + y[i * 4 + j]! * sig[j]!, 0));
+  const gf = f.reduce((s, fi, i) => s + (fi - P.y![i]!) * fi, 0);
+  for (let j = 0; j < 4; j++) {
+    let dv = 0;
+    for (let i = 0; i < 3; i++) dv += y[i * 4 + j]! * dy[i * 4 + j]!;
+    // exact identity of the RHS: rounding only (1e-13 on O(1) terms)
+    assertClose(dy[12 + j]! - dv, sig[j]! * gf, { atol: 1e-13, label: `VS-9 i=${j}` });
+  }
+  let dV = 0;
+  for (let q = 0; q < 12; q++) dV += y[q]! * dy[q]!;
+  assertClose(dV, -gf, { atol: 1e-13, label: 'd/dt ½‖V‖²' });
+});
+
+test('VS-10: n = 2, E = Δ²/(2‖β‖²) − cosh δ is conserved (logistic)', () => {
+  const P = resolveProblem({ loss: 'logistic', V: [[0.3, -0.1], [0.2, 0.4], [-0.5, 0.1]], a: [0.4, -0.2], beta: [1, 2, -1] });
+  const flow = valueSoftmaxRhs(P);
+  const b2 = 6;
+  const E = (y: Float64Array): number => {
+    let D = 0;
+    for (let i = 0; i < 3; i++) D += P.beta![i]! * (y[i * 2]! - y[i * 2 + 1]!);
+    return (D * D) / (2 * b2) - Math.cosh(y[6]! - y[7]!);
+  };
+  const E0 = E(flow.y0);
+  rk4(flow.rhs, flow.y0, 30, 1e-2, (t, y) => {
+    // RK4 at h = 1e-2 on slow, smooth dynamics: invariant drift ≲ 1e-11.
+    if (Math.abs(t - Math.round(t)) < 1e-9) assertClose(E(y), E0, { rtol: 1e-9, label: `E at t=${t}` });
+  });
+});
