@@ -36,7 +36,7 @@ import { scaledSlope } from './rate-fits.js';
 export type PredictionStatus = 'pass' | 'fail' | 'not-applicable' | 'inconclusive';
 
 /** One prediction checked on one problem. */
-export interface PredictionCheck {
+export interface PolarizationCheck {
   /** Theory id (theory/polarization-predictions.md or theory/value-softmax.md). */
   readonly id: string;
   /** Stable short key (e.g. `winner`, `loss-rate`). */
@@ -112,7 +112,7 @@ export interface CheckResult {
   readonly config: CheckConfig;
   readonly meta: RunMeta;
   readonly solver: { status: string; message: string; steps: number; rhsEvals: number };
-  readonly checks: PredictionCheck[];
+  readonly checks: PolarizationCheck[];
   readonly summary: { pass: number; fail: number; inconclusive: number; notApplicable: number };
   /** True when no check failed. */
   readonly ok: boolean;
@@ -334,7 +334,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   const records = sol.t.map((t, i) => observer(t, sol.y[i]!));
   const sim = { status: sol.status, message: sol.message, stats: sol.stats };
   const tReached = records.length > 0 ? records[records.length - 1]!.t : 0;
-  const checks: PredictionCheck[] = [];
+  const checks: PolarizationCheck[] = [];
   const na = (id: string, name: string, statement: string, note: string): void => {
     checks.push({ id, name, statement, predicted: null, measured: null, tolerance: '—', status: 'not-applicable', range: '—', note });
   };
@@ -527,7 +527,7 @@ function gap(rec: SimRecord, m: number, n: number, bNorm: number, sign: number):
   return num / den / bNorm;
 }
 
-function logisticRates(records: readonly SimRecord[], T: number, n: number, bNorm: number, sign: number, names: [string, string, string][]): PredictionCheck[] {
+function logisticRates(records: readonly SimRecord[], T: number, n: number, bNorm: number, sign: number, names: [string, string, string][]): PolarizationCheck[] {
   const i100 = firstAtOrAfter(records, T / 100);
   const i10 = firstAtOrAfter(records, T / 10);
   const last = records[records.length - 1]!;
@@ -557,7 +557,7 @@ function logisticRates(records: readonly SimRecord[], T: number, n: number, bNor
     gMax = Math.max(gMax, g);
   }
   const spreadTerm = n > 2 ? (2 * (gMax - gMin)) / G10 : 0;
-  const out: PredictionCheck[] = [];
+  const out: PolarizationCheck[] = [];
   const decade = range(r10.t, last.t);
 
   // one-hot: ε decreasing and argmax fixed over the last two decades.
@@ -666,7 +666,7 @@ function logisticRates(records: readonly SimRecord[], T: number, n: number, bNor
   return out;
 }
 
-function squareLimit(records: readonly SimRecord[], T: number, loss0: number): PredictionCheck {
+function squareLimit(records: readonly SimRecord[], T: number, loss0: number): PolarizationCheck {
   const statement = 'a(t) converges to a finite limit: σ(∞) is not one-hot';
   const i10 = firstAtOrAfter(records, T / 10);
   const last = records[records.length - 1]!;

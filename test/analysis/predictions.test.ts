@@ -9,13 +9,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { checkPredictions, type CheckResult, type PredictionCheck } from '../../src/analysis/predictions.js';
+import { checkPredictions, type CheckResult, type PolarizationCheck } from '../../src/analysis/predictions.js';
 import { randomProblem } from '../../src/models/random-problem.js';
 import { OptionError } from '../../src/core/errors.js';
 import type { ProblemSpec } from '../../src/models/problem.js';
 
 const fig2 = JSON.parse(readFileSync(new URL('../../sims/data/fig2-logistic.json', import.meta.url), 'utf8')) as ProblemSpec;
-const get = (r: CheckResult, name: string): PredictionCheck => {
+const get = (r: CheckResult, name: string): PolarizationCheck => {
   const c = r.checks.find((x) => x.name === name);
   assert.ok(c, `check ${name} missing`);
   return c;
