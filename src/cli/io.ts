@@ -96,6 +96,8 @@ export async function writeFigures(dir: string, figures: readonly NamedFigure[],
   const statics = o.formats.filter((f): f is StaticFormat => f !== 'html');
   const out: ReportFigure[] = [];
   for (const named of figures) {
+    // result.json lives beside the figures: a figure named "result" would overwrite it.
+    if (named.name === 'result') throw new Error('figure name "result" is reserved for the result JSON; rename the figure');
     const written = writeFigure(dir, named, o.meta, { standalone: o.standalone, ...(o.plotlySrc !== undefined ? { plotlySrc: o.plotlySrc } : {}) });
     const record: { name: string; title: string; html: string; svg?: string; png?: string; pdf?: string } = { name: named.name, title: named.title, html: rel(written.html) };
     if (statics.length > 0 && o.exporter !== undefined) {

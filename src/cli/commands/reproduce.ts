@@ -195,6 +195,7 @@ async function reproduceAction(flags: ReproduceFlags): Promise<void> {
   const plan = planFormats(flags.format, flags.chrome);
   const out = flags.out ?? 'vsflow-out';
   const sims = await listSims();
+  if (sims.length === 0) process.stderr.write('vsflow: warning: no sims found in sims/: the report will be empty\n');
   const count = only?.length ?? sims.length;
   const progress = createProgress(Math.max(1, count));
   const command = ['vsflow reproduce', flags.quick ? '--quick' : '', flags.only ? `--only ${only!.join(',')}` : '', flags.seed ? `--seed ${seed}` : '', out !== 'vsflow-out' ? `--out ${out}` : '']
