@@ -1,4 +1,153 @@
+/**
+ * `vsflow check`: integrate the flow of one problem (a problem file or a seeded random problem)
+ * and check the polarisation predictions of theory/polarization-predictions.md on it.
+ *
+ *   vsflow check --problem sims/data/fig2-logistic.json
+ *   vsflow check --loss logistic --d 8 --n 8 --seed 3 --t-end 1e6 --json
+ *
+ * Exit codes: 0 when no prediction failed (passes, not-applicable and inconclusive), 1 when one
+ * failed, 2 on bad input (one line on stderr, nothing written).
+ */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { OptionError } from '../../core/errors.js';
+import { writeJsonAtomic } from '../../core/atomic-write.js';
+import { checkChoice } from '../../core/validate.js';
+import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
+import { NORMALIZATIONS } from '../../models/normalizations.js';
+import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
+import { CHECK_DEFAULTS, CHECK_METHODS, CHECK_T_END, checkPredictions, type CheckOptions, type CheckResult } from '../../analysis/predictions.js';
+import { parseNumber } from '../parse.js';
+import { runAction } from '../run-action.js';
 
-/** Registers `vsflow check` (placeholder until its issue lands). */
-export function register(_program: Command): void {}
+interface Flags {
+  problem?: string;
+  loss?: string;
+  d?: string;
+  n?: string;
+  samples?: string;
+  seed?: string;
+  vScale?: string;
+  aScale?: string;
+  normalization?: string;
+  tEnd?: string;
+  method?: string;
+  rtol?: string;
+  atol?: string;
+  lr?: string;
+  winner?: string;
+  json?: boolean;
+  out?: string;
+}
+
+const RANDOM_FLAGS = [
+  ['loss', '--loss'],
+  ['d', '--d'],
+  ['n', '--n'],
+  ['samples', '--samples'],
+  ['seed', '--seed'],
+  ['vScale', '--v-scale'],
+  ['aScale', '--a-scale'],
+  ['normalization', '--normalization'],
+] as const;
+
+/** Reads `--problem FILE` or builds the random problem of the random-problem flags. */
+export function problemFromFlags(flags: Flags): ProblemSpec {
+  if (flags.problem !== undefined) {
+    for (const [key, flag] of RANDOM_FLAGS) {
+      if (flags[key] !== undefined) throw new OptionError(flag, `no ${flag} together with --problem (the file defines the problem)`, flags[key]);
+    }
+    let text: string;
+    try {
+      text = readFileSync(flags.problem, 'utf8');
+    } catch {
+      throw new OptionError('--problem', 'a readable JSON problem file', flags.problem);
+    }
+    let spec: unknown;
+    try {
+      spec = JSON.parse(text);
+    } catch (error) {
+      throw new OptionError('--problem', 'valid JSON', flags.problem, (error as Error).message.split('\n')[0]);
+    }
+    return resolveProblem(spec).spec;
+  }
+  const D = RANDOM_PROBLEM_DEFAULTS;
+  return randomProblem({
+    loss: flags.loss === undefined ? D.loss : checkChoice('--loss', flags.loss, LOSSES),
+    d: flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 }),
+    n: flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 }),
+    samples: flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 }),
+    seed: flags.seed === undefined ? D.seed : parseNumber('--seed', flags.seed, { integer: true }),
+    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0 }),
+    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0 }),
+    normalization: flags.normalization === undefined ? D.normalization : checkChoice('--normalization', flags.normalization, NORMALIZATIONS),
+  });
+}
+
+function parseOptions(flags: Flags, n: number): Partial<CheckOptions> {
+  const o: Partial<CheckOptions> = {};
+  if (flags.tEnd !== undefined) o.tEnd = parseNumber('--t-end', flags.tEnd, { gt: 0 });
+  if (flags.method !== undefined) o.method = checkChoice('--method', flags.method, CHECK_METHODS);
+  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, { gt: 0, lt: 1 });
+  if (flags.atol !== undefined) o.atol = parseNumber('--atol', flags.atol, { gt: 0 });
+  if (flags.lr !== undefined) o.lr = parseNumber('--lr', flags.lr, { gt: 0 });
+  if (flags.winner !== undefined) o.winner = parseNumber('--winner', flags.winner, { integer: true, min: 0, max: n - 1 });
+  return o;
+}
+
+const cell = (v: number | string | null): string => (v === null ? '—' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(5)) : v);
+
+/** The human report: one line per prediction, then a summary line. */
+export function formatCheck(result: CheckResult): string {
+  const badge: Record<string, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE', 'not-applicable': 'n/a' };
+  const lines: string[] = [];
+  for (const c of result.checks) {
+    const head = `${badge[c.status]!.padEnd(12)} ${c.id.padEnd(5)} ${c.name.padEnd(17)}`;
+    if (c.status === 'not-applicable' || c.status === 'inconclusive') {
+      lines.push(`${head} ${c.statement} — ${c.note ?? ''}`);
+    } else {
+      lines.push(`${head} ${c.statement}: predicted ${cell(c.predicted)}, measured ${cell(c.measured)} (${c.tolerance}; ${c.range})`);
+    }
+  }
+  const s = result.summary;
+  lines.push(
+    `${s.pass} passed, ${s.fail} failed, ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable · ${result.config.method} to t = ${result.config.tEnd} (${result.solver.steps} steps, ${result.meta.wallTimeMs.toFixed(0)} ms)`,
+  );
+  return lines.join('\n');
+}
+
+/** Registers `vsflow check`. */
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('Integrate one problem and check the polarisation predictions (theory/polarization-predictions.md): predicted vs measured, tolerance, pass/fail')
+    .option('--problem <file>', 'problem JSON file ({loss, V, a, beta|labels|y|X|p, normalization?})')
+    .option('--loss <name>', `random problem: loss (${LOSSES.join(', ')}; default ${RANDOM_PROBLEM_DEFAULTS.loss})`)
+    .option('--d <int>', `random problem: output dimension (default ${RANDOM_PROBLEM_DEFAULTS.d})`)
+    .option('--n <int>', `random problem: number of logits (default ${RANDOM_PROBLEM_DEFAULTS.n})`)
+    .option('--samples <int>', 'random problem: number of samples K (default 1)')
+    .option('--seed <int>', 'random problem: seed (default 0)')
+    .option('--v-scale <x>', `random problem: V ~ x·N(0,1) (default ${RANDOM_PROBLEM_DEFAULTS.vScale})`)
+    .option('--a-scale <x>', 'random problem: a ~ x·N(0,1) (default 0)')
+    .option('--normalization <name>', `random problem: N(a) (${NORMALIZATIONS.join(', ')}; default softmax)`)
+    .option('--t-end <t>', `final time (default per loss: ${Object.entries(CHECK_T_END).map(([k, v]) => `${k} ${v}`).join(', ')})`)
+    .option('--method <name>', `${CHECK_METHODS.join(' | ')} (default ${CHECK_DEFAULTS.method})`)
+    .option('--rtol <x>', `relative tolerance (default ${CHECK_DEFAULTS.rtol})`)
+    .option('--atol <x>', `absolute tolerance (default ${CHECK_DEFAULTS.atol})`)
+    .option('--lr <x>', `gd learning rate (default ${CHECK_DEFAULTS.lr})`)
+    .option('--winner <i>', 'override the predicted winner index (what-if)')
+    .option('--json', 'print the result JSON on stdout')
+    .option('--out <file>', 'write the result JSON to this file (atomically)')
+    .action(
+      runAction((flags: Flags) => {
+        if (flags.out !== undefined && flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
+        const problem = problemFromFlags(flags);
+        const options = parseOptions(flags, resolveProblem(problem).n);
+        const result = checkPredictions(problem, options);
+        if (flags.out !== undefined) writeJsonAtomic(flags.out, result);
+        if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else process.stdout.write(`${formatCheck(result)}\n`);
+        process.exitCode = result.ok ? 0 : 1;
+      }),
+    );
+}
