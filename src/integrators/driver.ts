@@ -167,7 +167,7 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
       message = `terminal event '${stopName}' at t = ${tStop}`;
       break;
     }
-    gPrev.set(gNew);
+    if (nEv > 0) gPrev.set(gNew);
     if (onStep !== undefined) onStep(tNew, y);
   }
   if (status === 'success') message = `reached t1 = ${tEnd}`;

@@ -1,6 +1,7 @@
 /**
  * Fixed-step steppers: classic 4th-order Runge–Kutta (`rk4`) and explicit Euler (`gd`, gradient
- * descent on a gradient flow: y_{k+1} = y_k + dt·f(t_k, y_k), with dt the learning rate).
+ * descent on a gradient flow: y_{k+1} = y_k + dt·f(t_k, y_k), with dt the learning rate; theory
+ * id VS-4: GD with step η is the explicit Euler discretisation of the flow, t = η·iterations).
  *
  * Times are t_k = t0 + k·dt (computed, not accumulated, so t = lr·k exactly as in the papers'
  * loops). rk4 shortens its last step to land on t1; gd stops at the last whole step ≤ t1 (the

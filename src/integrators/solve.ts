@@ -74,7 +74,7 @@ function checkEvents(value: unknown): readonly EventSpec[] {
  *
  * Methods: `dopri5` (Dormand–Prince 5(4), default), `dop853` (Hairer's 8(5,3)), `cash-karp`
  * (package `ode45-cash-karp` behind an adapter), `rk4` (classic, fixed `dt`), `gd` (explicit
- * Euler with step `dt` = learning rate; t_k = t0 + k·dt, stops at the last whole step ≤ t1,
+ * Euler with step `dt` = learning rate, theory VS-4; t_k = t0 + k·dt, stops at the last whole step ≤ t1,
  * save times are rounded to the nearest step k). Adaptive methods control the RMS error
  * sqrt(1/N Σ (e_i/(atol_i + rtol·max(|y_i|, |y_new,i|)))²) < 1 per step.
  *
@@ -83,6 +83,9 @@ function checkEvents(value: unknown): readonly EventSpec[] {
  * change (respecting `direction`) is located on the dense output by Brent's method to
  * 1e-12·max(|t|, |h|); a terminal event ends the run (status 'terminated') at the root.
  * `rhs` and event functions receive solver buffers: they must not keep or modify them.
+ * Failure ('max-steps', 'step-underflow', 'non-finite') throws `IntegrationError` carrying the
+ * partial solution unless `onFailure: 'return'`; an aborted `signal` is not a failure: the run
+ * returns with status 'interrupted' and everything computed so far.
  *
  * Shapes: y0 of length N ≥ 1; `Solution.y[i]` are copies of length N.
  * Example: `solve((t, y, dy) => { dy[0] = -y[0]; }, [1], 0, 1).yEnd[0]` ≈ 0.36787944 (e^{−1})
