@@ -17,7 +17,7 @@ export { resolveSaveAt };
 import { countingRhs, type Stepper } from './stepper.js';
 import type { EventSpec, MethodName, Rhs, Solution, SolveOptions } from './types.js';
 
-/** The method names `solve` accepts. */
+/** The method names `solve` accepts (`checkChoice` list). Example: `METHOD_NAMES.includes('dop853')` is true. */
 export const METHOD_NAMES: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as MethodName[]);
 
 /**

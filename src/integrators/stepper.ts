@@ -26,11 +26,15 @@ export interface Stepper {
   dense(): Float64Array;
 }
 
-/** Counts RHS evaluations: wraps `rhs` so every call is counted (`counter.n`). */
+/** Mutable RHS-evaluation counter shared by a run's wrapped RHS. */
 export interface RhsCounter {
   n: number;
 }
 
+/**
+ * Wraps `rhs` so that every call increments `counter.n` (the `rhsEvals` statistic).
+ * Example: after `countingRhs(f, c)(0, y, dy)` twice, `c.n` is 2.
+ */
 export function countingRhs(rhs: Rhs, counter: RhsCounter): Rhs {
   return (t, y, dydt) => {
     counter.n++;
