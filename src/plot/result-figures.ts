@@ -1,6 +1,7 @@
 /**
  * Figures for saved results that are not sim results (`vsflow plot RESULT.json`): a
- * `vsflow simulate` result (records over t) and, generically, any JSON holding time series —
+ * `vsflow simulate` result (records over t), entropy and bounds results (recognised by their
+ * fields) and, generically, any JSON holding time series —
  * an array of records with a numeric `t`, or columns (`t`/`time`/`step`/… beside equal-length
  * numeric arrays) up to three levels deep. One figure per quantity, log axes where the values
  * span more than two decades, reference lines for entropy (log N) and max σ (1). Pure.
@@ -138,6 +139,86 @@ function wantsLog(values: readonly number[]): boolean {
   return hi > lo && hi / lo > 100;
 }
 
+interface Stats {
+  mean: number;
+  se?: number;
+  std?: number;
+}
+
+function isStats(v: unknown): v is Stats {
+  return !!v && typeof v === 'object' && isNum((v as Stats).mean);
+}
+
+/**
+ * Figures of an entropy-experiment result (`vsflow entropy`: `cells` of {kind, sigma, entropy,
+ * logitVariance, maxP} sample statistics): each statistic's mean ± standard error against the
+ * logit scale σ, one line per attention kind; the entropy figure carries the log N line.
+ */
+export function entropyFigures(result: unknown): NamedFigure[] | undefined {
+  const r = result as { cells?: unknown; config?: { n?: unknown } } | null;
+  const cells = r?.cells;
+  if (!Array.isArray(cells) || cells.length === 0) return undefined;
+  if (!cells.every((c) => c && typeof c === 'object' && typeof c.kind === 'string' && isNum(c.sigma) && isStats(c.entropy))) return undefined;
+  const kinds = [...new Set(cells.map((c) => c.kind as string))];
+  const sigmas = cells.map((c) => c.sigma as number);
+  const sLog = wantsLog(sigmas);
+  const range: [number, number] = [Math.min(...sigmas), Math.max(...sigmas)];
+  const n = isNum(r?.config?.n) ? r!.config!.n : undefined;
+  const stats: { key: string; label: { title: string; unit?: string }; name: string }[] = [
+    { key: 'entropy', label: { title: 'attention entropy H', unit: 'nats' }, name: 'entropy-vs-sigma' },
+    { key: 'logitVariance', label: { title: 'logit variance' }, name: 'logit-variance-vs-sigma' },
+    { key: 'maxP', label: { title: 'max attention probability' }, name: 'max-p-vs-sigma' },
+  ];
+  const figs: NamedFigure[] = [];
+  for (const st of stats) {
+    if (!cells.every((c) => isStats(c[st.key]))) continue;
+    const data: Record<string, unknown>[] = kinds.map((kind, i) => {
+      const rows = cells.filter((c) => c.kind === kind).sort((a, b) => a.sigma - b.sigma);
+      const tr = lineTrace({ name: kind, x: rows.map((c) => c.sigma), y: rows.map((c) => (c[st.key] as Stats).mean), index: i, mode: 'lines+markers' });
+      if (rows.every((c) => isNum((c[st.key] as Stats).se))) tr.error_y = { type: 'data', array: rows.map((c) => (c[st.key] as Stats).se), visible: true, color: tr.marker && (tr.marker as { color: string }).color };
+      return tr;
+    });
+    if (st.key === 'entropy' && n !== undefined && n > 1) data.push(horizontalLine(Math.log(n), range, { name: `log N = ln ${n} (uniform)` }));
+    if (st.key === 'maxP') data.push(horizontalLine(1, range, { name: 'one-hot' }));
+    const yLog = wantsLog(cells.map((c) => (c[st.key] as Stats).mean));
+    figs.push({
+      name: st.name,
+      title: `${st.label.title} vs logit scale σ (mean ± s.e.)`,
+      figure: figure({ title: `${st.label.title} vs logit scale σ`, x: { title: 'logit scale σ', log: sLog }, y: { ...st.label, log: yLog }, data }),
+    });
+  }
+  return figs.length > 0 ? figs : undefined;
+}
+
+/**
+ * Figures of a bounds result (`vsflow bounds`): ‖P‖_F against attention entropy along the
+ * temperature sweep and for the random draws, between the bounds 1 and √N.
+ */
+export function boundsFigures(result: unknown): NamedFigure[] | undefined {
+  const f = (result as { frobenius?: { sweep?: unknown; upper?: unknown; lower?: unknown } } | null)?.frobenius;
+  const sweep = f?.sweep;
+  if (!f || !Array.isArray(sweep) || sweep.length === 0 || !sweep.every((p) => p && isNum(p.entropy) && isNum(p.normF))) return undefined;
+  const samples = (result as { samples?: unknown }).samples;
+  const data: Record<string, unknown>[] = [];
+  const pts = [...sweep].sort((a, b) => a.entropy - b.entropy);
+  data.push(lineTrace({ name: 'temperature sweep', x: pts.map((p) => p.entropy), y: pts.map((p) => p.normF), index: 0 }));
+  let xs = pts.map((p) => p.entropy as number);
+  if (Array.isArray(samples) && samples.length > 0 && samples.every((p) => p && isNum(p.entropy) && isNum(p.frobeniusP))) {
+    data.push(lineTrace({ name: 'random draws', x: samples.map((p) => p.entropy), y: samples.map((p) => p.frobeniusP), index: 1, mode: 'markers' }));
+    xs = xs.concat(samples.map((p) => p.entropy as number));
+  }
+  const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
+  if (isNum(f.upper)) data.push(horizontalLine(f.upper, range, { name: `√N = ${Number(f.upper.toPrecision(4))} (one-hot rows)` }));
+  data.push(horizontalLine(isNum(f.lower) ? f.lower : 1, range, { name: '1 (uniform rows)', dash: 'dot' }));
+  return [
+    {
+      name: 'frobenius-vs-entropy',
+      title: '‖P‖_F vs attention entropy, with the bounds 1 ≤ ‖P‖_F ≤ √N',
+      figure: figure({ title: '‖P‖<sub>F</sub> vs attention entropy', x: { title: 'attention entropy H', unit: 'nats' }, y: { title: '‖P‖<sub>F</sub>' }, data }),
+    },
+  ];
+}
+
 /**
  * Figures for a non-sim result, or `undefined` when no time series is recognisable.
  *
@@ -147,6 +228,8 @@ function wantsLog(values: readonly number[]): boolean {
  * figs[0].figure.layout.xaxis.type; // 'log'
  */
 export function resultFigures(result: unknown, label = 'result'): NamedFigure[] | undefined {
+  const special = entropyFigures(result) ?? boundsFigures(result);
+  if (special) return special;
   const found = findSeries(result, 3, '');
   if (!found) return undefined;
   const { x, xKey } = found;

@@ -62,3 +62,31 @@ test('results without time series give undefined', () => {
     assert.equal(resultFigures(bad), undefined, JSON.stringify(bad));
   }
 });
+
+test('entropy result: mean ± s.e. per kind against σ, log N line from config.n', () => {
+  const stats = (mean: number) => ({ mean, std: 0.1, se: 0.01, min: 0, max: 1, count: 100 });
+  const cells = ['softmax', 'relu-kernel'].flatMap((kind, k) => [0.5, 1, 2].map((sigma) => ({ kind, sigma, entropy: stats(2 - k * sigma / 2), logitVariance: stats(sigma * sigma), maxP: stats(0.2 * sigma) })));
+  const figs = resultFigures({ config: { n: 20 }, meta: {}, cells: [...cells].reverse() })!;
+  assert.deepEqual(figs.map((f) => f.name), ['entropy-vs-sigma', 'logit-variance-vs-sigma', 'max-p-vs-sigma']);
+  const ent = figs[0]!.figure;
+  assert.deepEqual(ent.data.map((t) => t.name), ['softmax', 'relu-kernel', 'log N = ln 20 (uniform)']);
+  assert.deepEqual(ent.data[1]!.x, [0.5, 1, 2], 'sorted by σ');
+  assert.deepEqual(ent.data[1]!.y, [1.75, 1.5, 1]);
+  assert.deepEqual((ent.data[0]!.error_y as { array: number[] }).array, [0.01, 0.01, 0.01]);
+  assert.equal((ent.data[2]!.y as number[])[0], Math.log(20));
+  for (const f of figs) assert.deepEqual(figureIssues(f.figure), [], f.name);
+});
+
+test('bounds result: ‖P‖_F against entropy with the bounds 1 and √N', () => {
+  const sweep = [{ tau: 1, entropy: 1.7, normF: 1.05 }, { tau: 0.1, entropy: 0.1, normF: 2.3 }];
+  const samples = [{ wvScale: 1, entropy: 1, frobeniusP: 1.5, lhs: 0, rhsRowLower: 0, rhsColumnLower: 0, sharp: 0 }];
+  const figs = resultFigures({ config: {}, meta: {}, frobenius: { sweep, upper: Math.sqrt(6), lower: 1, random: {}, adversarial: [] }, samples })!;
+  assert.deepEqual(figs.map((f) => f.name), ['frobenius-vs-entropy']);
+  const d = figs[0]!.figure.data;
+  assert.deepEqual(d[0]!.x, [0.1, 1.7], 'sweep sorted by entropy');
+  assert.equal(d[1]!.mode, 'markers');
+  assert.deepEqual(d[2]!.y, [Math.sqrt(6), Math.sqrt(6)]);
+  assert.deepEqual(d[3]!.y, [1, 1]);
+  assert.deepEqual(d[2]!.x, [0.1, 1.7], 'reference lines span all points');
+  assert.deepEqual(figureIssues(figs[0]!.figure), []);
+});
