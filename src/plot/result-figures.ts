@@ -155,11 +155,14 @@ function isStats(v: unknown): v is Stats {
  * logit scale σ, one line per attention kind; the entropy figure carries the log N line.
  */
 export function entropyFigures(result: unknown): NamedFigure[] | undefined {
-  const r = result as { cells?: unknown; config?: { n?: unknown } } | null;
+  const r = result as { cells?: unknown; config?: { n?: unknown; kinds?: unknown } } | null;
   const cells = r?.cells;
   if (!Array.isArray(cells) || cells.length === 0) return undefined;
   if (!cells.every((c) => c && typeof c === 'object' && typeof c.kind === 'string' && isNum(c.sigma) && isStats(c.entropy))) return undefined;
-  const kinds = [...new Set(cells.map((c) => c.kind as string))];
+  // Kinds in the order the run asked for them (config.kinds), else in order of appearance.
+  const asked = Array.isArray(r?.config?.kinds) ? (r!.config!.kinds as unknown[]) : [];
+  const rank = (k: string) => (asked.includes(k) ? asked.indexOf(k) : asked.length);
+  const kinds = [...new Set(cells.map((c) => c.kind as string))].sort((a, b) => rank(a) - rank(b));
   const sigmas = cells.map((c) => c.sigma as number);
   const sLog = wantsLog(sigmas);
   const range: [number, number] = [Math.min(...sigmas), Math.max(...sigmas)];

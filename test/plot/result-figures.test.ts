@@ -63,10 +63,10 @@ test('results without time series give undefined', () => {
   }
 });
 
-test('entropy result: mean ± s.e. per kind against σ, log N line from config.n', () => {
+test('entropy result: mean ± s.e. per kind (in config.kinds order) against σ, log N line from config.n', () => {
   const stats = (mean: number) => ({ mean, std: 0.1, se: 0.01, min: 0, max: 1, count: 100 });
   const cells = ['softmax', 'relu-kernel'].flatMap((kind, k) => [0.5, 1, 2].map((sigma) => ({ kind, sigma, entropy: stats(2 - k * sigma / 2), logitVariance: stats(sigma * sigma), maxP: stats(0.2 * sigma) })));
-  const figs = resultFigures({ config: { n: 20 }, meta: {}, cells: [...cells].reverse() })!;
+  const figs = resultFigures({ config: { n: 20, kinds: ['softmax', 'relu-kernel'] }, meta: {}, cells: [...cells].reverse() })!;
   assert.deepEqual(figs.map((f) => f.name), ['entropy-vs-sigma', 'logit-variance-vs-sigma', 'max-p-vs-sigma']);
   const ent = figs[0]!.figure;
   assert.deepEqual(ent.data.map((t) => t.name), ['softmax', 'relu-kernel', 'log N = ln 20 (uniform)']);
