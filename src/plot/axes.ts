@@ -57,6 +57,32 @@ export function axis(options: AxisOptions): Record<string, unknown> {
   return out;
 }
 
+/** Decades spanned by the positive finite values of coordinate `key` over the traces (or the range). */
+function decadeSpan(data: readonly Record<string, unknown>[], key: 'x' | 'y', range?: readonly [number, number]): number {
+  if (range) return Math.abs(Math.log10(range[1] / range[0]));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const trace of data) {
+    const values = trace[key];
+    if (!Array.isArray(values)) continue;
+    for (const v of values) {
+      if (typeof v === 'number' && Number.isFinite(v) && v > 0) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  }
+  return hi > lo ? Math.log10(hi / lo) : 0;
+}
+
+/**
+ * Tick labels of a log axis: one per decade when the data span three decades or more (Plotly
+ * would otherwise label 2…9 in every decade, unreadable in print), else 1-2-5 labels.
+ */
+function logTicks(span: number): Record<string, unknown> {
+  return span >= 3 ? { dtick: 1, minor: { ticks: 'outside', ticklen: 3, dtick: 'D1', showgrid: false } } : { dtick: 'D2' };
+}
+
 /** Options of `figure`. */
 export interface FigureOptions {
   /** Figure title (shown above the plot). */
@@ -84,6 +110,10 @@ export const FIGURE_SIZE = Object.freeze({ width: 720, height: 480 });
  * fig.layout.xaxis; // { title: { text: 't' }, type: 'log', ... }
  */
 export function figure(options: FigureOptions): PlotlyFigure {
+  const xaxis = axis(options.x);
+  const yaxis = axis(options.y);
+  if (options.x.log) Object.assign(xaxis, logTicks(decadeSpan(options.data, 'x', options.x.range)));
+  if (options.y.log) Object.assign(yaxis, logTicks(decadeSpan(options.data, 'y', options.y.range)));
   return {
     data: options.data,
     layout: {
@@ -94,8 +124,8 @@ export function figure(options: FigureOptions): PlotlyFigure {
       paper_bgcolor: '#ffffff',
       plot_bgcolor: '#ffffff',
       margin: { l: 70, r: 20, t: 50, b: 60 },
-      xaxis: axis(options.x),
-      yaxis: axis(options.y),
+      xaxis,
+      yaxis,
       legend: { bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1 },
       hovermode: 'closest',
       ...(options.layout ?? {}),

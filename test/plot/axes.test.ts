@@ -37,3 +37,12 @@ test('figure builds a titled layout with default size and merges extra layout la
   // JSON round trip: figures are plain data.
   assert.deepEqual(JSON.parse(JSON.stringify(fig)), fig);
 });
+
+test('log axes label one tick per decade over ≥ 3 decades of data, 1-2-5 over fewer', () => {
+  const wide = figure({ title: 'w', x: { title: 't', log: true }, y: { title: 'L', log: true }, data: [{ x: [1e-2, 1, 1e5], y: [1, 2, 5] }] });
+  assert.equal((wide.layout.xaxis as { dtick: unknown }).dtick, 1);
+  assert.equal((wide.layout.yaxis as { dtick: unknown }).dtick, 'D2');
+  const ranged = figure({ title: 'r', x: { title: 't', log: true, range: [1, 1e4] }, y: { title: 'L' }, data: [] });
+  assert.equal((ranged.layout.xaxis as { dtick: unknown }).dtick, 1);
+  assert.equal((ranged.layout.yaxis as { dtick?: unknown }).dtick, undefined, 'linear axes keep Plotly’s automatic ticks');
+});
