@@ -123,3 +123,20 @@ test('dense-output error order per method (one step from the exact state)', () =
     assert.ok(Math.abs(slope - order) <= 0.3, `${method}: dense-output local order ${slope.toFixed(2)}, expected ${order} (errors ${errs.map((x) => x.toExponential(2))})`);
   }
 });
+
+test('saveAt and dense output for cash-karp, rk4 and gd (Hermite / linear interpolants)', () => {
+  // Tolerances from each interpolant's order at these step sizes: Hermite (local O(h⁴)) on
+  // cash-karp steps at rtol 1e-10 (h ≈ 0.05): ~1e-8; rk4 at dt = 0.01: ~1e-9; gd (first order,
+  // dt = 1e-3, t ≤ 6): global error ~3e-3.
+  const times = [0.05, 0.5, 1.234, 3, 5.5];
+  const cases: [MethodName, number][] = [
+    ['cash-karp', 1e-7],
+    ['rk4', 1e-8],
+    ['gd', 5e-3],
+  ];
+  for (const [method, tol] of cases) {
+    const sol = solve(logisticSine, LOGISTIC_SINE_Y0, 0, 6, { method, rtol: 1e-10, atol: 1e-12, dt: method === 'rk4' ? 0.01 : 1e-3, saveAt: times, dense: true });
+    sol.t.forEach((t, i) => assertClose(sol.y[i]!, logisticSineExact(t), { atol: tol, rtol: tol, label: `${method} saveAt ${t}` }));
+    for (const t of [0.777, 4.321]) assertClose(sol.interpolate!(t), logisticSineExact(t), { atol: tol, rtol: tol, label: `${method} interpolate ${t}` });
+  }
+});
