@@ -2,7 +2,9 @@
  * Metrics of attention rows and matrices (theory: E-4 … E-7; theory/entropy-and-bounds.md).
  * Layout: a row is a slice p[off .. off+n) of a Float64Array; a matrix is row-major m×n
  * (entry (i, j) at i·n + j). All kernels are pure, allocation-free and trust their inputs
- * (validate at the public boundary); `spectralNorm` takes a caller-provided work buffer.
+ * (validate at the public boundary); the norms take caller-provided work buffers.
+ * Two spectral norms: `spectralNorm` (power iteration, cheap, converges like (σ₂/σ₁)^{2k}) and
+ * `operatorNorm` (Jacobi eigenvalues of AᵀA, exact to rounding even when σ₁ ≈ σ₂).
  */
 
 /**
@@ -186,4 +188,60 @@ export function spectralNorm(
     if (res <= tol * lam) break;
   }
   return Math.sqrt(Math.max(0, lambda));
+}
+
+/**
+ * Spectral norm ‖A‖₂ of a row-major m×n matrix as √λ_max(AᵀA), with λ_max from cyclic Jacobi
+ * rotations on the Gram matrix (an eigen-solver on JᵀJ: robust when the top singular values
+ * are close, where power iteration crawls). `gram` must hold ≥ n² numbers; allocation-free.
+ * Converges quadratically; stops when the off-diagonal mass is below 1e-30 of the total.
+ *
+ * @example
+ * operatorNorm(new Float64Array([3, 4]), 1, 2, new Float64Array(4)); // 5
+ */
+export function operatorNorm(A: ArrayLike<number>, m: number, n: number, gram: Float64Array): number {
+  const B = gram;
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += A[i * n + a]! * A[i * n + b]!;
+      B[a * n + b] = s;
+      B[b * n + a] = s;
+    }
+  }
+  let total = 0;
+  for (let e = 0; e < n * n; e++) total += B[e]! * B[e]!;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += 2 * B[p * n + q]! * B[p * n + q]!;
+    if (!(off > 1e-30 * total)) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = B[p * n + q]!;
+        if (apq === 0) continue;
+        const app = B[p * n + p]!;
+        const aqq = B[q * n + q]!;
+        // Rotation angle from the stable formula t = sign(θ)/(|θ| + √(θ² + 1)).
+        const theta = (aqq - app) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const cs = 1 / Math.sqrt(t * t + 1);
+        const sn = t * cs;
+        for (let k = 0; k < n; k++) {
+          const bkp = B[k * n + p]!;
+          const bkq = B[k * n + q]!;
+          B[k * n + p] = cs * bkp - sn * bkq;
+          B[k * n + q] = sn * bkp + cs * bkq;
+        }
+        for (let k = 0; k < n; k++) {
+          const bpk = B[p * n + k]!;
+          const bqk = B[q * n + k]!;
+          B[p * n + k] = cs * bpk - sn * bqk;
+          B[q * n + k] = sn * bpk + cs * bqk;
+        }
+      }
+    }
+  }
+  let lmax = 0;
+  for (let a = 0; a < n; a++) if (B[a * n + a]! > lmax) lmax = B[a * n + a]!;
+  return Math.sqrt(lmax);
 }
