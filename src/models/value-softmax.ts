@@ -143,6 +143,20 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
    */
   const backward = (y: Float64Array, out: Float64Array, fzV: boolean, fzA: boolean): void => {
     if (!fzA) for (let q = 0; q < K * n; q++) w[q] = 0;
+    if (K === 1 && !fzA && !fzV) {
+      // Common case, one fused sweep per row: w += V_i· g_i and V̇_i· = −g_i σᵀ.
+      for (let i = 0; i < d; i++) {
+        const row = i * n;
+        const gi = g[i]!;
+        const c = -gi * invK;
+        for (let j = 0; j < n; j++) {
+          w[j] += y[row + j]! * gi;
+          out[row + j] = c * Nb[j]!;
+        }
+      }
+      normalizationVjp(kind, y, aOff, n, Nb, 0, S[0]!, w, 0, out, aOff, -invK);
+      return;
+    }
     for (let i = 0; i < d; i++) {
       const row = i * n;
       if (!fzA) {
