@@ -12,7 +12,7 @@ import type { ClaimCheck } from '../../../sims/types.js';
 import { createProgress, exporterFor, planFormats, writeFigures } from '../io.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
-import { figureWarnings, runSim, simCommand } from '../sim-output.js';
+import { cacheKey, figureWarnings, runSim, simCommand } from '../sim-output.js';
 
 interface SimFlags {
   list?: boolean;
@@ -70,7 +70,8 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
     progress.stop();
     const command = simCommand(sim.id, quick, seed);
     const resultPath = join(dir, 'result.json');
-    writeJsonAtomic(resultPath, result);
+    // The cache record lets `vsflow reproduce --out <parent>` reuse this run.
+    writeJsonAtomic(resultPath, { ...result, cache: cacheKey(sim.id, quick, seed) });
     const figures = sim.figures(result);
     const written = await writeFigures(dir, figures, {
       formats: plan.formats,
