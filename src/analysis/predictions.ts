@@ -51,6 +51,8 @@ export interface PolarizationCheck {
   readonly range: string;
   /** Why not applicable / inconclusive, or extra measured values. */
   readonly note?: string;
+  /** |measured − predicted| / tolerance for numeric checks (≤ 1 passes); sweeps rank worst cases by it. */
+  readonly margin?: number;
 }
 
 /** Methods checkPredictions accepts (gd shows how the discrete method departs from the flow). */
@@ -354,6 +356,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
       measured: worstRise,
       tolerance: `largest rise between accepted steps ≤ 10·rtol·L(0) = ${tol.toExponential(2)} (local error of the solver)`,
       status: worstRise <= tol ? 'pass' : 'fail',
+      margin: worstRise / tol,
       range: stepRange,
       ...(worstRise > tol ? { note: `L rose by ${worstRise.toExponential(3)} at t = ${fmtT(worstRiseT)}` } : {}),
     });
@@ -370,6 +373,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
       measured: sumADrift,
       tolerance: `max |Σa(t) − Σa(0)| ≤ 1e-10·(1 + max|a|) = ${tol.toExponential(2)} (Runge–Kutta and GD conserve linear invariants exactly: round-off only)`,
       status: sumADrift <= tol ? 'pass' : 'fail',
+      margin: sumADrift / tol,
       range: stepRange,
     });
   } else {
@@ -398,6 +402,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
       measured: Edrift,
       tolerance: `max |E(t) − E(0)| / max(1, Δ²/(2‖b‖²), cosh δ) ≤ max(1e-6, 1e4·rtol) = ${tol.toExponential(1)} (global error of an order-8 method over ~10³ steps)`,
       status: Edrift <= tol ? 'pass' : 'fail',
+      margin: Edrift / tol,
       range: stepRange,
       note: `E(0) = ${E0.toPrecision(6)}`,
     });
@@ -598,6 +603,7 @@ function logisticRates(records: readonly SimRecord[], T: number, n: number, bNor
     measured: tlT,
     tolerance: '|t·L·‖β‖² − 1| ≤ 0.05 at t_end (measured ≤ 0.015 two decades after max σ = ½, n = 2…16)',
     status: Math.abs(tlT - 1) <= 0.05 ? 'pass' : 'fail',
+    margin: Math.abs(tlT - 1) / 0.05,
     range: `t = ${fmtT(last.t)}`,
     note: `t·L·‖β‖² at t_end/10: ${tl(r10).toPrecision(6)}`,
   });
@@ -616,6 +622,7 @@ function logisticRates(records: readonly SimRecord[], T: number, n: number, bNor
       measured: fit.slope,
       tolerance: `(1/‖β‖)(1 − cos θ + 2ε + |tL − 1| + 0.02) = ${tol.toPrecision(3)}: finite-t corrections measured at t_end/10 (cos θ = u_m/(‖β‖‖V‖) = ${cos.toPrecision(4)}, ε = ${eps10.toExponential(2)})`,
       status: Math.abs(fit.slope - 1 / bNorm) <= tol ? 'pass' : 'fail',
+      margin: Math.abs(fit.slope - 1 / bNorm) / tol,
       range: decade,
       note: `least squares of ‖V‖_F on log t over ${fit.count} saves (R² ${fit.r2.toFixed(5)})`,
     });
@@ -636,6 +643,7 @@ function logisticRates(records: readonly SimRecord[], T: number, n: number, bNor
     measured: epsT * GT * GT,
     tolerance: `relative 0.2 (next-order term O(1/G), G(t_end) = ${GT.toPrecision(4)}; measured deviations 4–9 % two decades after polarisation)`,
     status: Math.abs(ratio - 1) <= 0.2 ? 'pass' : 'fail',
+    margin: Math.abs(ratio - 1) / 0.2,
     range: `t = ${fmtT(last.t)}`,
   });
   const fitG = scaledSlope(G, eps, 'log', 'log');
@@ -647,6 +655,7 @@ function logisticRates(records: readonly SimRecord[], T: number, n: number, bNor
     measured: fitG.slope,
     tolerance: `0.25 + 2·spread/G = ${(0.25 + spreadTerm).toPrecision(3)} (next-order O(1/G) terms and the spread of the losers' gaps, ${(gMax - gMin).toPrecision(3)} at t_end/10; measured −2.0 … −2.1 at t = 1e5 for equal gaps)`,
     status: Math.abs(fitG.slope + 2) <= 0.25 + spreadTerm ? 'pass' : 'fail',
+    margin: Math.abs(fitG.slope + 2) / (0.25 + spreadTerm),
     range: decade,
     note: `G from ${G[0]!.toPrecision(4)} to ${GT.toPrecision(4)}`,
   });
@@ -661,6 +670,7 @@ function logisticRates(records: readonly SimRecord[], T: number, n: number, bNor
     measured: fitT.slope,
     tolerance: `2·|d log G/d log log t − 1| + 0.25 + 2·spread/G = ${tolT.toPrecision(3)} (G = log t + C: the clock offset C makes the finite-t slope −2·d log G/d log log t = ${(-2 * clock).toPrecision(4)})`,
     status: Math.abs(fitT.slope + 2) <= tolT ? 'pass' : 'fail',
+    margin: Math.abs(fitT.slope + 2) / tolT,
     range: decade,
   });
   return out;
@@ -705,6 +715,7 @@ function squareLimit(records: readonly SimRecord[], T: number, loss0: number): P
     measured: move,
     tolerance: `‖a(T) − a(T/10)‖_∞ ≤ 1e-3·(1 + ‖a(T) − a(0)‖_∞) = ${tol.toExponential(2)} once the loss has converged`,
     status: move <= tol && omm > 0 ? 'pass' : 'fail',
+    margin: move / tol,
     range: range(r10.t, last.t),
     note: `1 − max σ(t_end) = ${omm.toExponential(3)} (limit not one-hot), L(t_end) = ${last.loss.toExponential(3)}`,
   };
