@@ -16,25 +16,45 @@ import type { NamedFigure, PlotlyFigure } from './figure-types.js';
 /** File name of the shared Plotly bundle written beside a run's figures. */
 export const PLOTLY_FILE = 'plotly.min.js';
 
-/** Absolute path of the installed `plotly.js-dist-min` bundle. */
+/**
+ * Absolute path of the installed `plotly.js-dist-min` bundle.
+ *
+ * @example
+ * plotlyBundlePath(); // '/…/node_modules/plotly.js-dist-min/plotly.min.js'
+ */
 export function plotlyBundlePath(): string {
   return createRequire(import.meta.url).resolve('plotly.js-dist-min/plotly.min.js');
 }
 
 let bundleCache: string | undefined;
 
-/** The Plotly bundle's source text (read once). */
+/**
+ * The Plotly bundle's source text (read once).
+ *
+ * @example
+ * plotlyBundle().length; // ≈ 4.8e6 (plotly.js-dist-min 4.x)
+ */
 export function plotlyBundle(): string {
   bundleCache ??= readFileSync(plotlyBundlePath(), 'utf8');
   return bundleCache;
 }
 
-/** Escapes text for HTML element content and attribute values. */
+/**
+ * Escapes text for HTML element content and attribute values.
+ *
+ * @example
+ * escapeHtml('a < b & "c"'); // 'a &lt; b &amp; &quot;c&quot;'
+ */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
+/**
+ * JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`).
+ *
+ * @example
+ * scriptJson({ s: '</script>' }); // '{"s":"\\u003c/script>"}'
+ */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
@@ -118,7 +138,13 @@ export interface FigureMeta {
   readonly command?: string;
 }
 
-/** Checks a figure's file stem: lower-case letters, digits and dashes (`[a-z0-9-]+`). */
+/**
+ * Checks a figure's file stem: lower-case letters, digits and dashes (`[a-z0-9-]+`).
+ *
+ * @example
+ * checkFigureName('sigma-loglog'); // 'sigma-loglog'
+ * checkFigureName('Sigma'); // throws OptionError naming figure.name
+ */
 export function checkFigureName(name: unknown): string {
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(name)) {
     throw new OptionError('figure.name', 'a file stem of lower-case letters, digits and dashes', name);
@@ -155,7 +181,12 @@ export function writeFigure(
   return paths;
 }
 
-/** Copies the shared Plotly bundle to `<dir>/plotly.min.js` (skipped when already identical). */
+/**
+ * Copies the shared Plotly bundle to `<dir>/plotly.min.js` (skipped when already identical).
+ *
+ * @example
+ * copyPlotly('vsflow-out'); // 'vsflow-out/plotly.min.js'
+ */
 export function copyPlotly(dir: string): string {
   const target = join(dir, PLOTLY_FILE);
   try {

@@ -73,7 +73,12 @@ export interface ReportData {
   readonly notes: readonly string[];
 }
 
-/** Pass/fail counts of a report: claims, plus sims that errored. */
+/**
+ * Pass/fail counts of a report: claims, plus sims that errored.
+ *
+ * @example
+ * reportCounts({ ...data, entries: [] }); // { claims: 0, passed: 0, failed: 0, errors: 0 }
+ */
 export function reportCounts(data: ReportData): { claims: number; passed: number; failed: number; errors: number } {
   let claims = 0;
   let passed = 0;

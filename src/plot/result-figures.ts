@@ -153,6 +153,10 @@ function isStats(v: unknown): v is Stats {
  * Figures of an entropy-experiment result (`vsflow entropy`: `cells` of {kind, sigma, entropy,
  * logitVariance, maxP} sample statistics): each statistic's mean ± standard error against the
  * logit scale σ, one line per attention kind; the entropy figure carries the log N line.
+ *
+ * @example
+ * entropyFigures(entropyResult)?.map((f) => f.name); // ['entropy-vs-sigma', 'logit-variance-vs-sigma', 'max-p-vs-sigma']
+ * entropyFigures({ records: [] }); // undefined
  */
 export function entropyFigures(result: unknown): NamedFigure[] | undefined {
   const r = result as { cells?: unknown; config?: { n?: unknown; kinds?: unknown } } | null;
@@ -196,6 +200,9 @@ export function entropyFigures(result: unknown): NamedFigure[] | undefined {
 /**
  * Figures of a bounds result (`vsflow bounds`): ‖P‖_F against attention entropy along the
  * temperature sweep and for the random draws, between the bounds 1 and √N.
+ *
+ * @example
+ * boundsFigures(boundsResult)?.[0].name; // 'frobenius-vs-entropy'
  */
 export function boundsFigures(result: unknown): NamedFigure[] | undefined {
   const f = (result as { frobenius?: { sweep?: unknown; upper?: unknown; lower?: unknown } } | null)?.frobenius;

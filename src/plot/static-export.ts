@@ -75,7 +75,12 @@ export function findChrome(explicit?: string, env: NodeJS.ProcessEnv = process.e
   throw new BackendError(`headless Chromium not found (needed for SVG/PNG/PDF export; HTML needs none): ${CHROME_HINT}`);
 }
 
-/** Like `findChrome` but `undefined` instead of the not-found error (bad explicit paths still throw). */
+/**
+ * Like `findChrome` but `undefined` instead of the not-found error (bad explicit paths still throw).
+ *
+ * @example
+ * chromeOrUndefined(undefined, {}, ['/nonexistent']); // undefined
+ */
 export function chromeOrUndefined(explicit?: string, env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = CHROME_PATHS): string | undefined {
   try {
     return findChrome(explicit, env, candidates);
@@ -89,6 +94,10 @@ export function chromeOrUndefined(explicit?: string, env: NodeJS.ProcessEnv = pr
  * Chromium flags: headless-friendly, and quiet on a closed network (without the
  * background-networking flags Chromium keeps opening refused connections). `--no-sandbox` only
  * as root, where Chromium refuses to start with its sandbox.
+ *
+ * @example
+ * chromeArgs(true)[0]; // '--no-sandbox'
+ * chromeArgs(false).includes('--no-sandbox'); // false
  */
 export function chromeArgs(isRoot: boolean = typeof process.getuid === 'function' && process.getuid() === 0): string[] {
   const args = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--font-render-hinting=none'];
@@ -156,7 +165,12 @@ export function normaliseSvgIds(svg: string): string {
   return out;
 }
 
-/** Fixes the `/CreationDate` and `/ModDate` of a Chromium PDF (same length, so offsets stay valid). */
+/**
+ * Fixes the `/CreationDate` and `/ModDate` of a Chromium PDF (same length, so offsets stay valid).
+ *
+ * @example
+ * normalisePdfDates(pdf); // same bytes, with /CreationDate (D:20000101000000…)
+ */
 export function normalisePdfDates(pdf: Uint8Array): Uint8Array {
   const text = Buffer.from(pdf).toString('latin1');
   const fixed = text.replace(/\/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)/g, (_m, key: string, digits: string, tz: string) => {
@@ -274,6 +288,9 @@ function decodeSvgDataUrl(url: string): string {
 /**
  * Exports one figure and writes `<stem>.<format>` files; returns the paths written.
  * A convenience over `FigureExporter.export` for the CLI and scripts.
+ *
+ * @example
+ * await writeStaticFigure(exporter, fig, 'out/loss', ['svg', 'pdf']); // ['out/loss.svg', 'out/loss.pdf']
  */
 export async function writeStaticFigure(
   exporter: FigureExporter,
