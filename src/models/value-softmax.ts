@@ -12,6 +12,7 @@ import type { Rhs } from '../integrators/types.js';
 import { OptionError } from '../core/errors.js';
 import { normalize, normalizationVjp } from './normalizations.js';
 import { sampleLossGradient } from './losses.js';
+import { sigmoid } from '../core/sigmoid.js';
 import type { Problem } from './problem.js';
 
 /** Parameter blocks that can be held fixed (their time derivative is set to 0). */
@@ -188,10 +189,49 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
     }
   };
 
-  const rhs: Rhs = (_t, y, dydt) => {
+  const generic: Rhs = (_t, y, dydt) => {
     forward(y, false);
     backward(y, dydt, freezeV, freezeA);
   };
+
+  // One-sample logistic loss with softmax (the Fig-2 setting), via VS-6: with u = Vᵀβ,
+  // z = ⟨σ, u⟩ and c = −y s(−y z), g = cβ, so Vᵀg = c·u needs no second pass over V:
+  // V̇ = −c βσᵀ, ȧ = −c σ ⊙ (u − z). One read and one write sweep instead of two reads and a write.
+  const beta = P.beta;
+  const label = P.labels?.[0] ?? 1;
+  const u = new Float64Array(n);
+  const sig = Nb;
+  const logisticOne: Rhs = (_t, y, dydt) => {
+    for (let j = 0; j < n; j++) u[j] = 0;
+    for (let i = 0; i < d; i++) {
+      const bi = beta![i]!;
+      const row = i * n;
+      for (let j = 0; j < n; j++) u[j] += bi * y[row + j]!;
+    }
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) if (y[aOff + j]! > m) m = y[aOff + j]!;
+    let zs = 0;
+    for (let j = 0; j < n; j++) {
+      const e = Math.exp(y[aOff + j]! - m);
+      sig[j] = e;
+      zs += e;
+    }
+    const inv = 1 / zs;
+    let z = 0;
+    for (let j = 0; j < n; j++) {
+      const sj = sig[j]! * inv;
+      sig[j] = sj;
+      z += sj * u[j]!;
+    }
+    const c = -label * sigmoid(-label * z);
+    for (let i = 0; i < d; i++) {
+      const ci = -c * beta![i]!;
+      const row = i * n;
+      for (let j = 0; j < n; j++) dydt[row + j] = ci * sig[j]!;
+    }
+    for (let j = 0; j < n; j++) dydt[aOff + j] = -c * sig[j]! * (u[j]! - z);
+  };
+  const rhs: Rhs = K === 1 && isSoftmax && P.loss === 'logistic' && !freezeV && !freezeA ? logisticOne : generic;
   const loss = (y: Float64Array): number => forward(y, true);
   const negGradient = (y: Float64Array, out: Float64Array): number => {
     const l = forward(y, true);

@@ -205,3 +205,20 @@ test('VS-10: n = 2, E = Δ²/(2‖β‖²) − cosh δ is conserved (logistic)',
     if (Math.abs(t - Math.round(t)) < 1e-9) assertClose(E(y), E0, { rtol: 1e-9, label: `E at t=${t}` });
   });
 });
+
+test('one-sample logistic fast RHS (VS-6 form) equals the generic −∇L, labels ±1', () => {
+  for (const seed of [1, 2, 3]) {
+    for (const label of [1, -1]) {
+      const spec = randomProblem({ loss: 'logistic', d: 5, n: 7, seed, vScale: 1, aScale: 1 });
+      const P = resolveProblem({ ...spec, labels: [label] });
+      const flow = valueSoftmaxRhs(P);
+      const dy = new Float64Array(flow.layout.size);
+      flow.rhs(0, flow.y0, dy);
+      const g = new Float64Array(flow.layout.size);
+      flow.negGradient(flow.y0, g);
+      const gmax = g.reduce((x, v) => Math.max(x, Math.abs(v)), 0);
+      // same quantity, different summation order: agreement to a few ulps of the largest entry.
+      assertClose(dy, g, { rtol: 1e-13, atol: 1e-14 * gmax, label: `seed ${seed} label ${label}` });
+    }
+  }
+});
