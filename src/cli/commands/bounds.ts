@@ -76,7 +76,7 @@ async function action(flags: Flags): Promise<void> {
   const dir = flags.counterexamples ?? (flags.out !== undefined ? dirname(flags.out) : join('vsflow-out', 'bounds'));
   const files: string[] = [];
   for (const v of failing) {
-    const path = join(dir, `counterexample-${counterexampleName(v)}`);
+    const path = join(dir, counterexampleName(v));
     writeJsonAtomic(path, { config: result.config, meta: result.meta, verdict: { ...v, counterexample: undefined }, counterexample: v.counterexample });
     files.push(path);
   }
