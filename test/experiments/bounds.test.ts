@@ -73,3 +73,13 @@ test('bad input: each option names itself', () => {
     }
   }
 });
+
+test('sim jacobian-bound-slack: quick run passes its claims; 4 bounds × (median, min) + slack = 1, and 2 failure curves', async () => {
+  const { figureIssues } = await import('../../src/plot/figure-check.js');
+  const sim = (await import('../../sims/jacobian-bound-slack.js')).default as import('../../sims/types.js').SimDefinition;
+  const result = await sim.run({ quick: true, seed: undefined });
+  for (const c of result.claims) assert.ok(c.pass, `${c.id} ${c.statement}: ${c.measured}`);
+  const figs = sim.figures(JSON.parse(JSON.stringify(result)));
+  assert.deepEqual(figs.map((f) => [f.name, f.figure.data.length]), [['slack-vs-wv-scale', 9], ['failure-fraction-vs-wv-scale', 2]]);
+  for (const f of figs) assert.deepEqual(figureIssues(f.figure), []);
+});

@@ -118,3 +118,23 @@ test('bad input: each option names itself', () => {
   }
   assert.throws(() => runEntropyExperiment({ trial: 10 } as never), (e: unknown) => e instanceof OptionError && e.option === 'options.trial');
 });
+
+test('sims: quick runs of the entropy sims pass their claims and draw the expected traces', async () => {
+  const { figureIssues } = await import('../../src/plot/figure-check.js');
+  const expected: Record<string, Record<string, number>> = {
+    // 5 σ histograms + log N line per kind; 3 kinds + small-σ curve + log N in the summary.
+    'entropy-histograms': { 'histograms-softmax': 6, 'histograms-relu-kernel': 6, 'histograms-elu1-kernel': 6, 'mean-entropy-vs-sigma': 5 },
+    // 4 kinds + small-variance curve + log N.
+    'entropy-vs-logit-variance': { 'entropy-vs-logit-variance': 6 },
+    // 3 kinds + temperature sweep + lines at 1 and √N.
+    'frobenius-vs-entropy': { 'frobenius-vs-entropy': 6 },
+  };
+  for (const [id, figs] of Object.entries(expected)) {
+    const sim = (await import(`../../sims/${id}.js`)).default as import('../../sims/types.js').SimDefinition;
+    const result = await sim.run({ quick: true, seed: undefined });
+    for (const c of result.claims) assert.ok(c.pass, `${id}: ${c.id} ${c.statement}: predicted ${c.predicted}, measured ${c.measured}`);
+    const out = sim.figures(JSON.parse(JSON.stringify(result)));
+    assert.deepEqual(Object.fromEntries(out.map((f) => [f.name, f.figure.data.length])), figs);
+    for (const f of out) assert.deepEqual(figureIssues(f.figure), [], `${id}/${f.name}`);
+  }
+});
