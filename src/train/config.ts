@@ -1,0 +1,147 @@
+/**
+ * Training configuration: one interface for all tasks, frozen per-task defaults at paper scale
+ * and `--quick` scale, and validation at the public boundary.
+ */
+import { OptionError } from '../core/errors.js';
+import { checkBoolean, checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
+import { TRAIN_ATTENTION_KINDS, type TrainAttentionKind } from './attention.js';
+
+/** Task ids (`vsflow train --task <id>`). */
+export type TaskId = 'icl-regression' | 'induction' | 'classification' | 'eureka';
+
+/**
+ * All task ids.
+ *
+ * @example
+ * TASK_IDS[0]; // 'icl-regression'
+ */
+export const TASK_IDS: readonly TaskId[] = Object.freeze(['icl-regression', 'induction', 'classification', 'eureka'] as const);
+
+/** Resolved configuration of one training run (one task, one attention kind, one seed). */
+export interface TrainConfig {
+  readonly task: TaskId;
+  readonly attention: TrainAttentionKind;
+  readonly rowNormalize: boolean;
+  /** Temperature τ; 0 = √d_k. */
+  readonly tau: number;
+  /** Heat-treatment schedule of the logit scale (N-3) over the run; Eureka task. */
+  readonly heatTreatment: boolean;
+  readonly seed: number;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly optimizer: 'sgd-momentum' | 'adamw';
+  readonly lr: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly clipNorm: number;
+  readonly width: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly mlp: number;
+  readonly initScale: number;
+  /** Record attention metrics every this many steps (loss and gradient norm: every step). */
+  readonly metricsEvery: number;
+  /** Sequences of the batch whose attention matrices are measured. */
+  readonly metricSamples: number;
+  /** Evaluate on the held-out set every this many steps (0 = only at the end). */
+  readonly evalEvery: number;
+  /** Held-out sequences (induction, classification); eureka uses the 70% test split. */
+  readonly evalSize: number;
+}
+
+const BASE: TrainConfig = {
+  task: 'icl-regression',
+  attention: 'softmax',
+  rowNormalize: true,
+  tau: 1,
+  heatTreatment: false,
+  seed: 0,
+  steps: 10000,
+  batchSize: 4000,
+  optimizer: 'sgd-momentum',
+  lr: 0.5,
+  momentum: 0.8,
+  weightDecay: 0,
+  clipNorm: 0,
+  width: 6,
+  layers: 5,
+  heads: 1,
+  mlp: 0,
+  initScale: 0.3,
+  metricsEvery: 1,
+  metricSamples: 64,
+  evalEvery: 0,
+  evalSize: 1000,
+};
+
+/**
+ * Paper-scale defaults per task (B.3, A.6, C). `icl-regression`: 5 attention-only layers of
+ * width 6 ([x; y] with x ∈ R⁵), SGD momentum 0.8, lr 0.5, batch 4000, 10 000 steps, τ = 1
+ * (eq. 2, no 1/√d), weights N(0, 0.3²/fan_in) (init not stated in the paper; with 1/fan_in every
+ * kind diverged within 20 steps here). `--quick`: batch 256, lr 0.1, 400 steps. `induction`: width 128, 2 layers, 4 heads, MLP 512, AdamW 1e-3, batch 256,
+ * ~3900 steps (10 epochs of 100k). `classification`: 1 layer, 1 head, width 128, AdamW 1e-3,
+ * batch 256, 400 steps. `eureka`: 1 layer, 4 heads, width 64 (not stated in the paper), AdamW
+ * 1e-3, full-batch epochs over the 30% split, 10 000 epochs.
+ *
+ * @example
+ * TASK_DEFAULTS['icl-regression'].lr; // 0.5
+ */
+export const TASK_DEFAULTS: Readonly<Record<TaskId, Readonly<TrainConfig>>> = Object.freeze({
+  'icl-regression': Object.freeze({ ...BASE }),
+  induction: Object.freeze({ ...BASE, task: 'induction', initScale: 1, tau: 0, steps: 3900, batchSize: 256, optimizer: 'adamw', lr: 1e-3, momentum: 0, weightDecay: 0.01, width: 128, layers: 2, heads: 4, mlp: 512, metricsEvery: 50, metricSamples: 16, evalEvery: 200 }),
+  classification: Object.freeze({ ...BASE, task: 'classification', initScale: 1, tau: 0, steps: 400, batchSize: 256, optimizer: 'adamw', lr: 1e-3, momentum: 0, weightDecay: 0.01, width: 128, layers: 1, heads: 1, mlp: 0, metricSamples: 16, evalEvery: 50 }),
+  eureka: Object.freeze({ ...BASE, task: 'eureka', initScale: 1, tau: 0, steps: 10000, batchSize: 4392, optimizer: 'adamw', lr: 1e-3, momentum: 0, weightDecay: 0.01, width: 64, layers: 1, heads: 4, mlp: 256, metricsEvery: 10, metricSamples: 16, evalEvery: 10, evalSize: 0 }),
+} as Record<TaskId, TrainConfig>);
+
+/**
+ * `--quick` overrides: minutes on a laptop CPU (wasm backend), sized so each task shows its
+ * effect where that was achievable (see theory/training-predictions.md for what was measured).
+ *
+ * @example
+ * TASK_QUICK['icl-regression'].steps; // 400
+ */
+export const TASK_QUICK: Readonly<Record<TaskId, Readonly<Partial<TrainConfig>>>> = Object.freeze({
+  'icl-regression': Object.freeze({ steps: 400, batchSize: 256, lr: 0.1, metricsEvery: 5, metricSamples: 32 }),
+  induction: Object.freeze({ steps: 1500, width: 64, mlp: 256, batchSize: 64, metricsEvery: 50, evalEvery: 100, evalSize: 256 }),
+  classification: Object.freeze({ steps: 200, batchSize: 128, width: 64 }),
+  eureka: Object.freeze({ steps: 1500, width: 32, mlp: 128, metricsEvery: 25, evalEvery: 25 }),
+});
+
+/**
+ * Resolves a run configuration: task defaults, then quick overrides, then `given`; validates
+ * every field (OptionError naming the field).
+ *
+ * @example
+ * resolveTrainConfig('classification', { seed: 3 }, true).width; // 64
+ */
+export function resolveTrainConfig(task: TaskId, given: Partial<TrainConfig> = {}, quick = false): TrainConfig {
+  checkChoice('task', task, TASK_IDS);
+  const base = { ...TASK_DEFAULTS[task], ...(quick ? TASK_QUICK[task] : {}) };
+  const c = resolveOptions('train', base, given);
+  checkChoice('task', c.task, TASK_IDS);
+  if (c.task !== task) throw new OptionError('task', `'${task}' (the task being run)`, c.task);
+  checkChoice('attention', c.attention, TRAIN_ATTENTION_KINDS);
+  checkBoolean('rowNormalize', c.rowNormalize);
+  checkBoolean('heatTreatment', c.heatTreatment);
+  checkNumber('tau', c.tau, { min: 0 });
+  checkNumber('seed', c.seed, { integer: true, min: 0 });
+  checkNumber('steps', c.steps, { integer: true, min: 1 });
+  checkNumber('batchSize', c.batchSize, { integer: true, min: 1 });
+  checkChoice('optimizer', c.optimizer, ['sgd-momentum', 'adamw'] as const);
+  checkNumber('lr', c.lr, { min: 0, gt: 0 });
+  checkNumber('momentum', c.momentum, { min: 0, max: 1 });
+  checkNumber('weightDecay', c.weightDecay, { min: 0 });
+  checkNumber('clipNorm', c.clipNorm, { min: 0 });
+  checkNumber('width', c.width, { integer: true, min: 1 });
+  checkNumber('layers', c.layers, { integer: true, min: 1 });
+  checkNumber('heads', c.heads, { integer: true, min: 1 });
+  checkNumber('mlp', c.mlp, { integer: true, min: 0 });
+  checkNumber('initScale', c.initScale, { min: 0, gt: 0 });
+  checkNumber('metricsEvery', c.metricsEvery, { integer: true, min: 1 });
+  checkNumber('metricSamples', c.metricSamples, { integer: true, min: 1 });
+  checkNumber('evalEvery', c.evalEvery, { integer: true, min: 0 });
+  checkNumber('evalSize', c.evalSize, { integer: true, min: 0 });
+  if (c.width % c.heads !== 0) throw new OptionError('heads', `a divisor of width ${c.width}`, c.heads);
+  if (task === 'icl-regression' && c.width < 2) throw new OptionError('width', 'at least 2 for icl-regression (x dimension = width − 1)', c.width);
+  return Object.freeze(c);
+}

@@ -1,0 +1,208 @@
+/**
+ * A small transformer as explicit tf.Variables (a functional model, not tf.layers): exact seeded
+ * initialisation from the project's `Rng`, and every layer's attention matrix P [B, H, N, N]
+ * and logits Z available from the forward pass.
+ *
+ * Block (pre-LN when `layerNorm`): x ← x + Attn(LN₁(x)); x ← x + MLP(LN₂(x)) when `mlp` > 0;
+ * a final LN when `layerNorm`. Attn(x) = concat_h(P_h · x W_V,h) W_O (W_O only when
+ * `outputProjection`). MLP = GELU(x W₁ + b₁) W₂ + b₂ (tanh form of GELU). Inputs are token ids
+ * [B, N] (embedded with a learned table, learned positions added when `positions`) or vectors
+ * [B, N, width] used as the residual stream directly (in-context regression, B.3).
+ */
+import { Rng } from '../core/rng.js';
+import { tf } from './backend.js';
+import { attentionWeights, type TrainAttentionKind } from './attention.js';
+
+/** Architecture of the training model. */
+export interface ModelConfig {
+  /** `tokens`: integer ids embedded with a learned table; `vectors`: float inputs of size `width`. */
+  readonly input: 'tokens' | 'vectors';
+  /** Vocabulary size (tokens input). */
+  readonly vocab: number;
+  /** Residual width D (must equal the vector size for `vectors` input). */
+  readonly width: number;
+  readonly layers: number;
+  readonly heads: number;
+  /** MLP hidden size; 0 = attention-only blocks. */
+  readonly mlp: number;
+  /** Pre-LN blocks and a final LN (learned gain and bias). */
+  readonly layerNorm: boolean;
+  /** Learned absolute positions added to the embeddings. */
+  readonly positions: boolean;
+  /** Longest sequence (size of the position table). */
+  readonly maxLen: number;
+  readonly causal: boolean;
+  readonly attention: TrainAttentionKind;
+  /** Row normalisation for the kernel and φ-logit kinds (see attention.ts). */
+  readonly rowNormalize: boolean;
+  /** Temperature τ; 0 means √d_k (N-1). */
+  readonly tau: number;
+  /** Output projection W_O after the heads. */
+  readonly outputProjection: boolean;
+  /** Linear read-out head size on every position; 0 = none (read the residual stream). */
+  readonly outputDim: number;
+  /** Multiplies the N(0, 1/fan_in) initialisation of the weight matrices. */
+  readonly initScale: number;
+}
+
+/** Output of a forward pass (tensors owned by the caller's tidy scope). */
+export interface ForwardOutput {
+  /** [B, N, outputDim] logits of the head, or the final residual stream [B, N, width]. */
+  readonly out: tf.Tensor3D;
+  /** Per layer: attention matrices [B, H, N, N]. */
+  readonly P: tf.Tensor4D[];
+  /** Per layer: logits q·kᵀ [B, H, N, N] (before τ and the kind). */
+  readonly Z: tf.Tensor4D[];
+}
+
+/**
+ * Parameter shapes in creation order (the order of checkpoints and gradient norms).
+ *
+ * @example
+ * parameterShapes({ ...cfg, input: 'vectors', width: 6, layers: 1, heads: 1, mlp: 0, layerNorm: false, positions: false, outputProjection: false, outputDim: 0 });
+ * // [['L0.wq', [6, 6]], ['L0.wk', [6, 6]], ['L0.wv', [6, 6]]]
+ */
+export function parameterShapes(c: ModelConfig): [string, number[]][] {
+  const s: [string, number[]][] = [];
+  const D = c.width;
+  if (c.input === 'tokens') s.push(['embed', [c.vocab, D]]);
+  if (c.positions) s.push(['pos', [c.maxLen, D]]);
+  for (let l = 0; l < c.layers; l++) {
+    if (c.layerNorm) s.push([`L${l}.ln1.g`, [D]], [`L${l}.ln1.b`, [D]]);
+    s.push([`L${l}.wq`, [D, D]], [`L${l}.wk`, [D, D]], [`L${l}.wv`, [D, D]]);
+    if (c.outputProjection) s.push([`L${l}.wo`, [D, D]]);
+    if (c.mlp > 0) {
+      if (c.layerNorm) s.push([`L${l}.ln2.g`, [D]], [`L${l}.ln2.b`, [D]]);
+      s.push([`L${l}.w1`, [D, c.mlp]], [`L${l}.b1`, [c.mlp]], [`L${l}.w2`, [c.mlp, D]], [`L${l}.b2`, [D]]);
+    }
+  }
+  if (c.layerNorm) s.push(['lnf.g', [D]], ['lnf.b', [D]]);
+  if (c.outputDim > 0) s.push(['head.w', [D, c.outputDim]], ['head.b', [c.outputDim]]);
+  return s;
+}
+
+/** Initial value of one parameter (float64 draws from `rng`, rounded to float32). */
+function initValue(name: string, shape: number[], c: ModelConfig, rng: Rng): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(size);
+  const leaf = name.slice(name.lastIndexOf('.') + 1);
+  if (leaf === 'g') out.fill(1);
+  else if (leaf === 'b' || leaf === 'b1' || leaf === 'b2') out.fill(0);
+  else {
+    // embed: N(0, 1) (PyTorch nn.Embedding); pos: N(0, 0.02²); matrices: N(0, initScale²/fan_in).
+    const std = name === 'embed' ? 1 : name === 'pos' ? 0.02 : c.initScale / Math.sqrt(shape[0]!);
+    for (let i = 0; i < size; i++) out[i] = std * rng.normal();
+  }
+  return out;
+}
+
+/** tfjs variable names are global: a counter keeps them unique across models. */
+let variableCounter = 0;
+
+/** GELU, tanh form. */
+function gelu(x: tf.Tensor): tf.Tensor {
+  const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+  return x.mul(0.5).mul(tf.tanh(inner).add(1));
+}
+
+/** LN over the last axis with learned gain and bias. */
+function layerNorm(x: tf.Tensor, g: tf.Variable, b: tf.Variable): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return x.sub(mean).div(variance.add(1e-5).sqrt()).mul(g).add(b);
+}
+
+/** [B, N, D] × [D, E] → [B, N, E]. */
+function dense(x: tf.Tensor, w: tf.Tensor): tf.Tensor3D {
+  const [B, N, D] = x.shape as [number, number, number];
+  return tf.matMul(x.reshape([B * N, D]) as tf.Tensor2D, w as tf.Tensor2D).reshape([B, N, w.shape[1]!]);
+}
+
+/**
+ * The model: named variables plus a forward pass. Holds tf.Variables; call `dispose()` when done.
+ *
+ * @example
+ * const m = new TransformerModel(cfg, new Rng(0)); // same cfg and seed → identical weights
+ */
+export class TransformerModel {
+  readonly params: Map<string, tf.Variable>;
+  private readonly masks = new Map<number, tf.Tensor2D>();
+
+  constructor(
+    readonly config: ModelConfig,
+    rng: Rng,
+  ) {
+    this.params = new Map();
+    for (const [name, shape] of parameterShapes(config)) {
+      this.params.set(name, tf.variable(tf.tensor(initValue(name, shape, config, rng), shape, 'float32'), true, `${name}_${++variableCounter}`));
+    }
+  }
+
+  /** Parameter by name (throws on a wrong name: a programming error). */
+  p(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (v === undefined) throw new Error(`no parameter ${name}`);
+    return v;
+  }
+
+  /** Causal mask for length n (cached, kept outside tidy scopes). */
+  private mask(n: number): tf.Tensor2D | null {
+    if (!this.config.causal) return null;
+    let m = this.masks.get(n);
+    if (m === undefined) {
+      m = tf.tidy(() => tf.linalg.bandPart(tf.ones([n, n]), -1, 0) as tf.Tensor2D);
+      tf.keep(m);
+      this.masks.set(n, m);
+    }
+    return m;
+  }
+
+  /**
+   * Forward pass. `input`: int32 [B, N] (tokens) or float32 [B, N, width] (vectors).
+   * `logitScale` multiplies every attention logit (heat treatment, N-3). Call inside tf.tidy.
+   */
+  forward(input: tf.Tensor, logitScale = 1): ForwardOutput {
+    const c = this.config;
+    const H = c.heads;
+    const D = c.width;
+    const dk = D / H;
+    const tau = c.tau === 0 ? Math.sqrt(dk) : c.tau;
+    let x: tf.Tensor3D;
+    const N = input.shape[1]!;
+    const B = input.shape[0]!;
+    if (c.input === 'tokens') x = tf.gather(this.p('embed'), input as tf.Tensor2D) as tf.Tensor3D;
+    else x = input as tf.Tensor3D;
+    if (c.positions) x = x.add(this.p('pos').slice([0, 0], [N, D]).expandDims(0));
+    const mask = this.mask(N);
+    const Ps: tf.Tensor4D[] = [];
+    const Zs: tf.Tensor4D[] = [];
+    const heads = (t: tf.Tensor3D): tf.Tensor4D => t.reshape([B, N, H, dk]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+    for (let l = 0; l < c.layers; l++) {
+      const a = c.layerNorm ? (layerNorm(x, this.p(`L${l}.ln1.g`), this.p(`L${l}.ln1.b`)) as tf.Tensor3D) : x;
+      const q = heads(dense(a, this.p(`L${l}.wq`)));
+      const k = heads(dense(a, this.p(`L${l}.wk`)));
+      const v = heads(dense(a, this.p(`L${l}.wv`)));
+      const { P, Z } = attentionWeights(q, k, { kind: c.attention, tau, rowNormalize: c.rowNormalize, logitScale, mask });
+      Ps.push(P);
+      Zs.push(Z);
+      let o = tf.matMul(P, v).transpose([0, 2, 1, 3]).reshape([B, N, D]) as tf.Tensor3D;
+      if (c.outputProjection) o = dense(o, this.p(`L${l}.wo`));
+      x = x.add(o);
+      if (c.mlp > 0) {
+        const m = c.layerNorm ? layerNorm(x, this.p(`L${l}.ln2.g`), this.p(`L${l}.ln2.b`)) : x;
+        const hdn = gelu(dense(m, this.p(`L${l}.w1`)).add(this.p(`L${l}.b1`)));
+        x = x.add(dense(hdn, this.p(`L${l}.w2`)).add(this.p(`L${l}.b2`)));
+      }
+    }
+    if (c.layerNorm) x = layerNorm(x, this.p('lnf.g'), this.p('lnf.b')) as tf.Tensor3D;
+    const out = c.outputDim > 0 ? (dense(x, this.p('head.w')).add(this.p('head.b')) as tf.Tensor3D) : x;
+    return { out, P: Ps, Z: Zs };
+  }
+
+  /** Frees the variables and cached masks. */
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    for (const m of this.masks.values()) m.dispose();
+    this.params.clear();
+    this.masks.clear();
+  }
+}

@@ -1,0 +1,399 @@
+/**
+ * The training loop: one run = one task, one attention kind, one seed. Data for step s come from
+ * `new Rng(seed).fork(s + 1)` and the initial weights from `new Rng(seed).fork(0)`, so a run is a
+ * pure function of its config; a checkpoint holds weights, optimiser slots, the step counter and
+ * the records so far, and resuming continues identically (no RNG state to save).
+ */
+import { Buffer } from 'node:buffer';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OptionError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import { writeJsonAtomic } from '../core/atomic-write.js';
+import { loadBackend, tf, type BackendInfo, type BackendName } from './backend.js';
+import { resolveTrainConfig, type TrainConfig } from './config.js';
+import { detectSpikes, layerStats, sinkScores, type LayerStats } from './metrics.js';
+import { TransformerModel } from './model.js';
+import { Optimizer } from './optimizer.js';
+import { EUREKA_INPUTS, TASKS, classificationProbes, toTensors } from './tasks.js';
+import { isRowStochastic } from './attention.js';
+
+/** What is recorded at a training step. */
+export interface StepRecord {
+  readonly type: 'step';
+  readonly step: number;
+  readonly loss: number;
+  readonly gradNorm: number;
+  readonly accuracy: number;
+  /** Logit scale used (heat treatment; 1 otherwise). */
+  readonly logitScale: number;
+  /** Per layer, on metric steps. */
+  readonly layers?: readonly LayerStats[];
+  /** Per layer: mean |∂L/∂W| of W_Q, W_K, W_V (C), on metric steps. */
+  readonly gradQKV?: readonly { q: number; k: number; v: number }[];
+  /** Classification: the CLS row (last layer, head 0) of each label's probe, on metric steps. */
+  readonly clsRows?: readonly (readonly number[])[];
+}
+
+/** What is recorded at an evaluation. */
+export interface EvalRecord {
+  readonly type: 'eval';
+  readonly step: number;
+  /** Epochs seen (steps × batch / training-set size) where a finite set exists, else steps. */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  /** Induction: sink score per head of layer 2 (A.6). */
+  readonly sink?: readonly number[];
+}
+
+/** Summary of one run (see `summarizeRun`). */
+export interface RunSummary {
+  readonly attention: string;
+  readonly seed: number;
+  readonly steps: number;
+  readonly finalLoss: number;
+  readonly finalAccuracy: number | null;
+  /** Lowest entropy over layers at the end, and the bound log N. */
+  readonly finalMinEntropy: number | null;
+  readonly logN: number;
+  /** First metric step where some layer's entropy < 0.2·log N (entropy collapse), or null. */
+  readonly collapseStep: number | null;
+  /** Steps where loss > 10× the median of the previous 20 steps. */
+  readonly lossSpikes: readonly number[];
+  /** Steps where the gradient norm > 10× the median of the previous 20 steps. */
+  readonly gradSpikes: readonly number[];
+  readonly maxGradNorm: number;
+  /** Eureka: first eval with accuracy ≥ 0.7 (step and epoch), or null. */
+  readonly eurekaStep: number | null;
+  readonly eurekaEpoch: number | null;
+  /** Induction: proportion of layer-2 heads with sink score > 0.9; null unless accuracy > 0.95. */
+  readonly sinkProportion: number | null;
+  /** Classification: mean largest CLS weight over the probes at the end. */
+  readonly clsConcentration: number | null;
+  /** First step with a non-finite loss (divergence), or null. */
+  readonly divergedStep: number | null;
+}
+
+/** A finished (or interrupted) run. */
+export interface TrainRunResult {
+  readonly config: TrainConfig;
+  readonly backend: BackendInfo;
+  readonly records: readonly StepRecord[];
+  readonly evals: readonly EvalRecord[];
+  readonly summary: RunSummary;
+  /** Layer-by-layer attention of held-out sample 0 (head by head) at the end: [layer][head][N×N]. */
+  readonly attentionMaps: readonly (readonly (readonly number[])[])[];
+  readonly stepsDone: number;
+  readonly interrupted: boolean;
+  /** `completed`, `interrupted` (signal or stopAfter) or `diverged` (non-finite loss: stopped). */
+  readonly status: 'completed' | 'interrupted' | 'diverged';
+  readonly wallTimeMs: number;
+}
+
+/** Hooks and run-time options of `trainRun`. */
+export interface TrainHooks {
+  /** Called with every record as it is produced (JSON-lines streaming). */
+  onRecord?: (record: StepRecord | EvalRecord) => void;
+  onProgress?: (step: number, total: number) => void;
+  /** Stop after the current step (the run is returned with `interrupted: true`). */
+  signal?: AbortSignal;
+  /** Write a checkpoint every this many steps (0 = never) into `checkpointDir`. */
+  checkpointEvery?: number;
+  checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir` when there is one. */
+  resume?: boolean;
+  /** Stop after this many steps of this call (tests of interruption); the checkpoint is written. */
+  stopAfter?: number;
+}
+
+/**
+ * Heat-treatment logit scale (N-3): s(e) = s₁ + ½(s₀ − s₁)(1 + cos(πe/(E/2))) for e < E/2, then
+ * s₁; s₀ = 3, s₁ = 1/√d_k.
+ *
+ * @example
+ * 1 / heatScale(75, 300, 64); // 0.6400 (τ at epoch 75 of 300, d_k = 64)
+ */
+export function heatScale(epoch: number, totalEpochs: number, dk: number): number {
+  const s0 = 3;
+  const s1 = 1 / Math.sqrt(dk);
+  if (epoch >= totalEpochs / 2) return s1;
+  return s1 + 0.5 * (s0 - s1) * (1 + Math.cos((Math.PI * epoch) / (totalEpochs / 2)));
+}
+
+/** Training-set size (eureka) or 0 (online tasks). */
+function trainSetSize(c: TrainConfig): number {
+  return c.task === 'eureka' ? Math.round(0.3 * EUREKA_INPUTS) : 0;
+}
+
+function epochOf(step: number, c: TrainConfig): number {
+  const n = trainSetSize(c);
+  return n > 0 ? (step * Math.min(c.batchSize, n)) / n : step;
+}
+
+/** Checkpoint file name of a run. */
+export function checkpointPath(dir: string, c: TrainConfig): string {
+  return join(dir, `checkpoint-${c.task}-${c.attention}${c.heatTreatment ? '-ht' : ''}-seed${c.seed}.json`);
+}
+
+const f32ToB64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const b64ToF32 = (s: string): Float32Array => {
+  const buf = Buffer.from(s, 'base64');
+  const out = new Float32Array(buf.byteLength / 4);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+};
+
+interface CheckpointFile {
+  readonly format: 'vsflow-train-checkpoint-1';
+  readonly config: TrainConfig;
+  readonly step: number;
+  readonly optimizerT: number;
+  readonly params: Record<string, string>;
+  readonly slots: Record<string, string[]>;
+  readonly records: StepRecord[];
+  readonly evals: EvalRecord[];
+}
+
+/**
+ * Summarises records into a `RunSummary` (pure).
+ *
+ * @example
+ * summarizeRun(cfg, records, evals, 20).collapseStep; // null when no layer fell below 0.2·log 20
+ */
+export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], evals: readonly EvalRecord[], seqLen: number, clsLen = 0): RunSummary {
+  const logN = Math.log(seqLen);
+  const losses = records.map((r) => r.loss);
+  const grads = records.map((r) => r.gradNorm);
+  const tail = losses.filter((x) => Number.isFinite(x)).slice(-10);
+  let collapseStep: number | null = null;
+  let finalMinEntropy: number | null = null;
+  const stochastic = isRowStochastic(c.attention, c.rowNormalize);
+  for (const r of records) {
+    if (r.layers === undefined) continue;
+    if (!Number.isFinite(r.loss)) break;
+    const m = Math.min(...r.layers.map((l) => l.entropy));
+    finalMinEntropy = stochastic ? m : null;
+    if (stochastic && collapseStep === null && m < 0.2 * logN) collapseStep = r.step;
+  }
+  const lastEval = evals.at(-1);
+  const eureka = evals.find((e) => e.accuracy >= 0.7);
+  let sinkProportion: number | null = null;
+  if (c.task === 'induction' && lastEval?.sink !== undefined && lastEval.accuracy > 0.95) {
+    sinkProportion = lastEval.sink.filter((s) => s > 0.9).length / lastEval.sink.length;
+  }
+  let clsConcentration: number | null = null;
+  const lastCls = [...records].reverse().find((r) => r.clsRows !== undefined)?.clsRows;
+  if (lastCls !== undefined && clsLen > 0) clsConcentration = lastCls.reduce((s, row) => s + Math.max(...row), 0) / lastCls.length;
+  return {
+    attention: c.attention + (c.heatTreatment ? '+heat-treatment' : ''),
+    seed: c.seed,
+    steps: records.length,
+    finalLoss: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length),
+    finalAccuracy: lastEval?.accuracy ?? null,
+    finalMinEntropy,
+    logN,
+    collapseStep,
+    lossSpikes: detectSpikes(losses, 20, 10).map((i) => records[i]!.step),
+    gradSpikes: detectSpikes(grads, 20, 10).map((i) => records[i]!.step),
+    maxGradNorm: grads.reduce((a, b) => (b > a || !Number.isFinite(b) ? b : a), 0),
+    eurekaStep: c.task === 'eureka' ? (eureka?.step ?? null) : null,
+    eurekaEpoch: c.task === 'eureka' ? (eureka?.epoch ?? null) : null,
+    sinkProportion,
+    clsConcentration,
+    divergedStep: records.find((r) => !Number.isFinite(r.loss))?.step ?? null,
+  };
+}
+
+/**
+ * Trains one run. `given` is resolved with `resolveTrainConfig(task, given, quick)` unless it is
+ * already a full config. The backend must have been loaded with `loadBackend` (or is loaded here
+ * from `backend`).
+ *
+ * @example
+ * const run = await trainRun(resolveTrainConfig('classification', { steps: 5 }, true), 'cpu');
+ * run.records.length; // 5
+ */
+export async function trainRun(config: TrainConfig, backend: BackendName | BackendInfo, hooks: TrainHooks = {}): Promise<TrainRunResult> {
+  const t0 = performance.now();
+  const c = resolveTrainConfig(config.task, config);
+  const info = typeof backend === 'string' ? await loadBackend(backend) : backend;
+  const task = TASKS[c.task];
+  const modelConfig = { ...task.model(c), tau: c.heatTreatment ? 1 : task.model(c).tau };
+  const model = new TransformerModel(modelConfig, new Rng(c.seed).fork(0));
+  const opt = new Optimizer({ name: c.optimizer, lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay, clipNorm: c.clipNorm }, model.params);
+  const records: StepRecord[] = [];
+  const evals: EvalRecord[] = [];
+  let start = 0;
+  const ckEvery = hooks.checkpointEvery ?? 0;
+  if (ckEvery > 0 && hooks.checkpointDir === undefined) throw new OptionError('checkpointDir', 'a folder when checkpointEvery > 0', undefined);
+  if (hooks.resume && hooks.checkpointDir === undefined) throw new OptionError('checkpointDir', 'a folder to resume from', undefined);
+  const ckPath = hooks.checkpointDir === undefined ? undefined : checkpointPath(hooks.checkpointDir, c);
+  if (hooks.resume && ckPath !== undefined && existsSync(ckPath)) {
+    const ck = JSON.parse(readFileSync(ckPath, 'utf8')) as CheckpointFile;
+    if (ck.format !== 'vsflow-train-checkpoint-1') throw new OptionError('resume', 'a vsflow training checkpoint', ckPath);
+    const differs = Object.keys(c).filter((k) => k !== 'steps' && JSON.stringify((c as unknown as Record<string, unknown>)[k]) !== JSON.stringify((ck.config as unknown as Record<string, unknown>)[k]));
+    if (differs.length > 0) throw new OptionError('resume', `a checkpoint written with the same settings (${ckPath})`, `different ${differs.join(', ')}`, 'start without --resume or use another --checkpoint folder');
+    for (const [name, v] of model.params) v.assign(tf.tensor(b64ToF32(ck.params[name]!), v.shape));
+    for (const [name, slots] of opt.slots) slots.forEach((s, i) => s.assign(tf.tensor(b64ToF32(ck.slots[name]![i]!), s.shape)));
+    opt.t = ck.optimizerT;
+    start = ck.step;
+    records.push(...ck.records.filter((r) => r.step < start));
+    evals.push(...ck.evals.filter((e) => e.step <= start));
+    // Replay the restored records in order so a streamed metrics file equals an uninterrupted one.
+    const replay: (StepRecord | EvalRecord)[] = [...records, ...evals].sort((a, b) => (a.type === 'step' ? a.step + 1 : a.step) - (b.type === 'step' ? b.step + 1 : b.step) || (a.type === 'step' ? -1 : 1));
+    for (const r of replay) hooks.onRecord?.(r);
+  }
+
+  const writeCheckpoint = async (step: number): Promise<void> => {
+    if (ckPath === undefined) return;
+    const params: Record<string, string> = {};
+    for (const [name, v] of model.params) params[name] = f32ToB64((await v.data()) as Float32Array);
+    const slots: Record<string, string[]> = {};
+    for (const [name, s] of opt.slots) slots[name] = await Promise.all(s.map(async (x) => f32ToB64((await x.data()) as Float32Array)));
+    const file: CheckpointFile = { format: 'vsflow-train-checkpoint-1', config: c, step, optimizerT: opt.t, params, slots, records, evals };
+    writeJsonAtomic(ckPath, file);
+  };
+
+  const evalHost = task.evalSet(c);
+  const evalT = evalHost === null ? null : toTensors(evalHost);
+  const probes = c.task === 'classification' ? toTensors(classificationProbes(c.seed)) : null;
+  const dk = c.width / c.heads;
+  const totalEpochs = epochOf(c.steps, c);
+  const scaleAt = (step: number): number => (c.heatTreatment ? heatScale(epochOf(step, c), totalEpochs, dk) : 1);
+  const varList = [...model.params.values()];
+  const nameOf = new Map([...model.params].map(([n, v]) => [v.name, n]));
+  const causal = modelConfig.causal;
+
+  const evaluate = async (step: number): Promise<void> => {
+    if (evalT === null) return;
+    const scale = scaleAt(step);
+    let sinkP: tf.Tensor4D | null = null;
+    const [lossT, accT] = tf.tidy(() => {
+      const f = model.forward(evalT.input, scale);
+      if (c.task === 'induction' && f.P.length > 1) sinkP = tf.keep(f.P[1]!);
+      return [task.loss(f.out, evalT.target), task.accuracy(f.out, evalT.target)];
+    }) as [tf.Scalar, tf.Scalar];
+    const loss = (await lossT.data())[0]!;
+    const accuracy = (await accT.data())[0]!;
+    let sink: number[] | undefined;
+    if (sinkP !== null) {
+      const sp = sinkP as tf.Tensor4D;
+      const [B, H, N] = sp.shape;
+      sink = sinkScores(await sp.data(), B, H, N);
+      sp.dispose();
+    }
+    lossT.dispose();
+    accT.dispose();
+    const rec: EvalRecord = { type: 'eval', step, epoch: epochOf(step, c), loss, accuracy, ...(sink ? { sink } : {}) };
+    evals.push(rec);
+    hooks.onRecord?.(rec);
+  };
+
+  let interrupted = false;
+  let diverged = false;
+  let done = start;
+  try {
+    for (let s = start; s < c.steps; s++) {
+      if (hooks.signal?.aborted || (hooks.stopAfter !== undefined && s - start >= hooks.stopAfter)) {
+        interrupted = true;
+        break;
+      }
+      const host = task.batch(new Rng(c.seed).fork(s + 1), c);
+      const scale = scaleAt(s);
+      const wantMetrics = s % c.metricsEvery === 0 || s === c.steps - 1;
+      const { input, target } = toTensors(host);
+      let kept: tf.Tensor[] = [];
+      let accT: tf.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const f = model.forward(input, scale);
+        accT = tf.keep(task.accuracy(f.out, target));
+        if (wantMetrics) {
+          const m = Math.min(c.metricSamples, input.shape[0]!);
+          kept = [...f.P, ...f.Z].map((t) => tf.keep(t.slice([0, 0, 0, 0], [m, -1, -1, -1])));
+        }
+        return task.loss(f.out, target);
+      }, varList);
+      const named: Record<string, tf.Tensor> = {};
+      for (const [vn, g] of Object.entries(grads)) named[nameOf.get(vn)!] = g;
+      let qkvT: tf.Tensor | null = null;
+      if (wantMetrics && c.task === 'eureka') {
+        qkvT = tf.tidy(() => tf.stack(Array.from({ length: c.layers }, (_, l) => tf.stack(['wq', 'wk', 'wv'].map((w) => tf.mean(tf.abs(named[`L${l}.${w}`]!)))))));
+      }
+      const normT = opt.apply(named);
+      for (const g of Object.values(grads)) g.dispose();
+      const loss = (await value.data())[0]!;
+      const gradNorm = (await normT.data())[0]!;
+      const accuracy = (await (accT as unknown as tf.Tensor).data())[0]!;
+      value.dispose();
+      normT.dispose();
+      (accT as unknown as tf.Tensor).dispose();
+      input.dispose();
+      target.dispose();
+      let layers: LayerStats[] | undefined;
+      let gradQKV: { q: number; k: number; v: number }[] | undefined;
+      let clsRows: number[][] | undefined;
+      if (wantMetrics) {
+        layers = [];
+        for (let l = 0; l < c.layers; l++) {
+          const P = kept[l]!;
+          const [B, H, N] = P.shape as [number, number, number, number];
+          layers.push(layerStats(await P.data(), await kept[c.layers + l]!.data(), B, H, N, causal));
+        }
+        if (qkvT !== null) {
+          const a = await (qkvT as tf.Tensor).data();
+          gradQKV = Array.from({ length: c.layers }, (_, l) => ({ q: a[3 * l]!, k: a[3 * l + 1]!, v: a[3 * l + 2]! }));
+        }
+        if (probes !== null) {
+          const rowT = tf.tidy(() => {
+            const P = model.forward(probes.input, scale).P.at(-1)!;
+            const [B, , N] = P.shape;
+            return P.slice([0, 0, N - 1, 0], [B, 1, 1, N]).reshape([B, N]);
+          });
+          const [B, N] = rowT.shape;
+          const flat = await rowT.data();
+          rowT.dispose();
+          clsRows = Array.from({ length: B }, (_, b) => Array.from(flat.subarray(b * N, (b + 1) * N)));
+        }
+      }
+      for (const t of kept) t.dispose();
+      if (qkvT !== null) (qkvT as tf.Tensor).dispose();
+      const rec: StepRecord = { type: 'step', step: s, loss, gradNorm, accuracy, logitScale: scale, ...(layers ? { layers } : {}), ...(gradQKV ? { gradQKV } : {}), ...(clsRows ? { clsRows } : {}) };
+      records.push(rec);
+      hooks.onRecord?.(rec);
+      done = s + 1;
+      if (c.evalEvery > 0 && done % c.evalEvery === 0) await evaluate(done);
+      if (ckEvery > 0 && done % ckEvery === 0) await writeCheckpoint(done);
+      hooks.onProgress?.(done, c.steps);
+      if (!Number.isFinite(loss)) {
+        // A non-finite loss never recovers (NaN weights): stop and report it as the outcome.
+        diverged = true;
+        break;
+      }
+    }
+    if (!interrupted && (evals.length === 0 || evals.at(-1)!.step !== done)) await evaluate(done);
+    if (interrupted && ckPath !== undefined) await writeCheckpoint(done);
+    if (!interrupted && ckEvery > 0) await writeCheckpoint(done);
+    // Final attention maps of held-out (or probe, or fresh) sample 0, every layer and head.
+    const sample = evalT?.input ?? probes?.input ?? toTensors(task.batch(new Rng(c.seed).fork(c.steps + 1), { ...c, batchSize: 1 })).input;
+    const mapsT = tf.tidy(() => model.forward(sample.slice(0, 1), scaleAt(done)).P);
+    const attentionMaps: number[][][] = [];
+    for (const P of mapsT) {
+      const [, H, N] = P.shape;
+      const a = await P.data();
+      attentionMaps.push(Array.from({ length: H }, (_, h) => Array.from(a.subarray(h * N * N, (h + 1) * N * N))));
+      P.dispose();
+    }
+    if (evalT === null && probes === null) sample.dispose();
+    const seqLen = modelConfig.maxLen;
+    const summary = summarizeRun(c, records, evals, seqLen, c.task === 'classification' ? seqLen : 0);
+    return { config: c, backend: info, records, evals, summary, attentionMaps, stepsDone: done, interrupted, status: interrupted ? 'interrupted' : diverged ? 'diverged' : 'completed', wallTimeMs: performance.now() - t0 };
+  } finally {
+    evalT?.input.dispose();
+    evalT?.target.dispose();
+    probes?.input.dispose();
+    probes?.target.dispose();
+    opt.dispose();
+    model.dispose();
+  }
+}
