@@ -198,7 +198,8 @@ function runInWorker(problem: ProblemSpec, options: Partial<SimulateOptions>, tE
     worker.once('message', (msg: { ok: true; result: SimulateResult } | { ok: false; user: boolean; name: string; message: string; stack?: string }) => {
       done();
       if (msg.ok) resolve(msg.result);
-      else if (msg.user) reject(new OptionError('simulate', 'valid options', undefined, msg.message));
+      // A user error raised in the worker keeps its own one-line message.
+      else if (msg.user) reject(Object.assign(new OptionError('simulate', 'valid options', undefined), { message: msg.message }));
       else reject(Object.assign(new Error(msg.message), { name: msg.name, stack: msg.stack }));
     });
     worker.once('error', (error) => {
