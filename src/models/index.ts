@@ -5,3 +5,4 @@ export { sampleLossGradient } from './losses.js';
 export { valueSoftmaxRhs, packState, VALUE_SOFTMAX_DEFAULTS, type ValueSoftmaxOptions, type ValueSoftmaxFlow, type StateLayout, type FrozenBlock } from './value-softmax.js';
 export { randomProblem, RANDOM_PROBLEM_DEFAULTS, type RandomProblemOptions } from './random-problem.js';
 export { gradientDescent, type GradientDescentOptions } from './gradient-descent.js';
+export { tiedUFlow, type TiedUFlow } from './tied-u.js';
