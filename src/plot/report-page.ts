@@ -109,10 +109,11 @@ const STYLE = `
   .pass { background: #009E73; } .fail { background: #D55E00; } .error { background: #000; } .cached { background: #56B4E9; color: #000; }
   table { border-collapse: collapse; width: 100%; margin: 0.6em 0; font-size: 0.92em; }
   th, td { border: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
-  th { background: #f4f4f4; } td.num { font-family: "Liberation Mono", monospace; white-space: nowrap; }
+  th { background: #f4f4f4; } td.num { font-family: "Liberation Mono", monospace; overflow-wrap: anywhere; }
+  td code, .sub code, h3 code { white-space: nowrap; }
   code, pre { font-family: "Liberation Mono", Menlo, monospace; background: #f4f4f4; padding: 0.1em 0.3em; border-radius: 3px; }
   .figures { display: flex; flex-wrap: wrap; gap: 1em; }
-  figure { margin: 0; flex: 1 1 480px; max-width: 100%; } figure img { width: 100%; border: 1px solid #ddd; }
+  figure { margin: 0; flex: 0 1 calc(50% - 0.5em); min-width: 320px; } figure img { width: 100%; border: 1px solid #ddd; }
   figure iframe { width: 100%; height: 420px; border: 1px solid #ddd; } figcaption { font-size: 0.88em; color: #444; }
   .meta { font-size: 0.85em; color: #555; } .warn { color: #8a4b00; font-size: 0.88em; }
   .summary td, .summary th { font-size: 0.95em; } nav ul { columns: 2; }
