@@ -30,15 +30,20 @@ const bench: BenchModule = async ({ quick, log }) => {
   const repeats = quick ? 3 : 7;
   const ours: number[] = [];
   const wall: number[] = [];
+  const cpu: number[] = [];
   let last = runEntropyExperiment({ ...job, kinds: [...job.kinds] }); // warm-up (JIT)
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     last = runEntropyExperiment({ ...job, kinds: [...job.kinds] });
+    const c = process.cpuUsage(c0);
     wall.push(performance.now() - t0);
+    // CPU time of this process (user + system): less sensitive to other load on the machine.
+    cpu.push((c.user + c.system) / 1000);
     ours.push(last.computeMs);
   }
   const oursMs = median(ours);
-  log(`vsflow: ${oursMs.toFixed(1)} ms compute (median of ${repeats}; wall incl. summaries ${median(wall).toFixed(1)} ms)`);
+  log(`vsflow: ${oursMs.toFixed(1)} ms compute (median of ${repeats}; wall incl. summaries ${median(wall).toFixed(1)} ms; CPU ${median(cpu).toFixed(1)} ms)`);
   const rows = [`| vsflow (TypeScript, float64, 1 thread) | ${oursMs.toFixed(1)} | 1.0× |`];
   let note = '';
   const py = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
@@ -60,7 +65,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     note = `Entropy means agree within ${zmax.toFixed(2)} combined standard errors (different random streams).`;
   }
   const markdown = [
-    `Controlled experiment of \`vsflow entropy\`: ${job.kinds.join(', ')}; σ = ${job.sigmas.join(', ')}; N = ${job.n}, d = ${job.d}, ${job.trials} trials (q = e₁, keys shared over σ and kinds, entropy/logit variance/max P/skewness/histogram per cell).`,
+    `Controlled experiment of \`vsflow entropy\`: ${job.kinds.join(', ')}; σ = ${job.sigmas.join(', ')}; N = ${job.n}, d = ${job.d}, ${job.trials} trials (q = e₁, keys shared over σ and kinds, entropy/logit variance/max P/skewness/histogram per cell). vsflow CPU time (process user + system, median): ${median(cpu).toFixed(1)} ms.`,
     '',
     '| implementation | compute ms (median) | numpy time / this |',
     '|---|---|---|',
