@@ -107,6 +107,9 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
     }
     pkg = '@tensorflow/tfjs-backend-wasm';
   }
+  // The library never prints: PROD mode silences tfjs's console warnings (e.g. the cpu
+  // backend's advice to install tfjs-node on first use) and skips debug-only checks.
+  tf.env().set('PROD', true);
   let ok = false;
   try {
     ok = await tf.setBackend(target);

@@ -133,7 +133,9 @@ export class TransformerModel {
   ) {
     this.params = new Map();
     for (const [name, shape] of parameterShapes(config)) {
-      this.params.set(name, tf.variable(tf.tensor(initValue(name, shape, config, rng), shape, 'float32'), true, `${name}_${++variableCounter}`));
+      const init = initValue(name, shape, config, rng);
+      // tidy frees the initial tensor; the variable keeps its own reference to the data.
+      this.params.set(name, tf.tidy(() => tf.variable(tf.tensor(init, shape, 'float32'), true, `${name}_${++variableCounter}`)));
     }
   }
 
@@ -169,7 +171,9 @@ export class TransformerModel {
     let x: tf.Tensor3D;
     const N = input.shape[1]!;
     const B = input.shape[0]!;
-    if (c.input === 'tokens') x = tf.gather(this.p('embed'), input as tf.Tensor2D) as tf.Tensor3D;
+    // One-hot × table instead of tf.gather: the gather gradient needs UnsortedSegmentSum, which
+    // the wasm backend does not implement; the vocabularies here are ≤ 100.
+    if (c.input === 'tokens') x = dense(tf.oneHot(input.toInt() as tf.Tensor2D, c.vocab).toFloat(), this.p('embed'));
     else x = input as tf.Tensor3D;
     if (c.positions) x = x.add(this.p('pos').slice([0, 0], [N, D]).expandDims(0));
     const mask = this.mask(N);

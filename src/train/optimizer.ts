@@ -40,7 +40,7 @@ export class Optimizer {
     const count = config.name === 'adamw' ? 2 : 1;
     for (const [name, p] of params) {
       const s: tf.Variable[] = [];
-      for (let i = 0; i < count; i++) s.push(tf.variable(tf.zerosLike(p), false));
+      for (let i = 0; i < count; i++) s.push(tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
       this.slots.set(name, s);
     }
   }

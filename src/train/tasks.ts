@@ -226,7 +226,8 @@ const eureka: Task = {
     for (let i = 0; i < idx.length; i++) idx[i] = train[rng.int(train.length)]!;
     return eurekaRows(idx);
   },
-  evalSet: (c) => eurekaRows(eurekaSplit(c.seed).test),
+  // evalSize 0: the whole 70% test split; otherwise its first evalSize inputs.
+  evalSet: (c) => eurekaRows(c.evalSize > 0 ? eurekaSplit(c.seed).test.subarray(0, c.evalSize) : eurekaSplit(c.seed).test),
   loss: (out, target) => crossEntropy(lastPosition(out), target as tf.Tensor1D),
   accuracy: (out, target) => accuracyOf(lastPosition(out), target as tf.Tensor1D),
 };

@@ -234,8 +234,10 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
     if (ck.format !== 'vsflow-train-checkpoint-1') throw new OptionError('resume', 'a vsflow training checkpoint', ckPath);
     const differs = Object.keys(c).filter((k) => k !== 'steps' && JSON.stringify((c as unknown as Record<string, unknown>)[k]) !== JSON.stringify((ck.config as unknown as Record<string, unknown>)[k]));
     if (differs.length > 0) throw new OptionError('resume', `a checkpoint written with the same settings (${ckPath})`, `different ${differs.join(', ')}`, 'start without --resume or use another --checkpoint folder');
-    for (const [name, v] of model.params) v.assign(tf.tensor(b64ToF32(ck.params[name]!), v.shape));
-    for (const [name, slots] of opt.slots) slots.forEach((s, i) => s.assign(tf.tensor(b64ToF32(ck.slots[name]![i]!), s.shape)));
+    tf.tidy(() => {
+      for (const [name, v] of model.params) v.assign(tf.tensor(b64ToF32(ck.params[name]!), v.shape));
+      for (const [name, slots] of opt.slots) slots.forEach((s, i) => s.assign(tf.tensor(b64ToF32(ck.slots[name]![i]!), s.shape)));
+    });
     opt.t = ck.optimizerT;
     start = ck.step;
     records.push(...ck.records.filter((r) => r.step < start));
@@ -375,7 +377,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
     if (interrupted && ckPath !== undefined) await writeCheckpoint(done);
     if (!interrupted && ckEvery > 0) await writeCheckpoint(done);
     // Final attention maps of held-out (or probe, or fresh) sample 0, every layer and head.
-    const sample = evalT?.input ?? probes?.input ?? toTensors(task.batch(new Rng(c.seed).fork(c.steps + 1), { ...c, batchSize: 1 })).input;
+    const fresh = evalT === null && probes === null ? toTensors(task.batch(new Rng(c.seed).fork(c.steps + 1), { ...c, batchSize: 1 })) : null;
+    const sample = evalT?.input ?? probes?.input ?? fresh!.input;
     const mapsT = tf.tidy(() => model.forward(sample.slice(0, 1), scaleAt(done)).P);
     const attentionMaps: number[][][] = [];
     for (const P of mapsT) {
@@ -384,7 +387,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
       attentionMaps.push(Array.from({ length: H }, (_, h) => Array.from(a.subarray(h * N * N, (h + 1) * N * N))));
       P.dispose();
     }
-    if (evalT === null && probes === null) sample.dispose();
+    fresh?.input.dispose();
+    fresh?.target.dispose();
     const seqLen = modelConfig.maxLen;
     const summary = summarizeRun(c, records, evals, seqLen, c.task === 'classification' ? seqLen : 0);
     return { config: c, backend: info, records, evals, summary, attentionMaps, stepsDone: done, interrupted, status: interrupted ? 'interrupted' : diverged ? 'diverged' : 'completed', wallTimeMs: performance.now() - t0 };
