@@ -148,5 +148,5 @@ test('bad options: each raises an error naming the option', () => {
   }
   assert.throws(() => simulate(spec, { method: 'rk4' }), (e: Error & { option?: string }) => e.option === 'dt');
   assert.throws(() => simulate({ ...spec, loss: 'hinge' } as never), (e: Error & { option?: string }) => e.option === 'loss');
-  assert.equal(SIMULATE_DEFAULTS.method, 'dopri5');
+  assert.equal(SIMULATE_DEFAULTS.method, 'dop853');
 });
