@@ -61,7 +61,7 @@ const sim: SimDefinition = {
         name: `histograms-${kind}`,
         title: `Entropy histograms, ${LABEL[kind]}`,
         figure: figure({
-          title: `${LABEL[kind]}: attention entropy over ${r.config.trials} trials (N = ${n}, d = ${r.config.d}, q = ${r.config.queryDirection})`,
+          title: `${LABEL[kind]}: entropy histograms (N = ${n}, d = ${r.config.d}, ${r.config.trials} trials)`,
           x: { title: 'attention entropy H', unit: 'nats', range: [0, logN * 1.02] },
           y: { title: 'density', unit: '1/nat' },
           data: traces,
@@ -69,14 +69,15 @@ const sim: SimDefinition = {
       };
     });
     const sig = [...new Set(r.cells.map((c) => c.sigma))];
-    // The small-σ prediction drawn over σ ∈ [0.05, 0.6] only, where the expansion is meant.
-    const fine = Array.from({ length: 30 }, (_, i) => 0.05 * 12 ** (i / 29));
+    // The small-σ prediction drawn over σ ∈ [0.25, 0.75] only, where the expansion is meant.
+    const fine = Array.from({ length: 30 }, (_, i) => 0.25 * 3 ** (i / 29));
+    const xr: [number, number] = [0.25, sig[sig.length - 1]! * 1.5];
     figs.push({
       name: 'mean-entropy-vs-sigma',
       title: 'Mean entropy vs σ',
       figure: figure({
-        title: 'Mean attention entropy vs key scale σ (error bars: 1 std over trials)',
-        x: { title: 'key scale σ (logit std)', log: true },
+        title: 'Mean attention entropy vs σ (bars: ±1 std over trials)',
+        x: { title: 'key scale σ (logit std)', log: true, range: xr },
         y: { title: 'mean attention entropy', unit: 'nats' },
         data: [
           ...KINDS.map((kind, i) => {
@@ -86,7 +87,7 @@ const sim: SimDefinition = {
             return tr;
           }),
           lineTrace({ name: 'log N − σ²(N−1)/(2N) (small σ, E-11)', x: fine, y: fine.map((s) => smallSigmaEntropy(n, s, 2)), color: '#000000', dash: 'dot', width: 1.5 }),
-          lineTrace({ name: 'log N', x: [sig[0]! / 1.5, sig[sig.length - 1]! * 1.5], y: [logN, logN], color: '#000000', dash: 'dash', width: 1.5 }),
+          lineTrace({ name: 'log N', x: xr, y: [logN, logN], color: '#000000', dash: 'dash', width: 1.5 }),
         ],
       }),
     });

@@ -45,7 +45,7 @@ const sim: SimDefinition = {
         name: 'entropy-vs-logit-variance',
         title: 'Entropy vs logit variance',
         figure: figure({
-          title: `Mean attention entropy vs mean logit variance (N = ${n}, d = ${r.config.d}, ${r.config.trials} trials per point)`,
+          title: `Attention entropy vs logit variance (N = ${n}, d = ${r.config.d})`,
           x: { title: 'attention logit variance Var_j z_j', unit: 'logit²', log: true },
           y: { title: 'mean attention entropy', unit: 'nats' },
           data: [

@@ -69,7 +69,7 @@ const sim: SimDefinition = {
         name: 'frobenius-vs-entropy',
         title: '‖P‖_F vs H(P)',
         figure: figure({
-          title: `‖P‖_F vs attention entropy H(P), N×N attention (N = ${n}); points: mean over ${experiment.config.trials} trials per σ`,
+          title: `‖P‖_F vs attention entropy, N×N attention (N = ${n}, ${experiment.config.trials} trials per σ)`,
           x: { title: 'attention entropy H(P)', unit: 'nats', range: [0, Math.log(n) * 1.02] },
           y: { title: '‖P‖_F', range: [0.9, Math.sqrt(n) * 1.05] },
           data: [

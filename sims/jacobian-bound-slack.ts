@@ -2,7 +2,8 @@
  * Slack of the Jacobian bound of eq. 9 (the paper's Sec. 3.5, quoting Dasoulas et al. 2021)
  * against the scale of the value matrix W_V: slack = RHS/LHS over random layers (N = 6, D = 4),
  * for eq. 9 as printed under both readings of ‖X‖_(2,∞), eq. 9 with a ‖W_V‖₂ factor, and the
- * proven bound E-12. Claim: the literal eq. 9 fails once ‖W_V‖ is large (slack < 1), the
+ * proven bound E-12 (each random layer is evaluated at every scale: W_V = s·G/√D, one G).
+ * Claim: the literal eq. 9 fails once ‖W_V‖ is large (slack < 1), the
  * corrected and proven bounds hold at every scale (theory: E-8, E-12, E-13).
  */
 import { runMeta } from '../src/core/run-meta.js';
@@ -70,7 +71,7 @@ const sim: SimDefinition = {
         name: 'slack-vs-wv-scale',
         title: 'Bound slack vs W_V scale',
         figure: figure({
-          title: 'Slack RHS/LHS of the Jacobian bounds over random layers (N = 6, D = 4); below 1 = bound fails',
+          title: 'Jacobian bounds: slack RHS/LHS vs W_V scale (N = 6, D = 4)',
           x: { title: 'W_V scale s (W_V = s·G/√D)', log: true },
           y: { title: 'slack RHS / ‖DA_X‖', log: true },
           data: [...slackTraces, horizontalLine(1, xr, { name: 'slack = 1' })],
@@ -80,7 +81,7 @@ const sim: SimDefinition = {
         name: 'failure-fraction-vs-wv-scale',
         title: 'Failure fraction vs W_V scale',
         figure: figure({
-          title: 'Fraction of draws where eq. 9 as printed fails for certain',
+          title: 'Eq. 9 as printed: fraction of layers where it fails',
           x: { title: 'W_V scale s (W_V = s·G/√D)', log: true },
           y: { title: 'failure fraction', range: [0, 1.02] },
           data: [

@@ -6,7 +6,7 @@
  *    and adversarial (uniform, one-hot, near-one-hot, mixed), against 1 ≤ ‖P‖_F ≤ √N (E-7);
  *    a temperature sweep P = softmax(Z/τ) from τ = 10³ to 10⁻³ maps ‖P‖_F against H(P).
  * 2. Random layers (X ~ N(0, 1), W_Q, W_K = g·G/√D with g log-uniform in [0.1, 10],
- *    W_V = s·G/√D for each s in `wvScales`): the analytic Jacobian against central finite
+ *    W_V = s·G/√D for each s in `wvScales`, the same G for every s): the analytic Jacobian against central finite
  *    differences; both sides of eq. 9 under both readings of ‖X‖_(2,∞), with W_V = I (the
  *    setting of eq. 9) and with the random W_V (eq. 9 taken literally for A = P X W_V); the
  *    proven sharper bound ‖W_V‖₂(‖P‖₂ + max_i‖x_i‖·‖DZ_X‖_{F,F}) (E-12) and its √2-sharper
@@ -30,7 +30,7 @@ export interface BoundsOptions {
   n: number;
   /** Width D. */
   d: number;
-  /** Random layers per W_V scale. */
+  /** Random layers (each evaluated at every W_V scale and with W_V = I). */
   draws: number;
   /** W_V = s·G/√D for each s. */
   wvScales: number[];
@@ -122,7 +122,7 @@ export interface BoundsResult {
   };
   readonly jacobian: { readonly fdDraws: number; readonly maxRelError: number; readonly step: number };
   readonly verdicts: BoundVerdict[];
-  /** Per draw (first scale group and identity): entropy, ‖P‖_F and the eq. 9 sides (figures). */
+  /** Per draw and scale: entropy, ‖P‖_F and the eq. 9 sides (figures). */
   readonly samples: { wvScale: number; entropy: number; frobeniusP: number; lhs: number; rhsRowLower: number; rhsColumnLower: number; sharp: number }[];
 }
 
@@ -304,41 +304,44 @@ export function runBoundsExperiment(options?: Partial<BoundsOptions>): BoundsRes
     }
   };
 
-  for (const s of cfg.wvScales) {
-    for (let t = 0; t < cfg.draws; t++) {
-      const g = 10 ** (-1 + 2 * rng.uniform());
-      rng.fillNormal(X);
-      rng.fillNormal(WQ, g / Math.sqrt(D));
-      rng.fillNormal(WK, g / Math.sqrt(D));
-      rng.fillNormal(WV, s / Math.sqrt(D));
-      const layerOf = (wv: Float64Array, norms: Record<string, number>) => () => ({ X: rows(X, N, D), WQ: rows(WQ, D, D), WK: rows(WK, D, D), WV: rows(wv, D, D), norms });
-      // W_V = I first (the identity case is the same for every scale: record it once, s = first).
-      const evaluate = (wv: Float64Array, valueMap: 'identity' | 'wv'): void => {
-        const nm = layerNorms(X, WQ, WK, wv, c, ws);
-        const lhs = nm.jacobianNorm;
-        const brRow = mixedNormBracket(ws, 'row', nm.dzNorm, rngBracket);
-        const brCol = mixedNormBracket(ws, 'column', nm.dzNorm, rngBracket);
-        const normsRec = { ...nm, dzMixedRowLower: brRow.lower, dzMixedRowUpper: brRow.upper, dzMixedColumnLower: brCol.lower, dzMixedColumnUpper: brCol.upper } as unknown as Record<string, number>;
-        const scaleKey = valueMap === 'identity' ? null : s;
-        const rowLo = nm.frobeniusP + sqrt2 * nm.maxRowNorm * brRow.lower;
-        const rowHi = nm.frobeniusP + sqrt2 * nm.maxRowNorm * brRow.upper;
-        const colLo = nm.frobeniusP + sqrt2 * nm.maxColumnNorm * brCol.lower;
-        const colHi = nm.frobeniusP + sqrt2 * nm.maxColumnNorm * brCol.upper;
-        record(acc('eq9', 'row', valueMap, scaleKey), lhs, rowLo, rowHi, layerOf(wv, normsRec));
-        record(acc('eq9', 'column', valueMap, scaleKey), lhs, colLo, colHi, layerOf(wv, normsRec));
-        const sharp = nm.spectralWV * (nm.spectralP + nm.maxRowNorm * nm.dzNorm);
-        const sharp2 = nm.spectralWV * (nm.spectralP + (nm.maxRowNorm * nm.dzNorm) / sqrt2);
-        record(acc('sharp', undefined, valueMap, scaleKey), lhs, sharp, sharp, layerOf(wv, normsRec));
-        record(acc('sharp-sqrt2', undefined, valueMap, scaleKey), lhs, sharp2, sharp2, layerOf(wv, normsRec));
-        if (valueMap === 'wv') {
-          // eq. 9 with the value map's norm as a factor: ‖W_V‖₂ × RHS (the corrected reading).
-          record(acc('eq9-times-wv', 'row', valueMap, scaleKey), lhs, nm.spectralWV * rowLo, nm.spectralWV * rowHi, layerOf(wv, normsRec));
-          record(acc('eq9-times-wv', 'column', valueMap, scaleKey), lhs, nm.spectralWV * colLo, nm.spectralWV * colHi, layerOf(wv, normsRec));
-          samples.push({ wvScale: s, entropy: meanEntropy(ws.P, N, N), frobeniusP: nm.frobeniusP, lhs, rhsRowLower: rowLo, rhsColumnLower: colLo, sharp });
-        }
-      };
-      if (s === cfg.wvScales[0]) evaluate(I, 'identity');
-      evaluate(WV, 'wv');
+  // Common random numbers: each draw fixes X, W_Q, W_K and G_V; every scale s uses W_V = s·G_V/√D,
+  // so slack vs s is a smooth curve per layer and the identity case is evaluated once per draw.
+  const GV = new Float64Array(D * D);
+  for (let t = 0; t < cfg.draws; t++) {
+    const g = 10 ** (-1 + 2 * rng.uniform());
+    rng.fillNormal(X);
+    rng.fillNormal(WQ, g / Math.sqrt(D));
+    rng.fillNormal(WK, g / Math.sqrt(D));
+    rng.fillNormal(GV, 1 / Math.sqrt(D));
+    const layerOf = (wv: Float64Array, norms: Record<string, number>) => () => ({ X: rows(X, N, D), WQ: rows(WQ, D, D), WK: rows(WK, D, D), WV: rows(wv, D, D), norms });
+    const evaluate = (wv: Float64Array, valueMap: 'identity' | 'wv', s: number): void => {
+      const nm = layerNorms(X, WQ, WK, wv, c, ws);
+      const lhs = nm.jacobianNorm;
+      const brRow = mixedNormBracket(ws, 'row', nm.dzNorm, rngBracket);
+      const brCol = mixedNormBracket(ws, 'column', nm.dzNorm, rngBracket);
+      const normsRec = { ...nm, dzMixedRowLower: brRow.lower, dzMixedRowUpper: brRow.upper, dzMixedColumnLower: brCol.lower, dzMixedColumnUpper: brCol.upper } as unknown as Record<string, number>;
+      const scaleKey = valueMap === 'identity' ? null : s;
+      const rowLo = nm.frobeniusP + sqrt2 * nm.maxRowNorm * brRow.lower;
+      const rowHi = nm.frobeniusP + sqrt2 * nm.maxRowNorm * brRow.upper;
+      const colLo = nm.frobeniusP + sqrt2 * nm.maxColumnNorm * brCol.lower;
+      const colHi = nm.frobeniusP + sqrt2 * nm.maxColumnNorm * brCol.upper;
+      record(acc('eq9', 'row', valueMap, scaleKey), lhs, rowLo, rowHi, layerOf(wv, normsRec));
+      record(acc('eq9', 'column', valueMap, scaleKey), lhs, colLo, colHi, layerOf(wv, normsRec));
+      const sharp = nm.spectralWV * (nm.spectralP + nm.maxRowNorm * nm.dzNorm);
+      const sharp2 = nm.spectralWV * (nm.spectralP + (nm.maxRowNorm * nm.dzNorm) / sqrt2);
+      record(acc('sharp', undefined, valueMap, scaleKey), lhs, sharp, sharp, layerOf(wv, normsRec));
+      record(acc('sharp-sqrt2', undefined, valueMap, scaleKey), lhs, sharp2, sharp2, layerOf(wv, normsRec));
+      if (valueMap === 'wv') {
+        // eq. 9 with the value map's norm as a factor: ‖W_V‖₂ × RHS (the corrected reading).
+        record(acc('eq9-times-wv', 'row', valueMap, scaleKey), lhs, nm.spectralWV * rowLo, nm.spectralWV * rowHi, layerOf(wv, normsRec));
+        record(acc('eq9-times-wv', 'column', valueMap, scaleKey), lhs, nm.spectralWV * colLo, nm.spectralWV * colHi, layerOf(wv, normsRec));
+        samples.push({ wvScale: s, entropy: meanEntropy(ws.P, N, N), frobeniusP: nm.frobeniusP, lhs, rhsRowLower: rowLo, rhsColumnLower: colLo, sharp });
+      }
+    };
+    evaluate(I, 'identity', 1);
+    for (const s of cfg.wvScales) {
+      for (let e = 0; e < D * D; e++) WV[e] = s * GV[e]!;
+      evaluate(WV, 'wv', s);
     }
   }
 
