@@ -105,7 +105,7 @@ const sim: SimDefinition = {
         figure: figure({
           title: 'Logits a_i(t), semilog-x (as the notebook)',
           x: { title: 't', unit: 'gradient-flow time', log: true },
-          y: { title: 'a_i(t)' },
+          y: { title: 'a<sub>i</sub>(t)' },
           data: Array.from({ length: n }, (_, i) => lineTrace({ name: `a<sub>${i + 1}</sub>`, x: t, y: column(d.a, i).slice(1), index: i })),
         }),
       },

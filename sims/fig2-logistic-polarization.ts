@@ -95,12 +95,13 @@ const sim: SimDefinition = {
     const uTraces: Record<string, unknown>[] = [];
     const skip0 = <T>(xs: T[]): T[] => xs.slice(1); // t = 0 cannot sit on a log axis
     for (let i = 0; i < n; i++) {
-      const color = seriesColor(i);
+      // The winner gets the first Okabe–Ito colour (blue, as the paper's caption: "blue line goes to 1").
+      const color = seriesColor(i === d.winner ? 0 : i < d.winner ? i + 1 : i);
       const lab = `${i + 1}${i === d.winner ? ' (winner)' : ''}`;
       sigmaTraces.push(lineTrace({ name: `σ<sub>${lab}</sub> flow`, x: skip0(d.flow.t), y: skip0(column(d.flow.sigma, i)), color, dash: 'solid', legendgroup: `s${i}`, width: i === d.winner ? 3 : 1.5 }));
-      sigmaTraces.push(lineTrace({ name: `σ<sub>${i + 1}</sub> GD`, x: d.gd.t, y: column(d.gd.sigma, i), color, dash: 'dot', legendgroup: `s${i}`, showlegend: false, width: 1.5 }));
+      sigmaTraces.push(lineTrace({ name: i === d.winner ? 'GD lr 0.1 (dotted, all i)' : `σ<sub>${i + 1}</sub> GD`, x: d.gd.t, y: column(d.gd.sigma, i), color, dash: 'dot', legendgroup: `s${i}`, showlegend: i === d.winner, width: 1.5 }));
       uTraces.push(lineTrace({ name: `u<sub>${lab}</sub> flow`, x: skip0(d.flow.t), y: skip0(column(d.flow.u, i)), color, dash: 'solid', legendgroup: `u${i}`, width: i === d.winner ? 3 : 1.5 }));
-      uTraces.push(lineTrace({ name: `u<sub>${i + 1}</sub> GD`, x: d.gd.t, y: column(d.gd.u, i), color, dash: 'dot', legendgroup: `u${i}`, showlegend: false, width: 1.5 }));
+      uTraces.push(lineTrace({ name: i === d.winner ? 'GD lr 0.1 (dotted, all i)' : `u<sub>${i + 1}</sub> GD`, x: d.gd.t, y: column(d.gd.u, i), color, dash: 'dot', legendgroup: `u${i}`, showlegend: i === d.winner, width: 1.5 }));
     }
     const tRange: [number, number] = [d.flow.t[1]!, d.flow.t[d.flow.t.length - 1]!];
     sigmaTraces.push(horizontalLine(1 / n, tRange, { name: `1/n (uniform)` }));
@@ -112,7 +113,7 @@ const sim: SimDefinition = {
         figure: figure({
           title: 'Attention σ(a(t)) → one-hot (logistic loss, d = n = 8, notebook init)',
           x: { title: 't', unit: 'gradient-flow time = lr × iterations', log: true },
-          y: { title: 'σ_i(a(t))', log: true },
+          y: { title: 'σ<sub>i</sub>(a(t))', log: true },
           data: sigmaTraces,
           width: 820,
         }),
@@ -123,7 +124,7 @@ const sim: SimDefinition = {
         figure: figure({
           title: 'Value projections u = Vᵀβ diverge and keep their order',
           x: { title: 't', unit: 'gradient-flow time', log: true },
-          y: { title: 'u_i(t)' },
+          y: { title: 'u<sub>i</sub>(t) = (Vᵀβ)<sub>i</sub>' },
           data: uTraces,
           width: 820,
         }),

@@ -101,9 +101,9 @@ const sim: SimDefinition = {
         name: `logits-kappa${r.kappa}`,
         title: `a_i(t), κ = ${r.kappa}`,
         figure: figure({
-          title: `Regression 20×20, κ = ${r.kappa}: logits a_i(t) (spread ${r.spread.toPrecision(3)} at t = 300)`,
+          title: `Regression 20×20, κ = ${r.kappa}: logits a<sub>i</sub>(t) (spread ${r.spread.toPrecision(3)} at t = 300)`,
           x: { title: 't', unit: 'gradient-flow time = lr × iterations' },
-          y: { title: 'a_i(t)' },
+          y: { title: 'a<sub>i</sub>(t)' },
           data: traces,
           width: 820,
         }),

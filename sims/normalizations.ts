@@ -117,7 +117,7 @@ const sim: SimDefinition = {
         figure: figure({
           title: `${o.loss === 'square' ? 'Square' : 'Logistic'} loss, GD lr ${o.lr}: largest attention share per normalisation`,
           x: { title: 't', unit: 'lr × iterations', log: true },
-          y: { title: 'max_i α_i / Σ_j α_j' },
+          y: { title: 'max<sub>i</sub> α<sub>i</sub> / Σ<sub>j</sub> α<sub>j</sub>' },
           data: [
             ...o.runs.map((r, i) => lineTrace({ name: LABEL[r.kind], x: r.t.slice(1), y: r.maxShare.slice(1), index: i, width: r.kind === 'softmax' ? 3 : 2 })),
             horizontalLine(0.1, [t[0]!, t[t.length - 1]!], { name: '1/n (uniform)' }),
@@ -131,7 +131,7 @@ const sim: SimDefinition = {
         figure: figure({
           title: `Softmax weights α_i(t), ${o.loss} loss`,
           x: { title: 't', unit: 'lr × iterations', log: true },
-          y: { title: 'α_i(t)' },
+          y: { title: 'α<sub>i</sub>(t)' },
           data: Array.from({ length: 10 }, (_, i) => lineTrace({ name: `α<sub>${i + 1}</sub>`, x: sm.t.slice(1), y: column(sm.alpha, i).slice(1), index: i })),
         }),
       });

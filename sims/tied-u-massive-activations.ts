@@ -131,7 +131,7 @@ const sim: SimDefinition = {
         figure: figure({
           title: `Attention α = softmax(Ua) polarises (D = ${small.D})`,
           x: { title: 't', unit: 'lr × iterations', log: true },
-          y: { title: 'α_i(t)' },
+          y: { title: 'α<sub>i</sub>(t)' },
           data: Array.from({ length: small.D }, (_, i) => lineTrace({ name: `α<sub>${i + 1}</sub>`, x: small.t, y: column(small.alpha!, i), index: i })),
         }),
       });

@@ -74,7 +74,7 @@ const sim: SimDefinition = {
       figure: figure({
         title: `Sample ${k + 1} (label ${d.labels[k]! > 0 ? '+1' : '−1'}): attention polarises onto token ${d.winners[k]! + 1}`,
         x: { title: 't', unit: 'gradient-flow time', log: true },
-        y: { title: `σ(a_${k + 1})_i`, log: true },
+        y: { title: `σ(a<sub>${k + 1}</sub>)<sub>i</sub>`, log: true },
         data: [
           ...Array.from({ length: n }, (_, i) =>
             lineTrace({ name: `σ<sub>${i + 1}</sub>${i === d.winners[k] ? ' (predicted winner)' : ''}`, x: t, y: d.sigma[k]!.slice(1).map((row) => row[i]!), index: i, width: i === d.winners[k] ? 3 : 1.5 }),
