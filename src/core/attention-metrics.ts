@@ -73,7 +73,7 @@ export function rowMax(p: ArrayLike<number>, off: number, n: number): number {
  * gives 0 by convention.
  *
  * @example
- * rowSkewness(new Float64Array([1, 0, 0, 0, 0]), 0, 5); // 3/2 = 1.5
+ * rowSkewness(new Float64Array([1, 0, 0, 0, 0]), 0, 5); // 1.4999999999999996 (= 3/2 up to rounding)
  */
 export function rowSkewness(p: ArrayLike<number>, off: number, n: number): number {
   let mu = 0;

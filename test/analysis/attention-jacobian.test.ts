@@ -138,3 +138,21 @@ test('attentionLayerJacobian: bad input names the argument', () => {
   }
   for (const bad of ['yes', 1, null]) assert.throws(() => attentionLayerJacobian(X, W, W, W, bad), isErr('scaled'));
 });
+
+test('doc examples of attention-jacobian, as stated', () => {
+  assert.equal(createJacobianWorkspace(3, 2).JA.length, 36);
+  const ws = createJacobianWorkspace(2, 1);
+  attentionForward(new Float64Array([1, -1]), new Float64Array([0]), new Float64Array([0]), new Float64Array([2]), 1, ws);
+  assert.deepEqual([...ws.A], [0, 0]);
+  const w1 = createJacobianWorkspace(1, 1);
+  const X = new Float64Array([2]);
+  const W = new Float64Array([3]);
+  attentionForward(X, W, W, W, 1, w1);
+  attentionJacobian(X, W, 1, w1);
+  assert.deepEqual([...w1.JA], [3]);
+  assert.deepEqual([...w1.JZ], [36]);
+  assert.equal(twoInfNorm(new Float64Array([3, 4, 0, 0]), 2, 2, 'row'), 5);
+  assert.equal(twoInfNorm(new Float64Array([3, 4, 0, 0]), 2, 2, 'column'), 4);
+  const nm = layerNorms(X, W, W, W, 1, w1);
+  assert.deepEqual([nm.jacobianNorm, nm.dzNorm, nm.frobeniusP, nm.spectralP], [3, 36, 1, 1]);
+});

@@ -99,3 +99,32 @@ test('metrics match the numpy fixture for every row-stochastic kind', () => {
   const z = q.map((qi) => k.map((kj) => kj.reduce((s, x, l) => s + x * qi[l]!, 0)));
   assertClose(z.map((row) => logitVariance(row, 0, row.length)), ref.kinds.logitVariance, { rtol: 1e-12, label: 'logit variance' });
 });
+
+test('doc examples of attention-kinds and attention-metrics, as stated', async () => {
+  const k = await import('../../src/core/attention-kinds.js');
+  assert.equal(k.ATTENTION_KINDS.length, 11);
+  assert.equal(k.ROW_STOCHASTIC_KINDS.includes('sigmoid'), false);
+  assert.equal(k.isKernelKind('elu1-kernel'), true);
+  assert.equal(k.isKernelKind('elu1-logit'), false);
+  assert.equal(k.ATTENTION_KIND_DEFAULTS.tau, 1);
+  assert.equal(k.elu1(2), 3);
+  assert.equal(k.elu1(-1), 0.36787944117144233);
+  const p = new Float64Array(3);
+  assert.equal(k.attentionFromLogits('relu-logit', new Float64Array([-1, 1, 3]), 0, 3, p, 0, 1), 4);
+  assert.deepEqual([...p], [0, 0.25, 0.75]);
+  const p2 = new Float64Array(2);
+  assert.equal(k.attentionRow('relu-kernel', new Float64Array([1, 0]), 0, new Float64Array([1, 5, -1, 5]), 0, 2, 2, p2, 0, 1), 1);
+  assert.deepEqual([...p2], [1, 0]);
+  const P = new Float64Array(4);
+  assert.equal(k.attentionMatrix('softmax', new Float64Array([0, 0]), new Float64Array([1, 2]), 2, 2, 1, P, 1), 0);
+  assert.deepEqual([...P], [0.5, 0.5, 0.5, 0.5]);
+  assertClose(k.attention('softmax', [[1, 0]], [[0, 0], [Math.log(3), 0]]).P, [0.25, 0.75], { rtol: 1e-15, label: 'attention example' });
+  assert.equal(rowEntropy(new Float64Array([0.5, 0.5, 0, 0]), 0, 4), Math.log(2));
+  assert.equal(meanEntropy(new Float64Array([1, 0, 0.5, 0.5]), 2, 2), 0.34657359027997264);
+  assert.equal(logitVariance(new Float64Array([1, 3]), 0, 2), 1);
+  assert.equal(rowMax(new Float64Array([0.2, 0.7, 0.1]), 0, 3), 0.7);
+  assertClose(rowSkewness(new Float64Array([1, 0, 0, 0, 0]), 0, 5), 1.5, { rtol: 1e-15, label: 'rowSkewness example' });
+  assert.equal(frobeniusNorm(new Float64Array([1, 0, 0, 1]), 2, 2), Math.SQRT2);
+  assertClose(spectralNorm(new Float64Array([3, 0, 0, 1]), 2, 2, new Float64Array(6)), 3, { rtol: 1e-12, label: 'spectralNorm example' });
+  assertClose(operatorNorm(new Float64Array([3, 4]), 1, 2, new Float64Array(4)), 5, { rtol: 1e-15, label: 'operatorNorm example' });
+});

@@ -83,3 +83,11 @@ test('sim jacobian-bound-slack: quick run passes its claims; 4 bounds × (median
   assert.deepEqual(figs.map((f) => [f.name, f.figure.data.length]), [['slack-vs-wv-scale', 9], ['failure-fraction-vs-wv-scale', 2]]);
   for (const f of figs) assert.deepEqual(figureIssues(f.figure), []);
 });
+
+test('doc examples of the bounds experiment, as stated', async () => {
+  const { resolveBoundsOptions } = await import('../../src/experiments/bounds.js');
+  assert.deepEqual(BOUNDS_DEFAULTS.wvScales, [1, 5]);
+  assert.equal(resolveBoundsOptions({ draws: 10 }).n, 6);
+  const small = runBoundsExperiment({ draws: 20, matrices: 10, fdDraws: 0 });
+  assert.equal(small.verdicts.find((v) => v.bound === 'eq9' && v.reading === 'row' && v.valueMap === 'identity')!.failureFraction, 0);
+});

@@ -138,3 +138,12 @@ test('sims: quick runs of the entropy sims pass their claims and draw the expect
     for (const f of out) assert.deepEqual(figureIssues(f.figure), [], `${id}/${f.name}`);
   }
 });
+
+test('doc examples of the entropy experiment, as stated', async () => {
+  const { resolveEntropyOptions } = await import('../../src/experiments/entropy.js');
+  assert.deepEqual(ENTROPY_DEFAULTS.sigmas, [0.5, 1, 2, 4, 8]);
+  assert.equal(resolveEntropyOptions({ trials: 100 }).n, 20);
+  assert.equal(smallSigmaEntropy(20, 0.5, 2), 2.8769822735539908);
+  const r = runEntropyExperiment({ kinds: ['softmax'], sigmas: [0.5], trials: 1000 });
+  assert.ok(Math.abs(r.cells[0]!.entropy.mean - 2.88) < 0.01);
+});
