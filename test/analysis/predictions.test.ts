@@ -13,6 +13,7 @@ import { checkPredictions, type CheckResult, type PolarizationCheck } from '../.
 import { randomProblem } from '../../src/models/random-problem.js';
 import { OptionError } from '../../src/core/errors.js';
 import type { ProblemSpec } from '../../src/models/problem.js';
+import { assertClose } from '../helpers/tolerance.js';
 
 const fig2 = JSON.parse(readFileSync(new URL('../../sims/data/fig2-logistic.json', import.meta.url), 'utf8')) as ProblemSpec;
 const get = (r: CheckResult, name: string): PolarizationCheck => {
@@ -36,6 +37,21 @@ test('Fig-2 notebook init: every applicable prediction passes, winner 6, t·L �
   assert.ok(Math.abs((get(r, 'loss-rate').measured as number) - 1) <= 0.05);
   assert.equal(r.config.tEnd, 1e5);
   assert.equal(r.config.method, 'dop853');
+});
+
+test('measured values match an independent scipy integration (committed fixture)', () => {
+  // test/fixtures/polarization/generate.py: the flow by hand in numpy, scipy DOP853 rtol 1e-12,
+  // the same save grid and formulas. Our run is at rtol 1e-10: global error ~1e-9 relative,
+  // least-squares slopes over 11 saves amplify it by ≲ 10, so rtol 1e-7 is ample yet catches
+  // any formula or grid mismatch (those move the values at the 1e-3 level or more).
+  const ref = (JSON.parse(readFileSync(new URL('../fixtures/polarization/reference.json', import.meta.url), 'utf8')) as { fig2: Record<string, number> }).fig2;
+  const r = checkPredictions(fig2);
+  assert.equal(get(r, 'winner').measured, ref.winner);
+  assertClose(get(r, 'loss-rate').measured as number, ref.tL!, { rtol: 1e-7, label: 't·L' });
+  assertClose(get(r, 'normv-slope').measured as number, ref.normVSlope!, { rtol: 1e-7, label: '‖V‖ slope' });
+  assertClose(get(r, 'eps-gap-constant').measured as number, ref.epsG2!, { rtol: 1e-7, label: 'ε·G²' });
+  assertClose(get(r, 'eps-slope-gap').measured as number, ref.epsSlopeG!, { rtol: 1e-7, label: 'slope vs G' });
+  assertClose(get(r, 'eps-slope-logt').measured as number, ref.epsSlopeLogT!, { rtol: 1e-7, label: 'slope vs log t' });
 });
 
 test('a mutated winner is reported failed (the check can fail)', () => {
