@@ -74,11 +74,12 @@ export interface CheckOptions {
   decades: number;
   /** Override the predicted winner index (what-if; tests use it to see a failing check). */
   winner: number | undefined;
+  /** Step budget of the adaptive methods (gd always runs its tEnd/lr steps). */
   maxSteps: number;
   signal: AbortSignal | undefined;
 }
 
-/** Defaults: dop853 at rtol 1e-10 / atol 1e-12, 10 saves per decade over 6 decades. */
+/** Defaults: dop853 at rtol 1e-10 / atol 1e-12, 10 saves per decade over 6 decades, 2e5 steps (smooth problems need 10²–10⁴; the budget bounds non-smooth normalisations such as l1). */
 export const CHECK_DEFAULTS: Readonly<CheckOptions> = Object.freeze({
   tEnd: undefined,
   method: 'dop853',
@@ -88,7 +89,7 @@ export const CHECK_DEFAULTS: Readonly<CheckOptions> = Object.freeze({
   perDecade: 10,
   decades: 6,
   winner: undefined,
-  maxSteps: 1e6,
+  maxSteps: 2e5,
   signal: undefined,
 });
 
@@ -327,7 +328,8 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
     atol,
     dt: method === 'gd' ? lr : undefined,
     saveAt: grid,
-    maxSteps,
+    // gd takes exactly tEnd/lr steps: the budget is for adaptive methods.
+    maxSteps: method === 'gd' ? Math.max(maxSteps, Math.ceil(tEnd / lr) + 10) : maxSteps,
     onFailure: 'return',
     onStep,
     signal: o.signal,

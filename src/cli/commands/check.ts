@@ -36,6 +36,7 @@ interface Flags {
   atol?: string;
   lr?: string;
   winner?: string;
+  maxSteps?: string;
   json?: boolean;
   out?: string;
 }
@@ -91,6 +92,7 @@ function parseOptions(flags: Flags, n: number): Partial<CheckOptions> {
   if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, { gt: 0, lt: 1 });
   if (flags.atol !== undefined) o.atol = parseNumber('--atol', flags.atol, { gt: 0 });
   if (flags.lr !== undefined) o.lr = parseNumber('--lr', flags.lr, { gt: 0 });
+  if (flags.maxSteps !== undefined) o.maxSteps = parseNumber('--max-steps', flags.maxSteps, { integer: true, min: 1 });
   if (flags.winner !== undefined) o.winner = parseNumber('--winner', flags.winner, { integer: true, min: 0, max: n - 1 });
   return o;
 }
@@ -135,6 +137,7 @@ export function register(program: Command): void {
     .option('--rtol <x>', `relative tolerance (default ${CHECK_DEFAULTS.rtol})`)
     .option('--atol <x>', `absolute tolerance (default ${CHECK_DEFAULTS.atol})`)
     .option('--lr <x>', `gd learning rate (default ${CHECK_DEFAULTS.lr})`)
+    .option('--max-steps <int>', `step budget of the adaptive methods (default ${CHECK_DEFAULTS.maxSteps})`)
     .option('--winner <i>', 'override the predicted winner index (what-if)')
     .option('--json', 'print the result JSON on stdout')
     .option('--out <file>', 'write the result JSON to this file (atomically)')
