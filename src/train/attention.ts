@@ -113,7 +113,8 @@ export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, o: AttentionCal
   // convention of the float64 core.
   const rowSum = (w: tf.Tensor): tf.Tensor => {
     const s = w.sum(-1, true);
-    const zero = s.equal(0).toFloat();
+    // 1 − step(s) is 1 exactly when s = 0 (s ≥ 0); Step has a (zero) gradient, Equal has none.
+    const zero = tf.scalar(1).sub(tf.step(s));
     return w.div(s.add(zero)).add(zero.mul(visible ?? tf.scalar(1)).div(count));
   };
   const byCount = (w: tf.Tensor): tf.Tensor => w.div(count);

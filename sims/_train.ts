@@ -1,0 +1,98 @@
+/**
+ * Shared runner and figure helpers of the training sims (sims/train-*.ts): each sim is one task
+ * of src/train run over its attention variants, with claims from theory/training-predictions.md.
+ * Sims use the wasm backend (the portable default) and the task's `--quick` settings.
+ */
+import { trainMany, type TaskId, type TrainConfig, type TrainManyResult } from '../src/train/index.js';
+import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
+import type { NamedFigure } from '../src/plot/figure-types.js';
+import type { SimContext, SimResult } from './types.js';
+
+/** What a training sim runs. */
+export interface TrainSimSpec {
+  readonly id: string;
+  readonly task: TaskId;
+  readonly variants: readonly string[];
+  /** Seeds of the full and quick runs. */
+  readonly seeds: readonly number[];
+  readonly quickSeeds: readonly number[];
+  /** Extra overrides of the quick run (on top of the task's --quick settings). */
+  readonly quickOverrides?: Partial<TrainConfig>;
+}
+
+/** Runs the spec (overrides: smoke settings of the tests). */
+export async function runTrainSim(spec: TrainSimSpec, ctx: SimContext, overrides: Partial<TrainConfig> = {}): Promise<TrainManyResult> {
+  const seeds = ctx.seed !== undefined ? [ctx.seed] : ctx.quick ? spec.quickSeeds : spec.seeds;
+  let done = 0;
+  const total = spec.variants.length * seeds.length;
+  return trainMany({
+    task: spec.task,
+    variants: spec.variants,
+    seeds,
+    quick: ctx.quick,
+    backend: 'wasm',
+    overrides: { ...(ctx.quick ? spec.quickOverrides : {}), ...overrides },
+    hooksFor: (c) => ({
+      signal: ctx.signal,
+      onProgress: (s, n) => {
+        ctx.onProgress?.((done + s / n) / total, `${c.attention} seed ${c.seed}`);
+        if (s === n) done++;
+      },
+    }),
+  });
+}
+
+/** The SimResult of a training sim. */
+export function trainSimResult(id: string, r: TrainManyResult, quick: boolean, claims: SimResult['claims']): SimResult {
+  const { quick: _q, ...rest } = r.config;
+  return { sim: id, config: { ...rest, quick }, meta: r.meta, data: r, claims };
+}
+
+/** A per-step series of each run as line traces (one colour per variant, dashes per seed). */
+export function stepFigure(
+  r: TrainManyResult,
+  name: string,
+  title: string,
+  y: { title: string; unit?: string; log?: boolean },
+  pick: (rec: TrainManyResult['runs'][number]['records'] extends readonly (infer R)[] | undefined ? R : never) => number | undefined,
+  refs: { value: number; name: string }[] = [],
+): NamedFigure {
+  const variants = r.config.variants;
+  const data: Record<string, unknown>[] = [];
+  let maxStep = 1;
+  r.runs.forEach((run) => {
+    const recs = (run.records ?? []).filter((x) => pick(x) !== undefined);
+    const vi = variants.findIndex((v) => run.summary.attention === v.replace('+ht', '+heat-treatment'));
+    const seedIndex = r.config.seeds.indexOf(run.config.seed);
+    maxStep = Math.max(maxStep, ...recs.map((x) => x.step + 1));
+    data.push(
+      lineTrace({
+        name: `${run.summary.attention} seed ${run.config.seed}`,
+        x: recs.map((x) => x.step + 1),
+        y: recs.map((x) => pick(x)!),
+        index: vi,
+        dash: ['solid', 'dash', 'dot', 'dashdot', 'longdash'][seedIndex % 5]!,
+        legendgroup: run.summary.attention,
+      }),
+    );
+  });
+  for (const ref of refs) data.push(horizontalLine(ref.value, [1, maxStep], { name: ref.name }));
+  return { name, title, figure: figure({ title, x: { title: 'training step', log: true }, y, data }) };
+}
+
+/** A heat map of an N×N attention matrix (row = query, column = key). */
+export function heatmapFigure(name: string, title: string, P: readonly number[], n: number, labels?: readonly string[]): NamedFigure {
+  const z = Array.from({ length: n }, (_, i) => P.slice(i * n, (i + 1) * n));
+  const ticks = labels ?? Array.from({ length: n }, (_, i) => String(i));
+  return {
+    name,
+    title,
+    figure: figure({
+      title,
+      x: { title: 'key position' },
+      y: { title: 'query position' },
+      data: [{ type: 'heatmap', z, x: ticks, y: ticks, colorscale: 'Viridis', zmin: 0, zmax: 1, colorbar: { title: { text: 'attention weight' } } }],
+      layout: { yaxis: { autorange: 'reversed', title: { text: 'query position' } } },
+    }),
+  };
+}
