@@ -21,7 +21,7 @@ import { claim, column, logTimes, num, readSimData } from './_polarization.js';
 
 const ID = 'normalizations';
 const KINDS: readonly NormalizationName[] = ['l1', 'sum', 'l2sq', 'softmax', 'relu', 'sigmoid'];
-const LABEL: Record<NormalizationName, string> = { l1: 'L1 |a|/Σ|a|', sum: 'sum a/Σa', l2sq: 'L2² a²/Σa²', softmax: 'softmax', relu: 'ReLU/ΣReLU', sigmoid: 'sigmoid' };
+const LABEL: Record<NormalizationName, string> = { l1: 'L1 |a|/Σ|a| (= ReLU while a > 0)', sum: 'sum a/Σa (can leave [0, 1])', l2sq: 'L2² a²/Σa²', softmax: 'softmax', relu: 'ReLU/ΣReLU', sigmoid: 'sigmoid' };
 
 interface KindRun {
   kind: NormalizationName;
