@@ -101,7 +101,7 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, Readonly<TrainConfig>>> = Ob
  * TASK_QUICK['icl-regression'].steps; // 400
  */
 export const TASK_QUICK: Readonly<Record<TaskId, Readonly<Partial<TrainConfig>>>> = Object.freeze({
-  'icl-regression': Object.freeze({ steps: 400, batchSize: 256, lr: 0.1, metricsEvery: 5, metricSamples: 32 }),
+  'icl-regression': Object.freeze({ steps: 400, batchSize: 256, lr: 0.1, metricsEvery: 1, metricSamples: 32 }),
   induction: Object.freeze({ steps: 1500, width: 64, mlp: 256, batchSize: 64, metricsEvery: 50, evalEvery: 100, evalSize: 256 }),
   classification: Object.freeze({ steps: 200, batchSize: 128, width: 64 }),
   eureka: Object.freeze({ steps: 1500, width: 32, mlp: 128, batchSize: 512, metricsEvery: 25, evalEvery: 50, evalSize: 2000 }),

@@ -21,7 +21,8 @@ export interface LayerStats {
 
 /**
  * Layer statistics from P and Z of shape [B, H, N, N] (row-major float32). With `causal`, row i
- * has i + 1 visible entries; the row metrics only use those.
+ * has i + 1 visible entries; the row metrics only use those. Any non-finite entry of P gives NaN
+ * for every statistic (a diverged step).
  *
  * @example
  * // B = H = 1, N = 2, P = [[0.5, 0.5], [1, 0]], Z = [[0, 0], [2, 0]], not causal:
@@ -54,6 +55,10 @@ export function layerStats(P: ArrayLike<number>, Z: ArrayLike<number>, B: number
     }
   }
   const rows = B * H * N;
+  // Non-finite weights (a diverged step) must not read as entropy 0 (rowEntropy skips NaN).
+  for (let e = 0; e < B * H * NN; e++) {
+    if (!Number.isFinite(P[e]!)) return { entropy: NaN, logitVariance: NaN, frobenius: NaN, skewness: NaN, maxWeight: NaN };
+  }
   return { entropy: ent / rows, logitVariance: lv / rows, frobenius: fro / (B * H), skewness: skCount > 0 ? sk / skCount : 0, maxWeight: mx / rows };
 }
 

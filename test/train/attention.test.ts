@@ -101,6 +101,8 @@ test('layerStats equals the core metrics computed directly, including causal row
   // Doc example: P = [[.5,.5],[1,0]], Z = [[0,0],[2,0]].
   const ex = layerStats([0.5, 0.5, 1, 0], [0, 0, 2, 0], 1, 1, 2, false);
   assertClose([ex.entropy, ex.logitVariance, ex.frobenius], [Math.LN2 / 2, 0.5, Math.sqrt(1.5)], { rtol: 1e-15, label: 'doc example' });
+  // A diverged step (NaN weights) must not read as a collapsed (zero-entropy) one.
+  assert.ok(Number.isNaN(layerStats([NaN, 0.5, 1, 0], [0, 0, 2, 0], 1, 1, 2, false).entropy));
 });
 
 test('sink score: all mass on BOS gives 1, uniform causal rows give the mean of 1/(q+1)', () => {
