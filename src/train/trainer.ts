@@ -63,6 +63,7 @@ export interface RunSummary {
   readonly lossSpikes: readonly number[];
   /** Steps where the gradient norm > 10× the median of the previous 20 steps. */
   readonly gradSpikes: readonly number[];
+  /** Largest finite gradient norm (a diverged run also has `divergedStep`). */
   readonly maxGradNorm: number;
   /** Eureka: first eval with accuracy ≥ 0.7 (step and epoch), or null. */
   readonly eurekaStep: number | null;
@@ -196,7 +197,7 @@ export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], eva
     collapseStep,
     lossSpikes: detectSpikes(losses, 20, 10).map((i) => records[i]!.step),
     gradSpikes: detectSpikes(grads, 20, 10).map((i) => records[i]!.step),
-    maxGradNorm: grads.reduce((a, b) => (b > a || !Number.isFinite(b) ? b : a), 0),
+    maxGradNorm: grads.reduce((a, b) => (Number.isFinite(b) && b > a ? b : a), 0),
     eurekaStep: c.task === 'eureka' ? (eureka?.step ?? null) : null,
     eurekaEpoch: c.task === 'eureka' ? (eureka?.epoch ?? null) : null,
     sinkProportion,
