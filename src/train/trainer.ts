@@ -298,6 +298,9 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
   let done = start;
   try {
     for (let s = start; s < c.steps; s++) {
+      // Yield to the event loop once per step: tensor reads resolve as microtasks, so without
+      // this a SIGINT handler (and the abort signal it sets) would only run after training.
+      await new Promise((resolve) => setImmediate(resolve));
       if (hooks.signal?.aborted || (hooks.stopAfter !== undefined && s - start >= hooks.stopAfter)) {
         interrupted = true;
         break;
