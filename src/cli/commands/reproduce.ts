@@ -66,6 +66,23 @@ function existingFigure(out: string, id: string, name: string, title: string, fo
   return rec;
 }
 
+/** Writes index.html, gallery.html and report.json for the entries so far; returns the data. */
+function writeReport(o: ReproduceOptions, entries: readonly ReportEntry[], notes: readonly string[], t0: number): ReportData {
+  const data: ReportData = {
+    version: packageVersion(),
+    createdAt: new Date().toISOString(),
+    quick: o.quick,
+    command: o.command,
+    wallTimeMs: Math.round(performance.now() - t0),
+    entries: [...entries],
+    notes: [...notes],
+  };
+  writeFileAtomic(join(o.out, 'index.html'), reportHtml(data));
+  writeFileAtomic(join(o.out, 'gallery.html'), galleryHtml(data));
+  writeJsonAtomic(join(o.out, 'report.json'), data);
+  return data;
+}
+
 /**
  * Runs the sims and writes the report. Returns the report data and the exit code (0 all pass,
  * 1 a claim failed or a sim errored). `sims` is passed in (not discovered here) so tests can
@@ -147,6 +164,8 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
         const failed = result.claims.filter((c) => !c.pass);
         for (const c of failed) progress.log(`vsflow: FAIL ${sim.id} ${c.id}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance})`);
         entries.push({ ...base, figures: records, claims: result.claims, meta: { ...result.meta, reproduceMs: Math.round(performance.now() - simStart) }, config: result.config, cached, warnings });
+        // A partial report after each sim: a long or interrupted run can be inspected as it goes.
+        if (i < selected.length - 1) writeReport(o, entries, [...notes, `partial report: ${entries.length} of ${selected.length} sims done`], t0);
       } catch (error) {
         // No browser is a problem of the run, not of this sim: stop with the install hint.
         if (error instanceof BackendError) throw error;
@@ -159,18 +178,7 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
     progress.stop();
     await exporter?.close();
   }
-  const data: ReportData = {
-    version: packageVersion(),
-    createdAt: new Date().toISOString(),
-    quick: o.quick,
-    command: o.command,
-    wallTimeMs: Math.round(performance.now() - t0),
-    entries,
-    notes,
-  };
-  writeFileAtomic(join(o.out, 'index.html'), reportHtml(data));
-  writeFileAtomic(join(o.out, 'gallery.html'), galleryHtml(data));
-  writeJsonAtomic(join(o.out, 'report.json'), data);
+  const data = writeReport(o, entries, notes, t0);
   const counts = reportCounts(data);
   return { data, exitCode: counts.failed > 0 || counts.errors > 0 ? 1 : 0 };
 }
