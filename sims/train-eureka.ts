@@ -4,7 +4,9 @@
  * one-layer transformer first plateaus near chance for task 2 (6/11), then validation accuracy
  * jumps; the fraction of seeds with a jump (validation accuracy ≥ 70%) is predicted to order
  * softmax ≤ heat treatment ≤ NormSoftmax, and W_Q, W_K get smaller gradients than W_V before it.
- * Quick run: width 32, full-batch AdamW, 1500 epochs, 2 seeds (paper: 10 000 epochs, 5 seeds).
+ * Quick run: width 32, batch 512, AdamW, 1500 steps (≈ 175 epochs), 1 seed, ≈ 8–12 min on 2 cores
+ * (paper: 10 000 epochs, 5 seeds). Measured (wasm, seed 0): NormSoftmax crossed 70% at epoch ≈ 146,
+ * softmax and heat treatment stayed at the 0.52–0.53 plateau.
  */
 import type { TrainManyResult } from '../src/train/index.js';
 import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
@@ -12,7 +14,7 @@ import type { ClaimCheck, SimDefinition, SimResult } from './types.js';
 import { runTrainSim, stepFigure, trainSimResult, type TrainSimSpec } from './_train.js';
 
 /** The runs of this sim. */
-export const SPEC: TrainSimSpec = { id: 'train-eureka', task: 'eureka', variants: ['softmax', 'softmax+ht', 'normsoftmax-std'], seeds: [0, 1, 2, 3, 4], quickSeeds: [0, 1] };
+export const SPEC: TrainSimSpec = { id: 'train-eureka', task: 'eureka', variants: ['softmax', 'softmax+ht', 'normsoftmax-std'], seeds: [0, 1, 2, 3, 4], quickSeeds: [0] };
 
 /** Claims T-4 (pure). */
 export function eurekaClaims(r: TrainManyResult): ClaimCheck[] {

@@ -3,7 +3,10 @@
  * theory A.6, T-2 in theory/training-predictions.md): a 2-layer causal transformer learns the
  * induction task; among runs above 0.95 accuracy, softmax makes layer-2 heads into BOS sinks
  * (sink score > 0.9) while sigmoid and the ELU+1 kernel do not. Quick run: width 64, batch 64,
- * 1500 steps; online sampling instead of a fixed 100k training set.
+ * 1500 steps (≈ 10 min per kind on 2 cores); online sampling instead of a fixed 100k training set.
+ * Measured (wasm, seed 0): softmax reached 0.957 accuracy with one sink head of four (scores 0.91,
+ * 0.73, 0.72, 0.86); sigmoid and ELU+1 stayed near 0.11 accuracy, so at quick scale T-2b has
+ * nothing to compare against (its claim fails honestly); the paper-scale run is needed.
  */
 import type { TrainManyResult } from '../src/train/index.js';
 import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
