@@ -30,6 +30,7 @@ const sim: SimDefinition = {
   title: 'Training: the CLS attention row concentrates on one token',
   paper: 'polarization',
   reproduces: 'Fig. 5: per-step CLS attention rows of a one-layer classifier become one-hot',
+  heavy: true,
   theoryIds: ['A.6', 'A.4', 'T-3'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);

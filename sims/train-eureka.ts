@@ -49,6 +49,7 @@ const sim: SimDefinition = {
   title: 'Training: Eureka-moments with softmax, heat treatment and NormSoftmax',
   paper: 'eureka',
   reproduces: 'Sec. 4–5: Eureka-ratio and Eureka-epoch by attention variant; small W_Q/W_K gradients before the jump',
+  heavy: true,
   theoryIds: ['N-1', 'N-2', 'N-3', 'T-4'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);

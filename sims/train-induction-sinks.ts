@@ -48,6 +48,7 @@ const sim: SimDefinition = {
   title: 'Training: induction heads and BOS attention sinks (softmax only)',
   paper: 'polarization',
   reproduces: 'Fig. 1 (layer-2 heat maps: a BOS sink for softmax only) and Fig. 4 (sink-head proportion by attention kind)',
+  heavy: true,
   theoryIds: ['A.6', 'T-2'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);

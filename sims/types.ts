@@ -49,6 +49,11 @@ export interface SimDefinition {
   /** What it reproduces, e.g. "Fig. 2: σ(t) → one-hot under logistic loss". */
   readonly reproduces: string;
   readonly theoryIds: readonly string[];
+  /**
+   * True for sims that take minutes even with `quick` (real transformer training): `vsflow
+   * reproduce` runs them only with `--training` or when named in `--only`.
+   */
+  readonly heavy?: boolean;
   /** Runs the sim (pure computation: no files, no printing). */
   run(ctx: SimContext): Promise<SimResult>;
   /** Pure figure builders over a result (also used by `vsflow plot` on a saved result). */

@@ -7,6 +7,12 @@ import { Command } from 'commander';
 import { packageVersion } from '../core/run-meta.js';
 import { COMMANDS } from './commands/index.js';
 
+// `vsflow ... | head` closes stdout early: end quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('vsflow')

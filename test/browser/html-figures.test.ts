@@ -121,7 +121,7 @@ test('the reproduce report opens cleanly: figures loaded, badges, links to inter
   const sims = [demoSim(), demoSim({ id: 'demo-fail', failing: true })];
   const { exitCode } = await reproduce(
     sims,
-    { quick: true, only: undefined, out, force: true, plan: planFormatsWith('svg', CHROME), chrome: undefined, standalone: false, scale: 1, seed: undefined, command: 'vsflow reproduce --quick' },
+    { quick: true, only: undefined, training: false, out, force: true, plan: planFormatsWith('svg', CHROME), chrome: undefined, standalone: false, scale: 1, seed: undefined, command: 'vsflow reproduce --quick' },
     createProgress(2, true),
   );
   assert.equal(exitCode, 1, 'one claim fails');

@@ -38,7 +38,7 @@ function assertUserError(r: { code: number; stderr: string }, option: string): v
 }
 
 function options(out: string, over: Partial<ReproduceOptions> = {}): ReproduceOptions {
-  return { quick: true, only: undefined, out, force: false, plan: planFormatsWith('html', undefined), chrome: undefined, standalone: false, scale: 1, seed: undefined, command: 'vsflow reproduce --quick', ...over };
+  return { quick: true, only: undefined, training: false, out, force: false, plan: planFormatsWith('html', undefined), chrome: undefined, standalone: false, scale: 1, seed: undefined, command: 'vsflow reproduce --quick', ...over };
 }
 
 const quiet = () => createProgress(1, true);
@@ -189,4 +189,16 @@ test('real sims: each registered sim has a well-formed definition; the first run
   const p = await cli('plot', join(out, sims[0]!.id, 'result.json'), '--format', 'html', '--out', join(tmp, 'real-plot'));
   assert.equal(p.code, 0, p.stderr);
   assert.ok(readdirSync(join(tmp, 'real-plot')).some((f) => f.endsWith('.html') && f !== 'plotly.min.js'));
+});
+
+test('reproduce skips heavy (training) sims unless --training or --only names them', async () => {
+  const heavy = { ...demoSim({ id: 'demo-heavy' }), heavy: true };
+  const base = join(tmp, 'heavy');
+  const skipped = await reproduce([demoSim(), heavy], options(join(base, 'a')), quiet());
+  assert.deepEqual(skipped.data.entries.map((e) => e.id), ['demo-decay']);
+  assert.ok(skipped.data.notes.some((n) => n.includes('demo-heavy') && n.includes('--training')), 'the report says what was skipped and how to run it');
+  const withTraining = await reproduce([demoSim(), heavy], options(join(base, 'b'), { training: true }), quiet());
+  assert.deepEqual(withTraining.data.entries.map((e) => e.id).sort(), ['demo-decay', 'demo-heavy']);
+  const named = await reproduce([demoSim(), heavy], options(join(base, 'c'), { only: ['demo-heavy'] }), quiet());
+  assert.deepEqual(named.data.entries.map((e) => e.id), ['demo-heavy']);
 });

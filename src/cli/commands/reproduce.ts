@@ -29,6 +29,8 @@ export interface ReproduceOptions {
   readonly quick: boolean;
   /** Sim ids to run (all when undefined). */
   readonly only: readonly string[] | undefined;
+  /** Also run the heavy (training) sims when no `--only` list is given. */
+  readonly training: boolean;
   readonly out: string;
   /** Re-run even when cached results match the inputs. */
   readonly force: boolean;
@@ -98,8 +100,17 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
     });
     selected = sims.filter((s) => o.only!.includes(s.id));
   }
-  const formats = o.plan.formats;
   const notes: string[] = [];
+  // Training sims take minutes each even in quick form; keeping them out by default keeps
+  // `reproduce --quick` (the README's main command) under a minute.
+  const skipped = o.only === undefined && !o.training ? selected.filter((s) => s.heavy === true) : [];
+  if (skipped.length > 0) {
+    selected = selected.filter((s) => s.heavy !== true);
+    const note = `skipped ${skipped.length} training sims (${skipped.map((s) => s.id).join(', ')}): they train real transformers and take minutes each even with --quick; run them with \`vsflow reproduce${o.quick ? ' --quick' : ''} --training\` or \`vsflow sim <id>${o.quick ? ' --quick' : ''}\``;
+    notes.push(note);
+    progress.log(`vsflow: note: ${note}`);
+  }
+  const formats = o.plan.formats;
   if (o.plan.warning) {
     notes.push(o.plan.warning);
     progress.log(`vsflow: warning: ${o.plan.warning}`);
@@ -186,6 +197,7 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
 interface ReproduceFlags {
   quick?: boolean;
   only?: string;
+  training?: boolean;
   out?: string;
   force?: boolean;
   format?: string;
@@ -204,12 +216,12 @@ async function reproduceAction(flags: ReproduceFlags): Promise<void> {
   const out = flags.out ?? 'vsflow-out';
   const sims = await listSims();
   if (sims.length === 0) process.stderr.write('vsflow: warning: no sims found in sims/: the report will be empty\n');
-  const count = only?.length ?? sims.length;
+  const count = only?.length ?? (flags.training ? sims.length : sims.filter((s) => s.heavy !== true).length);
   const progress = createProgress(Math.max(1, count));
-  const command = ['vsflow reproduce', flags.quick ? '--quick' : '', flags.only ? `--only ${only!.join(',')}` : '', flags.seed ? `--seed ${seed}` : '', out !== 'vsflow-out' ? `--out ${out}` : '']
+  const command = ['vsflow reproduce', flags.quick ? '--quick' : '', flags.training ? '--training' : '', flags.only ? `--only ${only!.join(',')}` : '', flags.seed ? `--seed ${seed}` : '', out !== 'vsflow-out' ? `--out ${out}` : '']
     .filter(Boolean)
     .join(' ');
-  const { data, exitCode } = await reproduce(sims, { quick: flags.quick === true, only, out, force: flags.force === true, plan, chrome: flags.chrome, standalone: flags.standalone === true, scale, seed, command }, progress);
+  const { data, exitCode } = await reproduce(sims, { quick: flags.quick === true, only, training: flags.training === true, out, force: flags.force === true, plan, chrome: flags.chrome, standalone: flags.standalone === true, scale, seed, command }, progress);
   const counts = reportCounts(data);
   const cachedCount = data.entries.filter((e) => e.cached).length;
   process.stdout.write(
@@ -232,6 +244,7 @@ export function register(program: Command): void {
     .description("run every sim and write DIR/index.html: each paper claim's figure, predicted vs measured, pass/fail")
     .option('--quick', 'short runs (under a minute in total)')
     .option('--only <ids>', 'comma-separated sim ids (see vsflow sim --list)')
+    .option('--training', 'also run the transformer-training sims (minutes each, even with --quick)')
     .option('--out <dir>', 'output folder (default vsflow-out)')
     .option('--force', 'recompute even when cached results match the inputs')
     .option('--format <list>', 'figure formats besides HTML: svg,png,pdf (default svg; HTML only without Chromium)')
