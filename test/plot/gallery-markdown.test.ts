@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { galleryMarkdown } from '../../src/plot/gallery-markdown.js';
+import type { ReportData, ReportEntry } from '../../src/plot/report-page.js';
+
+function entry(over: Partial<ReportEntry>): ReportEntry {
+  return {
+    id: 'fig2-demo',
+    title: 'Demo',
+    paper: 'polarization',
+    reproduces: 'Fig. 2',
+    theoryIds: ['VS-8'],
+    figures: [{ name: 'sigma', title: 'σ(t)', html: 'fig2-demo/sigma.html', svg: 'fig2-demo/sigma.svg' }],
+    claims: [{ id: 'VS-8', statement: 'Σa conserved | exactly', predicted: 0, measured: 1.2e-13, tolerance: '|Δ| ≤ 1e-10', pass: true }],
+    command: 'vsflow sim fig2-demo',
+    cached: false,
+    warnings: [],
+    ...over,
+  };
+}
+
+const data: ReportData = {
+  version: '0.1.0',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  quick: false,
+  command: 'vsflow reproduce --out /tmp/x --format svg',
+  wallTimeMs: 4200,
+  notes: ['skipped 4 training sims'],
+  entries: [
+    entry({ id: 'eureka-x', paper: 'eureka', title: 'Eureka', figures: [{ name: 'acc', title: 'accuracy', html: 'eureka-x/acc.html' }], claims: [{ id: 'T-4', statement: 'ratio', predicted: '≥ 0.6', measured: 0.2, tolerance: 'count', pass: false }] }),
+    entry({}),
+    entry({ id: 'broken', paper: 'lipschitz', title: 'Broken', figures: [], claims: [], error: 'boom' }),
+  ],
+};
+
+test('galleryMarkdown: papers in the fixed order, claims as table rows, SVG figures as images', () => {
+  const md = galleryMarkdown(data, 'npm run gallery');
+  assert.ok(md.startsWith('# Figure gallery\n'));
+  assert.match(md, /which runs `vsflow reproduce --format svg`/, 'the temporary --out folder is not shown');
+  assert.match(md, /1 of 2 claims pass, 1 sims failed/);
+  const pol = md.indexOf('## Gradient Flow Polarizes');
+  const lip = md.indexOf('## Transformer Training Instability');
+  const eur = md.indexOf('## Eureka-Moments');
+  assert.ok(pol > 0 && pol < lip && lip < eur, 'papers follow PAPERS order, not entry order');
+  assert.match(md, /\| pass \| VS-8 \| Σa conserved \\\| exactly \| 0 \| 1\.200e-13 \| \\\|Δ\\\| ≤ 1e-10 \|/);
+  assert.match(md, /\| \*\*FAIL\*\* \| T-4 \| ratio \| ≥ 0\.6 \| 0\.2 \| count \|/);
+  assert.match(md, /!\[σ\(t\)\]\(fig2-demo\/sigma\.svg\)/);
+  assert.match(md, /\*accuracy\*: no static export/);
+  assert.match(md, /\*\*This sim failed:\*\* boom/);
+  assert.match(md, /> skipped 4 training sims/);
+  assert.ok(md.endsWith('\n') && !md.endsWith('\n\n'));
+});
