@@ -156,7 +156,7 @@ export function runSweepEntry(config: SweepConfig, index: number): SweepEntry {
   for (const c of r.checks) {
     statuses[c.name] = c.status;
     margins[c.name] = c.margin !== undefined && Number.isFinite(c.margin) ? c.margin : null;
-    if (c.status === 'fail') failures[c.name] = `predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance})`;
+    if (c.status === 'fail') failures[c.name] = `predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance})${c.note === undefined ? '' : `; ${c.note}`}`;
   }
   return { index, ...p, statuses, margins, failures, ok: r.ok, solverStatus: r.solver.status, wallTimeMs: r.meta.wallTimeMs };
 }
