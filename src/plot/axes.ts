@@ -101,6 +101,43 @@ export interface FigureOptions {
 /** Default figure size in CSS pixels (static exports use it; the HTML page fills the window). */
 export const FIGURE_SIZE = Object.freeze({ width: 720, height: 480 });
 
+/** Height of one row of a horizontal legend (font size 10), for the extra bottom margin. */
+const LEGEND_ROW_PX = 18;
+/** Entries per row of a horizontal legend (each takes this fraction of the width, so rows are predictable). */
+const LEGEND_PER_ROW = 4;
+/** Legend entries that fit the default plot height in a vertical box (font size 10 past 12). */
+const LEGEND_MAX_VERTICAL = 16;
+
+function legendEntries(data: readonly Record<string, unknown>[]): number {
+  return data.filter((t) => t.showlegend !== false).length;
+}
+
+/** Rows of the horizontal legend of `legendFor` (0 when the legend is vertical). */
+function legendRows(data: readonly Record<string, unknown>[]): number {
+  const entries = legendEntries(data);
+  return entries <= LEGEND_MAX_VERTICAL ? 0 : Math.ceil(entries / LEGEND_PER_ROW);
+}
+
+/**
+ * Legend layout: a light box at the top right; past 12 entries a smaller font; past 16 (more than
+ * fit the plot height: Plotly scrolls such a box in HTML but clips it in SVG/PNG) a horizontal
+ * legend in the room `figure` adds below the x-axis title (`height` is the whole figure's).
+ *
+ * @example
+ * legendFor([{ name: 'a' }], 480).font; // undefined (default size)
+ */
+export function legendFor(data: readonly Record<string, unknown>[], height: number): Record<string, unknown> {
+  const entries = legendEntries(data);
+  const box = { bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1 };
+  const rows = legendRows(data);
+  if (rows > 0) {
+    const y = (rows * LEGEND_ROW_PX + 20) / height; // top of the legend, from the figure's bottom
+    return { ...box, orientation: 'h', entrywidth: 1 / LEGEND_PER_ROW, entrywidthmode: 'fraction', x: 0, xanchor: 'left', yref: 'container', y, yanchor: 'top', font: { size: 10 } };
+  }
+  if (entries > 12) return { ...box, font: { size: 10 }, tracegroupgap: 0 };
+  return box;
+}
+
 /**
  * A complete figure in the vsflow style: white template, Liberation/Arial sans-serif font,
  * titled axes, legend at the top right inside a light box.
@@ -114,19 +151,22 @@ export function figure(options: FigureOptions): PlotlyFigure {
   const yaxis = axis(options.y);
   if (options.x.log) Object.assign(xaxis, logTicks(decadeSpan(options.data, 'x', options.x.range)));
   if (options.y.log) Object.assign(yaxis, logTicks(decadeSpan(options.data, 'y', options.y.range)));
+  const rows = legendRows(options.data);
+  const extra = rows > 0 ? rows * LEGEND_ROW_PX + 30 : 0;
+  const height = (options.height ?? FIGURE_SIZE.height) + extra;
   return {
     data: options.data,
     layout: {
       title: { text: options.title, x: 0.02, xanchor: 'left' },
       width: options.width ?? FIGURE_SIZE.width,
-      height: options.height ?? FIGURE_SIZE.height,
+      height,
       font: { family: 'Liberation Sans, Arial, Helvetica, sans-serif', size: 13, color: '#222' },
       paper_bgcolor: '#ffffff',
       plot_bgcolor: '#ffffff',
-      margin: { l: 70, r: 20, t: 50, b: 60 },
+      margin: { l: 70, r: 20, t: 50, b: 60 + extra },
       xaxis,
       yaxis,
-      legend: { bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1 },
+      legend: legendFor(options.data, height),
       hovermode: 'closest',
       ...(options.layout ?? {}),
     },

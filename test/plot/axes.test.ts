@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIGURE_SIZE, axis, axisTitle, figure } from '../../src/plot/axes.js';
+import { FIGURE_SIZE, axis, axisTitle, figure, legendFor } from '../../src/plot/axes.js';
 import { assertClose } from '../helpers/tolerance.js';
 
 test('axisTitle puts the unit in brackets and omits it for dimensionless quantities', () => {
@@ -45,4 +45,17 @@ test('log axes label one tick per decade over ≥ 3 decades of data, 1-2-5 over 
   const ranged = figure({ title: 'r', x: { title: 't', log: true, range: [1, 1e4] }, y: { title: 'L' }, data: [] });
   assert.equal((ranged.layout.xaxis as { dtick: unknown }).dtick, 1);
   assert.equal((ranged.layout.yaxis as { dtick?: unknown }).dtick, undefined, 'linear axes keep Plotly’s automatic ticks');
+});
+
+test('legendFor: a smaller font past 12 entries, a horizontal legend below the plot past 16 (figure grows)', () => {
+  const traces = (k: number) => Array.from({ length: k }, (_, i) => ({ name: `a${i}`, x: [1], y: [1] }));
+  assert.equal(legendFor(traces(12), 480).font, undefined);
+  assert.deepEqual(legendFor(traces(16), 480).font, { size: 10 });
+  assert.equal(legendFor(traces(16), 480).orientation, undefined);
+  assert.equal(legendFor([...traces(16), ...traces(10).map((t) => ({ ...t, showlegend: false }))], 480).orientation, undefined, 'hidden entries do not count');
+  assert.equal(legendFor(traces(17), 480).orientation, 'h');
+  const small = figure({ title: 't', x: { title: 'x' }, y: { title: 'y' }, data: traces(3) });
+  const big = figure({ title: 't', x: { title: 'x' }, y: { title: 'y' }, data: traces(30) });
+  assert.ok((big.layout.height as number) > (small.layout.height as number));
+  assert.ok((big.layout.margin as { b: number }).b > (small.layout.margin as { b: number }).b);
 });
