@@ -2,21 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { galleryMarkdown } from '../../src/plot/gallery-markdown.js';
 import type { ReportData, ReportEntry } from '../../src/plot/report-page.js';
+import { reportEntry } from './report-fixtures.js';
 
 function entry(over: Partial<ReportEntry>): ReportEntry {
-  return {
-    id: 'fig2-demo',
-    title: 'Demo',
-    paper: 'polarization',
-    reproduces: 'Fig. 2',
-    theoryIds: ['VS-8'],
-    figures: [{ name: 'sigma', title: 'σ(t)', html: 'fig2-demo/sigma.html', svg: 'fig2-demo/sigma.svg' }],
-    claims: [{ id: 'VS-8', statement: 'Σa conserved | exactly', predicted: 0, measured: 1.2e-13, tolerance: '|Δ| ≤ 1e-10', pass: true }],
-    command: 'vsflow sim fig2-demo',
-    cached: false,
-    warnings: [],
-    ...over,
-  };
+  return reportEntry({ title: 'Demo', claims: [{ id: 'VS-8', statement: 'Σa conserved | exactly', predicted: 0, measured: 1.2e-13, tolerance: '|Δ| ≤ 1e-10', pass: true }], command: 'vsflow sim fig2-demo', ...over });
 }
 
 const data: ReportData = {
