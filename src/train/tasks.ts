@@ -44,6 +44,7 @@ const baseModel = (c: TrainConfig): ModelConfig => ({
   tau: c.tau,
   outputProjection: true,
   outputDim: 0,
+  readout: 'all',
   initScale: c.initScale,
 });
 
@@ -180,7 +181,7 @@ function classificationBatch(rng: Rng, B: number): HostBatch {
 
 const classification: Task = {
   id: 'classification',
-  model: (c) => ({ ...baseModel(c), vocab: 41, layerNorm: false, positions: false, maxLen: CLASSIFICATION_LEN, mlp: 0, outputProjection: false, outputDim: 4 }),
+  model: (c) => ({ ...baseModel(c), vocab: 41, layerNorm: false, positions: false, maxLen: CLASSIFICATION_LEN, mlp: 0, outputProjection: false, outputDim: 4, readout: 'last' }),
   batch: (rng, c) => classificationBatch(rng, c.batchSize),
   evalSet: (c) => classificationBatch(new Rng(c.seed).fork(1_000_003), Math.max(1, c.evalSize)),
   loss: (out, target) => crossEntropy(lastPosition(out), target as tf.Tensor1D),
@@ -218,7 +219,7 @@ function eurekaRows(indices: ArrayLike<number>): HostBatch {
 
 const eureka: Task = {
   id: 'eureka',
-  model: (c) => ({ ...baseModel(c), vocab: 12, maxLen: EUREKA_LEN, outputDim: 11 }),
+  model: (c) => ({ ...baseModel(c), vocab: 12, maxLen: EUREKA_LEN, outputDim: 11, readout: 'last' }),
   batch(rng, c) {
     const { train } = eurekaSplit(c.seed);
     if (c.batchSize >= train.length) return eurekaRows(train);
