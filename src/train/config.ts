@@ -47,6 +47,14 @@ export interface TrainConfig {
   readonly evalEvery: number;
   /** Held-out sequences (induction, classification); eureka uses the 70% test split. */
   readonly evalSize: number;
+  /**
+   * Early stop: end the run once held-out accuracy is ≥ this at `earlyStopEvals` consecutive
+   * evaluations (0 = off, the default at paper scale). A quick-scale saving for runs whose effect
+   * is established; the heat-treatment schedule still spans `steps`.
+   */
+  readonly earlyStopAccuracy: number;
+  /** Consecutive evaluations at or above `earlyStopAccuracy` that end the run. */
+  readonly earlyStopEvals: number;
 }
 
 const BASE: TrainConfig = {
@@ -72,6 +80,8 @@ const BASE: TrainConfig = {
   metricSamples: 64,
   evalEvery: 0,
   evalSize: 1000,
+  earlyStopAccuracy: 0,
+  earlyStopEvals: 2,
 };
 
 /**
@@ -141,6 +151,8 @@ export function resolveTrainConfig(task: TaskId, given: Partial<TrainConfig> = {
   checkNumber('metricSamples', c.metricSamples, { integer: true, min: 1 });
   checkNumber('evalEvery', c.evalEvery, { integer: true, min: 0 });
   checkNumber('evalSize', c.evalSize, { integer: true, min: 0 });
+  checkNumber('earlyStopAccuracy', c.earlyStopAccuracy, { min: 0, max: 1 });
+  checkNumber('earlyStopEvals', c.earlyStopEvals, { integer: true, min: 1 });
   if (c.width % c.heads !== 0) throw new OptionError('heads', `a divisor of width ${c.width}`, c.heads);
   if (task === 'icl-regression' && c.width < 2) throw new OptionError('width', 'at least 2 for icl-regression (x dimension = width − 1)', c.width);
   return Object.freeze(c);

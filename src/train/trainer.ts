@@ -87,8 +87,11 @@ export interface TrainRunResult {
   readonly attentionMaps: readonly (readonly (readonly number[])[])[];
   readonly stepsDone: number;
   readonly interrupted: boolean;
-  /** `completed`, `interrupted` (signal or stopAfter) or `diverged` (non-finite loss: stopped). */
-  readonly status: 'completed' | 'interrupted' | 'diverged';
+  /**
+   * `completed`, `interrupted` (signal or stopAfter), `diverged` (non-finite loss: stopped) or
+   * `early-stopped` (held-out accuracy ≥ `earlyStopAccuracy` at `earlyStopEvals` evaluations).
+   */
+  readonly status: 'completed' | 'interrupted' | 'diverged' | 'early-stopped';
   readonly wallTimeMs: number;
 }
 
@@ -295,9 +298,16 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
 
   let interrupted = false;
   let diverged = false;
+  let earlyStopped = false;
+  const accuracyHeld = (): boolean => {
+    const n = c.earlyStopEvals;
+    return c.earlyStopAccuracy > 0 && evals.length >= n && evals.slice(-n).every((e) => e.accuracy >= c.earlyStopAccuracy);
+  };
   let done = start;
+  // A checkpoint written at an early stop resumes as that early stop (no further steps).
+  if (start > 0 && start < c.steps && c.evalEvery > 0 && start % c.evalEvery === 0 && accuracyHeld()) earlyStopped = true;
   try {
-    for (let s = start; s < c.steps; s++) {
+    for (let s = start; s < c.steps && !earlyStopped; s++) {
       // Yield to the event loop once per step: tensor reads resolve as microtasks, so without
       // this a SIGINT handler (and the abort signal it sets) would only run after training.
       await new Promise((resolve) => setImmediate(resolve));
@@ -376,6 +386,10 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
         diverged = true;
         break;
       }
+      if (c.evalEvery > 0 && done % c.evalEvery === 0 && done < c.steps && accuracyHeld()) {
+        earlyStopped = true;
+        break;
+      }
     }
     if (!interrupted && (evals.length === 0 || evals.at(-1)!.step !== done)) await evaluate(done);
     if (interrupted && ckPath !== undefined) await writeCheckpoint(done);
@@ -395,7 +409,7 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
     fresh?.target.dispose();
     const seqLen = modelConfig.maxLen;
     const summary = summarizeRun(c, records, evals, seqLen, c.task === 'classification' ? seqLen : 0);
-    return { config: c, backend: info, records, evals, summary, attentionMaps, stepsDone: done, interrupted, status: interrupted ? 'interrupted' : diverged ? 'diverged' : 'completed', wallTimeMs: performance.now() - t0 };
+    return { config: c, backend: info, records, evals, summary, attentionMaps, stepsDone: done, interrupted, status: interrupted ? 'interrupted' : diverged ? 'diverged' : earlyStopped ? 'early-stopped' : 'completed', wallTimeMs: performance.now() - t0 };
   } finally {
     evalT?.input.dispose();
     evalT?.target.dispose();

@@ -33,6 +33,8 @@ const BAD: Record<string, unknown[]> = {
   metricSamples: [0],
   evalEvery: [-1],
   evalSize: [-1, 0.5],
+  earlyStopAccuracy: [-0.1, 1.5, NaN],
+  earlyStopEvals: [0, 1.5],
 };
 
 test('resolveTrainConfig: each bad value raises OptionError naming its option', () => {

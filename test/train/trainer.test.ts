@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { heatScale, loadBackend, resolveTrainConfig, trainRun, type EvalRecord, type StepRecord } from '../../src/train/index.js';
+import { heatScale, loadBackend, resolveTrainConfig, TASK_DEFAULTS, TASK_IDS, trainRun, type EvalRecord, type StepRecord } from '../../src/train/index.js';
 import { tf } from '../../src/train/backend.js';
 import { assertClose } from '../helpers/tolerance.js';
 
@@ -86,6 +86,37 @@ test('checkpoint + resume continues identically to an uninterrupted run (weights
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('early stop: ends at the first run of earlyStopEvals evaluations at or above the threshold; a resume stays stopped', async () => {
+  const info = await loadBackend('cpu');
+  const dir = mkdtempSync(join(tmpdir(), 'vsflow-es-'));
+  try {
+    const base = { ...tiny.classification, steps: 12, evalEvery: 2 };
+    const full = await trainRun(resolveTrainConfig('classification', base), info);
+    assert.equal(full.status, 'completed');
+    // Threshold = the median held-out accuracy of the full run, so the stop falls inside it.
+    const accs = full.evals.map((e) => e.accuracy);
+    const thr = [...accs].sort((x, y) => x - y)[Math.floor(accs.length / 2)]!;
+    const stopAt = full.evals.find((e, i) => i >= 1 && e.step < base.steps && e.accuracy >= thr && full.evals[i - 1]!.accuracy >= thr)?.step;
+    const c = resolveTrainConfig('classification', { ...base, earlyStopAccuracy: thr, earlyStopEvals: 2 });
+    const early = await trainRun(c, info, { checkpointEvery: 2, checkpointDir: dir });
+    assert.ok(stopAt !== undefined, `seed 0 has two evaluations ≥ ${thr} before the end (accuracies ${accs.join(', ')})`);
+    assert.equal(early.status, 'early-stopped');
+    assert.equal(early.stepsDone, stopAt);
+    assert.deepEqual(early.records, full.records.slice(0, stopAt), 'records: a prefix of the full run');
+    assert.deepEqual(early.evals, full.evals.filter((e) => e.step <= stopAt));
+    const resumed = await trainRun(c, info, { checkpointDir: dir, resume: true });
+    assert.equal(resumed.status, 'early-stopped');
+    assert.equal(resumed.stepsDone, stopAt);
+    assert.deepEqual(resumed.records, early.records);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('early stop is off in every paper-scale default', () => {
+  for (const task of TASK_IDS) assert.equal(TASK_DEFAULTS[task].earlyStopAccuracy, 0, task);
 });
 
 test('heat-treatment scale matches the N-3 check values (E = 300, d_k = 64)', () => {
