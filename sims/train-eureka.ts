@@ -4,7 +4,7 @@
  * one-layer transformer first plateaus near chance for task 2 (6/11), then validation accuracy
  * jumps; the fraction of seeds with a jump (validation accuracy ≥ 70%) is predicted to order
  * softmax ≤ heat treatment ≤ NormSoftmax, and W_Q, W_K get smaller gradients than W_V before it.
- * Quick run: width 32, batch 512, AdamW, 1500 steps (≈ 175 epochs), 1 seed, ≈ 8–12 min on 2 cores
+ * Quick run: width 32, batch 512, AdamW, 1500 steps (≈ 175 epochs), 1 seed, ≈ 2 min on 2 cores
  * (paper: 10 000 epochs, 5 seeds). Measured (wasm, seed 0): NormSoftmax crossed 70% at epoch ≈ 146,
  * softmax and heat treatment stayed at the 0.52–0.53 plateau.
  */
