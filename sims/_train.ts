@@ -89,10 +89,9 @@ export function heatmapFigure(name: string, title: string, P: readonly number[],
     title,
     figure: figure({
       title,
-      x: { title: 'key position' },
-      y: { title: 'query position' },
+      x: { title: 'key position', category: true },
+      y: { title: 'query position', category: true, reversed: true },
       data: [{ type: 'heatmap', z, x: ticks, y: ticks, colorscale: 'Viridis', zmin: 0, zmax: 1, colorbar: { title: { text: 'attention weight' } } }],
-      layout: { yaxis: { autorange: 'reversed', title: { text: 'query position' } } },
     }),
   };
 }

@@ -26,6 +26,10 @@ export interface AxisOptions {
   log?: boolean;
   /** Axis range in data units (for a log axis give data values, not their logarithms). */
   range?: readonly [number, number];
+  /** Categorical axis (string coordinates, e.g. token labels of a heat map); ignores `log`. */
+  category?: boolean;
+  /** Values decrease along the axis (a matrix drawn with row 0 at the top). */
+  reversed?: boolean;
 }
 
 /**
@@ -38,7 +42,7 @@ export interface AxisOptions {
 export function axis(options: AxisOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {
     title: { text: axisTitle(options.title, options.unit) },
-    type: options.log ? 'log' : 'linear',
+    type: options.category ? 'category' : options.log ? 'log' : 'linear',
     showline: true,
     linecolor: '#444',
     mirror: true,
@@ -50,6 +54,7 @@ export function axis(options: AxisOptions): Record<string, unknown> {
     exponentformat: 'power',
     showexponent: 'all',
   };
+  if (options.reversed) out.autorange = 'reversed';
   if (options.range) {
     const [lo, hi] = options.range;
     out.range = options.log ? [Math.log10(lo), Math.log10(hi)] : [lo, hi];

@@ -19,7 +19,9 @@ function titleText(title: unknown): string {
  *
  * - each axis (`xaxis`, `yaxis`, `xaxis2`, …) used by a trace has a non-empty title;
  * - each scatter trace drawn with lines sets `line.simplify: false`;
- * - explicit trace colours are Okabe–Ito colours.
+ * - explicit trace colours are Okabe–Ito colours;
+ * - string coordinates only on category axes (on a linear or log axis Plotly draws nothing:
+ *   a heat map with token labels on a linear axis rendered empty).
  *
  * @example
  * figureIssues({ data: [{ type: 'scatter', mode: 'lines', x: [1], y: [1] }], layout: {} });
@@ -33,8 +35,14 @@ export function figureIssues(fig: PlotlyFigure): string[] {
     const type = typeof trace.type === 'string' ? trace.type : 'scatter';
     const is2d = type === 'scatter' || type === 'scattergl' || type === 'heatmap' || type === 'contour' || type === 'bar' || type === 'histogram' || type === 'box';
     if (is2d) {
-      axesUsed.add(`xaxis${String(trace.xaxis ?? 'x').slice(1)}`);
-      axesUsed.add(`yaxis${String(trace.yaxis ?? 'y').slice(1)}`);
+      for (const c of ['x', 'y'] as const) {
+        const key = `${c}axis${String(trace[`${c}axis`] ?? c).slice(1)}`;
+        axesUsed.add(key);
+        const axType = (fig.layout[key] as { type?: unknown } | undefined)?.type;
+        const values = trace[c];
+        const hasStrings = Array.isArray(values) && values.some((v) => typeof v === 'string');
+        if (hasStrings && (axType === 'linear' || axType === 'log')) issues.push(`trace ${i} (${name}): string ${c} values on the ${axType} axis ${key} (use a category axis)`);
+      }
     }
     const mode = typeof trace.mode === 'string' ? trace.mode : 'lines';
     if ((type === 'scatter' || type === 'scattergl') && mode.includes('lines')) {

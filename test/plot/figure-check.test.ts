@@ -31,3 +31,15 @@ test('markers-only traces need no simplify flag; heatmaps need titled axes', () 
   assert.deepEqual(figureIssues({ data: [{ type: 'scatter', mode: 'markers', x: [1], y: [1] }], layout: { xaxis: { title: 'x' }, yaxis: { title: 'y' } } }), []);
   assert.deepEqual(figureIssues({ data: [{ type: 'heatmap', z: [[1]] }], layout: {} }), ['xaxis has no title', 'yaxis has no title']);
 });
+
+test('string coordinates on a linear or log axis are reported; category axes take them', () => {
+  const hm = { type: 'heatmap', name: 'P', z: [[1, 0], [0, 1]], x: ['BOS', 't1'], y: ['BOS', 't1'] };
+  const linear = figure({ title: 'P', x: { title: 'key' }, y: { title: 'query', log: true }, data: [hm] });
+  assert.deepEqual(figureIssues(linear), [
+    'trace 0 (P): string x values on the linear axis xaxis (use a category axis)',
+    'trace 0 (P): string y values on the log axis yaxis (use a category axis)',
+  ]);
+  const cat = figure({ title: 'P', x: { title: 'key', category: true }, y: { title: 'query', category: true, reversed: true }, data: [hm] });
+  assert.deepEqual(figureIssues(cat), []);
+  assert.equal((cat.layout.yaxis as { autorange?: unknown }).autorange, 'reversed');
+});
