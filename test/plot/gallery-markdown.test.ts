@@ -39,3 +39,11 @@ test('galleryMarkdown: papers in the fixed order, claims as table rows, SVG figu
   assert.match(md, /> skipped 4 training sims/);
   assert.ok(md.endsWith('\n') && !md.endsWith('\n\n'));
 });
+
+test('galleryMarkdown: quick entries merged into a full-length gallery are marked', () => {
+  const md = galleryMarkdown({ ...data, entries: [entry({ config: { quick: false } }), entry({ id: 'train-x', config: { quick: true } })] }, 'npm run gallery -- --training');
+  assert.match(md, /full-length runs, except 1 sim marked as quick runs/);
+  assert.equal(md.match(/\*\*quick run\*\*/g)?.length, 1);
+  const quickReport = galleryMarkdown({ ...data, quick: true, entries: [entry({ config: { quick: true } })] }, 'npm run gallery -- --quick');
+  assert.doesNotMatch(quickReport, /\*\*quick run\*\*/, 'an all-quick gallery says so once, in its header');
+});
