@@ -165,6 +165,30 @@ export function normaliseSvgIds(svg: string): string {
   return out;
 }
 
+/** Attribute order of the canonical root element (others follow, sorted by name). */
+const SVG_ROOT_ORDER = ['class', 'xmlns', 'xmlns:xlink', 'width', 'height', 'viewBox', 'style'];
+
+/**
+ * Writes the root `<svg …>` element's attributes in one fixed order: Plotly sets `viewBox` and
+ * `style` in an order that varies between exports of the same figure.
+ *
+ * @example
+ * normaliseSvgRoot('<svg width="2" style="" viewBox="0 0 2 1"><g/></svg>');
+ * // '<svg width="2" viewBox="0 0 2 1" style=""><g/></svg>'
+ */
+export function normaliseSvgRoot(svg: string): string {
+  const m = /^(\s*)<svg\b([^>]*?)(\/?)>/.exec(svg);
+  if (m === null) return svg;
+  const attrs = [...m[2]!.matchAll(/([^\s=]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!] as const);
+  const rank = (name: string): number => {
+    const i = SVG_ROOT_ORDER.indexOf(name);
+    return i < 0 ? SVG_ROOT_ORDER.length : i;
+  };
+  attrs.sort((x, y) => rank(x[0]) - rank(y[0]) || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const root = `${m[1]}<svg${attrs.map(([k, v]) => ` ${k}="${v}"`).join('')}${m[3]}>`;
+  return root + svg.slice(m[0].length);
+}
+
 /**
  * Fixes the `/CreationDate` and `/ModDate` of a Chromium PDF (same length, so offsets stay valid).
  *
@@ -252,7 +276,7 @@ export async function openExporter(options?: Partial<ExporterOptions>): Promise<
         );
         const result: ExportedFigure = {};
         let svg: string | undefined;
-        if (raw.svg !== undefined) svg = normaliseSvgIds(decodeSvgDataUrl(raw.svg));
+        if (raw.svg !== undefined) svg = normaliseSvgRoot(normaliseSvgIds(decodeSvgDataUrl(raw.svg)));
         if (formats.includes('svg') && svg !== undefined) result.svg = svg;
         if (raw.png !== undefined) result.png = new Uint8Array(Buffer.from(raw.png.replace(/^data:image\/png;base64,/, ''), 'base64'));
         if (formats.includes('pdf') && svg !== undefined) {

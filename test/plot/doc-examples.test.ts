@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   OKABE_ITO, axis, axisTitle, chromeArgs, chromeOrUndefined, checkFigureName, dashFor, escapeHtml, figure, figureHtml, figureIssues,
-  galleryHtml, horizontalLine, lineTrace, normaliseSvgIds, powerLaw, reportCounts, reportHtml, resultFigures, scriptJson, seriesColor,
+  galleryHtml, horizontalLine, lineTrace, normaliseSvgIds, normaliseSvgRoot, powerLaw, reportCounts, reportHtml, resultFigures, scriptJson, seriesColor,
   toPlotArray, verticalLine, entropyFigures,
 } from '../../src/plot/index.js';
 
@@ -48,6 +48,7 @@ test('checks, writers, exporter helpers and report: examples as stated', () => {
     normaliseSvgIds('<defs id="defs-a1b2c3"><clipPath id="clipa1b2c3xy"/></defs><g class="tracef00ba4"/>'),
     '<defs id="defs-000000"><clipPath id="clip000000xy"/></defs><g class="trace000001"/>',
   );
+  assert.equal(normaliseSvgRoot('<svg width="2" style="" viewBox="0 0 2 1"><g/></svg>'), '<svg width="2" viewBox="0 0 2 1" style=""><g/></svg>');
   const figs = resultFigures({ records: [{ t: 0.01, loss: 1, entropy: 2 }, { t: 100, loss: 0.01, entropy: 1 }] })!;
   assert.deepEqual(figs.map((f) => f.name), ['loss-vs-t', 'entropy-vs-t']);
   assert.equal((figs[0]!.figure.layout.xaxis as { type: string }).type, 'log');

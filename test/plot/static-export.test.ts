@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BackendError, OptionError } from '../../src/core/errors.js';
-import { CHROME_HINT, chromeArgs, chromeOrUndefined, findChrome, normalisePdfDates, normaliseSvgIds } from '../../src/plot/static-export.js';
+import { CHROME_HINT, chromeArgs, chromeOrUndefined, findChrome, normalisePdfDates, normaliseSvgIds, normaliseSvgRoot } from '../../src/plot/static-export.js';
 
 test('findChrome: explicit path, then VSFLOW_CHROME, then candidates; bad explicit paths are errors', () => {
   const real = process.execPath; // any existing file stands in for a browser executable
@@ -42,4 +42,13 @@ test('normalisePdfDates fixes dates without changing the length (xref offsets st
   const out = Buffer.from(normalisePdfDates(new Uint8Array(Buffer.from(pdf, 'latin1')))).toString('latin1');
   assert.equal(out.length, pdf.length);
   assert.equal(out, "%PDF-1.4\n/CreationDate (D:20000101000000+00'00')\n/ModDate (D:20000101000000+00'00')\n");
+});
+
+test('normaliseSvgRoot writes the root attributes in one order, whatever order Plotly used', () => {
+  const a = '<svg class="main-svg" xmlns="http://www.w3.org/2000/svg" width="720" height="480" viewBox="0 0 720 480" style=""><g/></svg>';
+  const b = '<svg class="main-svg" xmlns="http://www.w3.org/2000/svg" width="720" height="480" style="" viewBox="0 0 720 480"><g/></svg>';
+  assert.equal(normaliseSvgRoot(a), normaliseSvgRoot(b));
+  assert.equal(normaliseSvgRoot(b), '<svg class="main-svg" xmlns="http://www.w3.org/2000/svg" width="720" height="480" viewBox="0 0 720 480" style=""><g/></svg>');
+  assert.equal(normaliseSvgRoot('<svg data-z="1" width="2" data-a="x"/>'), '<svg width="2" data-a="x" data-z="1"/>', 'unknown attributes follow, sorted');
+  assert.equal(normaliseSvgRoot('<g/>'), '<g/>');
 });
