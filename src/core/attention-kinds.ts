@@ -141,7 +141,8 @@ function normalizeInPlace(out: Float64Array, outOff: number, n: number): number 
  *   (a zero spread s = 0 means equal logits: the row is uniform)
  * - `relu-logit`: max(z_j, 0) / Σ max(z_l, 0) (ReLU on the logit)
  * - `elu1-logit`: (ELU(z_j)+1) / Σ (ELU(z_l)+1)
- * - `sigmoid`: s(z_j) (unnormalised); `sigmoid-normalized`: s(z_j) / Σ s(z_l)
+ * - `sigmoid`: s(z_j/τ) (unnormalised); `sigmoid-normalized`: s(z_j/τ) / Σ s(z_l/τ) (τ = √d_k
+ *   is the scaling of the polarization paper's code; τ = 1 is the plain logistic of the logit)
  * - `linear`: z_j (raw dot product, no normalisation)
  *
  * @example
@@ -196,7 +197,7 @@ export function attentionFromLogits(
     case 'sigmoid-normalized': {
       let s = 0;
       for (let j = 0; j < n; j++) {
-        const v = sigmoid(z[zOff + j]!);
+        const v = sigmoid(z[zOff + j]! / tau);
         out[outOff + j] = v;
         s += v;
       }

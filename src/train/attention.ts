@@ -14,8 +14,12 @@
  * - `normsoftmax-std`: softmax(Z / min(s, τ)); `normsoftmax-var`: softmax(Z / min(s², τ));
  *   `normsoftmax-unit`: softmax(Z / s)
  * - `relu-kernel`, `elu1-kernel`: φ(q)·φ(k)ᵀ, φ = ReLU or ELU+1, divided by its row sum
- * - `relu-logit`, `elu1-logit`: φ(Z) divided by its row sum; `sigmoid-normalized`: σ(Z)/row sum
- * - `sigmoid`: σ(Z) (unnormalised); `linear`: Z divided by the number of visible keys
+ * - `relu-logit`, `elu1-logit`: φ(Z) divided by its row sum
+ * - `sigmoid`: σ(c·Z/τ) (unnormalised); `sigmoid-normalized`: σ(c·Z/τ) divided by its row sum.
+ *   The 1/τ (= 1/√d_k in the induction, classification and Eureka tasks) is the scaling of the
+ *   polarization paper's code (tml-epfl/softmax `sigmoid_attention`); the float64 core's sigmoid
+ *   is the τ = 1 case.
+ * - `linear`: Z divided by the number of visible keys
  * With `rowNormalize: false` the kernel and logit-φ kinds skip the row sum and divide by the
  * number of visible keys instead (keeps outputs O(1)). A zero row mass (ReLU with no positive
  * similarity) gives a uniform row over the visible keys, as in the float64 core.
@@ -154,10 +158,10 @@ export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, o: AttentionCal
       break;
     }
     case 'sigmoid-normalized':
-      P = rowSum(maskOut(tf.sigmoid(Z)));
+      P = rowSum(maskOut(tf.sigmoid(Z.div(o.tau))));
       break;
     case 'sigmoid':
-      P = maskOut(tf.sigmoid(Z));
+      P = maskOut(tf.sigmoid(Z.div(o.tau)));
       break;
     case 'linear':
       P = byCount(maskOut(Z));
