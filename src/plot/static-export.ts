@@ -147,7 +147,7 @@ export interface FigureExporter {
 /**
  * Replaces Plotly's random ids in an exported SVG by fixed ones: the per-plot uid (6 hex digits,
  * seen in `defs-<uid>`, `clip<uid>…`, `legend<uid>`) becomes `000000`, and each trace uid
- * (`trace<uid>`) becomes a sequence number in order of appearance.
+ * (`trace<uid>`) and colour-bar uid (`cb<uid>`) becomes a sequence number in order of appearance.
  *
  * @example
  * normaliseSvgIds('<defs id="defs-a1b2c3"><clipPath id="clipa1b2c3xy"/></defs><g class="tracef00ba4"/>');
@@ -162,6 +162,10 @@ export function normaliseSvgIds(svg: string): string {
     if (!traceIds.has(uid)) traceIds.set(uid, String(traceIds.size + 1).padStart(6, '0'));
     return `trace${traceIds.get(uid)!}`;
   });
+  // Colour bars: `cb<uid>` in the gradient id, the bar's class and its tick/title classes.
+  const barIds = new Map<string, string>();
+  for (const m of out.matchAll(/class="cb([0-9a-f]{6}) colorbar"/g)) if (!barIds.has(m[1]!)) barIds.set(m[1]!, String(barIds.size + 1).padStart(6, '0'));
+  if (barIds.size > 0) out = out.replace(/cb([0-9a-f]{6})(?![0-9a-f])/g, (m, uid: string) => (barIds.has(uid) ? `cb${barIds.get(uid)!}` : m));
   return out;
 }
 

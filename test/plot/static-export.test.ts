@@ -52,3 +52,11 @@ test('normaliseSvgRoot writes the root attributes in one order, whatever order P
   assert.equal(normaliseSvgRoot('<svg data-z="1" width="2" data-a="x"/>'), '<svg width="2" data-a="x" data-z="1"/>', 'unknown attributes follow, sorted');
   assert.equal(normaliseSvgRoot('<g/>'), '<g/>');
 });
+
+test('normaliseSvgIds numbers colour-bar uids too (gradient id, bar class, tick and title classes)', () => {
+  const bar = (uid: string) => `<linearGradient id="g000000-cb${uid}"/><g class="cb${uid} colorbar"><rect style="fill: url('#g000000-cb${uid}');"/><g class="ycb${uid}tick"/><text class="ycb${uid}title"/></g>`;
+  const want = bar('000001');
+  assert.equal(normaliseSvgIds(bar('ca1785')), want);
+  assert.equal(normaliseSvgIds(bar('310964')), want);
+  assert.equal(normaliseSvgIds('<g class="cbfill"/><path d="M0,0Lcb123456"/>'), '<g class="cbfill"/><path d="M0,0Lcb123456"/>', 'no colour bar: untouched');
+});
