@@ -33,6 +33,8 @@ export interface SweepConfig {
   seed: number;
   /** Final time; undefined = per-loss default of checkPredictions. */
   tEnd: number | undefined;
+  /** Step budget of each integration; undefined = checkPredictions' default. */
+  maxSteps: number | undefined;
 }
 
 /** Defaults: 100 problems, 2×4 and 8×8, V scales 0.1 and 1, logistic and square, seed 0. */
@@ -47,6 +49,7 @@ export const SWEEP_DEFAULTS: Readonly<SweepConfig> = Object.freeze({
   losses: ['logistic', 'square'] as LossName[],
   seed: 0,
   tEnd: undefined,
+  maxSteps: undefined,
 });
 
 /** Outcome of one problem of a sweep (compact: the problem is rebuilt from its index). */
@@ -111,7 +114,8 @@ export function resolveSweepConfig(options?: Partial<SweepConfig>): SweepConfig 
   const losses = o.losses.map((l, i) => checkChoice(`losses[${i}]`, l, LOSSES));
   const seed = checkNumber('seed', o.seed, { integer: true });
   const tEnd = o.tEnd === undefined ? undefined : checkNumber('tEnd', o.tEnd, { gt: 0 });
-  return { count, sizes, initScales, aScales, losses, seed, tEnd };
+  const maxSteps = o.maxSteps === undefined ? undefined : checkNumber('maxSteps', o.maxSteps, { integer: true, min: 1 });
+  return { count, sizes, initScales, aScales, losses, seed, tEnd, maxSteps };
 }
 
 /** The parameters of problem `index` of a sweep. */
@@ -149,7 +153,7 @@ export function sweepProblem(config: SweepConfig, index: number): ProblemSpec {
  */
 export function runSweepEntry(config: SweepConfig, index: number): SweepEntry {
   const p = sweepParameters(config, index);
-  const r = checkPredictions(sweepProblem(config, index), { tEnd: config.tEnd });
+  const r = checkPredictions(sweepProblem(config, index), { tEnd: config.tEnd, ...(config.maxSteps === undefined ? {} : { maxSteps: config.maxSteps }) });
   const statuses: Record<string, PredictionStatus> = {};
   const margins: Record<string, number | null> = {};
   const failures: Record<string, string> = {};

@@ -73,7 +73,7 @@ test('sweep: output, worst cases replayable, resume, exit codes 0 and 2', () => 
   const clash = run(['sweep', '--count', '8', '--sizes', '4x4', '--out', out]);
   assert.equal(clash.code, 2);
   assert.match(clash.stderr, /--out/);
-  for (const bad of [['--sizes', '2by2'], ['--count', '0'], ['--losses', 'hinge'], ['--workers', '-1'], ['--init-scales', 'x']]) {
+  for (const bad of [['--sizes', '2by2'], ['--count', '0'], ['--losses', 'hinge'], ['--workers', '-1'], ['--init-scales', 'x'], ['--max-steps', '0']]) {
     const r = run(['sweep', ...bad, '--out', join(dir, 'never.json')]);
     assert.equal(r.code, 2, bad.join(' '));
     assert.equal(existsSync(join(dir, 'never.json')), false);

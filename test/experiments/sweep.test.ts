@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveSweepConfig, runSweep, summarizeSweep, sweepParameters, sweepProblem, type SweepEntry } from '../../src/experiments/sweep.js';
+import { resolveSweepConfig, runSweep, runSweepEntry, summarizeSweep, sweepParameters, sweepProblem, type SweepEntry } from '../../src/experiments/sweep.js';
 import { checkPredictions } from '../../src/analysis/predictions.js';
 import { OptionError } from '../../src/core/errors.js';
 
@@ -59,11 +59,20 @@ test('summarizeSweep tallies and ranks failures first', () => {
 test('bad sweep configurations name the option', () => {
   const bad: [string, unknown][] = [
     ['count', 0], ['count', 1.5], ['sizes', []], ['sizes[0]', [[2]]], ['sizes[0].n', [[2, 0]]],
-    ['initScales', []], ['initScales[0]', [-1]], ['losses[0]', ['hinge']], ['seed', 0.5], ['tEnd', -1],
+    ['initScales', []], ['initScales[0]', [-1]], ['losses[0]', ['hinge']], ['seed', 0.5], ['tEnd', -1], ['maxSteps', 0], ['maxSteps', 2.5],
   ];
   for (const [option, value] of bad) {
     const key = option.split(/[[.]/)[0]!;
     const arg = option.includes('[') ? value : value;
     assert.throws(() => resolveSweepConfig({ [key]: arg }), (e: unknown) => e instanceof OptionError && e.option === option, `${option} = ${JSON.stringify(value)}`);
   }
+});
+
+test('maxSteps reaches every integration: a budget too small fails the integration check', () => {
+  const config = resolveSweepConfig({ count: 1, sizes: [[2, 3]], losses: ['logistic'], tEnd: 1000, maxSteps: 3 });
+  const e = runSweepEntry(config, 0);
+  assert.equal(e.statuses.integration, 'fail');
+  assert.equal(e.solverStatus, 'max-steps');
+  assert.match(e.failures.integration!, /maxSteps = 3/);
+  assert.equal(runSweepEntry(resolveSweepConfig({ ...config, maxSteps: undefined }), 0).statuses.integration, undefined, 'the default budget suffices');
 });

@@ -32,6 +32,7 @@ interface Flags {
   losses?: string;
   seed?: string;
   tEnd?: string;
+  maxSteps?: string;
   workers?: string;
   out: string;
   json?: boolean;
@@ -56,6 +57,7 @@ function configFromFlags(flags: Flags): SweepConfig {
     losses: flags.losses === undefined ? SWEEP_DEFAULTS.losses : parseChoiceList('--losses', flags.losses, LOSSES),
     seed: flags.seed === undefined ? SWEEP_DEFAULTS.seed : parseNumber('--seed', flags.seed, { integer: true }),
     tEnd: flags.tEnd === undefined ? undefined : parseNumber('--t-end', flags.tEnd, { gt: 0 }),
+    ...(flags.maxSteps === undefined ? {} : { maxSteps: parseNumber('--max-steps', flags.maxSteps, { integer: true, min: 1 }) }),
   });
 }
 
@@ -69,7 +71,7 @@ export function resumeEntries(path: string, config: SweepConfig): SweepEntry[] {
     throw new OptionError('--out', 'a new path or an earlier sweep output (valid JSON) to resume', path, (error as Error).message.split('\n')[0]);
   }
   if (!old || typeof old !== 'object' || !old.config || !Array.isArray(old.entries)) throw new OptionError('--out', 'a new path or an earlier sweep output to resume', path, 'the file is not a vsflow sweep result');
-  const strip = (c: SweepConfig): string => JSON.stringify({ ...c, count: 0, tEnd: c.tEnd ?? null });
+  const strip = (c: SweepConfig): string => JSON.stringify({ ...c, count: 0, tEnd: c.tEnd ?? null, maxSteps: c.maxSteps ?? null });
   if (strip(old.config) !== strip(config)) {
     throw new OptionError('--out', 'the same sweep configuration to resume (only --count may grow)', path, `it holds ${JSON.stringify({ ...old.config, count: undefined })}; use another --out`);
   }
@@ -100,10 +102,16 @@ function writeWorst(out: string, result: SweepResult): string {
     const e = result.entries.find((x) => x.index === i)!;
     const spec = sweepProblem(result.config, i);
     const failed = Object.keys(e.failures);
-    spec.comment = `vsflow sweep problem ${i} (seed ${e.seed}): worst case of ${names.join(', ')}${failed.length ? `; FAILED ${failed.join(', ')}` : ''}${result.config.tEnd !== undefined ? `; replay with --t-end ${result.config.tEnd}` : ''}`;
+    spec.comment = `vsflow sweep problem ${i} (seed ${e.seed}): worst case of ${names.join(', ')}${failed.length ? `; FAILED ${failed.join(', ')}` : ''}${replayFlags(result.config)}`;
     writeJsonAtomic(join(dir, `problem-${i}.json`), spec);
   }
   return dir;
+}
+
+/** The `vsflow check` flags that replay a sweep problem with the sweep's settings. */
+function replayFlags(c: SweepConfig): string {
+  const flags = [c.tEnd !== undefined ? `--t-end ${c.tEnd}` : '', c.maxSteps !== undefined ? `--max-steps ${c.maxSteps}` : ''].filter(Boolean);
+  return flags.length > 0 ? `; replay with ${flags.join(' ')}` : '';
 }
 
 /** Registers `vsflow sweep`. */
@@ -118,6 +126,7 @@ export function register(program: Command): void {
     .option('--losses <list>', `losses (default ${SWEEP_DEFAULTS.losses.join(',')})`)
     .option('--seed <int>', 'sweep seed (default 0)')
     .option('--t-end <t>', 'final time (default per loss, as vsflow check)')
+    .option('--max-steps <int>', 'step budget of each integration (default as vsflow check); stiff problems (e.g. regression with large ‖X‖‖V‖) need more')
     .option('--workers <n|auto>', 'worker threads (default auto = all cores; 0 = this thread)')
     .option('--out <file>', 'output JSON (resumed when it exists)', 'sweep.json')
     .option('--json', 'print the result JSON on stdout')
