@@ -4,7 +4,7 @@
  * without running anything. Pure: report data in, Markdown text out; figure paths are those of
  * the report (relative to the report folder), which the gallery script mirrors.
  */
-import { PAPERS, reportCounts, type ReportClaim, type ReportData, type ReportEntry } from './report-page.js';
+import { PAPERS, papersInOrder, reportCounts, type ReportClaim, type ReportData, type ReportEntry } from './report-page.js';
 
 /** Escapes the characters that would break a Markdown table cell. */
 function cell(x: unknown): string {
@@ -67,9 +67,7 @@ export function galleryMarkdown(data: ReportData, command: string): string {
     '',
   ];
   for (const n of data.notes) head.push(`> ${n}`, '');
-  const known = Object.keys(PAPERS).filter((p) => data.entries.some((e) => e.paper === p));
-  const other = [...new Set(data.entries.map((e) => e.paper))].filter((p) => !(p in PAPERS)).sort();
-  const parts = [...known, ...other].map((p) => {
+  const parts = papersInOrder(data.entries).map((p) => {
     const title = PAPERS[p] === undefined ? p : `${PAPERS[p]!.title} (${PAPERS[p]!.authors})`;
     return [`## ${title}`, '', ...data.entries.filter((e) => e.paper === p).map((e) => entrySection(e, quickInFull(data, e)))].join('\n');
   });

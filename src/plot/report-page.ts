@@ -200,8 +200,13 @@ ${warnings}
 </section>`;
 }
 
-/** Papers in report order: known ones first (polarization, lipschitz, eureka), then others. */
-function papersInOrder(entries: readonly ReportEntry[]): string[] {
+/**
+ * Papers in report order: known ones first (polarization, lipschitz, eureka), then others.
+ *
+ * @example
+ * papersInOrder([{ paper: 'eureka' }, { paper: 'polarization' }] as ReportEntry[]); // ['polarization', 'eureka']
+ */
+export function papersInOrder(entries: readonly ReportEntry[]): string[] {
   const known = Object.keys(PAPERS).filter((p) => entries.some((e) => e.paper === p));
   const other = [...new Set(entries.map((e) => e.paper))].filter((p) => !(p in PAPERS)).sort();
   return [...known, ...other];

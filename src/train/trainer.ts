@@ -299,13 +299,15 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
   let interrupted = false;
   let diverged = false;
   let earlyStopped = false;
-  const accuracyHeld = (): boolean => {
+  /** True when the run stops early after `step` (an evaluation step with accuracy held long enough). */
+  const earlyStopAfter = (step: number): boolean => {
     const n = c.earlyStopEvals;
-    return c.earlyStopAccuracy > 0 && evals.length >= n && evals.slice(-n).every((e) => e.accuracy >= c.earlyStopAccuracy);
+    if (c.earlyStopAccuracy <= 0 || c.evalEvery <= 0 || step % c.evalEvery !== 0 || step >= c.steps) return false;
+    return evals.length >= n && evals.slice(-n).every((e) => e.accuracy >= c.earlyStopAccuracy);
   };
   let done = start;
   // A checkpoint written at an early stop resumes as that early stop (no further steps).
-  if (start > 0 && start < c.steps && c.evalEvery > 0 && start % c.evalEvery === 0 && accuracyHeld()) earlyStopped = true;
+  if (start > 0 && earlyStopAfter(start)) earlyStopped = true;
   try {
     for (let s = start; s < c.steps && !earlyStopped; s++) {
       // Yield to the event loop once per step: tensor reads resolve as microtasks, so without
@@ -386,7 +388,7 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
         diverged = true;
         break;
       }
-      if (c.evalEvery > 0 && done % c.evalEvery === 0 && done < c.steps && accuracyHeld()) {
+      if (earlyStopAfter(done)) {
         earlyStopped = true;
         break;
       }
