@@ -16,22 +16,25 @@ export interface TrainSimSpec {
   /** Seeds of the full and quick runs. */
   readonly seeds: readonly number[];
   readonly quickSeeds: readonly number[];
+  /** Seeds of the `--scale medium` run (default: `seeds`). */
+  readonly mediumSeeds?: readonly number[];
   /** Extra overrides of the quick run (on top of the task's --quick settings). */
   readonly quickOverrides?: Partial<TrainConfig>;
 }
 
 /** Runs the spec (overrides: smoke settings of the tests). */
 export async function runTrainSim(spec: TrainSimSpec, ctx: SimContext, overrides: Partial<TrainConfig> = {}): Promise<TrainManyResult> {
-  const seeds = ctx.seed !== undefined ? [ctx.seed] : ctx.quick ? spec.quickSeeds : spec.seeds;
+  const scale = ctx.scale ?? (ctx.quick ? 'quick' : 'paper');
+  const seeds = ctx.seed !== undefined ? [ctx.seed] : scale === 'quick' ? spec.quickSeeds : scale === 'medium' ? (spec.mediumSeeds ?? spec.seeds) : spec.seeds;
   let done = 0;
   const total = spec.variants.length * seeds.length;
   return trainMany({
     task: spec.task,
     variants: spec.variants,
     seeds,
-    quick: ctx.quick,
+    scale,
     backend: 'wasm',
-    overrides: { ...(ctx.quick ? spec.quickOverrides : {}), ...overrides },
+    overrides: { ...(scale === 'quick' ? spec.quickOverrides : {}), ...overrides },
     hooksFor: (c) => ({
       signal: ctx.signal,
       onProgress: (s, n) => {

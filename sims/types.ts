@@ -11,6 +11,11 @@ export type PaperId = 'polarization' | 'lipschitz' | 'eureka';
 export interface SimContext {
   /** Short version (tests, `reproduce --quick`): seconds, still showing the effect. */
   readonly quick: boolean;
+  /**
+   * Scale of the training sims (`quick` | `medium` | `paper`); absent = 'quick' when `quick`, else
+   * 'paper'. Theory sims read only `quick`.
+   */
+  readonly scale?: 'quick' | 'medium' | 'paper';
   /** Seed override; `undefined` = the sim's documented default seed. */
   readonly seed: number | undefined;
   readonly signal?: AbortSignal | undefined;

@@ -6,7 +6,7 @@ import { OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { TRAIN_ATTENTION_KINDS, type TrainAttentionKind } from './attention.js';
 import { loadBackend, type BackendInfo, type BackendName } from './backend.js';
-import { resolveTrainConfig, type TaskId, type TrainConfig } from './config.js';
+import { resolveTrainConfig, toScale, type TaskId, type TrainConfig, type TrainScale } from './config.js';
 import { trainRun, type RunSummary, type TrainHooks, type TrainRunResult } from './trainer.js';
 
 /** Options of `trainMany`. */
@@ -15,7 +15,10 @@ export interface TrainManyOptions {
   /** Variants: an attention kind, or `softmax+ht` for softmax with heat treatment (N-3). */
   readonly variants?: readonly string[];
   readonly seeds?: readonly number[];
+  /** @deprecated use `scale`; `true` = 'quick'. */
   readonly quick?: boolean;
+  /** Scale profile (default 'quick' when `quick` is true, else 'paper'). */
+  readonly scale?: TrainScale;
   readonly backend?: BackendName;
   /** Overrides of the task's config (steps, lr, width, …). */
   readonly overrides?: Partial<TrainConfig>;
@@ -43,7 +46,7 @@ export interface VariantRow {
 /** Result of `trainMany`. */
 export interface TrainManyResult {
   readonly task: TaskId;
-  readonly config: { readonly task: TaskId; readonly variants: readonly string[]; readonly seeds: readonly number[]; readonly quick: boolean; readonly runs: readonly TrainConfig[] };
+  readonly config: { readonly task: TaskId; readonly variants: readonly string[]; readonly seeds: readonly number[]; readonly quick: boolean; readonly scale: TrainScale; readonly runs: readonly TrainConfig[] };
   readonly meta: RunMeta & { readonly tfjsVersion: string };
   readonly runs: readonly (Omit<TrainRunResult, 'records'> & { records?: TrainRunResult['records'] })[];
   readonly table: readonly VariantRow[];
@@ -115,10 +118,11 @@ export async function trainMany(o: TrainManyOptions): Promise<TrainManyResult> {
   const seeds = o.seeds ?? [o.overrides?.seed ?? 0];
   if (variants.length === 0) throw new OptionError('attention', 'at least one attention variant', '');
   if (seeds.length === 0) throw new OptionError('seeds', 'at least one seed', '');
+  const scale = o.scale ?? toScale(o.quick);
   const configs: TrainConfig[] = [];
   for (const v of variants) {
     const pv = parseVariant(v);
-    for (const seed of seeds) configs.push(resolveTrainConfig(o.task, { ...o.overrides, ...pv, seed }, o.quick ?? false));
+    for (const seed of seeds) configs.push(resolveTrainConfig(o.task, { ...o.overrides, ...pv, seed }, scale));
   }
   const info: BackendInfo = await loadBackend(o.backend ?? 'wasm');
   const runs: TrainManyResult['runs'][number][] = [];
@@ -132,5 +136,5 @@ export async function trainMany(o: TrainManyOptions): Promise<TrainManyResult> {
     if (r.interrupted) break;
   }
   const meta = { ...runMeta({ seed: seeds[0] ?? null, wallTimeMs: performance.now() - t0, backend: info.backend, precision: 'float32' }), tfjsVersion: info.tfjsVersion };
-  return { task: o.task, config: { task: o.task, variants, seeds, quick: o.quick ?? false, runs: configs }, meta, runs, table: summaryTable(o.task, variants, runs.map((r) => r.summary)) };
+  return { task: o.task, config: { task: o.task, variants, seeds, quick: scale === 'quick', scale, runs: configs }, meta, runs, table: summaryTable(o.task, variants, runs.map((r) => r.summary)) };
 }

@@ -17,6 +17,7 @@ interface TrainFlags {
   attention?: string;
   seeds?: string;
   quick?: boolean;
+  scale?: string;
   backend: string;
   steps?: string;
   lr?: string;
@@ -50,7 +51,8 @@ export function register(program: Command): void {
     .requiredOption('--task <id>', `task: ${TASKS.join(', ')}`)
     .option('--attention <list>', 'comma-separated attention variants (kind, or softmax+ht for heat treatment); default: the task comparison')
     .option('--seeds <list>', 'comma-separated seeds', '0')
-    .option('--quick', 'scaled-down settings (minutes on a laptop CPU)')
+    .option('--quick', 'scaled-down settings (minutes on a laptop CPU); same as --scale quick')
+    .option('--scale <id>', 'scale profile: quick (minutes), medium (~30 min per task on a 2-core laptop), paper (the papers\' settings)')
     .option('--backend <name>', `backend: ${BACKENDS.join(', ')} (auto = tensorflow if installed, else wasm)`, 'auto')
     .option('--steps <n>', 'training steps (overrides the task default)')
     .option('--lr <x>', 'learning rate')
@@ -73,6 +75,8 @@ export function register(program: Command): void {
       runAction(async (flags: TrainFlags) => {
         const task = checkChoice('--task', flags.task, TASKS);
         const backend = checkChoice('--backend', flags.backend, BACKENDS);
+        if (flags.quick && flags.scale !== undefined && flags.scale !== 'quick') throw new OptionError('--scale', "'quick' or no --scale together with --quick", flags.scale);
+        const scale = flags.scale === undefined ? (flags.quick ? 'quick' : 'paper') : checkChoice('--scale', flags.scale, ['quick', 'medium', 'paper'] as const);
         const seeds = parseNumberList('--seeds', flags.seeds, { integer: true, min: 0 });
         const overrides: Record<string, unknown> = { rowNormalize: flags.rowNormalize };
         const num = (flag: string, text: string | undefined, key: string, rule: Parameters<typeof parseNumber>[2]): void => {
@@ -95,7 +99,7 @@ export function register(program: Command): void {
         const { trainMany, parseVariant, resolveTrainConfig } = await import('../../train/index.js');
         const variants = flags.attention === undefined ? undefined : flags.attention.split(',').map((v, i) => (parseVariant(v.trim(), `--attention[${i}]`), v.trim()));
         // Validate the whole config before any training starts (errors name the field).
-        for (const v of variants ?? ['softmax']) resolveTrainConfig(task, { ...overrides, ...parseVariant(v), seed: seeds[0] }, flags.quick ?? false);
+        for (const v of variants ?? ['softmax']) resolveTrainConfig(task, { ...overrides, ...parseVariant(v), seed: seeds[0] }, scale);
 
         if (flags.metrics !== undefined) {
           mkdirSync(dirname(flags.metrics), { recursive: true });
@@ -110,7 +114,7 @@ export function register(program: Command): void {
             task,
             variants,
             seeds,
-            quick: flags.quick ?? false,
+            scale,
             backend,
             overrides,
             hooksFor: (c) => {
@@ -134,7 +138,7 @@ export function register(program: Command): void {
           bar.stop();
           if (flags.out !== undefined) writeJsonAtomic(flags.out, result);
           const say = (s: string): void => void (flags.jsonLines ? process.stderr : process.stdout).write(`${s}\n`);
-          say(`task ${task}  backend ${result.meta.backend} (tfjs ${result.meta.tfjsVersion}, float32)  ${flags.quick ? 'quick' : 'paper-scale'}  wall ${(result.meta.wallTimeMs / 1000).toFixed(1)} s`);
+          say(`task ${task}  backend ${result.meta.backend} (tfjs ${result.meta.tfjsVersion}, float32)  scale ${scale}  wall ${(result.meta.wallTimeMs / 1000).toFixed(1)} s`);
           say('variant              seed  status      steps  final loss  final acc  min H/logN  collapse@  loss spikes  max |g|   eureka@ep  sink prop  CLS max');
           for (const r of result.runs) {
             const s = r.summary;
