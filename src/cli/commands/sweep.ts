@@ -32,6 +32,7 @@ import { arraySpec, parseShard, parseShardFileName, shardFileName, shardRange, t
 import { mergeSweepShards, sweepShardResult, type ShardInput, type SweepShardResult } from '../../experiments/sweep-merge.js';
 import { parseChoiceList, parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { subcommandFlags } from '../subcommand-flags.js';
 import { createProgress } from '../progress.js';
 
 /** The flags that make up a sweep's configuration (shared with `vsflow slurm sweep`). */
@@ -264,7 +265,8 @@ export function readShardFiles(dir: string): ShardInput[] {
 }
 
 /** `vsflow sweep merge DIR`. */
-async function mergeAction(dir: string, flags: { out?: string; json?: boolean }): Promise<void> {
+async function mergeAction(dir: string, given: { out?: string; json?: boolean }, command: Command): Promise<void> {
+  const flags = subcommandFlags(given, command, ['out', 'json']);
   const out = flags.out ?? join(dir, 'merged.json');
   if (out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
   const merge = mergeSweepShards(readShardFiles(dir));
