@@ -234,7 +234,7 @@ async function trainAction(flags: TrainFlags): Promise<void> {
   }
   const checkpointEvery = flags.checkpointEvery === undefined ? 0 : parseNumber('--checkpoint-every', flags.checkpointEvery, { integer: true, min: 1 });
   // A shard checkpoints into DIR/checkpoints (at interruption, and every --checkpoint-every) and resumes.
-  const checkpointDir = flags.checkpoint ?? (shard === undefined ? undefined : join(flags.out!, 'checkpoints'));
+  const checkpointDir = flags.checkpoint ?? (shard === undefined || flags.out === undefined ? undefined : join(flags.out, 'checkpoints'));
   if (checkpointEvery > 0 && checkpointDir === undefined) throw new OptionError('--checkpoint-every', 'to be used with --checkpoint DIR', flags.checkpointEvery);
   if (flags.resume && checkpointDir === undefined) throw new OptionError('--resume', 'to be used with --checkpoint DIR', true);
   const grid = await trainGridFromFlags(flags);
