@@ -10,6 +10,8 @@
 #      of `--signal=B:INT@60`): it saves its file and exits 130, the merge job is cancelled, and
 #      `vsflow sweep merge` exits 3 naming `--array=1`. Resubmitting that one index (ARRAY=1 bash
 #      submit.sh) resumes the shard from its file and the new merge equals the unsharded run.
+#   4. `vsflow slurm train` over a 4-run grid in 2 shards: the merge job prints the same per-run
+#      and summary tables as the one-machine `vsflow train`.
 # Runs as root with apt-get only (it installs packages and starts daemons); elsewhere it prints
 # a message and exits 0. Everything lives in one temporary folder with its own munge socket and
 # Slurm ports; the trap cancels the jobs it submitted and stops exactly the daemons it started,
@@ -223,4 +225,16 @@ node -e '
 ' "$WORK/partial-shard-1.json" "$WORK/run2/shard-1-of-2.json"
 same_result "$WORK/run2/merged.json" "$WORK/full2.json"
 say "resubmitted shard resumed and completed the merge: ok"
+
+# 4. A training grid (2 variants × 2 learning rates) as a 2-task array: the merge job prints the
+#    tables of the one-machine run.
+GRID=(--task classification --quick --attention softmax,sigmoid --lr 1e-3,3e-3 --seeds 0 --width 16 --steps 3)
+vsflow slurm train "${GRID[@]}" --shards 2 --out "$WORK/run3" --time 00:05:00 >"$WORK/submit3.sh"
+submit bash "$WORK/submit3.sh"
+vsflow train "${GRID[@]}" >"$WORK/train-full.txt"
+wait_job "$SHARD_JOB" 90
+wait_job "$MERGE_JOB" 30
+[ -f "$WORK/run3/merged.json" ] || { say "no merged.json for the training grid"; exit 1; }
+diff <(tail -n +2 "$WORK/train-full.txt") <(tail -n +2 "$WORK/run3/logs/merge-job-$MERGE_JOB.out")
+say "training grid: 2 shards + merge job print the one-machine tables: ok"
 say "passed in $((SECONDS - t0)) s"
