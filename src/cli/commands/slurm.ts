@@ -24,7 +24,8 @@ import { MAX_SHARDS } from '../../experiments/shard.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { addSweepConfigOptions, sweepConfigArgs, sweepConfigFromFlags, type SweepConfigFlags } from './sweep.js';
-import { addTrainGridOptions, trainGridArgs, trainGridFromFlags, type TrainGridFlags } from './train.js';
+import { TRAIN_BACKENDS, addTrainGridOptions, trainGridArgs, trainGridFromFlags, type TrainGridFlags } from './train.js';
+import { checkChoice } from '../../core/validate.js';
 
 /** Options of the written jobs. */
 export interface SlurmJobOptions {
@@ -198,11 +199,16 @@ export function register(program: Command): void {
       }),
     );
   const train = slurm.command('train').description('Script for a `vsflow train` grid in N shards: run it with bash to submit; DIR/merged.json appears when all shards are done');
-  addJobOptions(addTrainGridOptions(train)).action(
-    runAction(async (flags: TrainGridFlags & SlurmFlags) => {
-      const grid = await trainGridFromFlags(flags);
-      const o = jobOptions(flags, 'train');
-      process.stdout.write(slurmScript('train', ['train', ...trainGridArgs(grid)], ['train', 'merge', o.out], o, commandLine()));
-    }),
-  );
+  addJobOptions(addTrainGridOptions(train))
+    .option('--backend <name>', 'tfjs backend of the shards (passed to vsflow train; default auto)')
+    .option('--checkpoint-every <n>', 'shards also checkpoint every n steps (default: only when interrupted)')
+    .action(
+      runAction(async (flags: TrainGridFlags & SlurmFlags & { backend?: string; checkpointEvery?: string }) => {
+        const backend = flags.backend === undefined ? [] : ['--backend', checkChoice('--backend', flags.backend, TRAIN_BACKENDS)];
+        const every = flags.checkpointEvery === undefined ? [] : ['--checkpoint-every', String(parseNumber('--checkpoint-every', flags.checkpointEvery, { integer: true, min: 1 }))];
+        const grid = await trainGridFromFlags(flags);
+        const o = jobOptions(flags, 'train');
+        process.stdout.write(slurmScript('train', ['train', ...trainGridArgs(grid), ...backend, ...every], ['train', 'merge', o.out], o, commandLine()));
+      }),
+    );
 }

@@ -60,6 +60,8 @@ interface TrainFlags extends TrainGridFlags {
 
 const TASKS = ['icl-regression', 'induction', 'classification', 'eureka'] as const;
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu', 'webgpu'] as const;
+/** Backend names of `vsflow train --backend`. */
+export const TRAIN_BACKENDS = BACKENDS;
 
 /** Swept settings: flag, grid key, rule. */
 const LIST_FLAGS: readonly [keyof TrainGridFlags, string, GridSetting, Parameters<typeof parseNumber>[2]][] = [
