@@ -2,4 +2,6 @@
 export { simulate, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions, type SimulateResult, type SimulateConfig } from './simulate.js';
 export { runEntropyExperiment, resolveEntropyOptions, smallSigmaEntropy, SMALL_SIGMA_MAX, ENTROPY_DEFAULTS, type EntropyOptions, type EntropyResult, type EntropyCell, type SampleStats, type Histogram, type EntropyPrediction } from './entropy.js';
 export { runBoundsExperiment, resolveBoundsOptions, BOUNDS_DEFAULTS, type BoundsOptions, type BoundsResult, type BoundVerdict, type Counterexample, type RatioSummary } from './bounds.js';
-export { runSweep, runSweepEntry, resolveSweepConfig, sweepParameters, sweepProblem, summarizeSweep, sweepResult, SWEEP_DEFAULTS, SWEEP_WORST, RUN_SWEEP_DEFAULTS, type SweepConfig, type SweepEntry, type SweepTally, type SweepResult, type RunSweepOptions } from './sweep.js';
+export { runSweep, runSweepEntry, resolveSweepConfig, resolveWorkers, sweepParameters, sweepProblem, summarizeSweep, sweepResult, SWEEP_DEFAULTS, SWEEP_WORST, RUN_SWEEP_DEFAULTS, type SweepConfig, type SweepEntry, type SweepTally, type SweepResult, type RunSweepOptions } from './sweep.js';
+export { SHARD_INDEX_VARIABLES, MAX_SHARDS, arraySpec, parseShard, parseShardFileName, shardFileName, shardOfItem, shardRange, type Shard, type ShardRange } from './shard.js';
+export { mergeSweepShards, sweepShardResult, type ShardInput, type SweepMerge, type SweepShardResult } from './sweep-merge.js';

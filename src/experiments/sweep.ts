@@ -18,6 +18,7 @@ import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
 import { LOSSES, type LossName, type ProblemSpec } from '../models/problem.js';
 import { randomProblem } from '../models/random-problem.js';
 import { checkPredictions, type PredictionStatus } from '../analysis/predictions.js';
+import type { ShardRange } from './shard.js';
 
 /** The sweep's configuration (stored in its output; a resume must match it). */
 export interface SweepConfig {
@@ -203,10 +204,24 @@ export interface RunSweepOptions {
   /** Called for each new entry, in completion order. */
   onEntry: ((entry: SweepEntry, doneCount: number) => void) | undefined;
   signal: AbortSignal | undefined;
+  /** Only the problems of this block (a shard, see shard.ts); undefined = [0, count). */
+  range: ShardRange | undefined;
 }
 
 /** Defaults of runSweep. */
-export const RUN_SWEEP_DEFAULTS: Readonly<RunSweepOptions> = Object.freeze({ workers: 'auto', done: Object.freeze([]) as readonly SweepEntry[], onEntry: undefined, signal: undefined });
+export const RUN_SWEEP_DEFAULTS: Readonly<RunSweepOptions> = Object.freeze({ workers: 'auto', done: Object.freeze([]) as readonly SweepEntry[], onEntry: undefined, signal: undefined, range: undefined });
+
+/**
+ * Worker threads for `workers`: `'auto'` is `os.availableParallelism()`, which on Linux counts
+ * the CPUs of this process's affinity mask (sched_getaffinity), so `taskset -c 0` or Slurm's
+ * `--cpus-per-task` with TaskPlugin=task/affinity give as many workers as CPUs granted.
+ *
+ * @example
+ * resolveWorkers(3); // 3
+ */
+export function resolveWorkers(workers: number | 'auto'): number {
+  return workers === 'auto' ? Math.max(1, availableParallelism()) : checkNumber('workers', workers, { integer: true, min: 0, max: 256 });
+}
 
 /** Builds the result from entries (sorted by index). */
 export function sweepResult(config: SweepConfig, entries: readonly SweepEntry[], wallTimeMs: number): SweepResult {
@@ -237,9 +252,10 @@ function startWorker(config: SweepConfig): Worker {
 }
 
 /**
- * Runs the sweep: every index in [0, count) not in `done`, on worker threads that pull indices
- * from a shared queue. Resolves with the full result (done + new entries, sorted by index).
- * Aborting the signal stops handing out work; the entries finished so far are returned.
+ * Runs the sweep: every index in [0, count) (or in `range`) not in `done`, on worker threads that
+ * pull indices from a shared queue. Resolves with the result (done + new entries, sorted by
+ * index). Aborting the signal stops at once: workers are terminated (a problem in flight is
+ * dropped and recomputed identically on resume) and the entries finished so far are returned.
  *
  * @example
  * const r = await runSweep(resolveSweepConfig({ count: 4, sizes: [[2, 2]], tEnd: 100 }), { workers: 2 });
@@ -248,17 +264,22 @@ function startWorker(config: SweepConfig): Worker {
 export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOptions>): Promise<SweepResult> {
   const started = performance.now();
   const o = resolveOptions('runSweep', RUN_SWEEP_DEFAULTS, options);
-  const workers = o.workers === 'auto' ? Math.max(1, availableParallelism()) : checkNumber('workers', o.workers, { integer: true, min: 0, max: 256 });
+  const workers = resolveWorkers(o.workers);
+  const start = o.range?.start ?? 0;
+  const end = o.range?.end ?? config.count;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= config.count)) throw new OptionError('range', `a block [start, end) inside [0, ${config.count})`, o.range);
   const entries = new Map<number, SweepEntry>();
-  for (const e of o.done) if (e.index >= 0 && e.index < config.count) entries.set(e.index, e);
+  for (const e of o.done) if (e.index >= start && e.index < end) entries.set(e.index, e);
   const todo: number[] = [];
-  for (let i = 0; i < config.count; i++) if (!entries.has(i)) todo.push(i);
+  for (let i = start; i < end; i++) if (!entries.has(i)) todo.push(i);
   const add = (e: SweepEntry): void => {
     entries.set(e.index, e);
     o.onEntry?.(e, entries.size);
   };
   if (workers === 0 || todo.length === 0) {
     for (const i of todo) {
+      // Yield between problems so a signal handler (SIGINT, SIGTERM) can run and abort.
+      await new Promise((r) => setImmediate(r));
       if (o.signal?.aborted) break;
       add(runSweepEntry(config, i));
     }
@@ -268,15 +289,28 @@ export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOp
   const pool = Math.min(workers, todo.length);
   await new Promise<void>((resolve, reject) => {
     let live = pool;
-    let failed = false;
+    let settled = false;
     const threads: Worker[] = [];
-    const finish = (w: Worker): void => {
-      void w.terminate();
-      if (--live === 0) resolve();
+    // Ends the pool once: every worker terminated, the abort listener removed.
+    const settle = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      o.signal?.removeEventListener('abort', onAbort);
+      for (const t of threads) void t.terminate();
+      if (error === undefined) resolve();
+      else reject(error);
     };
+    const onAbort = (): void => settle();
+    if (o.signal?.aborted) {
+      settle();
+      return;
+    }
+    o.signal?.addEventListener('abort', onAbort, { once: true });
     const feed = (w: Worker): void => {
-      if (failed || o.signal?.aborted || next >= todo.length) {
-        finish(w);
+      if (settled) return;
+      if (next >= todo.length) {
+        void w.terminate();
+        if (--live === 0) settle();
         return;
       }
       w.postMessage({ index: todo[next++]! });
@@ -285,20 +319,15 @@ export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOp
       const w = startWorker(config);
       threads.push(w);
       w.on('message', (msg: { entry?: SweepEntry; error?: { name: string; message: string; stack?: string } }) => {
+        if (settled) return;
         if (msg.error) {
-          failed = true;
-          for (const t of threads) void t.terminate();
-          reject(Object.assign(new Error(msg.error.message), { name: msg.error.name, stack: msg.error.stack }));
+          settle(Object.assign(new Error(msg.error.message), { name: msg.error.name, stack: msg.error.stack }));
           return;
         }
         if (msg.entry) add(msg.entry);
         feed(w);
       });
-      w.on('error', (error) => {
-        failed = true;
-        for (const t of threads) void t.terminate();
-        reject(error);
-      });
+      w.on('error', (error) => settle(error));
       w.once('online', () => feed(w));
     }
   });

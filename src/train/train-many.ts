@@ -26,6 +26,13 @@ export interface TrainManyOptions {
   readonly keepRecords?: boolean;
   /** Hooks for each run (the run's config is passed first). */
   readonly hooksFor?: (config: TrainConfig) => TrainHooks;
+  /**
+   * Explicit run configurations, trained in this order (a grid's runs, see grid.ts); `variants`,
+   * `seeds`, `quick` and `overrides` are then not used.
+   */
+  readonly runs?: readonly TrainConfig[];
+  /** Called after each finished (or interrupted) run with its position in the run list. */
+  readonly onRun?: (run: TrainManyResult['runs'][number], position: number) => void;
 }
 
 /** One row of the summary table. */
@@ -81,6 +88,16 @@ export function parseVariant(v: string, option = 'attention'): { attention: Trai
   return { attention: kind as TrainAttentionKind, heatTreatment: ht };
 }
 
+/**
+ * The variant name of a run configuration (`softmax`, `softmax+ht`).
+ *
+ * @example
+ * variantOf(resolveTrainConfig('eureka', { heatTreatment: true })); // 'softmax+ht'
+ */
+export function variantOf(c: TrainConfig): string {
+  return c.attention + (c.heatTreatment ? '+ht' : '');
+}
+
 const mean = (a: number[]): number | null => (a.length === 0 ? null : a.reduce((x, y) => x + y, 0) / a.length);
 
 /** The summary table over runs (pure). */
@@ -114,15 +131,18 @@ export function summaryTable(task: TaskId, variants: readonly string[], summarie
  */
 export async function trainMany(o: TrainManyOptions): Promise<TrainManyResult> {
   const t0 = performance.now();
-  const variants = o.variants ?? DEFAULT_VARIANTS[o.task];
-  const seeds = o.seeds ?? [o.overrides?.seed ?? 0];
-  if (variants.length === 0) throw new OptionError('attention', 'at least one attention variant', '');
-  if (seeds.length === 0) throw new OptionError('seeds', 'at least one seed', '');
+  const explicit = o.runs?.map((c) => resolveTrainConfig(o.task, c));
+  const variants = explicit === undefined ? (o.variants ?? DEFAULT_VARIANTS[o.task]) : [...new Set(explicit.map(variantOf))];
+  const seeds = explicit === undefined ? (o.seeds ?? [o.overrides?.seed ?? 0]) : [...new Set(explicit.map((c) => c.seed))];
+  if (explicit === undefined && variants.length === 0) throw new OptionError('attention', 'at least one attention variant', '');
+  if (explicit === undefined && seeds.length === 0) throw new OptionError('seeds', 'at least one seed', '');
   const scale = o.scale ?? toScale(o.quick);
-  const configs: TrainConfig[] = [];
-  for (const v of variants) {
-    const pv = parseVariant(v);
-    for (const seed of seeds) configs.push(resolveTrainConfig(o.task, { ...o.overrides, ...pv, seed }, scale));
+  const configs: TrainConfig[] = explicit ?? [];
+  if (explicit === undefined) {
+    for (const v of variants) {
+      const pv = parseVariant(v);
+      for (const seed of seeds) configs.push(resolveTrainConfig(o.task, { ...o.overrides, ...pv, seed }, scale));
+    }
   }
   const info: BackendInfo = await loadBackend(o.backend ?? 'wasm');
   const runs: TrainManyResult['runs'][number][] = [];
@@ -133,6 +153,7 @@ export async function trainMany(o: TrainManyOptions): Promise<TrainManyResult> {
       const { records: _drop, ...rest } = r;
       runs.push(rest);
     } else runs.push(r);
+    o.onRun?.(runs.at(-1)!, runs.length - 1);
     if (r.interrupted) break;
   }
   const meta = { ...runMeta({ seed: seeds[0] ?? null, wallTimeMs: performance.now() - t0, backend: info.backend, precision: 'float32' }), tfjsVersion: info.tfjsVersion };

@@ -17,6 +17,7 @@ import { TransformerModel } from './model.js';
 import { Optimizer } from './optimizer.js';
 import { EUREKA_INPUTS, TASKS, classificationProbes, toTensors } from './tasks.js';
 import { isRowStochastic } from './attention.js';
+import { runKey } from './run-key.js';
 
 /** What is recorded at a training step. */
 export interface StepRecord {
@@ -135,9 +136,9 @@ function epochOf(step: number, c: TrainConfig): number {
   return n > 0 ? (step * Math.min(c.batchSize, n)) / n : step;
 }
 
-/** Checkpoint file name of a run. */
+/** Checkpoint file name of a run, keyed by its whole configuration (run-key.ts). */
 export function checkpointPath(dir: string, c: TrainConfig): string {
-  return join(dir, `checkpoint-${c.task}-${c.attention}${c.heatTreatment ? '-ht' : ''}-seed${c.seed}.json`);
+  return join(dir, `checkpoint-${c.task}-${c.attention}${c.heatTreatment ? '-ht' : ''}-seed${c.seed}-${runKey(c)}.json`);
 }
 
 const f32ToB64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

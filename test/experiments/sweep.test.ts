@@ -5,7 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveSweepConfig, runSweep, runSweepEntry, summarizeSweep, sweepParameters, sweepProblem, type SweepEntry } from '../../src/experiments/sweep.js';
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { resolveSweepConfig, resolveWorkers, runSweep, runSweepEntry, summarizeSweep, sweepParameters, sweepProblem, type SweepEntry } from '../../src/experiments/sweep.js';
 import { checkPredictions } from '../../src/analysis/predictions.js';
 import { OptionError } from '../../src/core/errors.js';
 
@@ -75,4 +77,25 @@ test('maxSteps reaches every integration: a budget too small fails the integrati
   assert.equal(e.solverStatus, 'max-steps');
   assert.match(e.failures.integration!, /maxSteps = 3/);
   assert.equal(runSweepEntry(resolveSweepConfig({ ...config, maxSteps: undefined }), 0).statuses.integration, undefined, 'the default budget suffices');
+});
+
+test("workers 'auto' follows the CPU affinity mask (taskset -c 0: one worker), as Slurm's --cpus-per-task", { skip: spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? false : 'taskset not available' }, () => {
+  const code = `import('${new URL('../../src/experiments/sweep.ts', import.meta.url).href}').then((m) => console.log(m.resolveWorkers('auto')))`;
+  const pinned = spawnSync('taskset', ['-c', '0', process.execPath, '--import', 'tsx', '-e', code], { encoding: 'utf8' });
+  assert.equal(pinned.status, 0, pinned.stderr);
+  assert.equal(pinned.stdout.trim(), '1');
+  const free = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8' });
+  assert.equal(free.stdout.trim(), String(availableParallelism()));
+  assert.equal(resolveWorkers(3), 3);
+  assert.throws(() => resolveWorkers(-1), OptionError);
+});
+
+test('abort stops at once (in flight problems dropped) and returns the entries finished so far', async () => {
+  for (const workers of [0, 2]) {
+    const controller = new AbortController();
+    const r = await runSweep(resolveSweepConfig({ ...config, count: 500 }), { workers, signal: controller.signal, range: { start: 100, end: 500 }, onEntry: (_, n) => n === 3 && controller.abort() });
+    assert.equal(r.done, 3, `workers ${workers}`);
+    assert.ok(r.entries.every((e) => e.index >= 100 && e.index < 500), 'only the block');
+  }
+  await assert.rejects(runSweep(config, { range: { start: 5, end: 13 } }), (e: unknown) => e instanceof OptionError && e.option === 'range');
 });

@@ -3,11 +3,11 @@
  * checkpoint/resume identical to an uninterrupted run, heat-treatment schedule (N-3 check values).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { heatScale, loadBackend, resolveTrainConfig, TASK_DEFAULTS, TASK_IDS, trainRun, type EvalRecord, type StepRecord } from '../../src/train/index.js';
+import { checkpointPath, heatScale, loadBackend, resolveTrainConfig, TASK_DEFAULTS, TASK_IDS, trainRun, type EvalRecord, type StepRecord } from '../../src/train/index.js';
 import { tf } from '../../src/train/backend.js';
 import { assertClose } from '../helpers/tolerance.js';
 
@@ -80,8 +80,15 @@ test('checkpoint + resume continues identically to an uninterrupted run (weights
       assert.deepEqual(resumed.summary, full.summary);
       assert.equal(streamed.filter((r) => r.type === 'step').length, 6, `${task}: replayed + new records streamed`);
     }
-    // A checkpoint from other settings is refused with an error naming 'resume'.
+    // A run differing only in lr has its own checkpoint (keyed by the whole configuration):
+    // resuming it starts from step 0 instead of picking up the other run's weights.
+    const base = resolveTrainConfig('icl-regression', { ...tiny['icl-regression'], steps: 6 });
     const other = resolveTrainConfig('icl-regression', { ...tiny['icl-regression'], steps: 6, lr: 0.2 });
+    assert.notEqual(checkpointPath(dir, other), checkpointPath(dir, base));
+    const fresh = await trainRun(other, info, { checkpointDir: dir, resume: true, stopAfter: 1 });
+    assert.equal(fresh.stepsDone, 1, 'started from step 0');
+    // A checkpoint file of other settings (copied under this run's name) is refused, naming 'resume'.
+    copyFileSync(checkpointPath(dir, base), checkpointPath(dir, other));
     await assert.rejects(trainRun(other, info, { checkpointDir: dir, resume: true }), (e: Error) => e.name === 'OptionError' && e.message.startsWith('resume:'));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,5 +9,6 @@ import { register as bounds } from './bounds.js';
 import { register as plot } from './plot.js';
 import { register as reproduce } from './reproduce.js';
 import { register as train } from './train.js';
+import { register as slurm } from './slurm.js';
 
-export const COMMANDS: readonly ((program: Command) => void)[] = [simulate, check, sweep, sim, entropy, bounds, plot, reproduce, train];
+export const COMMANDS: readonly ((program: Command) => void)[] = [simulate, check, sweep, sim, entropy, bounds, plot, reproduce, train, slurm];
