@@ -40,6 +40,7 @@ if [ ! -f "$VSFLOW_JS" ] || [ -n "$(find "$ROOT/src" -name '*.ts' -newer "$VSFLO
 fi
 vsflow() { node "$VSFLOW_JS" "$@"; }
 
+t_daemons=$SECONDS
 WORK="$(mktemp -d /tmp/vsflow-slurm-e2e.XXXXXX)"
 chmod 755 "$WORK"
 JOBS=()
@@ -131,7 +132,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 [ "$state" = idle ] || { say "node not idle: '$state'"; exit 1; }
-say "slurm up in $((SECONDS - t0)) s (ports $CTLD_PORT/$SLURMD_PORT, $NCPU CPUs)"
+say "munge + slurm up in $((SECONDS - t_daemons)) s (ports $CTLD_PORT/$SLURMD_PORT, $NCPU CPUs)"
 
 # Waits (at most $2 s) until job $1 has left the queue.
 wait_job() {
