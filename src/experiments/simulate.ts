@@ -9,11 +9,29 @@ import { IntegrationError, OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, checkVector, resolveOptions } from '../core/validate.js';
 import { resolveSaveAt, solve } from '../integrators/solve.js';
-import type { EventSpec, MethodName, SaveAt, SolveStatus, SolverStats } from '../integrators/types.js';
+import type { EventSpec, MethodName, SaveAt, Solution, SolveStatus, SolverStats } from '../integrators/types.js';
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
 import { resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
-import { valueSoftmaxRhs, type FrozenBlock } from '../models/value-softmax.js';
+import { valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
+import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
+import { DOPRI5_CONTROL } from '../integrators/dormand-prince.js';
+import { DOP853_CONTROL } from '../integrators/dop853.js';
+import { initialStep } from '../integrators/step-control.js';
+
+/**
+ * How the flow is integrated (same records within the solver tolerance):
+ * - `full`: the [V, a] state of valueSoftmaxRhs (VS-4/VS-5), the reference path;
+ * - `reduced`: the (u, a) state of models/reduced-flow.ts (VS-6), for scalar-output losses
+ *   (logistic, β ≠ 0), d-independent cost per stage; the adaptive methods measure the error over
+ *   the full state, so the step sequence is the full path's;
+ * - `auto`: `reduced` where it applies (not with cash-karp, whose error norm cannot be replaced),
+ *   else `full`.
+ */
+export type Formulation = 'auto' | 'reduced' | 'full';
+
+/** The formulations simulate accepts. */
+export const FORMULATIONS: readonly Formulation[] = Object.freeze(['auto', 'reduced', 'full'] as const);
 
 /** Methods accepted by simulate (all of `solve`). */
 export const SIMULATE_METHODS: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as const);
@@ -46,6 +64,8 @@ export interface SimulateOptions {
   onFailure: 'throw' | 'return';
   onStep: ((t: number, y: Float64Array) => void) | undefined;
   signal: AbortSignal | undefined;
+  /** State the solver integrates (see Formulation); the result's config records the one used. */
+  formulation: Formulation;
 }
 
 /**
@@ -70,6 +90,7 @@ export const SIMULATE_DEFAULTS: Readonly<SimulateOptions> = Object.freeze({
   onFailure: 'throw',
   onStep: undefined,
   signal: undefined,
+  formulation: 'auto',
 });
 
 /** The resolved, JSON-friendly configuration stored in every result. */
@@ -88,6 +109,8 @@ export interface SimulateConfig {
   readonly untilLoss: number | null;
   readonly freeze: FrozenBlock[];
   readonly events: string[];
+  /** The formulation used (`auto` resolved). */
+  readonly formulation: Exclude<Formulation, 'auto'>;
 }
 
 /** The result of simulate (and the JSON of `vsflow simulate`). */
@@ -152,6 +175,16 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   if (o.onStep !== undefined && typeof o.onStep !== 'function') throw new OptionError('onStep', 'a function (t, y) => void', o.onStep);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal', o.signal);
 
+  const asked = checkChoice('formulation', o.formulation, FORMULATIONS);
+  const canReduce = reducedApplies(P);
+  if (asked === 'reduced' && !canReduce) {
+    throw new OptionError('formulation', "'full' or 'auto' for this problem ('reduced' needs a scalar-output loss h(βᵀf): logistic with β ≠ 0)", asked);
+  }
+  if (asked === 'reduced' && method === 'cash-karp') {
+    throw new OptionError('formulation', "'full' or 'auto' with method cash-karp (its error norm cannot be taken over the full state); or use dopri5/dop853", asked);
+  }
+  const formulation: Exclude<Formulation, 'auto'> = asked === 'full' || !canReduce || method === 'cash-karp' ? 'full' : 'reduced';
+
   let saveAt: SaveAt;
   if (o.saveAt === undefined) {
     const from = Math.max(tEnd * 1e-6, method === 'gd' ? lr : 0);
@@ -201,6 +234,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     untilLoss: untilLoss ?? null,
     freeze: [...o.freeze],
     events: o.events.map((e: EventSpec) => e.name),
+    formulation,
   };
   const observer = createObserver(P);
   const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateResult => {
@@ -232,9 +266,10 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   }
 
   const allEvents = [...builtins, ...o.events];
-  // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
-  const sol =
-    method === 'gd' && allEvents.length === 0
+  const sol = formulation === 'reduced' ? solveReduced(P, flow, allEvents, saveTimes, atol, { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, signal: o.signal }) : solveFull();
+  function solveFull(): Solution {
+    // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
+    return method === 'gd' && allEvents.length === 0
       ? gradientDescent(flow.rhs, flow.y0, tEnd, lr, { saveTimes, maxSteps, onStep: o.onStep, signal: o.signal })
       : solve(flow.rhs, flow.y0, 0, tEnd, {
           method,
@@ -248,8 +283,75 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
           onStep: o.onStep,
           signal: o.signal,
         });
+  }
   const records = sol.t.map((t, i) => observer(t, sol.y[i]!));
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   if (sol.status !== 'success' && sol.tEnd > last) records.push(observer(sol.tEnd, sol.yEnd));
   return finish(sol.status, sol.message, sol.stats, sol.events.map((e) => ({ name: e.name, t: e.t })), records, sol.tEnd, sol.yEnd);
+}
+
+interface ReducedRun {
+  method: MethodName;
+  rtol: number;
+  tEnd: number;
+  lr: number;
+  dt: number | undefined;
+  maxSteps: number;
+  freeze: readonly FrozenBlock[];
+  onStep: ((t: number, y: Float64Array) => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * The run of `simulate` on the reduced (u, a) state (VS-6), returned as the full-state solution:
+ * saved states, events and the end state are lifted to [V, a]; event functions and onStep see
+ * lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
+ * full RHS, whose two evaluations are counted as the full path counts them) and its error norm.
+ */
+function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
+  const R = reducedFlow(P, o.freeze);
+  const size = flow.layout.size;
+  const scratch = new Float64Array(size);
+  const lifted = (r: Float64Array): Float64Array => R.lift(r, new Float64Array(size));
+  const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch)) }));
+  const onStep = o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch));
+  let sol: Solution;
+  let extraEvals = 0;
+  if (o.method === 'gd' && evs.length === 0) {
+    sol = gradientDescent(R.rhs, R.y0, o.tEnd, o.lr, { saveTimes, maxSteps: o.maxSteps, onStep, signal: o.signal });
+  } else {
+    const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
+    const adaptive = o.method === 'dopri5' || o.method === 'dop853';
+    let dt0: number | undefined;
+    if (adaptive) {
+      const f0 = new Float64Array(size);
+      flow.rhs(0, flow.y0, f0);
+      const order = (o.method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
+      dt0 = initialStep(flow.rhs, 0, flow.y0, f0, o.tEnd, Infinity, order, o.rtol, atolFull, new Float64Array(size), new Float64Array(size));
+      extraEvals = 1;
+    }
+    sol = solve(R.rhs, R.y0, 0, o.tEnd, {
+      method: o.method,
+      rtol: o.rtol,
+      // The reduced state's own atol is unused (the error norm is the full state's; dt0 is given).
+      atol: 0,
+      dt0,
+      dt: o.method === 'gd' ? o.lr : o.dt,
+      maxSteps: o.maxSteps,
+      saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
+      events: evs,
+      onFailure: 'return',
+      onStep,
+      signal: o.signal,
+      errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol) : undefined,
+    });
+  }
+  return Object.freeze({
+    ...sol,
+    y: sol.y.map(lifted),
+    events: sol.events.map((e) => ({ name: e.name, t: e.t, y: lifted(e.y) })),
+    yEnd: lifted(sol.yEnd),
+    stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }),
+    interpolate: undefined,
+  });
 }
