@@ -318,7 +318,7 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
   let sol: Solution;
   let extraEvals = 0;
   if (o.method === 'gd' && evs.length === 0) {
-    sol = gradientDescent(R.rhs, R.y0, o.tEnd, o.lr, { saveTimes, maxSteps: o.maxSteps, onStep, signal: o.signal });
+    sol = gradientDescent(R.rhs, R.y0, o.tEnd, o.lr, { saveTimes, maxSteps: o.maxSteps, onStep, signal: o.signal, block: R.gdBlock });
   } else {
     const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
     const adaptive = o.method === 'dopri5' || o.method === 'dop853';

@@ -21,6 +21,7 @@ import { sigmoid } from '../core/sigmoid.js';
 import { normalize, normalizationVjp } from './normalizations.js';
 import type { Problem } from './problem.js';
 import type { FrozenBlock } from './value-softmax.js';
+import type { GdBlock } from './gradient-descent.js';
 
 /** The reduced flow of one problem. */
 export interface ReducedFlow {
@@ -34,6 +35,12 @@ export interface ReducedFlow {
   readonly lift: (r: Float64Array, out: Float64Array) => Float64Array;
   /** The full-state error norm for atol (one per full component) and rtol. */
   readonly errorNorm: (atol: Float64Array, rtol: number) => ErrorNorm;
+  /**
+   * Fused GD kernel (softmax, nothing frozen; else undefined): `rhs` inlined into the Euler step,
+   * the same operations in the same order, so gradientDescent with it is bitwise gradientDescent
+   * without it (and solve's gd).
+   */
+  readonly gdBlock: GdBlock | undefined;
 }
 
 /**
@@ -213,5 +220,76 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     };
     return Object.freeze({ size: d * n + K * n, sums });
   };
-  return Object.freeze({ rhs, y0, size, lift, errorNorm });
+  const gdBlock: GdBlock | undefined =
+    isSoftmax && !freezeV && !freezeA
+      ? (y0buf, f, work, k0, k1, lr, tEnd) => {
+          const N = NBuf;
+          const w = wBuf;
+          const lb = labels;
+          const nn = n;
+          const KK = K;
+          const iK = invK;
+          const bb = b2;
+          const len = size;
+          let y = y0buf;
+          let yNew = work;
+          let k = k0;
+          for (; k < k1; k++) {
+            const t = k * lr;
+            let tNew = (k + 1) * lr;
+            if (tNew >= tEnd - 1e-9 * lr) tNew = tEnd;
+            const h = tNew - t;
+            let s = 0;
+            for (let i = 0; i < len; i++) {
+              const v = y[i]! + h * f[i]!;
+              yNew[i] = v;
+              s += v;
+            }
+            if (!Number.isFinite(s)) break;
+            // f = rhs(tNew, yNew), the operations of `rhs` above (softmax branch).
+            const r = yNew;
+            for (let j = 0; j < nn; j++) f[j] = 0;
+            for (let q = 0; q < KK; q++) {
+              const ko = q * nn;
+              const ao = nn + ko;
+              // Passes fused where the accumulation order of every sum stays that of `rhs`.
+              let m = -Infinity;
+              for (let j = 0; j < nn; j++) if (r[ao + j]! > m) m = r[ao + j]!;
+              let sum = 0;
+              for (let j = 0; j < nn; j++) {
+                const e = Math.exp(r[ao + j]! - m);
+                N[ko + j] = e;
+                sum += e;
+              }
+              const inv = 1 / sum;
+              let z = 0;
+              for (let j = 0; j < nn; j++) {
+                const nj = N[ko + j]! * inv;
+                N[ko + j] = nj;
+                z += r[j]! * nj;
+              }
+              const lab = lb[q]!;
+              const c = -lab * sigmoid(-lab * z);
+              const cu = -bb * c * iK;
+              // normalizationVjp('softmax', …, w = c·u, scale −1/K), same expression order.
+              let nw = 0;
+              for (let j = 0; j < nn; j++) {
+                const nj = N[ko + j]!;
+                f[j] += cu * nj;
+                const wj = c * r[j]!;
+                w[j] = wj;
+                nw += nj * wj;
+              }
+              const scale = -iK;
+              for (let j = 0; j < nn; j++) f[ao + j] = scale * N[ko + j]! * (w[j]! - nw);
+            }
+            const tmp = y;
+            y = yNew;
+            yNew = tmp;
+          }
+          if (y !== y0buf) y0buf.set(y);
+          return k;
+        }
+      : undefined;
+  return Object.freeze({ rhs, y0, size, lift, errorNorm, gdBlock });
 }
