@@ -18,6 +18,14 @@ import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
 import { DOPRI5_CONTROL } from '../integrators/dormand-prince.js';
 import { DOP853_CONTROL } from '../integrators/dop853.js';
 import { initialStep } from '../integrators/step-control.js';
+import { LowRankStepper } from '../integrators/low-rank-stages.js';
+import { drive } from '../integrators/driver.js';
+
+/**
+ * `auto` picks the low-rank-stage path from this many V entries on (d·n): below it the full path's
+ * fused loops are as fast (measured in bench/flow.bench.ts).
+ */
+export const LOW_RANK_MIN_SIZE = 256;
 
 /**
  * How the flow is integrated (same records within the solver tolerance):
@@ -25,13 +33,16 @@ import { initialStep } from '../integrators/step-control.js';
  * - `reduced`: the (u, a) state of models/reduced-flow.ts (VS-6), for scalar-output losses
  *   (logistic, β ≠ 0), d-independent cost per stage; the adaptive methods measure the error over
  *   the full state, so the step sequence is the full path's;
+ * - `low-rank`: the full state, but the RK stage states of V are never formed (every stage
+ *   increment of V has rank K; integrators/low-rank-stages.ts), for every loss and normalisation,
+ *   dopri5/dop853 with nothing frozen; same error norm, so the same steps as `full`;
  * - `auto`: `reduced` where it applies (not with cash-karp, whose error norm cannot be replaced),
- *   else `full`.
+ *   else `low-rank` where it applies and d·n ≥ LOW_RANK_MIN_SIZE, else `full`.
  */
-export type Formulation = 'auto' | 'reduced' | 'full';
+export type Formulation = 'auto' | 'reduced' | 'low-rank' | 'full';
 
 /** The formulations simulate accepts. */
-export const FORMULATIONS: readonly Formulation[] = Object.freeze(['auto', 'reduced', 'full'] as const);
+export const FORMULATIONS: readonly Formulation[] = Object.freeze(['auto', 'reduced', 'low-rank', 'full'] as const);
 
 /** Methods accepted by simulate (all of `solve`). */
 export const SIMULATE_METHODS: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as const);
@@ -183,7 +194,18 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   if (asked === 'reduced' && method === 'cash-karp') {
     throw new OptionError('formulation', "'full' or 'auto' with method cash-karp (its error norm cannot be taken over the full state); or use dopri5/dop853", asked);
   }
-  const formulation: Exclude<Formulation, 'auto'> = asked === 'full' || !canReduce || method === 'cash-karp' ? 'full' : 'reduced';
+  const canLowRank = (method === 'dopri5' || method === 'dop853') && o.freeze.length === 0;
+  if (asked === 'low-rank' && !canLowRank) {
+    throw new OptionError('formulation', "'full' or 'auto' here ('low-rank' needs method dopri5 or dop853 and nothing frozen)", asked);
+  }
+  const formulation: Exclude<Formulation, 'auto'> =
+    asked !== 'auto'
+      ? asked
+      : canReduce && method !== 'cash-karp'
+        ? 'reduced'
+        : canLowRank && P.d * P.n >= LOW_RANK_MIN_SIZE
+          ? 'low-rank'
+          : 'full';
 
   let saveAt: SaveAt;
   if (o.saveAt === undefined) {
@@ -266,7 +288,13 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   }
 
   const allEvents = [...builtins, ...o.events];
-  const sol = formulation === 'reduced' ? solveReduced(P, flow, allEvents, saveTimes, atol, { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, signal: o.signal }) : solveFull();
+  const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, signal: o.signal };
+  const sol =
+    formulation === 'reduced'
+      ? solveReduced(P, flow, allEvents, saveTimes, atol, run)
+      : formulation === 'low-rank'
+        ? solveLowRank(P, flow, allEvents, saveTimes, atol, run)
+        : solveFull();
   function solveFull(): Solution {
     // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
     return method === 'gd' && allEvents.length === 0
@@ -324,10 +352,7 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     const adaptive = o.method === 'dopri5' || o.method === 'dop853';
     let dt0: number | undefined;
     if (adaptive) {
-      const f0 = new Float64Array(size);
-      flow.rhs(0, flow.y0, f0);
-      const order = (o.method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
-      dt0 = initialStep(flow.rhs, 0, flow.y0, f0, o.tEnd, Infinity, order, o.rtol, atolFull, new Float64Array(size), new Float64Array(size));
+      dt0 = fullInitialStep(flow, atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
       extraEvals = 1;
     }
     sol = solve(R.rhs, R.y0, 0, o.tEnd, {
@@ -353,5 +378,40 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     yEnd: lifted(sol.yEnd),
     stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }),
     interpolate: undefined,
+  });
+}
+
+/** Hairer's first step on the full RHS (what the full-state steppers compute). */
+function fullInitialStep(flow: ValueSoftmaxFlow, atolFull: Float64Array, method: 'dopri5' | 'dop853', rtol: number, tEnd: number): number {
+  const size = flow.layout.size;
+  const f0 = new Float64Array(size);
+  flow.rhs(0, flow.y0, f0);
+  const order = (method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
+  return initialStep(flow.rhs, 0, flow.y0, f0, tEnd, Infinity, order, rtol, atolFull, new Float64Array(size), new Float64Array(size));
+}
+
+/**
+ * The run of `simulate` with low-rank stages (integrators/low-rank-stages.ts): the full state and
+ * the full path's first step and error norm; RHS evaluations counted as the full path counts them.
+ */
+function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
+  const startMs = performance.now();
+  const size = flow.layout.size;
+  const method = o.method as 'dopri5' | 'dop853';
+  const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
+  const dt0 = fullInitialStep(flow, atolFull, method, o.rtol, o.tEnd);
+  const stepper = new LowRankStepper(P, 0, flow.y0, { method, rtol: o.rtol, atol: atolFull, dt0, dtMax: Infinity });
+  return drive(stepper, {
+    method,
+    t0: 0,
+    tEnd: o.tEnd,
+    saveTimes: saveTimes.length > 0 ? saveTimes : undefined,
+    events,
+    dense: false,
+    maxSteps: o.maxSteps,
+    onStep: o.onStep,
+    signal: o.signal,
+    rhsEvals: () => stepper.rhsEvals + 1,
+    startMs,
   });
 }

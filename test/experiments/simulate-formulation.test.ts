@@ -143,3 +143,78 @@ test('formulation auto: reduced for logistic (not with cash-karp), full otherwis
     (e: unknown) => e instanceof OptionError && /β ≠ 0/.test(e.message),
   );
 });
+
+/** Max-abs difference of two flat vectors relative to the reference's max-abs entry. */
+function relDiff(a: number[], b: number[]): number {
+  let e = 0;
+  let s = 0;
+  for (let i = 0; i < b.length; i++) {
+    e = Math.max(e, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(b[i]!));
+  }
+  return e / s;
+}
+
+const LOW_RANK_CASES = [
+  { loss: 'square', d: 3, n: 5, samples: 1, normalization: 'softmax' },
+  { loss: 'square', d: 6, n: 4, samples: 3, normalization: 'softmax' },
+  { loss: 'square', d: 4, n: 6, samples: 2, normalization: 'l2sq' },
+  { loss: 'square', d: 3, n: 5, samples: 2, normalization: 'l1' },
+  { loss: 'square', d: 3, n: 5, samples: 1, normalization: 'sum' },
+  { loss: 'square', d: 3, n: 5, samples: 2, normalization: 'relu' },
+  { loss: 'cross-entropy', d: 5, n: 4, samples: 2, normalization: 'softmax' },
+  { loss: 'regression', d: 4, n: 5, samples: 1, normalization: 'softmax' },
+  { loss: 'regression', d: 3, n: 4, samples: 2, normalization: 'sigmoid' },
+  { loss: 'logistic', d: 3, n: 4, samples: 2, normalization: 'sigmoid' },
+] as const;
+
+for (const c of LOW_RANK_CASES) {
+  for (const method of ['dopri5', 'dop853'] as const) {
+    test(`low-rank = full: ${c.loss} ${c.d}×${c.n}, K = ${c.samples}, ${c.normalization}, ${method}`, () => {
+      const spec = randomProblem({ seed: 13, aScale: 0.5, ...c });
+      // Short horizon: the flow is still moving, so the error estimates are not round-off noise
+      // and the step sequence must be the full path's exactly.
+      const o: Partial<SimulateOptions> = { method, rtol: 1e-10, atol: 1e-12, tEnd: 5, saveAt: [0, 0.1, 0.77, 2, 5] };
+      const full = simulate(spec, { ...o, formulation: 'full' });
+      const low = simulate(spec, { ...o, formulation: 'low-rank' });
+      assert.equal(low.config.formulation, 'low-rank');
+      assert.equal(full.status, 'success');
+      assertSame(full, low, 1e-9, `${method}`);
+      assert.equal(low.stats.accepted, full.stats.accepted, 'accepted steps');
+      assert.equal(low.stats.rejected, full.stats.rejected, 'rejected steps');
+      assert.equal(low.stats.rhsEvals, full.stats.rhsEvals, 'RHS evaluations (dense-output stages included)');
+      // Long horizon to convergence: steps may differ where the error estimate is round-off, the
+      // states agree to the tolerance.
+      // (l1 with a logit crossing 0 is non-smooth: both paths then exhaust the step budget.)
+      const lo: Partial<SimulateOptions> = { method, rtol: 1e-10, atol: 1e-12, tEnd: 1000, saveAt: [0, 1000], maxSteps: 20000, onFailure: 'return' };
+      const lf = simulate(spec, { ...lo, formulation: 'full' });
+      const ll = simulate(spec, { ...lo, formulation: 'low-rank' });
+      assert.equal(ll.status, lf.status, 'long-horizon status');
+      if (lf.status === 'success') assert.ok(relDiff(numbers(ll.state), numbers(lf.state)) < 1e-7, `final state to t = 1000: ${relDiff(numbers(ll.state), numbers(lf.state))}`);
+    });
+  }
+}
+
+test('low-rank = full: stopping and custom events; auto picks low-rank for large non-scalar problems', () => {
+  const spec = randomProblem({ loss: 'square', d: 8, n: 6, samples: 2, seed: 9, aScale: 0.5 });
+  const h0 = (simulate(spec, { tEnd: 1, saveAt: [0] }).records[0]!.entropy as number[])[0]!;
+  for (const method of ['dopri5', 'dop853'] as const) {
+    const o: Partial<SimulateOptions> = {
+      method,
+      rtol: 1e-10,
+      atol: 1e-12,
+      tEnd: 1e3,
+      untilEntropy: 0.9 * h0,
+      events: [{ name: 'v00', fn: (_t, y) => y[0]! - 0.5 * spec.V[0]![0]!, terminal: false }],
+    };
+    const full = simulate(spec, { ...o, formulation: 'full' });
+    const low = simulate(spec, { ...o, formulation: 'low-rank' });
+    assertSame(full, low, 1e-9, `${method} events`);
+  }
+  const big = randomProblem({ loss: 'square', d: 16, n: 16, seed: 1 });
+  assert.equal(simulate(big, { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'low-rank');
+  assert.equal(simulate(big, { tEnd: 1, saveAt: [0, 1], freeze: ['a'] }).config.formulation, 'full');
+  assert.equal(simulate(randomProblem({ loss: 'square', d: 2, n: 8, seed: 1 }), { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'full');
+  assert.throws(() => simulate(big, { tEnd: 1, method: 'rk4', dt: 0.1, formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /low-rank/.test(e.message));
+  assert.throws(() => simulate(big, { tEnd: 1, freeze: ['V'], formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /frozen/.test(e.message));
+});
