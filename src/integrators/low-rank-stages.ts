@@ -107,6 +107,14 @@ export class LowRankStepper implements Stepper {
   private readonly accE1: Float64Array;
   private readonly accE2: Float64Array;
   private readonly coeffs: Float64Array;
+  /** The fused pass's rank terms (N row, offset, G, offset, weights), refilled per attempt. */
+  private readonly termN: Float64Array[];
+  private readonly termOff: Int32Array;
+  private readonly termG: Float64Array[];
+  private readonly termGoff: Int32Array;
+  private readonly termB: Float64Array;
+  private readonly termE1: Float64Array;
+  private readonly termE2: Float64Array;
   private readonly rtol: number;
   private readonly atol: Float64Array;
   private readonly dtMax: number;
@@ -153,6 +161,13 @@ export class LowRankStepper implements Stepper {
     this.accE1 = new Float64Array(n);
     this.accE2 = new Float64Array(n);
     this.coeffs = new Float64Array(this.denseWidth * size);
+    this.termN = new Array<Float64Array>(R).fill(this.aS);
+    this.termOff = new Int32Array(R);
+    this.termG = new Array<Float64Array>(R).fill(this.aS);
+    this.termGoff = new Int32Array(R);
+    this.termB = new Float64Array(R);
+    this.termE1 = new Float64Array(R);
+    this.termE2 = new Float64Array(R);
     this.rtol = setup.rtol;
     this.atol = setup.atol;
     this.dtMax = setup.dtMax;
@@ -304,48 +319,82 @@ export class LowRankStepper implements Stepper {
     const eScale = two ? 1 : h;
     let s1 = 0;
     let s2 = 0;
-    // Rank terms r = (stage j, sample k): N rows in this.N[j], coefficient per V row i.
+    // Rank terms (stage j, sample k) with a nonzero update or error weight; per V row i their
+    // coefficients are weight·G_jk[i]. The terms are accumulated four per pass over the row
+    // (one load/store of the accumulators per four terms).
+    const tN = this.termN;
+    const tOff = this.termOff;
+    const tG = this.termG;
+    const tGoff = this.termGoff;
+    const wB = this.termB;
+    const w1 = this.termE1;
+    const w2 = this.termE2;
+    let R = 0;
+    for (let j = 0; j < stages; j++) {
+      const bj = j < T.fsal ? h * T.b[j]! : 0;
+      const e1 = eScale * T.e1[j]!;
+      const e2 = two ? T.e2![j]! : 0;
+      if (bj === 0 && e1 === 0 && e2 === 0) continue;
+      for (let k = 0; k < K; k++) {
+        tN[R] = this.N[j]!;
+        tOff[R] = k * n;
+        tG[R] = this.G[j]!;
+        tGoff[R] = k * d;
+        wB[R] = bj;
+        w1[R] = e1;
+        w2[R] = e2;
+        R++;
+      }
+    }
     for (let i = 0; i < d; i++) {
       const ro = i * n;
-      let R = 0;
-      for (let j = 0; j < stages; j++) {
-        const bj = j < T.fsal ? h * T.b[j]! : 0;
-        const e1 = eScale * T.e1[j]!;
-        const e2 = two ? T.e2![j]! : 0;
-        if (bj === 0 && e1 === 0 && e2 === 0) continue;
-        const Gj = this.G[j]!;
-        for (let k = 0; k < K; k++) {
-          const gi = Gj[k * d + i]!;
-          rowB[R] = bj * gi;
-          rowE1[R] = e1 * gi;
-          rowE2[R] = e2 * gi;
-          R++;
-        }
-      }
-      for (let q = 0; q < n; q++) {
-        accB[q] = 0;
-        accE1[q] = 0;
-        accE2[q] = 0;
+      for (let r = 0; r < R; r++) {
+        const gi = tG[r]![tGoff[r]! + i]!;
+        rowB[r] = wB[r]! * gi;
+        rowE1[r] = w1[r]! * gi;
+        rowE2[r] = w2[r]! * gi;
       }
       let r = 0;
-      for (let j = 0; j < stages; j++) {
-        const bj = j < T.fsal ? h * T.b[j]! : 0;
-        const e1 = eScale * T.e1[j]!;
-        const e2 = two ? T.e2![j]! : 0;
-        if (bj === 0 && e1 === 0 && e2 === 0) continue;
-        const Nj = this.N[j]!;
-        for (let k = 0; k < K; k++) {
-          const cb = rowB[r]!;
-          const c1 = rowE1[r]!;
-          const c2 = rowE2[r]!;
-          const ko = k * n;
+      for (; r + 4 <= R; r += 4) {
+        const x0 = tN[r]!, x1 = tN[r + 1]!, x2 = tN[r + 2]!, x3 = tN[r + 3]!;
+        const o0 = tOff[r]!, o1 = tOff[r + 1]!, o2 = tOff[r + 2]!, o3 = tOff[r + 3]!;
+        const b0 = rowB[r]!, b1 = rowB[r + 1]!, b2 = rowB[r + 2]!, b3 = rowB[r + 3]!;
+        const p0 = rowE1[r]!, p1 = rowE1[r + 1]!, p2 = rowE1[r + 2]!, p3 = rowE1[r + 3]!;
+        const q0 = rowE2[r]!, q1 = rowE2[r + 1]!, q2 = rowE2[r + 2]!, q3 = rowE2[r + 3]!;
+        if (r === 0) {
           for (let q = 0; q < n; q++) {
-            const x = Nj[ko + q]!;
-            accB[q] += cb * x;
-            accE1[q] += c1 * x;
-            accE2[q] += c2 * x;
+            const y0 = x0[o0 + q]!, y1 = x1[o1 + q]!, y2 = x2[o2 + q]!, y3 = x3[o3 + q]!;
+            accB[q] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
+            accE1[q] = p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
+            accE2[q] = q0 * y0 + q1 * y1 + q2 * y2 + q3 * y3;
           }
-          r++;
+        } else {
+          for (let q = 0; q < n; q++) {
+            const y0 = x0[o0 + q]!, y1 = x1[o1 + q]!, y2 = x2[o2 + q]!, y3 = x3[o3 + q]!;
+            accB[q] += b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
+            accE1[q] += p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
+            accE2[q] += q0 * y0 + q1 * y1 + q2 * y2 + q3 * y3;
+          }
+        }
+      }
+      if (r === 0) {
+        for (let q = 0; q < n; q++) {
+          accB[q] = 0;
+          accE1[q] = 0;
+          accE2[q] = 0;
+        }
+      }
+      for (; r < R; r++) {
+        const x0 = tN[r]!;
+        const o0 = tOff[r]!;
+        const b0 = rowB[r]!;
+        const p0 = rowE1[r]!;
+        const q0 = rowE2[r]!;
+        for (let q = 0; q < n; q++) {
+          const y0 = x0[o0 + q]!;
+          accB[q] += b0 * y0;
+          accE1[q] += p0 * y0;
+          accE2[q] += q0 * y0;
         }
       }
       for (let q = 0; q < n; q++) {
