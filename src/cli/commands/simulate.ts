@@ -228,7 +228,7 @@ export function register(program: Command): void {
     .option('--t-end <t>', `final flow time (default ${SIMULATE_DEFAULTS.tEnd})`)
     .option('--save-at <spec>', 'log:FROM:TO:COUNT or t1,t2,... (default: 0 and 60 log-spaced times up to --t-end)')
     .option('--method <name>', `${SIMULATE_METHODS.join(' | ')} (default ${SIMULATE_DEFAULTS.method})`)
-    .option('--formulation <name>', `${FORMULATIONS.join(' | ')}: state the solver integrates (auto: reduced (u, a) for logistic, else full; default ${SIMULATE_DEFAULTS.formulation})`)
+    .option('--formulation <name>', `${FORMULATIONS.join(' | ')}: state the solver integrates (auto: reduced (u, a) for logistic, low-rank stages for other losses from d·n ≥ 256 with dopri5/dop853, else full; default ${SIMULATE_DEFAULTS.formulation})`)
     .option('--rtol <x>', `relative tolerance (default ${SIMULATE_DEFAULTS.rtol})`)
     .option('--atol <x>', `absolute tolerance (default ${SIMULATE_DEFAULTS.atol})`)
     .option('--lr <x>', `gd learning rate, t = lr·steps (default ${SIMULATE_DEFAULTS.lr})`)
