@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Peer for bench/flow.bench.ts: scipy solve_ivp on the value-softmax flow (one sample, softmax)
 with an analytic, vectorised numpy RHS. Reads a job JSON on stdin:
-  {problem: {loss, V, a, y?|beta?}, tEnd, rtol, atol, methods: [...], repeats}
-and prints {method: {times_s: [...], nfev, y_end: [...], status}} on stdout. Only the
-solve_ivp call is timed.
+  {problem: {loss, V, a, y?|beta?|X?}, tEnd, rtol, atol, methods: [...], repeats}
+and prints {method: {times_s: [...], cpu_s: [...], nfev, y_end: [...], status}} on stdout, or,
+with `runs: [{method, rtol, atol}]` instead of methods/rtol/atol, {runs: [...]} in that order
+(one entry per run, each with times_s and cpu_s). Only the solve_ivp call is timed (wall:
+perf_counter; CPU: process_time, the figure to compare on a loaded machine). Losses: square,
+logistic (one sample), regression ‖y − Xf‖² (no ½, the authors' convention).
 """
 import json
 import sys
@@ -23,6 +26,10 @@ def make_rhs(problem):
         target = np.asarray(problem["y"], dtype=float)
     elif loss == "logistic":
         beta = np.asarray(problem["beta"], dtype=float)
+        label = float((problem.get("labels") or [1])[0])
+    elif loss == "regression":
+        X = np.asarray(problem["X"], dtype=float)
+        target = np.asarray(problem["y"], dtype=float)
     else:
         raise ValueError(loss)
 
@@ -34,8 +41,10 @@ def make_rhs(problem):
         f = V @ s
         if loss == "square":
             g = f - target
+        elif loss == "regression":
+            g = -2.0 * (X.T @ (target - X @ f))
         else:
-            g = -expit(-(beta @ f)) * beta
+            g = -label * expit(-label * (beta @ f)) * beta
         w = V.T @ g
         out = np.empty_like(y)
         out[:dn] = -np.outer(g, s).ravel()
@@ -46,18 +55,35 @@ def make_rhs(problem):
     return rhs, y0
 
 
+def solve_once(rhs, y0, t_end, method, rtol, atol):
+    w0 = time.perf_counter()
+    c0 = time.process_time()
+    sol = solve_ivp(rhs, (0.0, t_end), y0, method=method, rtol=rtol, atol=atol)
+    return sol, time.perf_counter() - w0, time.process_time() - c0
+
+
 def main():
     job = json.load(sys.stdin)
     rhs, y0 = make_rhs(job["problem"])
+    if "runs" in job:
+        out = []
+        for run in job["runs"]:
+            times, cpu, sol = [], [], None
+            for _ in range(job.get("repeats", 1)):
+                sol, w, c = solve_once(rhs, y0, job["tEnd"], run["method"], run["rtol"], run["atol"])
+                times.append(w)
+                cpu.append(c)
+            out.append({"method": run["method"], "rtol": run["rtol"], "times_s": times, "cpu_s": cpu, "nfev": int(sol.nfev), "y_end": sol.y[:, -1].tolist(), "status": int(sol.status)})
+        json.dump({"runs": out}, sys.stdout)
+        return
     out = {}
     for method in job["methods"]:
-        times = []
-        sol = None
+        times, cpu, sol = [], [], None
         for _ in range(job["repeats"]):
-            t0 = time.perf_counter()
-            sol = solve_ivp(rhs, (0.0, job["tEnd"]), y0, method=method, rtol=job["rtol"], atol=job["atol"])
-            times.append(time.perf_counter() - t0)
-        out[method] = {"times_s": times, "nfev": int(sol.nfev), "y_end": sol.y[:, -1].tolist(), "status": int(sol.status), "steps": int(sol.t.size - 1)}
+            sol, w, c = solve_once(rhs, y0, job["tEnd"], method, job["rtol"], job["atol"])
+            times.append(w)
+            cpu.append(c)
+        out[method] = {"times_s": times, "cpu_s": cpu, "nfev": int(sol.nfev), "y_end": sol.y[:, -1].tolist(), "status": int(sol.status), "steps": int(sol.t.size - 1)}
     json.dump(out, sys.stdout)
 
 

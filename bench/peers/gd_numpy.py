@@ -3,7 +3,7 @@
 authors' notebook (tml-epfl/softmax, toy_experiments.ipynb) runs it: hand-written gradients of
 the one-sample logistic loss log(1 + exp(−βᵀWσ(a))), full-batch GD with step lr, log-spaced
 records. Problem: numpy seed 123, W = 0.1·randn(8, 8), a = 0·randn(8), β = randn(8)/‖·‖.
-Reads {steps, lr, records, repeats} on stdin; prints {problem, times_s, W_end, a_end, saved}.
+Reads {steps, lr, records, repeats} on stdin; prints {problem, times_s, cpu_s (process_time), W_end, a_end, saved}.
 """
 import json
 import sys
@@ -46,12 +46,15 @@ def main():
     W0, a0, beta = fig2_problem()
     record_at = sorted(set(int(round(x)) for x in np.logspace(0, np.log10(job["steps"]), job["records"])))
     times = []
+    cpu = []
     for _ in range(job["repeats"]):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         W, a, saved = run(W0, a0, beta, job["steps"], job["lr"], record_at)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     problem = {"loss": "logistic", "V": W0.tolist(), "a": a0.tolist(), "beta": beta.tolist(), "comment": "Fig 2: numpy seed 123"}
-    json.dump({"problem": problem, "times_s": times, "W_end": W.tolist(), "a_end": a.tolist(), "record_steps": record_at}, sys.stdout)
+    json.dump({"problem": problem, "times_s": times, "cpu_s": cpu, "W_end": W.tolist(), "a_end": a.tolist(), "record_steps": record_at}, sys.stdout)
 
 
 if __name__ == "__main__":

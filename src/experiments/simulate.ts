@@ -9,11 +9,40 @@ import { IntegrationError, OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, checkVector, resolveOptions } from '../core/validate.js';
 import { resolveSaveAt, solve } from '../integrators/solve.js';
-import type { EventSpec, MethodName, SaveAt, SolveStatus, SolverStats } from '../integrators/types.js';
+import type { EventSpec, MethodName, SaveAt, Solution, SolveStatus, SolverStats } from '../integrators/types.js';
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
 import { resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
-import { valueSoftmaxRhs, type FrozenBlock } from '../models/value-softmax.js';
+import { valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
+import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
+import { DOPRI5_CONTROL } from '../integrators/dormand-prince.js';
+import { DOP853_CONTROL } from '../integrators/dop853.js';
+import { initialStep } from '../integrators/step-control.js';
+import { LowRankStepper } from '../integrators/low-rank-stages.js';
+import { drive } from '../integrators/driver.js';
+
+/**
+ * `auto` picks the low-rank-stage path from this many V entries on (d·n): below it the full path's
+ * fused loops are as fast (measured in bench/flow.bench.ts).
+ */
+export const LOW_RANK_MIN_SIZE = 256;
+
+/**
+ * How the flow is integrated (same records within the solver tolerance):
+ * - `full`: the [V, a] state of valueSoftmaxRhs (VS-4/VS-5), the reference path;
+ * - `reduced`: the (u, a) state of models/reduced-flow.ts (VS-6), for scalar-output losses
+ *   (logistic, β ≠ 0), d-independent cost per stage; the adaptive methods measure the error over
+ *   the full state, so the step sequence is the full path's;
+ * - `low-rank`: the full state, but the RK stage states of V are never formed (every stage
+ *   increment of V has rank K; integrators/low-rank-stages.ts), for every loss and normalisation,
+ *   dopri5/dop853 with nothing frozen; same error norm, so the same steps as `full`;
+ * - `auto`: `reduced` where it applies (not with cash-karp, whose error norm cannot be replaced),
+ *   else `low-rank` where it applies and d·n ≥ LOW_RANK_MIN_SIZE, else `full`.
+ */
+export type Formulation = 'auto' | 'reduced' | 'low-rank' | 'full';
+
+/** The formulations simulate accepts. */
+export const FORMULATIONS: readonly Formulation[] = Object.freeze(['auto', 'reduced', 'low-rank', 'full'] as const);
 
 /** Methods accepted by simulate (all of `solve`). */
 export const SIMULATE_METHODS: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as const);
@@ -46,6 +75,8 @@ export interface SimulateOptions {
   onFailure: 'throw' | 'return';
   onStep: ((t: number, y: Float64Array) => void) | undefined;
   signal: AbortSignal | undefined;
+  /** State the solver integrates (see Formulation); the result's config records the one used. */
+  formulation: Formulation;
 }
 
 /**
@@ -70,6 +101,7 @@ export const SIMULATE_DEFAULTS: Readonly<SimulateOptions> = Object.freeze({
   onFailure: 'throw',
   onStep: undefined,
   signal: undefined,
+  formulation: 'auto',
 });
 
 /** The resolved, JSON-friendly configuration stored in every result. */
@@ -88,6 +120,8 @@ export interface SimulateConfig {
   readonly untilLoss: number | null;
   readonly freeze: FrozenBlock[];
   readonly events: string[];
+  /** The formulation used (`auto` resolved). */
+  readonly formulation: Exclude<Formulation, 'auto'>;
 }
 
 /** The result of simulate (and the JSON of `vsflow simulate`). */
@@ -152,6 +186,27 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   if (o.onStep !== undefined && typeof o.onStep !== 'function') throw new OptionError('onStep', 'a function (t, y) => void', o.onStep);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal', o.signal);
 
+  const asked = checkChoice('formulation', o.formulation, FORMULATIONS);
+  const canReduce = reducedApplies(P);
+  if (asked === 'reduced' && !canReduce) {
+    throw new OptionError('formulation', "'full' or 'auto' for this problem ('reduced' needs a scalar-output loss h(βᵀf): logistic with β ≠ 0)", asked);
+  }
+  if (asked === 'reduced' && method === 'cash-karp') {
+    throw new OptionError('formulation', "'full' or 'auto' with method cash-karp (its error norm cannot be taken over the full state); or use dopri5/dop853", asked);
+  }
+  const canLowRank = (method === 'dopri5' || method === 'dop853') && o.freeze.length === 0;
+  if (asked === 'low-rank' && !canLowRank) {
+    throw new OptionError('formulation', "'full' or 'auto' here ('low-rank' needs method dopri5 or dop853 and nothing frozen)", asked);
+  }
+  const formulation: Exclude<Formulation, 'auto'> =
+    asked !== 'auto'
+      ? asked
+      : canReduce && method !== 'cash-karp'
+        ? 'reduced'
+        : canLowRank && P.d * P.n >= LOW_RANK_MIN_SIZE
+          ? 'low-rank'
+          : 'full';
+
   let saveAt: SaveAt;
   if (o.saveAt === undefined) {
     const from = Math.max(tEnd * 1e-6, method === 'gd' ? lr : 0);
@@ -201,6 +256,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     untilLoss: untilLoss ?? null,
     freeze: [...o.freeze],
     events: o.events.map((e: EventSpec) => e.name),
+    formulation,
   };
   const observer = createObserver(P);
   const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateResult => {
@@ -232,9 +288,16 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   }
 
   const allEvents = [...builtins, ...o.events];
-  // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
+  const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, signal: o.signal };
   const sol =
-    method === 'gd' && allEvents.length === 0
+    formulation === 'reduced'
+      ? solveReduced(P, flow, allEvents, saveTimes, atol, run)
+      : formulation === 'low-rank'
+        ? solveLowRank(P, flow, allEvents, saveTimes, atol, run)
+        : solveFull();
+  function solveFull(): Solution {
+    // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
+    return method === 'gd' && allEvents.length === 0
       ? gradientDescent(flow.rhs, flow.y0, tEnd, lr, { saveTimes, maxSteps, onStep: o.onStep, signal: o.signal })
       : solve(flow.rhs, flow.y0, 0, tEnd, {
           method,
@@ -248,8 +311,107 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
           onStep: o.onStep,
           signal: o.signal,
         });
+  }
   const records = sol.t.map((t, i) => observer(t, sol.y[i]!));
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   if (sol.status !== 'success' && sol.tEnd > last) records.push(observer(sol.tEnd, sol.yEnd));
   return finish(sol.status, sol.message, sol.stats, sol.events.map((e) => ({ name: e.name, t: e.t })), records, sol.tEnd, sol.yEnd);
+}
+
+interface ReducedRun {
+  method: MethodName;
+  rtol: number;
+  tEnd: number;
+  lr: number;
+  dt: number | undefined;
+  maxSteps: number;
+  freeze: readonly FrozenBlock[];
+  onStep: ((t: number, y: Float64Array) => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * The run of `simulate` on the reduced (u, a) state (VS-6), returned as the full-state solution:
+ * saved states, events and the end state are lifted to [V, a]; event functions and onStep see
+ * lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
+ * full RHS, whose two evaluations are counted as the full path counts them) and its error norm.
+ */
+function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
+  const R = reducedFlow(P, o.freeze);
+  const size = flow.layout.size;
+  const scratch = new Float64Array(size);
+  const lifted = (r: Float64Array): Float64Array => R.lift(r, new Float64Array(size));
+  const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch)) }));
+  const onStep = o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch));
+  let sol: Solution;
+  let extraEvals = 0;
+  if (o.method === 'gd' && evs.length === 0) {
+    sol = gradientDescent(R.rhs, R.y0, o.tEnd, o.lr, { saveTimes, maxSteps: o.maxSteps, onStep, signal: o.signal, block: R.gdBlock });
+  } else {
+    const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
+    const adaptive = o.method === 'dopri5' || o.method === 'dop853';
+    let dt0: number | undefined;
+    if (adaptive) {
+      dt0 = fullInitialStep(flow, atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
+      extraEvals = 1;
+    }
+    sol = solve(R.rhs, R.y0, 0, o.tEnd, {
+      method: o.method,
+      rtol: o.rtol,
+      // The reduced state's own atol is unused (the error norm is the full state's; dt0 is given).
+      atol: 0,
+      dt0,
+      dt: o.method === 'gd' ? o.lr : o.dt,
+      maxSteps: o.maxSteps,
+      saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
+      events: evs,
+      onFailure: 'return',
+      onStep,
+      signal: o.signal,
+      errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol) : undefined,
+    });
+  }
+  return Object.freeze({
+    ...sol,
+    y: sol.y.map(lifted),
+    events: sol.events.map((e) => ({ name: e.name, t: e.t, y: lifted(e.y) })),
+    yEnd: lifted(sol.yEnd),
+    stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }),
+    interpolate: undefined,
+  });
+}
+
+/** Hairer's first step on the full RHS (what the full-state steppers compute). */
+function fullInitialStep(flow: ValueSoftmaxFlow, atolFull: Float64Array, method: 'dopri5' | 'dop853', rtol: number, tEnd: number): number {
+  const size = flow.layout.size;
+  const f0 = new Float64Array(size);
+  flow.rhs(0, flow.y0, f0);
+  const order = (method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
+  return initialStep(flow.rhs, 0, flow.y0, f0, tEnd, Infinity, order, rtol, atolFull, new Float64Array(size), new Float64Array(size));
+}
+
+/**
+ * The run of `simulate` with low-rank stages (integrators/low-rank-stages.ts): the full state and
+ * the full path's first step and error norm; RHS evaluations counted as the full path counts them.
+ */
+function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
+  const startMs = performance.now();
+  const size = flow.layout.size;
+  const method = o.method as 'dopri5' | 'dop853';
+  const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
+  const dt0 = fullInitialStep(flow, atolFull, method, o.rtol, o.tEnd);
+  const stepper = new LowRankStepper(P, 0, flow.y0, { method, rtol: o.rtol, atol: atolFull, dt0, dtMax: Infinity });
+  return drive(stepper, {
+    method,
+    t0: 0,
+    tEnd: o.tEnd,
+    saveTimes: saveTimes.length > 0 ? saveTimes : undefined,
+    events,
+    dense: false,
+    maxSteps: o.maxSteps,
+    onStep: o.onStep,
+    signal: o.signal,
+    rhsEvals: () => stepper.rhsEvals + 1,
+    startMs,
+  });
 }

@@ -9,7 +9,7 @@
  * β = 0 as in Hairer's default). Buffers allocated once; `step` allocates nothing.
  */
 import { DOP853 } from './tableaus/dop853.js';
-import { initialStep, minStepAt, stepFactor, type ControllerParams } from './step-control.js';
+import { initialStep, minStepAt, stepFactor, type ControllerParams, type ErrorNorm } from './step-control.js';
 import type { AdaptiveSetup } from './dormand-prince.js';
 import type { Stepper, StepFailure } from './stepper.js';
 import type { Rhs } from './types.js';
@@ -146,6 +146,10 @@ export class Dop853Stepper implements Stepper {
   private readonly atol: Float64Array;
   private readonly dtMax: number;
   private readonly control: ControllerParams;
+  private readonly norm: ErrorNorm | undefined;
+  private readonly err5: Float64Array;
+  private readonly err3: Float64Array;
+  private readonly sums = new Float64Array(2);
   private h: number;
   private hLast = 0;
   private tLast = 0;
@@ -171,6 +175,9 @@ export class Dop853Stepper implements Stepper {
     this.atol = setup.atol;
     this.dtMax = setup.dtMax;
     this.control = setup.control ?? DOP853_CONTROL;
+    this.norm = setup.norm;
+    this.err5 = new Float64Array(setup.norm === undefined ? 0 : n);
+    this.err3 = new Float64Array(setup.norm === undefined ? 0 : n);
     rhs(t0, this.y, this.K[0]!);
     this.h =
       setup.dt0 ??
@@ -272,15 +279,30 @@ export class Dop853Stepper implements Stepper {
     const q0 = E3[0]!, q5 = E3[5]!, q6 = E3[6]!, q7 = E3[7]!, q8 = E3[8]!, q9 = E3[9]!, q10 = E3[10]!, q11 = E3[11]!;
     let s5 = 0;
     let s3 = 0;
-    for (let i = 0; i < n; i++) {
-      const sc = atol[i]! + rtol * Math.max(Math.abs(y[i]!), Math.abs(yNew[i]!));
-      const r5 = (p0 * k0[i]! + p5 * k5[i]! + p6 * k6[i]! + p7 * k7[i]! + p8 * k8[i]! + p9 * k9[i]! + p10 * k10[i]! + p11 * k11[i]!) / sc;
-      const r3 = (q0 * k0[i]! + q5 * k5[i]! + q6 * k6[i]! + q7 * k7[i]! + q8 * k8[i]! + q9 * k9[i]! + q10 * k10[i]! + q11 * k11[i]!) / sc;
-      s5 += r5 * r5;
-      s3 += r3 * r3;
+    let size = n;
+    const norm = this.norm;
+    if (norm !== undefined) {
+      const e5 = this.err5;
+      const e3 = this.err3;
+      for (let i = 0; i < n; i++) {
+        e5[i] = p0 * k0[i]! + p5 * k5[i]! + p6 * k6[i]! + p7 * k7[i]! + p8 * k8[i]! + p9 * k9[i]! + p10 * k10[i]! + p11 * k11[i]!;
+        e3[i] = q0 * k0[i]! + q5 * k5[i]! + q6 * k6[i]! + q7 * k7[i]! + q8 * k8[i]! + q9 * k9[i]! + q10 * k10[i]! + q11 * k11[i]!;
+      }
+      norm.sums(y, yNew, e5, e3, this.sums);
+      s5 = this.sums[0]!;
+      s3 = this.sums[1]!;
+      size = norm.size;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const sc = atol[i]! + rtol * Math.max(Math.abs(y[i]!), Math.abs(yNew[i]!));
+        const r5 = (p0 * k0[i]! + p5 * k5[i]! + p6 * k6[i]! + p7 * k7[i]! + p8 * k8[i]! + p9 * k9[i]! + p10 * k10[i]! + p11 * k11[i]!) / sc;
+        const r3 = (q0 * k0[i]! + q5 * k5[i]! + q6 * k6[i]! + q7 * k7[i]! + q8 * k8[i]! + q9 * k9[i]! + q10 * k10[i]! + q11 * k11[i]!) / sc;
+        s5 += r5 * r5;
+        s3 += r3 * r3;
+      }
     }
     if (s5 === 0 && s3 === 0) return 0;
-    return (Math.abs(h) * s5) / Math.sqrt((s5 + 0.01 * s3) * n);
+    return (Math.abs(h) * s5) / Math.sqrt((s5 + 0.01 * s3) * size);
   }
 
   dense(): Float64Array {

@@ -9,7 +9,7 @@
  * β = 0.04 can be passed for fewer rejections on oscillatory problems.
  */
 import { DOPRI5 } from './tableaus/dopri5.js';
-import { initialStep, minStepAt, stepFactor, type ControllerParams } from './step-control.js';
+import { initialStep, minStepAt, stepFactor, type ControllerParams, type ErrorNorm } from './step-control.js';
 import type { Stepper, StepFailure } from './stepper.js';
 import type { Rhs } from './types.js';
 
@@ -23,6 +23,8 @@ export interface AdaptiveSetup {
   dt0: number | undefined;
   dtMax: number;
   control?: ControllerParams;
+  /** Error norm over a larger state this one stands for (see ErrorNorm); default the state's own. */
+  norm?: ErrorNorm | undefined;
 }
 
 // Coefficients as plain numbers, copied into locals inside the kernels (module-level bindings
@@ -54,6 +56,9 @@ export class Dopri5Stepper implements Stepper {
   private readonly atol: Float64Array;
   private readonly dtMax: number;
   private readonly control: ControllerParams;
+  private readonly norm: ErrorNorm | undefined;
+  private readonly errBuf: Float64Array;
+  private readonly sums = new Float64Array(2);
   private h: number;
   private hLast = 0;
   private prevErr = 1e-4;
@@ -82,6 +87,8 @@ export class Dopri5Stepper implements Stepper {
     this.atol = setup.atol;
     this.dtMax = setup.dtMax;
     this.control = setup.control ?? DOPRI5_CONTROL;
+    this.norm = setup.norm;
+    this.errBuf = new Float64Array(setup.norm === undefined ? 0 : n);
     rhs(t0, this.y, this.f);
     this.h =
       setup.dt0 ??
@@ -157,6 +164,13 @@ export class Dopri5Stepper implements Stepper {
     rhs(tNew, w, k6);
     for (let i = 0; i < n; i++) yNew[i] = y[i]! + h * (b1 * k1[i]! + b3 * k3[i]! + b4 * k4[i]! + b5 * k5[i]! + b6 * k6[i]!);
     rhs(tNew, yNew, k7);
+    const norm = this.norm;
+    if (norm !== undefined) {
+      const e = this.errBuf;
+      for (let i = 0; i < n; i++) e[i] = h * (e1 * k1[i]! + e3 * k3[i]! + e4 * k4[i]! + e5 * k5[i]! + e6 * k6[i]! + e7 * k7[i]!);
+      norm.sums(y, yNew, e, undefined, this.sums);
+      return Math.sqrt(this.sums[0]! / norm.size);
+    }
     let s = 0;
     for (let i = 0; i < n; i++) {
       const e = h * (e1 * k1[i]! + e3 * k3[i]! + e4 * k4[i]! + e5 * k5[i]! + e6 * k6[i]! + e7 * k7[i]!);

@@ -38,6 +38,7 @@ export const SOLVE_DEFAULTS: Readonly<SolveOptions> = Object.freeze({
   onFailure: 'throw',
   onStep: undefined,
   signal: undefined,
+  errorNorm: undefined,
 } satisfies SolveOptions);
 
 function checkOptionalPositive(name: string, value: unknown): number | undefined {
@@ -113,6 +114,13 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
   const onFailure = checkChoice('onFailure', o.onFailure, ['throw', 'return'] as const);
   if (o.onStep !== undefined && typeof o.onStep !== 'function') throw new OptionError('onStep', 'a function (t, y) => void or undefined', o.onStep);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal or undefined', o.signal);
+  const errorNorm = o.errorNorm;
+  if (errorNorm !== undefined) {
+    if (typeof errorNorm !== 'object' || errorNorm === null || typeof errorNorm.sums !== 'function' || !(Number.isInteger(errorNorm.size) && errorNorm.size >= 1)) {
+      throw new OptionError('errorNorm', 'an object {size: integer ≥ 1, sums(y, yNew, e1, e2, out)}', errorNorm);
+    }
+    if (method === 'cash-karp') throw new OptionError('errorNorm', 'no errorNorm for method cash-karp (its norm is inside ode45-cash-karp); use dopri5 or dop853', 'an errorNorm');
+  }
   let saveTimes = o.saveAt === undefined ? undefined : resolveSaveAt(o.saveAt, t0, t1);
 
   let tEnd = t1;
@@ -133,7 +141,7 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
 
   const counter = { n: 0 };
   const f = countingRhs(rhs, counter);
-  const setup: AdaptiveSetup = { rtol, atol, dt0, dtMax };
+  const setup: AdaptiveSetup = { rtol, atol, dt0, dtMax, norm: errorNorm };
   let stepper: Stepper;
   switch (method) {
     case 'dopri5':

@@ -10,6 +10,20 @@
  * DOP853 (safety 0.9, factors [0.2, 10]) so RHS counts are comparable at equal rtol/atol.
  */
 
+/**
+ * A replacement for a stepper's built-in error norm, for a state that stands for a larger one
+ * (the reduced (u, a) system of models/reduced-flow.ts stands for the full [V, a] state): the
+ * sums are taken over the components of the larger state, so the step sequence is the larger
+ * system's. `e1` (and `e2` for dop853's two estimators) are error vectors of the small state;
+ * the hook writes Σ_i (E1_i/sc_i)² (and Σ_i (E2_i/sc_i)²) over the large state into out[0]
+ * (out[1]), with sc_i = atol_i + rtol·max(|Y_i|, |Y_new,i|) and E, Y the large-state images.
+ */
+export interface ErrorNorm {
+  /** N, the number of components of the large state (the mean's denominator). */
+  readonly size: number;
+  sums(y: Float64Array, yNew: Float64Array, e1: Float64Array, e2: Float64Array | undefined, out: Float64Array): void;
+}
+
 /** Controller constants of one method. */
 export interface ControllerParams {
   readonly safety: number;

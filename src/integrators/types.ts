@@ -3,6 +3,8 @@
  * State layout: a flat Float64Array; the model decides what the components mean.
  */
 
+import type { ErrorNorm } from './step-control.js';
+
 /** Right-hand side dy/dt = f(t, y), written into `dydt` (no allocation per call). */
 export type Rhs = (t: number, y: Float64Array, dydt: Float64Array) => void;
 
@@ -47,6 +49,11 @@ export interface SolveOptions {
   onStep: ((t: number, y: Float64Array) => void) | undefined;
   /** Stops the run cleanly with status `interrupted` when aborted. */
   signal: AbortSignal | undefined;
+  /**
+   * dopri5/dop853 only: the error norm of a larger state this one stands for (see `ErrorNorm` in
+   * step-control.ts; the reduced value-softmax flow uses it). Default: the state's own norm.
+   */
+  errorNorm: ErrorNorm | undefined;
 }
 
 export type SolveStatus = 'success' | 'terminated' | 'max-steps' | 'step-underflow' | 'non-finite' | 'interrupted';

@@ -16,7 +16,21 @@ export interface GradientDescentOptions {
   maxSteps: number;
   onStep: ((t: number, y: Float64Array) => void) | undefined;
   signal: AbortSignal | undefined;
+  /**
+   * Optional fused kernel running whole blocks of steps with the RHS inlined (e.g. the reduced
+   * logistic flow's `gdBlock`); it must perform exactly the operations of this loop with `rhs`,
+   * so that the numbers stay bitwise those of solve's gd (tested). Used when onStep is absent.
+   */
+  block?: GdBlock | undefined;
 }
+
+/**
+ * Runs GD steps k = k0 .. k1−1 in place: for each, t = k·lr, t_new = (k+1)·lr (tEnd when within
+ * 1e-9·lr of it), h = t_new − t, y ← y + h·f (into `work`, then swapped back), f ← rhs(t_new, y).
+ * Returns the number of the first step whose new state is non-finite (y and f left at the last
+ * good state), or k1. `y` and `f` must hold the state and its derivative on entry and on return.
+ */
+export type GdBlock = (y: Float64Array, f: Float64Array, work: Float64Array, k0: number, k1: number, lr: number, tEnd: number) => number;
 
 /** The abort signal is read every 64 steps (as in the solver's driver). */
 const SIGNAL_STRIDE = 64;
@@ -63,6 +77,9 @@ export function gradientDescent(rhs: Rhs, y0: ArrayLike<number>, t1: number, lr:
   const { maxSteps, onStep, signal } = o;
   const nextSave = (): number => (saveIdx < saveTimes.length ? saveTimes[saveIdx]! : Infinity);
   let tSave = nextSave();
+  const block = onStep === undefined ? o.block : undefined;
+  // Step number of each save time (save times are whole steps after the rounding above).
+  const saveK = Int32Array.from(ks);
   while (t < tEnd) {
     if (k >= maxSteps) {
       status = 'max-steps';
@@ -73,6 +90,30 @@ export function gradientDescent(rhs: Rhs, y0: ArrayLike<number>, t1: number, lr:
       status = 'interrupted';
       message = `interrupted by the abort signal at t = ${t}`;
       break;
+    }
+    if (block !== undefined) {
+      // A block ends at the next save step, signal check, step budget or the last step.
+      let k1 = Math.min(steps, maxSteps, signal === undefined ? steps : (Math.floor(k / SIGNAL_STRIDE) + 1) * SIGNAL_STRIDE);
+      if (saveIdx < saveK.length && saveK[saveIdx]! > k) k1 = Math.min(k1, saveK[saveIdx]!);
+      const done = block(y, f, yNew, k, k1, lr, tEnd);
+      rhsEvals += done - k;
+      if (done > k) {
+        k = done;
+        t = t0 + k * lr;
+        if (t >= tEnd - 1e-9 * lr) t = tEnd;
+      }
+      if (done < k1) {
+        status = 'non-finite';
+        message = `non-finite state or derivative after t = ${t}: the solution blows up or the RHS returned NaN/Infinity`;
+        break;
+      }
+      while (tSave <= t) {
+        ts.push(tSave);
+        ys.push(Float64Array.from(y));
+        saveIdx++;
+        tSave = nextSave();
+      }
+      continue;
     }
     let tNew = t0 + (k + 1) * lr;
     if (tNew >= tEnd - 1e-9 * lr) tNew = tEnd;

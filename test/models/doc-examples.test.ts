@@ -71,3 +71,10 @@ test('model examples', () => {
   assert.equal(r.status, 'success');
   assert.ok(r.records[1]!.loss < r.records[0]!.loss);
 });
+
+test('reduced-flow examples (VS-6)', async () => {
+  const { reducedApplies, reducedFlow } = await import('../../src/models/reduced-flow.js');
+  assert.equal(reducedApplies(resolveProblem({ loss: 'square', V: [[1]], a: [0], y: [1] })), false);
+  const P = resolveProblem({ loss: 'logistic', V: [[1, 0], [0, 0]], a: [0, 0], beta: [1, 0] });
+  assert.deepEqual(Array.from(reducedFlow(P).y0), [1, 0, 0, 0]);
+});

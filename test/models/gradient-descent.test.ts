@@ -66,3 +66,45 @@ test('failure statuses match solve: max-steps, non-finite, interrupted', () => {
   assert.equal(it.status, 'interrupted');
   assert.equal(it.message, solve(f.rhs, f.y0, 0, 10, { method: 'gd', dt: 0.1, saveAt: [0, 10], signal: ac.signal }).message);
 });
+
+test('fused reduced-logistic GD block: bitwise gradientDescent without it and solve\'s gd (K = 1, 3; budgets, abort, overflow)', async () => {
+  const { reducedFlow } = await import('../../src/models/reduced-flow.js');
+  const same = (a: ReturnType<typeof gradientDescent>, b: ReturnType<typeof gradientDescent>, label: string): void => {
+    assert.deepEqual(a.t, b.t, `${label} t`);
+    assert.deepEqual(a.y.map((v) => Array.from(v)), b.y.map((v) => Array.from(v)), `${label} y`);
+    assert.deepEqual(Array.from(a.yEnd), Array.from(b.yEnd), `${label} yEnd`);
+    assert.equal(a.tEnd, b.tEnd, `${label} tEnd`);
+    assert.equal(a.status, b.status, `${label} status`);
+    assert.equal(a.message, b.message, `${label} message`);
+    assert.deepEqual({ ...a.stats, wallTimeMs: 0 }, { ...b.stats, wallTimeMs: 0 }, `${label} stats`);
+  };
+  for (const K of [1, 3]) {
+    const P = resolveProblem(randomProblem({ loss: 'logistic', d: 4, n: 6, samples: K, seed: 5, aScale: 0.5 }));
+    const R = reducedFlow(P);
+    assert.ok(R.gdBlock !== undefined);
+    for (const [lr, t1, saveAt, maxSteps] of [
+      [0.1, 1000, { log: [0.1, 1000, 30] }, 1e9],
+      [0.3, 50, [0, 0.31, 0.44, 7, 49.9, 50], 1e9],
+      [0.07, 10.5, [0, 10.5], 1e9],
+      [0.1, 100, [0, 100], 77],
+    ] as const) {
+      const o = opts(saveAt as never, t1, { maxSteps });
+      const plain = gradientDescent(R.rhs, R.y0, t1, lr, o);
+      const fused = gradientDescent(R.rhs, R.y0, t1, lr, { ...o, block: R.gdBlock });
+      same(fused, plain, `K=${K} lr=${lr} maxSteps=${maxSteps}`);
+      const viaSolve = solve(R.rhs, R.y0, 0, t1, { method: 'gd', dt: lr, saveAt: saveAt as never, maxSteps, onFailure: 'return' });
+      assert.deepEqual(fused.y.map((v) => Array.from(v)), viaSolve.y.map((v) => Array.from(v)), `K=${K} lr=${lr} vs solve`);
+      assert.equal(fused.status, viaSolve.status);
+    }
+    const ac = new AbortController();
+    ac.abort();
+    same(gradientDescent(R.rhs, R.y0, 10, 0.1, { ...opts([0, 10], 10, { signal: ac.signal }), block: R.gdBlock }), gradientDescent(R.rhs, R.y0, 10, 0.1, opts([0, 10], 10, { signal: ac.signal })), 'aborted');
+  }
+  // Overflow: u = Vᵀβ is already infinite at the start, the first step is non-finite.
+  const big = resolveProblem({ loss: 'logistic', V: [[1e308, 1e308], [1e308, 1e308]], a: [0, 0], beta: [1, 1] });
+  const Rb = reducedFlow(big);
+  const ob = opts([0, 1], 1);
+  const nf = gradientDescent(Rb.rhs, Rb.y0, 1, 0.1, { ...ob, block: Rb.gdBlock });
+  assert.equal(nf.status, 'non-finite');
+  same(nf, gradientDescent(Rb.rhs, Rb.y0, 1, 0.1, ob), 'non-finite');
+});

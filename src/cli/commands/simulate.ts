@@ -20,7 +20,7 @@ import { checkChoice } from '../../core/validate.js';
 import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
 import { NORMALIZATIONS } from '../../models/normalizations.js';
 import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
-import { SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions, type SimulateResult } from '../../experiments/simulate.js';
+import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions, type SimulateResult } from '../../experiments/simulate.js';
 import type { SaveAt } from '../../integrators/types.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
@@ -39,6 +39,7 @@ interface Flags {
   tEnd?: string;
   saveAt?: string;
   method?: string;
+  formulation?: string;
   rtol?: string;
   atol?: string;
   lr?: string;
@@ -113,6 +114,7 @@ function loadProblem(flags: Flags): ProblemSpec {
 function parseOptions(flags: Flags): Partial<SimulateOptions> {
   const o: Partial<SimulateOptions> = {};
   if (flags.method !== undefined) o.method = checkChoice('--method', flags.method, SIMULATE_METHODS);
+  if (flags.formulation !== undefined) o.formulation = checkChoice('--formulation', flags.formulation, FORMULATIONS);
   if (flags.tEnd !== undefined) o.tEnd = parseNumber('--t-end', flags.tEnd, { gt: 0 });
   if (flags.saveAt !== undefined) o.saveAt = parseSaveAt(flags.saveAt);
   if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, { gt: 0, lt: 1 });
@@ -226,6 +228,7 @@ export function register(program: Command): void {
     .option('--t-end <t>', `final flow time (default ${SIMULATE_DEFAULTS.tEnd})`)
     .option('--save-at <spec>', 'log:FROM:TO:COUNT or t1,t2,... (default: 0 and 60 log-spaced times up to --t-end)')
     .option('--method <name>', `${SIMULATE_METHODS.join(' | ')} (default ${SIMULATE_DEFAULTS.method})`)
+    .option('--formulation <name>', `${FORMULATIONS.join(' | ')}: state the solver integrates (auto: reduced (u, a) for logistic, low-rank stages for other losses from d·n ≥ 256 with dopri5/dop853, else full; default ${SIMULATE_DEFAULTS.formulation})`)
     .option('--rtol <x>', `relative tolerance (default ${SIMULATE_DEFAULTS.rtol})`)
     .option('--atol <x>', `absolute tolerance (default ${SIMULATE_DEFAULTS.atol})`)
     .option('--lr <x>', `gd learning rate, t = lr·steps (default ${SIMULATE_DEFAULTS.lr})`)

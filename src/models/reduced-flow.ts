@@ -1,0 +1,295 @@
+/**
+ * The reduced (u, a_1..a_K) flow of scalar-output losses ℓ_k = h_k(βᵀf_k) (theory: VS-6): with
+ * u = Vᵀβ and z_k = βᵀV N(a_k) = ⟨u, N_k⟩, every sample's gradient is g_k = c_k β, c_k = h_k′(z_k),
+ * so V̇ = −β ((1/K) Σ_k c_k N_k)ᵀ has rank one along β and
+ *   u̇ = −‖β‖² (1/K) Σ_k c_k N_k,   ȧ_k = −(1/K) c_k J_N(a_k)ᵀ u,
+ *   V(t) = V(0) + β (u(t) − u(0))ᵀ / ‖β‖².
+ * The state has n(1 + K) components whatever d is; V, the loss, the entropy and ‖V‖_F are rebuilt
+ * exactly from it by `lift` (O(dn), only where a state is saved or an event/observer needs it).
+ * Logistic loss (shared β, one label per sample), every normalisation, K ≥ 1, frozen blocks.
+ *
+ * State layout (flat Float64Array): r[0 .. n) = u, r[n + k·n + j] = a_kj (the logits sit in the
+ * same order as in the full state, after u instead of after V).
+ *
+ * `errorNorm` gives the adaptive steppers the error norm of the full [V, a] state (one O(dn) pass
+ * per attempt: E_V = β̂ e_uᵀ with β̂ = β/‖β‖², sc_ij = atol_ij + rtol·max(|V_ij|, |V_new,ij|)), so the
+ * reduced run takes the same steps as the full one up to round-off in the accept/reject tests.
+ */
+import type { Rhs } from '../integrators/types.js';
+import type { ErrorNorm } from '../integrators/step-control.js';
+import { sigmoid } from '../core/sigmoid.js';
+import { normalize, normalizationVjp } from './normalizations.js';
+import type { Problem } from './problem.js';
+import type { FrozenBlock } from './value-softmax.js';
+import type { GdBlock } from './gradient-descent.js';
+
+/** The reduced flow of one problem. */
+export interface ReducedFlow {
+  /** d/dt (u, a) (allocation-free). */
+  readonly rhs: Rhs;
+  /** (u(0), a(0)) (a fresh copy). */
+  readonly y0: Float64Array;
+  /** n(1 + K). */
+  readonly size: number;
+  /** Writes the full state [V, a] (layout of valueSoftmaxRhs) of reduced state r into `out`; returns out. */
+  readonly lift: (r: Float64Array, out: Float64Array) => Float64Array;
+  /** The full-state error norm for atol (one per full component) and rtol. */
+  readonly errorNorm: (atol: Float64Array, rtol: number) => ErrorNorm;
+  /**
+   * Fused GD kernel (softmax, nothing frozen; else undefined): `rhs` inlined into the Euler step,
+   * the same operations in the same order, so gradientDescent with it is bitwise gradientDescent
+   * without it (and solve's gd).
+   */
+  readonly gdBlock: GdBlock | undefined;
+}
+
+/**
+ * True when the reduced flow applies: a scalar-output loss h(βᵀf) (logistic) with β ≠ 0.
+ * Example: `reducedApplies(resolveProblem({loss: 'square', V: [[1]], a: [0], y: [1]}))` is false.
+ */
+export function reducedApplies(P: Problem): boolean {
+  if (P.loss !== 'logistic') return false;
+  let b2 = 0;
+  for (let i = 0; i < P.d; i++) b2 += P.beta![i]! * P.beta![i]!;
+  return b2 > 0 && Number.isFinite(b2);
+}
+
+/**
+ * Builds the reduced flow (VS-6) of a problem for which `reducedApplies` holds.
+ *
+ * @example
+ * const P = resolveProblem({ loss: 'logistic', V: [[1, 0], [0, 0]], a: [0, 0], beta: [1, 0] });
+ * const R = reducedFlow(P);
+ * R.y0; // Float64Array [1, 0, 0, 0]: u = Vᵀβ = (1, 0), then a
+ */
+export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): ReducedFlow {
+  const { d, n, K } = P;
+  const kind = P.normalization;
+  const beta = P.beta!;
+  const labels = P.labels!;
+  let b2 = 0;
+  for (let i = 0; i < d; i++) b2 += beta[i]! * beta[i]!;
+  const bHat = Float64Array.from(beta, (b) => b / b2);
+  const freezeV = freeze.includes('V');
+  const freezeA = freeze.includes('a');
+  const size = n * (1 + K);
+  const V0 = P.V;
+  const u0 = new Float64Array(n);
+  for (let i = 0; i < d; i++) {
+    const bi = beta[i]!;
+    const row = i * n;
+    for (let j = 0; j < n; j++) u0[j] += bi * V0[row + j]!;
+  }
+  const y0 = new Float64Array(size);
+  y0.set(u0, 0);
+  y0.set(P.a, n);
+  const NBuf = new Float64Array(K * n);
+  const wBuf = new Float64Array(n);
+  const invK = 1 / K;
+  const isSoftmax = kind === 'softmax';
+
+  const rhs: Rhs = (_t, r, dr) => {
+    const N = NBuf;
+    const w = wBuf;
+    const lb = labels;
+    if (!freezeV) for (let j = 0; j < n; j++) dr[j] = 0;
+    for (let k = 0; k < K; k++) {
+      const ko = k * n;
+      const ao = n + ko;
+      let S: number;
+      if (isSoftmax) {
+        // Max-shifted softmax inline (as value-softmax.ts).
+        let m = -Infinity;
+        for (let j = 0; j < n; j++) if (r[ao + j]! > m) m = r[ao + j]!;
+        let s = 0;
+        for (let j = 0; j < n; j++) {
+          const e = Math.exp(r[ao + j]! - m);
+          N[ko + j] = e;
+          s += e;
+        }
+        const inv = 1 / s;
+        for (let j = 0; j < n; j++) N[ko + j] *= inv;
+        S = s;
+      } else {
+        S = normalize(kind, r, ao, n, N, ko);
+      }
+      let z = 0;
+      for (let j = 0; j < n; j++) z += r[j]! * N[ko + j]!;
+      const lab = lb[k]!;
+      const c = -lab * sigmoid(-lab * z);
+      if (!freezeV) {
+        const cu = -b2 * c * invK;
+        for (let j = 0; j < n; j++) dr[j] += cu * N[ko + j]!;
+      }
+      if (freezeA) {
+        for (let j = 0; j < n; j++) dr[ao + j] = 0;
+      } else {
+        for (let j = 0; j < n; j++) w[j] = c * r[j]!;
+        normalizationVjp(kind, r, ao, n, N, ko, S, w, 0, dr, ao, -invK);
+      }
+    }
+    if (freezeV) for (let j = 0; j < n; j++) dr[j] = 0;
+  };
+
+  const lift = (r: Float64Array, out: Float64Array): Float64Array => {
+    for (let i = 0; i < d; i++) {
+      const bi = bHat[i]!;
+      const row = i * n;
+      for (let j = 0; j < n; j++) out[row + j] = V0[row + j]! + bi * (r[j]! - u0[j]!);
+    }
+    const aOff = d * n;
+    for (let q = 0; q < K * n; q++) out[aOff + q] = r[n + q]!;
+    return out;
+  };
+
+  const errorNorm = (atol: Float64Array, rtol: number): ErrorNorm => {
+    const aOff = d * n;
+    const duBuf = new Float64Array(n);
+    const dunBuf = new Float64Array(n);
+    const atol0 = atol[0]!;
+    let same = true;
+    for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
+    const scalarAtol = same;
+    // Locals, not closure slots, inside the loops (closure-slot loads in hot loops measured ~3× slower).
+    const sums = (y: Float64Array, yNew: Float64Array, e1: Float64Array, e2: Float64Array | undefined, out: Float64Array): void => {
+      const du = duBuf;
+      const dun = dunBuf;
+      const V = V0;
+      const u00 = u0;
+      const bh = bHat;
+      const at = atol;
+      const rt = rtol;
+      const nn = n;
+      const dd = d;
+      const at0 = atol0;
+      const one = scalarAtol;
+      for (let j = 0; j < nn; j++) {
+        du[j] = y[j]! - u00[j]!;
+        dun[j] = yNew[j]! - u00[j]!;
+      }
+      let s1 = 0;
+      let s2 = 0;
+      // V block, row by row: V_ij = V0_ij + β̂_i (u_j − u0_j), E_ij = β̂_i e_j. Two interleaved
+      // accumulator pairs break the add-latency chain (measured 1.7× faster than one pair).
+      const n2 = nn - (nn % 2);
+      const f2 = e2 ?? e1;
+      let t1 = 0;
+      let t2 = 0;
+      for (let i = 0; i < dd; i++) {
+        const bi = bh[i]!;
+        const row = i * nn;
+        let j = 0;
+        for (; j < n2; j += 2) {
+          const v0 = V[row + j]!;
+          const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
+          const a1 = r0 * e1[j]!;
+          const a2 = r0 * f2[j]!;
+          s1 += a1 * a1;
+          s2 += a2 * a2;
+          const v1 = V[row + j + 1]!;
+          const r1 = bi / ((one ? at0 : at[row + j + 1]!) + rt * Math.max(Math.abs(v1 + bi * du[j + 1]!), Math.abs(v1 + bi * dun[j + 1]!)));
+          const b1 = r1 * e1[j + 1]!;
+          const b2 = r1 * f2[j + 1]!;
+          t1 += b1 * b1;
+          t2 += b2 * b2;
+        }
+        for (; j < nn; j++) {
+          const v0 = V[row + j]!;
+          const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
+          const a1 = r0 * e1[j]!;
+          const a2 = r0 * f2[j]!;
+          s1 += a1 * a1;
+          s2 += a2 * a2;
+        }
+      }
+      s1 += t1;
+      s2 += t2;
+      // Logit blocks: the same components as the full state's.
+      const m = K * nn;
+      for (let q = 0; q < m; q++) {
+        const sc = at[aOff + q]! + rt * Math.max(Math.abs(y[nn + q]!), Math.abs(yNew[nn + q]!));
+        const q1 = e1[nn + q]! / sc;
+        s1 += q1 * q1;
+        if (e2 !== undefined) {
+          const q2 = e2[nn + q]! / sc;
+          s2 += q2 * q2;
+        }
+      }
+      out[0] = s1;
+      out[1] = s2;
+    };
+    return Object.freeze({ size: d * n + K * n, sums });
+  };
+  const gdBlock: GdBlock | undefined =
+    isSoftmax && !freezeV && !freezeA
+      ? (y0buf, f, work, k0, k1, lr, tEnd) => {
+          const N = NBuf;
+          const w = wBuf;
+          const lb = labels;
+          const nn = n;
+          const KK = K;
+          const iK = invK;
+          const bb = b2;
+          const len = size;
+          let y = y0buf;
+          let yNew = work;
+          let k = k0;
+          for (; k < k1; k++) {
+            const t = k * lr;
+            let tNew = (k + 1) * lr;
+            if (tNew >= tEnd - 1e-9 * lr) tNew = tEnd;
+            const h = tNew - t;
+            let s = 0;
+            for (let i = 0; i < len; i++) {
+              const v = y[i]! + h * f[i]!;
+              yNew[i] = v;
+              s += v;
+            }
+            if (!Number.isFinite(s)) break;
+            // f = rhs(tNew, yNew), the operations of `rhs` above (softmax branch).
+            const r = yNew;
+            for (let j = 0; j < nn; j++) f[j] = 0;
+            for (let q = 0; q < KK; q++) {
+              const ko = q * nn;
+              const ao = nn + ko;
+              // Passes fused where the accumulation order of every sum stays that of `rhs`.
+              let m = -Infinity;
+              for (let j = 0; j < nn; j++) if (r[ao + j]! > m) m = r[ao + j]!;
+              let sum = 0;
+              for (let j = 0; j < nn; j++) {
+                const e = Math.exp(r[ao + j]! - m);
+                N[ko + j] = e;
+                sum += e;
+              }
+              const inv = 1 / sum;
+              let z = 0;
+              for (let j = 0; j < nn; j++) {
+                const nj = N[ko + j]! * inv;
+                N[ko + j] = nj;
+                z += r[j]! * nj;
+              }
+              const lab = lb[q]!;
+              const c = -lab * sigmoid(-lab * z);
+              const cu = -bb * c * iK;
+              // normalizationVjp('softmax', …, w = c·u, scale −1/K), same expression order.
+              let nw = 0;
+              for (let j = 0; j < nn; j++) {
+                const nj = N[ko + j]!;
+                f[j] += cu * nj;
+                const wj = c * r[j]!;
+                w[j] = wj;
+                nw += nj * wj;
+              }
+              const scale = -iK;
+              for (let j = 0; j < nn; j++) f[ao + j] = scale * N[ko + j]! * (w[j]! - nw);
+            }
+            const tmp = y;
+            y = yNew;
+            yNew = tmp;
+          }
+          if (y !== y0buf) y0buf.set(y);
+          return k;
+        }
+      : undefined;
+  return Object.freeze({ rhs, y0, size, lift, errorNorm, gdBlock });
+}

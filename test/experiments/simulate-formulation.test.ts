@@ -1,0 +1,220 @@
+/**
+ * simulate's formulations: the reduced (u, a) path (VS-6) against the full [V, a] reference path
+ * on logistic problems (K = 1 and K > 1, several normalisations, every method), with saveAt
+ * interpolation, stopping and custom events, frozen blocks, the scipy reference fixtures, and the
+ * choice `auto` records. The adaptive methods measure the error over the full state, so the step
+ * sequence must be the full path's: accepted/rejected/RHS counts are compared exactly.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { assertClose } from '../helpers/tolerance.js';
+import { simulate, type SimulateOptions, type SimulateResult } from '../../src/experiments/simulate.js';
+import { randomProblem } from '../../src/models/random-problem.js';
+import type { ProblemSpec } from '../../src/models/problem.js';
+import { OptionError } from '../../src/core/errors.js';
+
+/** Flattens every number of a record (t, loss, entropy, maxProb, normV, a, u, ...). */
+function numbers(x: unknown, out: number[] = []): number[] {
+  if (typeof x === 'number') out.push(x);
+  else if (Array.isArray(x)) x.forEach((v) => numbers(v, out));
+  else if (typeof x === 'object' && x !== null) for (const k of Object.keys(x).sort()) numbers((x as Record<string, unknown>)[k], out);
+  return out;
+}
+
+/** Same records, events and final state within `tol` relative to each quantity's scale. */
+function assertSame(a: SimulateResult, b: SimulateResult, tol: number, label: string): void {
+  assert.equal(b.status, a.status, `${label}: status`);
+  assert.equal(b.records.length, a.records.length, `${label}: record count`);
+  a.records.forEach((ra, i) => {
+    const rb = b.records[i]!;
+    assert.deepEqual(Object.keys(rb).sort(), Object.keys(ra).sort(), `${label}: record fields`);
+    assert.deepEqual(rb.argmax, ra.argmax, `${label}: argmax at ${ra.t}`);
+    const xa = numbers(ra);
+    const xb = numbers(rb);
+    const scale = Math.max(...xa.map(Math.abs));
+    assertClose(xb, xa, { rtol: tol, atol: tol * 1e-3 * scale, label: `${label} record ${i} (t = ${ra.t})` });
+  });
+  assert.deepEqual(b.events.map((e) => e.name), a.events.map((e) => e.name), `${label}: events`);
+  assertClose(b.events.map((e) => e.t), a.events.map((e) => e.t), { rtol: tol, label: `${label}: event times` });
+  const sa = numbers(a.state);
+  assertClose(numbers(b.state), sa, { rtol: tol, atol: tol * Math.max(...sa.map(Math.abs)), label: `${label}: final state` });
+}
+
+function pair(spec: ProblemSpec, o: Partial<SimulateOptions>): [SimulateResult, SimulateResult] {
+  const full = simulate(spec, { ...o, formulation: 'full' });
+  const red = simulate(spec, { ...o, formulation: 'reduced' });
+  assert.equal(full.config.formulation, 'full');
+  assert.equal(red.config.formulation, 'reduced');
+  return [full, red];
+}
+
+const CASES = [
+  { d: 3, n: 5, samples: 1, normalization: 'softmax' },
+  { d: 16, n: 12, samples: 1, normalization: 'softmax' },
+  { d: 6, n: 7, samples: 3, normalization: 'softmax' },
+  { d: 4, n: 6, samples: 2, normalization: 'l2sq' },
+  { d: 5, n: 4, samples: 2, normalization: 'sigmoid' },
+] as const;
+
+for (const c of CASES) {
+  for (const method of ['dopri5', 'dop853'] as const) {
+    test(`reduced = full, same step sequence: logistic ${c.d}×${c.n}, K = ${c.samples}, ${c.normalization}, ${method}`, () => {
+      const spec = randomProblem({ loss: 'logistic', seed: 21, ...c });
+      const [full, red] = pair(spec, { method, rtol: 1e-10, atol: 1e-12, tEnd: 1e4 });
+      assert.equal(full.status, 'success');
+      assertSame(full, red, 1e-9, `${method}`);
+      assert.equal(red.stats.accepted, full.stats.accepted, 'accepted steps');
+      assert.equal(red.stats.rejected, full.stats.rejected, 'rejected steps');
+      assert.equal(red.stats.rhsEvals, full.stats.rhsEvals, 'RHS evaluations');
+    });
+  }
+}
+
+test('reduced = full: rk4 and gd (fixed steps, with and without events)', () => {
+  const spec = randomProblem({ loss: 'logistic', d: 6, n: 7, samples: 3, seed: 4 });
+  const [f1, r1] = pair(spec, { method: 'rk4', dt: 0.05, tEnd: 50 });
+  assertSame(f1, r1, 1e-11, 'rk4');
+  const [f2, r2] = pair(spec, { method: 'gd', lr: 0.1, tEnd: 200 });
+  assertSame(f2, r2, 1e-11, 'gd (lean loop)');
+  assert.equal(r2.stats.rhsEvals, f2.stats.rhsEvals);
+  const [f3, r3] = pair(spec, { method: 'gd', lr: 0.1, tEnd: 200, untilLoss: 0.9 * f2.records[0]!.loss });
+  assert.equal(f3.status, 'terminated');
+  assertSame(f3, r3, 1e-11, 'gd with a stopping event');
+});
+
+test('reduced = full: explicit saveAt (dense output), stopping and custom events, frozen blocks', () => {
+  const spec = randomProblem({ loss: 'logistic', d: 8, n: 6, samples: 2, seed: 9 });
+  const saveAt = [0, 0.37, 1.1, 3.3, 10.7, 33, 100];
+  for (const method of ['dopri5', 'dop853'] as const) {
+    const [f, r] = pair(spec, { method, rtol: 1e-10, atol: 1e-12, tEnd: 100, saveAt });
+    assertSame(f, r, 1e-9, `${method} saveAt`);
+    const h0 = (f.records[0]!.entropy as number[])[0]!;
+    const [fe, re] = pair(spec, {
+      method,
+      rtol: 1e-10,
+      atol: 1e-12,
+      tEnd: 1e5,
+      untilEntropy: 0.5 * h0,
+      // A custom event over the full state: V_00 crosses its mid-value (non-terminal), a reading of V.
+      events: [{ name: 'v00', fn: (_t, y) => y[0]! - 0.5 * (spec.V[0]![0]! + 0), terminal: false }],
+    });
+    assert.equal(fe.status, 'terminated');
+    assertSame(fe, re, 1e-9, `${method} events`);
+    for (const freeze of [['a'], ['V']] as const) {
+      const [ff, rf] = pair(spec, { method, rtol: 1e-10, atol: 1e-12, tEnd: 100, saveAt, freeze: [...freeze] });
+      assertSame(ff, rf, 1e-9, `${method} freeze ${freeze[0]}`);
+    }
+  }
+});
+
+test('reduced: agreement with the scipy DOP853 (rtol 1e-12) logistic fixtures', () => {
+  const FIX = new URL('../fixtures/flow/', import.meta.url);
+  const fixtures = readdirSync(FIX)
+    .filter((f) => f.startsWith('logistic') && f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(new URL(f, FIX), 'utf8')) as { case: string; problem: ProblemSpec; tEnd: number; saveAt: number[]; records: { V: number[][]; a: number[] | number[][]; loss: number }[] });
+  assert.ok(fixtures.length >= 3, 'logistic fixtures: k1, k2, sigmoid');
+  for (const fx of fixtures) {
+    for (const method of ['dopri5', 'dop853'] as const) {
+      const r = simulate(fx.problem, { method, rtol: 1e-11, atol: 1e-13, tEnd: fx.tEnd, saveAt: fx.saveAt, formulation: 'reduced' });
+      assert.equal(r.config.formulation, 'reduced');
+      r.records.forEach((rec, i) => {
+        const ref = fx.records[i]!;
+        assertClose(numbers(rec.a), numbers(ref.a), { rtol: 1e-6, atol: 1e-8, label: `${fx.case}/${method} a` });
+        assertClose(rec.loss, ref.loss, { rtol: 1e-6, atol: 1e-12, label: `${fx.case}/${method} loss` });
+      });
+      assertClose(numbers(r.state.V), numbers(fx.records[fx.records.length - 1]!.V), { rtol: 1e-6, atol: 1e-8, label: `${fx.case}/${method} V(tEnd)` });
+    }
+  }
+});
+
+test('formulation auto: reduced for logistic (not with cash-karp), full otherwise; bad choices are OptionErrors', () => {
+  const logi = randomProblem({ loss: 'logistic', d: 3, n: 4, seed: 1 });
+  const sq = randomProblem({ loss: 'square', d: 3, n: 4, seed: 1 });
+  const o = { tEnd: 1, saveAt: [0, 1] };
+  assert.equal(simulate(logi, o).config.formulation, 'reduced');
+  assert.equal(simulate(logi, { ...o, method: 'cash-karp' }).config.formulation, 'full');
+  assert.equal(simulate(sq, o).config.formulation, 'full');
+  assert.throws(() => simulate(sq, { ...o, formulation: 'reduced' }), (e: unknown) => e instanceof OptionError && /formulation/.test(e.message));
+  assert.throws(() => simulate(logi, { ...o, method: 'cash-karp', formulation: 'reduced' }), (e: unknown) => e instanceof OptionError && /cash-karp/.test(e.message));
+  assert.throws(() => simulate(logi, { ...o, formulation: 'fast' as never }), (e: unknown) => e instanceof OptionError && /formulation/.test(e.message));
+  assert.throws(
+    () => simulate({ loss: 'logistic', V: [[1, 0]], a: [0, 0], beta: [0] }, { ...o, formulation: 'reduced' }),
+    (e: unknown) => e instanceof OptionError && /β ≠ 0/.test(e.message),
+  );
+});
+
+/** Max-abs difference of two flat vectors relative to the reference's max-abs entry. */
+function relDiff(a: number[], b: number[]): number {
+  let e = 0;
+  let s = 0;
+  for (let i = 0; i < b.length; i++) {
+    e = Math.max(e, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(b[i]!));
+  }
+  return e / s;
+}
+
+const LOW_RANK_CASES = [
+  { loss: 'square', d: 3, n: 5, samples: 1, normalization: 'softmax' },
+  { loss: 'square', d: 6, n: 4, samples: 3, normalization: 'softmax' },
+  { loss: 'square', d: 4, n: 6, samples: 2, normalization: 'l2sq' },
+  { loss: 'square', d: 3, n: 5, samples: 2, normalization: 'l1' },
+  { loss: 'square', d: 3, n: 5, samples: 1, normalization: 'sum' },
+  { loss: 'square', d: 3, n: 5, samples: 2, normalization: 'relu' },
+  { loss: 'cross-entropy', d: 5, n: 4, samples: 2, normalization: 'softmax' },
+  { loss: 'regression', d: 4, n: 5, samples: 1, normalization: 'softmax' },
+  { loss: 'regression', d: 3, n: 4, samples: 2, normalization: 'sigmoid' },
+  { loss: 'logistic', d: 3, n: 4, samples: 2, normalization: 'sigmoid' },
+] as const;
+
+for (const c of LOW_RANK_CASES) {
+  for (const method of ['dopri5', 'dop853'] as const) {
+    test(`low-rank = full: ${c.loss} ${c.d}×${c.n}, K = ${c.samples}, ${c.normalization}, ${method}`, () => {
+      const spec = randomProblem({ seed: 13, aScale: 0.5, ...c });
+      // Short horizon: the flow is still moving, so the error estimates are not round-off noise
+      // and the step sequence must be the full path's exactly.
+      const o: Partial<SimulateOptions> = { method, rtol: 1e-10, atol: 1e-12, tEnd: 5, saveAt: [0, 0.1, 0.77, 2, 5] };
+      const full = simulate(spec, { ...o, formulation: 'full' });
+      const low = simulate(spec, { ...o, formulation: 'low-rank' });
+      assert.equal(low.config.formulation, 'low-rank');
+      assert.equal(full.status, 'success');
+      assertSame(full, low, 1e-9, `${method}`);
+      assert.equal(low.stats.accepted, full.stats.accepted, 'accepted steps');
+      assert.equal(low.stats.rejected, full.stats.rejected, 'rejected steps');
+      assert.equal(low.stats.rhsEvals, full.stats.rhsEvals, 'RHS evaluations (dense-output stages included)');
+      // Long horizon to convergence: steps may differ where the error estimate is round-off, the
+      // states agree to the tolerance.
+      // (l1 with a logit crossing 0 is non-smooth: both paths then exhaust the step budget.)
+      const lo: Partial<SimulateOptions> = { method, rtol: 1e-10, atol: 1e-12, tEnd: 1000, saveAt: [0, 1000], maxSteps: 20000, onFailure: 'return' };
+      const lf = simulate(spec, { ...lo, formulation: 'full' });
+      const ll = simulate(spec, { ...lo, formulation: 'low-rank' });
+      assert.equal(ll.status, lf.status, 'long-horizon status');
+      if (lf.status === 'success') assert.ok(relDiff(numbers(ll.state), numbers(lf.state)) < 1e-7, `final state to t = 1000: ${relDiff(numbers(ll.state), numbers(lf.state))}`);
+    });
+  }
+}
+
+test('low-rank = full: stopping and custom events; auto picks low-rank for large non-scalar problems', () => {
+  const spec = randomProblem({ loss: 'square', d: 8, n: 6, samples: 2, seed: 9, aScale: 0.5 });
+  const h0 = (simulate(spec, { tEnd: 1, saveAt: [0] }).records[0]!.entropy as number[])[0]!;
+  for (const method of ['dopri5', 'dop853'] as const) {
+    const o: Partial<SimulateOptions> = {
+      method,
+      rtol: 1e-10,
+      atol: 1e-12,
+      tEnd: 1e3,
+      untilEntropy: 0.9 * h0,
+      events: [{ name: 'v00', fn: (_t, y) => y[0]! - 0.5 * spec.V[0]![0]!, terminal: false }],
+    };
+    const full = simulate(spec, { ...o, formulation: 'full' });
+    const low = simulate(spec, { ...o, formulation: 'low-rank' });
+    assertSame(full, low, 1e-9, `${method} events`);
+  }
+  const big = randomProblem({ loss: 'square', d: 16, n: 16, seed: 1 });
+  assert.equal(simulate(big, { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'low-rank');
+  assert.equal(simulate(big, { tEnd: 1, saveAt: [0, 1], freeze: ['a'] }).config.formulation, 'full');
+  assert.equal(simulate(randomProblem({ loss: 'square', d: 2, n: 8, seed: 1 }), { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'full');
+  assert.throws(() => simulate(big, { tEnd: 1, method: 'rk4', dt: 0.1, formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /low-rank/.test(e.message));
+  assert.throws(() => simulate(big, { tEnd: 1, freeze: ['V'], formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /frozen/.test(e.message));
+});
