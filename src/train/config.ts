@@ -164,3 +164,22 @@ export function resolveTrainConfig(task: TaskId, given: Partial<TrainConfig> = {
   if (task === 'icl-regression' && c.width < 2) throw new OptionError('width', 'at least 2 for icl-regression (x dimension = width − 1)', c.width);
   return Object.freeze(c);
 }
+
+/**
+ * `--scale` profiles (issue 17, minimal; the training-claims issue owns their definitions):
+ * `quick` = the `--quick` overrides (TASK_QUICK), `paper` = the paper-scale defaults
+ * (TASK_DEFAULTS). [placeholder] `medium` resolves like `quick` until that issue defines it.
+ *
+ * @example
+ * resolveScaledConfig('classification', {}, 'paper').width; // 128
+ */
+export type TrainScale = 'quick' | 'medium' | 'paper';
+
+/** All scale names, in `--scale` help order. */
+export const TRAIN_SCALES: readonly TrainScale[] = Object.freeze(['quick', 'medium', 'paper'] as const);
+
+/** Resolves a config at a scale profile (see TrainScale). */
+export function resolveScaledConfig(task: TaskId, given: Partial<TrainConfig>, scale: TrainScale): TrainConfig {
+  checkChoice('scale', scale, TRAIN_SCALES);
+  return resolveTrainConfig(task, given, scale !== 'paper');
+}

@@ -17,6 +17,8 @@ interface TrainFlags {
   attention?: string;
   seeds?: string;
   quick?: boolean;
+  scale?: string;
+  dryRun?: boolean;
   backend: string;
   steps?: string;
   lr?: string;
@@ -39,6 +41,7 @@ interface TrainFlags {
 
 const TASKS = ['icl-regression', 'induction', 'classification', 'eureka'] as const;
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu', 'webgpu'] as const;
+const SCALES = ['quick', 'medium', 'paper'] as const;
 
 const fmt = (x: number | null | undefined, d = 4): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : Number(x).toPrecision(d));
 
@@ -50,7 +53,9 @@ export function register(program: Command): void {
     .requiredOption('--task <id>', `task: ${TASKS.join(', ')}`)
     .option('--attention <list>', 'comma-separated attention variants (kind, or softmax+ht for heat treatment); default: the task comparison')
     .option('--seeds <list>', 'comma-separated seeds', '0')
-    .option('--quick', 'scaled-down settings (minutes on a laptop CPU)')
+    .option('--quick', 'scaled-down settings (minutes on a laptop CPU); same as --scale quick')
+    .option('--scale <name>', `settings profile: ${SCALES.join(', ')} (default paper, or quick with --quick); prints the estimated FLOPs, memory and wall time first`)
+    .option('--dry-run', 'print the estimated FLOPs, memory and wall time of each run and exit without training')
     .option('--backend <name>', `backend: ${BACKENDS.join(', ')} (auto = tensorflow if installed, else wasm)`, 'auto')
     .option('--steps <n>', 'training steps (overrides the task default)')
     .option('--lr <x>', 'learning rate')
@@ -74,6 +79,9 @@ export function register(program: Command): void {
         const task = checkChoice('--task', flags.task, TASKS);
         const backend = checkChoice('--backend', flags.backend, BACKENDS);
         const seeds = parseNumberList('--seeds', flags.seeds, { integer: true, min: 0 });
+        const scale = flags.scale === undefined ? (flags.quick ? 'quick' : 'paper') : checkChoice('--scale', flags.scale, SCALES);
+        if (flags.quick && scale !== 'quick') throw new OptionError('--scale', "'quick' together with --quick (or drop --quick)", flags.scale);
+        const quick = scale !== 'paper';
         const overrides: Record<string, unknown> = { rowNormalize: flags.rowNormalize };
         const num = (flag: string, text: string | undefined, key: string, rule: Parameters<typeof parseNumber>[2]): void => {
           if (text !== undefined) overrides[key] = parseNumber(flag, text, rule);
@@ -92,10 +100,17 @@ export function register(program: Command): void {
         if (checkpointEvery > 0 && flags.checkpoint === undefined) throw new OptionError('--checkpoint-every', 'to be used with --checkpoint DIR', flags.checkpointEvery);
         if (flags.resume && flags.checkpoint === undefined) throw new OptionError('--resume', 'to be used with --checkpoint DIR', true);
         // Library import after validation: loading TensorFlow.js takes a moment.
-        const { trainMany, parseVariant, resolveTrainConfig } = await import('../../train/index.js');
+        const { trainMany, parseVariant, resolveTrainConfig, estimateTrainRun, formatEstimate, DEFAULT_VARIANTS } = await import('../../train/index.js');
         const variants = flags.attention === undefined ? undefined : flags.attention.split(',').map((v, i) => (parseVariant(v.trim(), `--attention[${i}]`), v.trim()));
         // Validate the whole config before any training starts (errors name the field).
-        for (const v of variants ?? ['softmax']) resolveTrainConfig(task, { ...overrides, ...parseVariant(v), seed: seeds[0] }, flags.quick ?? false);
+        for (const v of variants ?? ['softmax']) resolveTrainConfig(task, { ...overrides, ...parseVariant(v), seed: seeds[0] }, quick);
+        // Cost estimate of every run before any starts (auto: the wasm fallback's rates).
+        const sayErr = (s: string): void => void (flags.jsonLines ? process.stderr : process.stdout).write(`${s}\n`);
+        for (const v of variants ?? DEFAULT_VARIANTS[task]) {
+          const est = estimateTrainRun(resolveTrainConfig(task, { ...overrides, ...parseVariant(v), seed: seeds[0] }, quick), backend === 'auto' ? 'wasm' : backend);
+          sayErr(`estimate ${task} ${v} (${scale} scale, per seed, ${seeds.length} seed${seeds.length > 1 ? 's' : ''}): ${formatEstimate(est)}${backend === 'auto' ? ' (auto: wasm unless tfjs-node loads)' : ''}`);
+        }
+        if (flags.dryRun) return;
 
         if (flags.metrics !== undefined) {
           mkdirSync(dirname(flags.metrics), { recursive: true });
@@ -110,7 +125,7 @@ export function register(program: Command): void {
             task,
             variants,
             seeds,
-            quick: flags.quick ?? false,
+            quick,
             backend,
             overrides,
             hooksFor: (c) => {
@@ -134,7 +149,7 @@ export function register(program: Command): void {
           bar.stop();
           if (flags.out !== undefined) writeJsonAtomic(flags.out, result);
           const say = (s: string): void => void (flags.jsonLines ? process.stderr : process.stdout).write(`${s}\n`);
-          say(`task ${task}  backend ${result.meta.backend} (tfjs ${result.meta.tfjsVersion}, float32)  ${flags.quick ? 'quick' : 'paper-scale'}  wall ${(result.meta.wallTimeMs / 1000).toFixed(1)} s`);
+          say(`task ${task}  backend ${result.meta.backend} (tfjs ${result.meta.tfjsVersion}, float32)  ${scale === 'paper' ? 'paper-scale' : `${scale} scale`}  wall ${(result.meta.wallTimeMs / 1000).toFixed(1)} s`);
           say('variant              seed  status      steps  final loss  final acc  min H/logN  collapse@  loss spikes  max |g|   eureka@ep  sink prop  CLS max');
           for (const r of result.runs) {
             const s = r.summary;
