@@ -9,7 +9,8 @@
  * - `tensorflow`: the native backend of `@tensorflow/tfjs-node-gpu` (CUDA) or, failing that,
  *   `@tensorflow/tfjs-node`. Both are optional peer dependencies, imported lazily: when neither
  *   loads, a `BackendError` names the package to install. Not validated on a GPU machine yet.
- * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` (optional peer dependency).
+ * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Dawn (`webgpu` npm package), both optional
+ *   peer dependencies; adapter selection and reporting in webgpu.ts. Not validated on a GPU.
  * - `auto`: `tensorflow` when it loads, else `wasm`.
  */
 import { createRequire } from 'node:module';
@@ -21,6 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import './vendor/tfjs-core-extras.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../core/errors.js';
+import { prepareWebgpu, type WebgpuAdapterInfo } from './webgpu.js';
 
 /** Backend names accepted by `--backend`. */
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
@@ -43,6 +45,8 @@ export interface BackendInfo {
   readonly precision: 'float32';
   /** The npm package that provided the backend. */
   readonly package: string;
+  /** webgpu only: the adapter that ran (GPU name, or a software renderer such as llvmpipe). */
+  readonly adapter?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -83,6 +87,7 @@ let wasmPathsSet = false;
  */
 export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   let pkg = '@tensorflow/tfjs-backend-cpu';
+  let adapter: WebgpuAdapterInfo | null = null;
   let target: string = name;
   if (name === 'auto') {
     try {
@@ -95,13 +100,7 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   } else if (name === 'tensorflow') {
     pkg = await loadTensorflow();
   } else if (name === 'webgpu') {
-    try {
-      await importOptional('@tensorflow/tfjs-backend-webgpu');
-    } catch (error) {
-      throw new BackendError(
-        `backend 'webgpu': expected @tensorflow/tfjs-backend-webgpu to be installed, received an import failure (${String((error as Error).message).split('\n')[0]}); install it with 'npm install @tensorflow/tfjs-backend-webgpu@${tf.version_core}' (Node also needs a WebGPU provider such as the 'webgpu' package), or use --backend wasm`,
-      );
-    }
+    adapter = await prepareWebgpu(tf.version_core);
     pkg = '@tensorflow/tfjs-backend-webgpu';
   }
   if (target === 'wasm') {
@@ -123,7 +122,8 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   }
   if (!ok) throw new BackendError(`backend '${target}': expected it to initialise, received a failure from tf.setBackend; try --backend wasm or cpu`);
   await tf.ready();
-  return Object.freeze({ backend: tf.getBackend(), tfjsVersion: tf.version_core, precision: 'float32' as const, package: pkg });
+  const adapterText = adapter === null ? {} : { adapter: `${adapter.name} (Dawn ${adapter.dawnBackend}, ${adapter.featureLevel}${adapter.software ? ', software renderer' : ''})` };
+  return Object.freeze({ backend: tf.getBackend(), tfjsVersion: tf.version_core, precision: 'float32' as const, package: pkg, ...adapterText });
 }
 
 export { tf };
