@@ -1,20 +1,28 @@
-"""PyTorch CPU peer of bench/train.bench.ts: ms per training step of the same two models.
+"""PyTorch CPU peer of bench/train.bench.ts: the same two models and training steps, timed.
 
-icl-regression: 3 attention-only layers (width 6, 1 head, softmax without 1/sqrt(d) scaling,
-no W_O), tokens [x; y] with x ~ N(0, I_5), N = 20, batch 256, SGD momentum 0.8.
-classification: 1 layer, 4 heads, width 64, one-hot embedding (vocab 41), no positions, no MLP,
-no LayerNorm, head on the last (CLS) token, 11 tokens, batch 512, AdamW 1e-3.
-Prints {"icl": ms, "cls": ms} (median over the timed steps). Usage: train_torch.py [steps].
+Runs as a server so the benchmark can interleave rounds with the tfjs runs in one process tree:
+reads lines "icl STEPS" or "cls STEPS" on stdin, trains a fresh model for 3 warm-up steps plus
+STEPS timed steps, and answers one JSON line {"wall": [ms per step...], "cpu": [ms...]}.
+"threads" answers the thread count in use. Usage: train_torch.py THREADS (also set
+OMP_NUM_THREADS / OPENBLAS_NUM_THREADS to THREADS before starting it).
+
+icl: 3 attention-only layers, width 6, 1 head, softmax(q k^T) with tau = 1 (no 1/sqrt(d)), no
+W_O, no LayerNorm; tokens [x; y] with x ~ N(0, I_5), y = w.x, the query's y zeroed, N = 20,
+batch 256; loss 0.5 mean (prediction - y)^2; SGD momentum 0.8 (lr 0.01, as the bench).
+cls: 1 layer, 4 heads, width 64, tau = sqrt(16), learned embedding (vocab 41), no positions,
+no MLP, no LayerNorm, no W_O, residual + head [64, 4] on the last (CLS) token, 11 tokens, batch
+512; cross-entropy; AdamW lr 1e-3, weight decay 0.01.
+Both steps also compute what vsflow's trainer computes every step: the global gradient norm,
+the accuracy (cls) and the loss read back as a Python float. Data are drawn every step.
 """
 import json
-import os
 import sys
 import time
 
 import torch
 
-torch.set_num_threads(os.cpu_count() or 1)
-STEPS = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+torch.set_num_threads(THREADS)
 WARMUP = 3
 
 
@@ -28,18 +36,23 @@ def attn(x, wq, wk, wv, heads, tau):
     return (p @ v).transpose(1, 2).reshape(b, n, d)
 
 
-def time_steps(step):
-    ts = []
-    for i in range(STEPS + WARMUP):
-        t0 = time.perf_counter()
+def grad_norm(params):
+    return torch.sqrt(sum((p.grad * p.grad).sum() for p in params)).item()
+
+
+def time_steps(step, steps):
+    wall, cpu = [], []
+    for i in range(steps + WARMUP):
+        t0, c0 = time.perf_counter(), time.process_time()
         step()
+        t1, c1 = time.perf_counter(), time.process_time()
         if i >= WARMUP:
-            ts.append((time.perf_counter() - t0) * 1e3)
-    ts.sort()
-    return ts[len(ts) // 2]
+            wall.append((t1 - t0) * 1e3)
+            cpu.append((c1 - c0) * 1e3)
+    return {"wall": wall, "cpu": cpu}
 
 
-def icl():
+def icl(steps):
     g = torch.Generator().manual_seed(0)
     ws = [torch.nn.Parameter(0.3 * torch.randn(6, 6, generator=g) / 6 ** 0.5) for _ in range(9)]
     opt = torch.optim.SGD(ws, lr=0.01, momentum=0.8)
@@ -55,31 +68,47 @@ def icl():
         loss = 0.5 * ((z[:, -1, -1] - y[:, -1]) ** 2).mean()
         opt.zero_grad()
         loss.backward()
+        grad_norm(ws)
         opt.step()
+        loss.item()
 
-    return time_steps(step)
+    return time_steps(step, steps)
 
 
-def cls():
+def cls(steps):
     g = torch.Generator().manual_seed(0)
     emb = torch.nn.Parameter(torch.randn(41, 64, generator=g))
     ws = [torch.nn.Parameter(torch.randn(64, 64, generator=g) / 8) for _ in range(3)]
     head = torch.nn.Parameter(torch.randn(64, 4, generator=g) / 8)
     bias = torch.nn.Parameter(torch.zeros(4))
-    opt = torch.optim.AdamW([emb, *ws, head, bias], lr=1e-3)
+    params = [emb, *ws, head, bias]
+    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
 
     def step():
         labels = torch.randint(0, 4, (512,))
         toks = torch.argsort(torch.rand(512, 10), -1) + 10 * labels[:, None] + 1
         toks = torch.cat([toks, torch.zeros(512, 1, dtype=torch.long)], -1)
-        x = torch.nn.functional.one_hot(toks, 41).float() @ emb
-        x = x + attn(x, ws[0], ws[1], ws[2], 4, 4.0)
-        loss = torch.nn.functional.cross_entropy(x[:, -1] @ head + bias, labels)
+        x = torch.nn.functional.embedding(toks, emb)
+        x = x[:, -1] + attn(x, ws[0], ws[1], ws[2], 4, 4.0)[:, -1]
+        logits = x @ head + bias
+        loss = torch.nn.functional.cross_entropy(logits, labels)
         opt.zero_grad()
         loss.backward()
+        grad_norm(params)
         opt.step()
+        (logits.argmax(-1) == labels).float().mean().item()
+        loss.item()
 
-    return time_steps(step)
+    return time_steps(step, steps)
 
 
-print(json.dumps({"icl": icl(), "cls": cls()}))
+for line in sys.stdin:
+    parts = line.split()
+    if not parts:
+        continue
+    if parts[0] == "threads":
+        out = {"threads": torch.get_num_threads(), "torch": torch.__version__}
+    else:
+        out = (icl if parts[0] == "icl" else cls)(int(parts[1]))
+    sys.stdout.write(json.dumps(out) + "\n")
+    sys.stdout.flush()

@@ -1,7 +1,7 @@
 /**
  * Backend selection for training (the only adapter around TensorFlow.js backends).
  *
- * - `cpu`: the reference backend of `@tensorflow/tfjs` (always present).
+ * - `cpu`: `@tensorflow/tfjs-backend-cpu`, the reference backend (always present).
  * - `wasm`: `@tensorflow/tfjs-backend-wasm`, the portable default. In Node the `.wasm` binaries
  *   are loaded from file paths: `setWasmPaths(<package>/dist/)` must get a folder path with a
  *   trailing separator before the backend initialises (the package's default is a URL fetch).
@@ -9,13 +9,20 @@
  * - `tensorflow`: the native backend of `@tensorflow/tfjs-node-gpu` (CUDA) or, failing that,
  *   `@tensorflow/tfjs-node`. Both are optional peer dependencies, imported lazily: when neither
  *   loads, a `BackendError` names the package to install. Not validated on a GPU machine yet.
- * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` (optional peer dependency).
+ * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Dawn (`webgpu` npm package), both optional
+ *   peer dependencies; adapter selection and reporting in webgpu.ts. Not validated on a GPU.
  * - `auto`: `tensorflow` when it loads, else `wasm`.
  */
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core's Node entry registers neither gradients nor chained tensor methods (x.add(y)); the
+// umbrella @tensorflow/tfjs did, and is no longer a dependency (it pulled in layers, converter,
+// data and webgl: ~290 MB). Load order matters: core, then these registrations, then backends.
+import './vendor/tfjs-core-extras.js';
+import '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../core/errors.js';
+import { prepareWebgpu, type WebgpuAdapterInfo } from './webgpu.js';
 
 /** Backend names accepted by `--backend`. */
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
@@ -38,6 +45,8 @@ export interface BackendInfo {
   readonly precision: 'float32';
   /** The npm package that provided the backend. */
   readonly package: string;
+  /** webgpu only: the adapter that ran (GPU name, or a software renderer such as llvmpipe). */
+  readonly adapter?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -52,13 +61,13 @@ async function loadTensorflow(): Promise<string> {
     try {
       await importOptional(name);
       if (tf.findBackend('tensorflow') !== null || tf.engine().registryFactory['tensorflow'] !== undefined) return name;
-      reasons.push(`${name} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs (version mismatch?)`);
+      reasons.push(`${name} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs-core (version mismatch?)`);
     } catch (error) {
       reasons.push(`${name}: ${String((error as Error).message ?? error).split('\n')[0]}`);
     }
   }
   throw new BackendError(
-    `backend 'tensorflow': expected @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node to be installed and loadable, received none (${reasons.join('; ')}); install one with 'npm install @tensorflow/tfjs-node-gpu@${tf.version.tfjs}' (or @tensorflow/tfjs-node), or use --backend wasm`,
+    `backend 'tensorflow': expected @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node to be installed and loadable, received none (${reasons.join('; ')}); install one with 'npm install @tensorflow/tfjs-node-gpu@${tf.version_core}' (or @tensorflow/tfjs-node), or use --backend wasm`,
   );
 }
 
@@ -74,10 +83,11 @@ let wasmPathsSet = false;
  * not move between them). Throws `BackendError` naming the missing package.
  *
  * @example
- * const info = await loadBackend('cpu'); // { backend: 'cpu', tfjsVersion: '4.22.0', precision: 'float32', package: '@tensorflow/tfjs' }
+ * const info = await loadBackend('cpu'); // { backend: 'cpu', tfjsVersion: '4.22.0', precision: 'float32', package: '@tensorflow/tfjs-backend-cpu' }
  */
 export async function loadBackend(name: BackendName): Promise<BackendInfo> {
-  let pkg = '@tensorflow/tfjs';
+  let pkg = '@tensorflow/tfjs-backend-cpu';
+  let adapter: WebgpuAdapterInfo | null = null;
   let target: string = name;
   if (name === 'auto') {
     try {
@@ -90,13 +100,7 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   } else if (name === 'tensorflow') {
     pkg = await loadTensorflow();
   } else if (name === 'webgpu') {
-    try {
-      await importOptional('@tensorflow/tfjs-backend-webgpu');
-    } catch (error) {
-      throw new BackendError(
-        `backend 'webgpu': expected @tensorflow/tfjs-backend-webgpu to be installed, received an import failure (${String((error as Error).message).split('\n')[0]}); install it with 'npm install @tensorflow/tfjs-backend-webgpu@${tf.version.tfjs}' (Node also needs a WebGPU provider such as the 'webgpu' package), or use --backend wasm`,
-      );
-    }
+    adapter = await prepareWebgpu(tf.version_core);
     pkg = '@tensorflow/tfjs-backend-webgpu';
   }
   if (target === 'wasm') {
@@ -118,7 +122,8 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   }
   if (!ok) throw new BackendError(`backend '${target}': expected it to initialise, received a failure from tf.setBackend; try --backend wasm or cpu`);
   await tf.ready();
-  return Object.freeze({ backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, precision: 'float32' as const, package: pkg });
+  const adapterText = adapter === null ? {} : { adapter: `${adapter.name} (Dawn ${adapter.dawnBackend}, ${adapter.featureLevel}${adapter.software ? ', software renderer' : ''})` };
+  return Object.freeze({ backend: tf.getBackend(), tfjsVersion: tf.version_core, precision: 'float32' as const, package: pkg, ...adapterText });
 }
 
 export { tf };

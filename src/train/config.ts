@@ -195,3 +195,14 @@ export function resolveTrainConfig(task: TaskId, given: Partial<TrainConfig> = {
   if (task === 'icl-regression' && c.width < 2) throw new OptionError('width', 'at least 2 for icl-regression (x dimension = width − 1)', c.width);
   return Object.freeze(c);
 }
+
+/**
+ * Resolves a config at a scale profile: `resolveTrainConfig` with a scale id (checked).
+ *
+ * @example
+ * resolveScaledConfig('classification', {}, 'paper').width; // 128
+ */
+export function resolveScaledConfig(task: TaskId, given: Partial<TrainConfig>, scale: TrainScale): TrainConfig {
+  checkChoice('scale', scale, TRAIN_SCALES);
+  return resolveTrainConfig(task, given, scale);
+}

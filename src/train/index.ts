@@ -4,7 +4,8 @@
  */
 export { BACKEND_NAMES, loadBackend, wasmBinaryDir, type BackendInfo, type BackendName } from './backend.js';
 export { TRAIN_ATTENTION_KINDS, attentionWeights, isRowStochastic, type AttentionCall, type TrainAttentionKind } from './attention.js';
-export { TASK_DEFAULTS, TASK_IDS, TASK_QUICK, TASK_MEDIUM, TRAIN_SCALES, resolveTrainConfig, scaleOverrides, toScale, type TaskId, type TrainConfig, type TrainScale } from './config.js';
+export { TASK_DEFAULTS, TASK_IDS, TASK_QUICK, TASK_MEDIUM, TRAIN_SCALES, resolveScaledConfig, resolveTrainConfig, scaleOverrides, toScale, type TaskId, type TrainConfig, type TrainScale } from './config.js';
+export { estimateTrainRun, formatEstimate, type TrainEstimate } from './estimate.js';
 export { TransformerModel, parameterShapes, type ForwardOutput, type ModelConfig } from './model.js';
 export { Optimizer, type OptimizerConfig } from './optimizer.js';
 export { TASKS, classificationProbes, eurekaSplit, toTensors, type HostBatch, type Task } from './tasks.js';

@@ -56,6 +56,7 @@ interface TrainFlags extends TrainGridFlags {
   checkpointEvery?: string;
   resume?: boolean;
   listRuns?: boolean;
+  dryRun?: boolean;
   shard?: string;
 }
 
@@ -262,6 +263,19 @@ async function trainAction(flags: TrainFlags): Promise<void> {
     return;
   }
   const range = shard === undefined ? { start: 0, end: all.length } : shardRange(all.length, shard);
+  // Cost estimate of the runs before any starts (auto: the wasm fallback's rates); --dry-run stops here.
+  const { estimateTrainRun, formatEstimate } = await import('../../train/index.js');
+  const sayEstimate = (line: string): void => void (flags.jsonLines ? process.stderr : process.stdout).write(`${line}\n`);
+  const scaleName = grid.scale ?? (grid.quick ? 'quick' : 'paper');
+  const seen = new Set<string>();
+  for (const r of all.slice(range.start, range.end)) {
+    const label = `${r.variant}${Object.keys(r.settings).length > 0 ? ` ${settingsLabel(grid, r.settings)}` : ''}`;
+    if (seen.has(label)) continue;
+    seen.add(label);
+    const est = estimateTrainRun(r.config, backend === 'auto' ? 'wasm' : backend);
+    sayEstimate(`estimate ${grid.task} ${label} (${scaleName} scale, per run): ${formatEstimate(est)}${backend === 'auto' ? ' (auto: wasm unless tfjs-node loads)' : ''}`);
+  }
+  if (flags.dryRun) return;
   const out = shard === undefined ? flags.out : join(flags.out!, shardFileName(shard));
   const finished = shard === undefined ? [] : resumeRuns(out!, grid, shard);
   const skip = new Set(finished.map((r) => r.index));
@@ -397,6 +411,7 @@ export function register(program: Command): void {
     .option('--checkpoint <dir>', 'checkpoint folder (files keyed by a hash of each run\'s whole configuration)')
     .option('--checkpoint-every <n>', 'write a checkpoint every n steps (needs --checkpoint, or --shard)')
     .option('--resume', 'continue from the checkpoints in --checkpoint')
+    .option('--dry-run', 'print the estimated FLOPs, memory and wall time of each run and exit without training')
     .option('--list-runs', 'print the grid\'s runs with their indices and checkpoint keys (of the shard with --shard) and exit')
     .option('--shard <K/N|env/N>', 'train only shard K of N of the grid (0-based, as Slurm --array=0-(N-1)); env/N reads K from VSFLOW_SHARD_INDEX, SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or BATCH_TASK_INDEX')
     .action(runAction(trainAction));
