@@ -265,7 +265,8 @@ async function trainAction(flags: TrainFlags): Promise<void> {
   const range = shard === undefined ? { start: 0, end: all.length } : shardRange(all.length, shard);
   // Cost estimate of the runs before any starts (auto: the wasm fallback's rates); --dry-run stops here.
   const { estimateTrainRun, formatEstimate } = await import('../../train/index.js');
-  const sayEstimate = (line: string): void => void (flags.jsonLines ? process.stderr : process.stdout).write(`${line}\n`);
+  // The estimate is the output of --dry-run; before a real run it is a note on stderr (stdout keeps the tables).
+  const sayEstimate = (line: string): void => void (flags.dryRun && !flags.jsonLines ? process.stdout : process.stderr).write(`${line}\n`);
   const scaleName = grid.scale ?? (grid.quick ? 'quick' : 'paper');
   const seen = new Set<string>();
   for (const r of all.slice(range.start, range.end)) {
