@@ -31,6 +31,7 @@ import { valueSoftmaxRhs } from '../models/value-softmax.js';
 import { solve } from '../integrators/solve.js';
 import { createObserver, type SimRecord } from './observables.js';
 import { scaledSlope } from './rate-fits.js';
+import { arrayMin } from '../core/array-extrema.js';
 
 /** Outcome of one prediction. */
 export type PredictionStatus = 'pass' | 'fail' | 'not-applicable' | 'inconclusive';
@@ -469,7 +470,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   ];
   if (P.loss === 'logistic' && scalar && sim.status === 'success') {
     // Records carry u = Vᵀβ: the label turns it into Vᵀb.
-    checks.push(...logisticRates(records, tEnd, n, bNorm, P.labels![0]!, rateNames));
+    for (const c of logisticRates(records, tEnd, n, bNorm, P.labels![0]!, rateNames)) checks.push(c);
   } else {
     const why = P.loss !== 'logistic' ? `loss ${P.loss}: the rates are for the logistic loss` : !scalar ? scalarWhy() : 'integration failed';
     for (const [id, name, st] of rateNames) na(id, name, st, why);
@@ -688,7 +689,7 @@ function squareLimit(records: readonly SimRecord[], T: number, loss0: number): P
   const a10 = rows(r10);
   const aInit = rows(records[0]!);
   const lossMove = Math.abs(r10.loss - last.loss);
-  const omm = Array.isArray(last.oneMinusMax) ? Math.min(...last.oneMinusMax) : last.oneMinusMax;
+  const omm = Array.isArray(last.oneMinusMax) ? arrayMin(last.oneMinusMax) : last.oneMinusMax;
   if (!(lossMove <= 1e-8 * Math.max(loss0, 1e-300))) {
     return {
       id: 'P-10',

@@ -11,6 +11,7 @@ import { checkChoice, checkNumber, checkVector, resolveOptions } from '../core/v
 import { resolveSaveAt, solve } from '../integrators/solve.js';
 import type { EventSpec, MethodName, SaveAt, SolveStatus, SolverStats } from '../integrators/types.js';
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
+import { recordProblem } from '../analysis/record-check.js';
 import { resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
 import { valueSoftmaxRhs, type FrozenBlock } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
@@ -135,8 +136,9 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     typeof o.atol === 'number' ? checkNumber('atol', o.atol, { min: 0 }) : checkVector('atol', o.atol, size);
   if (typeof atol !== 'number') atol.forEach((v, i) => checkNumber(`atol[${i}]`, v, { min: 0 }));
   const tEnd = checkNumber('tEnd', o.tEnd, { gt: 0 });
-  const lr = checkNumber('lr', o.lr, { gt: 0 });
-  const dt = optional('dt', o.dt, { gt: 0 });
+  // gd takes tEnd/lr steps: lr > tEnd would take none and report t = 0 as `success`.
+  const lr = checkNumber('lr', o.lr, method === 'gd' ? { gt: 0, max: tEnd } : { gt: 0 });
+  const dt = optional('dt', o.dt, { gt: 0, max: tEnd });
   if (method === 'rk4' && dt === undefined) throw new OptionError('dt', 'a step > 0 for method rk4', undefined);
   const maxSteps = checkNumber('maxSteps', o.maxSteps, { integer: true, min: 1 });
   const untilEntropy = optional('untilEntropy', o.untilEntropy, { min: 0 });
@@ -222,6 +224,9 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     return result;
   };
 
+  // A start that cannot be observed (‖V‖_F or Σa overflowing, ...) is bad input, not a run.
+  const startWhy = recordProblem(observer(0, flow.y0), n);
+  if (startWhy !== undefined) throw new OptionError('problem', 'a starting point whose observables are finite (scale V or a down)', startWhy);
   // A stopping condition that already holds at t = 0 would never be crossed: stop there.
   for (const e of builtins) {
     const g0 = e.fn(0, flow.y0);
@@ -250,6 +255,20 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
         });
   const records = sol.t.map((t, i) => observer(t, sol.y[i]!));
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
-  if (sol.status !== 'success' && sol.tEnd > last) records.push(observer(sol.tEnd, sol.yEnd));
-  return finish(sol.status, sol.message, sol.stats, sol.events.map((e) => ({ name: e.name, t: e.t })), records, sol.tEnd, sol.yEnd);
+  const events = sol.events.map((e) => ({ name: e.name, t: e.t }));
+  // A record that is not a valid observation (NaN, ±Infinity, a probability outside [0, 1])
+  // ends the run there: the result keeps the last valid record and state, never a `success`.
+  for (let i = 0; i < records.length; i++) {
+    const why = recordProblem(records[i]!, n);
+    if (why === undefined) continue;
+    const t = records[i]!.t;
+    const kept = records.slice(0, i);
+    const prev = i > 0 ? { t: sol.t[i - 1]!, y: sol.y[i - 1]! } : { t: 0, y: flow.y0 };
+    return finish('non-finite', `invalid observation at t = ${t}: ${why}${P.normalization === 'sum' ? ' (normalization sum: a weight left [0, 1])' : ''}; records end at the last valid time`, sol.stats, events, kept, prev.t, prev.y);
+  }
+  if (sol.status !== 'success' && sol.tEnd > last) {
+    const end = observer(sol.tEnd, sol.yEnd);
+    if (recordProblem(end, n) === undefined) records.push(end);
+  }
+  return finish(sol.status, sol.message, sol.stats, events, records, sol.tEnd, sol.yEnd);
 }

@@ -161,7 +161,21 @@ export function resolveProblem(spec: unknown): Problem {
       if (v !== 0) nonzero = true;
     }
     const where = batched ? `a[${k}]` : 'a';
-    if (normalization === 'sum' && mass === 0) throw new OptionError(where, 'logits with Σa ≠ 0 for normalization sum', 0);
+    // sum: N(a) = a/Σa is a probability vector only for a ≥ 0 with Σa > 0 (a negative weight
+    // gives max σ > 1 and no entropy; Σa near 0 blows N up, e.g. max σ = 1e17 at Σa = 1e-17).
+    if (normalization === 'sum') {
+      for (let j = 0; j < n; j++) {
+        if (a[k * n + j]! < 0) throw new OptionError(`${where}[${j}]`, 'a logit >= 0 for normalization sum (N(a) = a/Σa must be a probability vector)', a[k * n + j]);
+      }
+      if (!(mass > 0)) throw new OptionError(where, 'logits with Σa > 0 for normalization sum', mass);
+    }
+    // sigmoid: the observables normalise s(a) by Σ s(a_j); all s(a_j) underflowing to 0
+    // (every a_j below about −745) leaves no distribution to observe.
+    if (normalization === 'sigmoid') {
+      let sMass = 0;
+      for (let j = 0; j < n; j++) sMass += 1 / (1 + Math.exp(-a[k * n + j]!));
+      if (!(sMass > 0)) throw new OptionError(where, 'logits with Σ sigmoid(a_j) > 0 for normalization sigmoid (some a_j above about −745)', 'all sigmoid(a_j) = 0');
+    }
     if ((normalization === 'l1' || normalization === 'l2sq') && !nonzero) throw new OptionError(where, `a non-zero vector for normalization ${normalization}`, 'all zeros');
     if (normalization === 'relu' && !pos) throw new OptionError(where, 'at least one positive logit for normalization relu', 'no positive entry');
   }

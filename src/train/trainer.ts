@@ -17,6 +17,7 @@ import { TransformerModel } from './model.js';
 import { Optimizer } from './optimizer.js';
 import { EUREKA_INPUTS, TASKS, classificationProbes, toTensors } from './tasks.js';
 import { isRowStochastic } from './attention.js';
+import { arrayMax, arrayMin } from '../core/array-extrema.js';
 
 /** What is recorded at a training step. */
 export interface StepRecord {
@@ -176,7 +177,7 @@ export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], eva
   for (const r of records) {
     if (r.layers === undefined) continue;
     if (!Number.isFinite(r.loss)) break;
-    const m = Math.min(...r.layers.map((l) => l.entropy));
+    const m = arrayMin(r.layers.map((l) => l.entropy));
     finalMinEntropy = stochastic ? m : null;
     if (stochastic && collapseStep === null && m < 0.2 * logN) collapseStep = r.step;
   }
@@ -188,7 +189,7 @@ export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], eva
   }
   let clsConcentration: number | null = null;
   const lastCls = [...records].reverse().find((r) => r.clsRows !== undefined)?.clsRows;
-  if (lastCls !== undefined && clsLen > 0) clsConcentration = lastCls.reduce((s, row) => s + Math.max(...row), 0) / lastCls.length;
+  if (lastCls !== undefined && clsLen > 0) clsConcentration = lastCls.reduce((s, row) => s + arrayMax(row), 0) / lastCls.length;
   return {
     attention: c.attention + (c.heatTreatment ? '+heat-treatment' : ''),
     seed: c.seed,
@@ -244,8 +245,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
     });
     opt.t = ck.optimizerT;
     start = ck.step;
-    records.push(...ck.records.filter((r) => r.step < start));
-    evals.push(...ck.evals.filter((e) => e.step <= start));
+    for (const r of ck.records) if (r.step < start) records.push(r);
+    for (const e of ck.evals) if (e.step <= start) evals.push(e);
     // Replay the restored records in order so a streamed metrics file equals an uninterrupted one.
     const replay: (StepRecord | EvalRecord)[] = [...records, ...evals].sort((a, b) => (a.type === 'step' ? a.step + 1 : a.step) - (b.type === 'step' ? b.step + 1 : b.step) || (a.type === 'step' ? -1 : 1));
     for (const r of replay) hooks.onRecord?.(r);

@@ -79,8 +79,8 @@ export function problemFromFlags(flags: Flags): ProblemSpec {
     n: flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 }),
     samples: flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 }),
     seed: flags.seed === undefined ? D.seed : parseNumber('--seed', flags.seed, { integer: true }),
-    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0 }),
-    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0 }),
+    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0, max: 1e100 }),
+    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0, max: 1e100 }),
     normalization: flags.normalization === undefined ? D.normalization : checkChoice('--normalization', flags.normalization, NORMALIZATIONS),
   });
 }

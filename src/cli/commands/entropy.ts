@@ -63,7 +63,7 @@ export function entropyTable(r: EntropyResult): string {
     if (hasM && c.matrix) row.push(fmt(c.matrix.entropy.mean), fmt(c.matrix.frobenius.mean));
     return row;
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r2) => r2[i]!.length)));
+  const widths = head.map((h, i) => rows.reduce((w, r2) => Math.max(w, r2[i]!.length), h.length));
   lines.push(head.map((h, i) => h.padEnd(widths[i]!)).join('  '));
   for (const row of rows) lines.push(row.map((v, i) => v.padEnd(widths[i]!)).join('  '));
   lines.push('predictions:');

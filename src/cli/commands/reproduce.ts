@@ -168,7 +168,7 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
             meta: { source: sim.id, config: result.config, meta: result.meta, command },
             relativeTo: o.out,
           });
-          records.push(...written);
+          for (const w of written) records.push(w);
         }
         const warnings = figureWarnings(figures);
         for (const w of warnings) progress.log(`vsflow: warning: ${sim.id}: ${w}`);

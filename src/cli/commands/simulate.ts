@@ -103,8 +103,8 @@ function loadProblem(flags: Flags): ProblemSpec {
     n: flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 }),
     samples: flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 }),
     seed: flags.seed === undefined ? D.seed : parseNumber('--seed', flags.seed, { integer: true }),
-    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0 }),
-    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0 }),
+    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0, max: 1e100 }),
+    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0, max: 1e100 }),
     normalization: flags.normalization === undefined ? D.normalization : checkChoice('--normalization', flags.normalization, NORMALIZATIONS),
   });
   return resolveProblem(spec).spec;
@@ -127,6 +127,9 @@ function parseOptions(flags: Flags): Partial<SimulateOptions> {
     o.freeze = flags.freeze.split(',').map((b, i) => checkChoice(`--freeze[${i}]`, b.trim(), ['V', 'a'] as const));
   }
   const method = o.method ?? SIMULATE_DEFAULTS.method;
+  const tEndOf = o.tEnd ?? SIMULATE_DEFAULTS.tEnd;
+  if (method === 'gd' && o.lr !== undefined && o.lr > tEndOf) throw new OptionError('--lr', `a step <= --t-end (${tEndOf}) for --method gd`, o.lr);
+  if (o.dt !== undefined && o.dt > tEndOf) throw new OptionError('--dt', `a step <= --t-end (${tEndOf})`, o.dt);
   if (method === 'rk4' && o.dt === undefined) throw new OptionError('--dt', 'a step > 0 for --method rk4', undefined);
   if (o.saveAt !== undefined && Array.isArray(o.saveAt)) {
     const tEnd = o.tEnd ?? SIMULATE_DEFAULTS.tEnd;
@@ -151,7 +154,7 @@ function fmt(v: number | number[], digits = 4): string {
 export function formatTable(result: SimulateResult): string {
   const head = ['t', 'loss', 'entropy', 'max σ', 'argmax'];
   const rows = result.records.map((r) => [fmt(r.t), fmt(r.loss, 6), fmt(r.entropy), fmt(r.maxProb, 6), fmt(r.argmax)]);
-  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const width = head.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c]!.length), h.length));
   const line = (cells: string[]): string => cells.map((s, c) => s.padStart(width[c]!)).join('  ');
   const s = result.stats;
   return [

@@ -13,7 +13,7 @@
  * Exit codes: 0 when every prediction held, 1 when one failed on some problem, 2 on bad input,
  * 130 when interrupted (what was computed is kept).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
@@ -75,7 +75,13 @@ export function resumeEntries(path: string, config: SweepConfig): SweepEntry[] {
   if (strip(old.config) !== strip(config)) {
     throw new OptionError('--out', 'the same sweep configuration to resume (only --count may grow)', path, `it holds ${JSON.stringify({ ...old.config, count: undefined })}; use another --out`);
   }
-  return old.entries.filter((e) => e.index < config.count);
+  // Finished work is never dropped: a smaller --count (or the default) than the file holds is refused.
+  const beyond = old.entries.filter((e) => e.index >= config.count);
+  if (beyond.length > 0) {
+    const need = beyond.reduce((m, e) => Math.max(m, e.index), 0) + 1;
+    throw new OptionError('--count', `at least ${need} to resume ${path} (it holds ${old.entries.length} finished entries, up to index ${need - 1})`, config.count, 'pass --count ' + need + ' or more, or use another --out');
+  }
+  return old.entries;
 }
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(x === 1 ? 0 : 1)}%`);
@@ -84,7 +90,7 @@ const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toF
 export function formatSweep(result: SweepResult, worstDir: string | undefined): string {
   const head = ['prediction', 'held', 'pass', 'fail', 'inconcl.', 'n/a', 'worst problems'];
   const rows = Object.entries(result.summary).map(([name, s]) => [name, pct(s.held), String(s.pass), String(s.fail), String(s.inconclusive), String(s.notApplicable), s.worst.join(',')]);
-  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const width = head.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c]!.length), h.length));
   const line = (cells: string[]): string => cells.map((s, c) => (c === 0 ? s.padEnd(width[c]!) : s.padStart(width[c]!))).join('  ');
   const lines = [line(head), ...rows.map(line)];
   lines.push(`${result.done}/${result.config.count} problems, ${result.failedProblems} with a failed prediction${worstDir ? `; worst cases in ${worstDir}/ (replay: vsflow check --problem ${worstDir}/problem-<i>.json)` : ''}`);
@@ -94,6 +100,7 @@ export function formatSweep(result: SweepResult, worstDir: string | undefined): 
 /** Writes the worst cases' problem files; returns the folder. */
 function writeWorst(out: string, result: SweepResult): string {
   const dir = `${out}.worst`;
+  mkdirSync(dir, { recursive: true });
   const byIndex = new Map<number, string[]>();
   for (const [name, s] of Object.entries(result.summary)) {
     for (const i of s.worst) byIndex.set(i, [...(byIndex.get(i) ?? []), name]);
@@ -104,6 +111,12 @@ function writeWorst(out: string, result: SweepResult): string {
     const failed = Object.keys(e.failures);
     spec.comment = `vsflow sweep problem ${i} (seed ${e.seed}): worst case of ${names.join(', ')}${failed.length ? `; FAILED ${failed.join(', ')}` : ''}${replayFlags(result.config)}`;
     writeJsonAtomic(join(dir, `problem-${i}.json`), spec);
+  }
+  // Worst cases of an earlier (interrupted) run that are no longer the worst would be replayed
+  // by mistake: remove them (only vsflow's own problem-<i>.json files).
+  for (const name of readdirSync(dir)) {
+    const m = /^problem-(\d+)\.json$/.exec(name);
+    if (m && !byIndex.has(Number(m[1]))) rmSync(join(dir, name), { force: true });
   }
   return dir;
 }
