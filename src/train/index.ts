@@ -9,5 +9,5 @@ export { TransformerModel, parameterShapes, type ForwardOutput, type ModelConfig
 export { Optimizer, type OptimizerConfig } from './optimizer.js';
 export { TASKS, classificationProbes, eurekaSplit, toTensors, type HostBatch, type Task } from './tasks.js';
 export { detectSpikes, layerStats, sinkScores, type LayerStats } from './metrics.js';
-export { checkpointPath, heatScale, summarizeRun, trainRun, type EvalRecord, type RunSummary, type StepRecord, type TrainHooks, type TrainRunResult } from './trainer.js';
+export { checkpointPath, heatScale, summarizeRun, trainRun, type DivergedRecord, type EvalRecord, type RunSummary, type StepRecord, type TrainHooks, type TrainRunResult } from './trainer.js';
 export { DEFAULT_VARIANTS, parseVariant, summaryTable, trainMany, type TrainManyOptions, type TrainManyResult, type VariantRow } from './train-many.js';

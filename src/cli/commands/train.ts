@@ -2,7 +2,7 @@
  * `vsflow train --task <id>`: trains small transformers with TensorFlow.js (src/train), streams
  * metrics as JSON lines, checkpoints and resumes, and prints a summary table per variant.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
@@ -91,6 +91,8 @@ export function register(program: Command): void {
         const checkpointEvery = flags.checkpointEvery === undefined ? 0 : parseNumber('--checkpoint-every', flags.checkpointEvery, { integer: true, min: 1 });
         if (checkpointEvery > 0 && flags.checkpoint === undefined) throw new OptionError('--checkpoint-every', 'to be used with --checkpoint DIR', flags.checkpointEvery);
         if (flags.resume && flags.checkpoint === undefined) throw new OptionError('--resume', 'to be used with --checkpoint DIR', true);
+        // A typo in the folder must not silently train from scratch.
+        if (flags.resume && !existsSync(flags.checkpoint!)) throw new OptionError('--checkpoint', 'an existing checkpoint folder to resume from (--resume)', flags.checkpoint, 'drop --resume to start a new run');
         // Library import after validation: loading TensorFlow.js takes a moment.
         const { trainMany, parseVariant, resolveTrainConfig } = await import('../../train/index.js');
         const variants = flags.attention === undefined ? undefined : flags.attention.split(',').map((v, i) => (parseVariant(v.trim(), `--attention[${i}]`), v.trim()));
