@@ -94,6 +94,9 @@ export const CHECK_DEFAULTS: Readonly<CheckOptions> = Object.freeze({
   signal: undefined,
 });
 
+/** Steps gd may take when maxSteps is smaller (gd's step count is tEnd/lr, not adaptive). */
+export const GD_STEP_BUDGET = 1e8;
+
 /** Default horizon per loss: logistic needs t ≥ 1e4 for its poly-logarithmic rates (P-8c). */
 export const CHECK_T_END: Readonly<Record<LossName, number>> = Object.freeze({ logistic: 1e5, square: 1e4, regression: 1e4, 'cross-entropy': 1e4 });
 
@@ -176,6 +179,9 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   const winnerOverride = o.winner === undefined ? undefined : checkNumber('winner', o.winner, { integer: true, min: 0, max: n - 1 });
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal', o.signal);
   if (method === 'gd' && lr > tEnd / 2) throw new OptionError('lr', `a learning rate ≤ tEnd/2 (${tEnd / 2})`, lr);
+  // gd takes exactly tEnd/lr steps: without a budget, tEnd = 1e12 would run 1e13 steps.
+  const gdBudget = Math.max(maxSteps, GD_STEP_BUDGET);
+  if (method === 'gd' && tEnd / lr > gdBudget) throw new OptionError('tEnd', `at most ${gdBudget} gd steps (tEnd/lr = ${tEnd / lr})`, tEnd, 'raise lr, lower tEnd, or raise maxSteps');
 
   const aOff = d * n;
   const flow = valueSoftmaxRhs(P);

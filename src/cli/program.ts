@@ -9,6 +9,8 @@ import { isUserError } from '../core/errors.js';
 import { packageVersion } from '../core/run-meta.js';
 import { COMMANDS } from './commands/index.js';
 import { checkCommandOutputPaths } from './output-paths.js';
+import { setMemoryLimit } from '../core/limits.js';
+import { parseNumber } from './parse.js';
 import { CliExit, failWithUserError } from './run-action.js';
 
 /** One line for a commander parse error of `command`, naming the option or argument first. */
@@ -57,8 +59,12 @@ export function createProgram(): Command {
       failWithUserError(parseErrorLine(command, error));
     });
   }
+  // One memory-limit override for every command that sizes its work (core/limits.ts).
+  for (const command of program.commands) command.option('--max-memory <GB>', 'raise the memory limit of the size checks (default: half the RAM, at most the V8 heap)');
   program.hook('preAction', (_program, action) => {
     try {
+      const max = (action.opts() as { maxMemory?: string }).maxMemory;
+      setMemoryLimit(max === undefined ? undefined : parseNumber('--max-memory', max, { gt: 0 }) * 2 ** 30);
       checkCommandOutputPaths(action);
     } catch (error) {
       if (isUserError(error)) failWithUserError(error.message);

@@ -25,6 +25,7 @@ import type { SaveAt } from '../../integrators/types.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { createProgress } from '../progress.js';
+import { checkProblemFileSize, checkRandomProblemSize, checkSaveCount, DEFAULT_SAVES } from '../size-checks.js';
 
 interface Flags {
   problem?: string;
@@ -82,6 +83,7 @@ function loadProblem(flags: Flags): ProblemSpec {
     for (const [key, flag] of RANDOM_FLAGS) {
       if (flags[key] !== undefined) throw new OptionError(flag, `no ${flag} together with --problem (the file defines the problem)`, flags[key]);
     }
+    checkProblemFileSize(flags.problem);
     let text: string;
     try {
       text = readFileSync(flags.problem, 'utf8');
@@ -97,11 +99,15 @@ function loadProblem(flags: Flags): ProblemSpec {
     return resolveProblem(spec).spec;
   }
   const D = RANDOM_PROBLEM_DEFAULTS;
+  const d = flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 });
+  const n = flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 });
+  const samples = flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 });
+  checkRandomProblemSize(d, n, samples, DEFAULT_SAVES, flags);
   const spec = randomProblem({
     loss: flags.loss === undefined ? D.loss : checkChoice('--loss', flags.loss, LOSSES),
-    d: flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 }),
-    n: flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 }),
-    samples: flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 }),
+    d,
+    n,
+    samples,
     seed: flags.seed === undefined ? D.seed : parseNumber('--seed', flags.seed, { integer: true }),
     vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0, max: 1e100 }),
     aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0, max: 1e100 }),
@@ -244,6 +250,11 @@ export function register(program: Command): void {
       runAction(async (flags: Flags) => {
         const problem = loadProblem(flags);
         const options = parseOptions(flags);
+        if (options.saveAt !== undefined) {
+          const count = Array.isArray(options.saveAt) ? options.saveAt.length : (options.saveAt as { log: [number, number, number] }).log[2];
+          const r = resolveProblem(problem);
+          checkSaveCount('--save-at', flags.saveAt, r.d, r.n, r.K, count);
+        }
         if (flags.out !== undefined && flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
         const tEnd = options.tEnd ?? SIMULATE_DEFAULTS.tEnd;
         const result = await runInWorker(problem, options, tEnd);

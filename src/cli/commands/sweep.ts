@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
+import { checkMemory } from '../../core/limits.js';
 import { LOSSES } from '../../models/problem.js';
 import { resolveSweepConfig, runSweep, sweepProblem, sweepResult, SWEEP_DEFAULTS, type SweepConfig, type SweepEntry, type SweepResult } from '../../experiments/sweep.js';
 import { parseChoiceList, parseNumber, parseNumberList } from '../parse.js';
@@ -147,6 +148,8 @@ export function register(program: Command): void {
       runAction(async (flags: Flags) => {
         if (flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
         const config = configFromFlags(flags);
+        // Each entry is a few kB of JSON kept in memory and rewritten every 2 s.
+        checkMemory('--count', config.count, config.count * 4096, `${config.count} sweep entries`);
         const workers = flags.workers === undefined || flags.workers === 'auto' ? 'auto' : parseNumber('--workers', flags.workers, { integer: true, min: 0, max: 256 });
         const done = resumeEntries(flags.out, config);
         const started = performance.now();

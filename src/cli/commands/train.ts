@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/atomic-write.js';
 import { checkChoice } from '../../core/validate.js';
+import { checkMemory } from '../../core/limits.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { createProgress } from '../progress.js';
 import { runAction } from '../run-action.js';
@@ -41,6 +42,32 @@ const TASKS = ['icl-regression', 'induction', 'classification', 'eureka'] as con
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu', 'webgpu'] as const;
 
 const fmt = (x: number | null | undefined, d = 4): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : Number(x).toPrecision(d));
+
+/** Size flags of a run and their config keys (the refusal names the largest one given). */
+const SIZE_FLAGS: [string, 'width' | 'layers' | 'batchSize' | 'heads' | 'steps'][] = [
+  ['--width', 'width'],
+  ['--layers', 'layers'],
+  ['--batch-size', 'batchSize'],
+  ['--heads', 'heads'],
+  ['--steps', 'steps'],
+];
+
+const camel = (flag: string): string => flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+const kebab = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const flagValue = (flags: TrainFlags, flag: string): unknown => (flags as unknown as Record<string, unknown>)[camel(flag)];
+
+/** The library names config fields (`heads`); the CLI user typed flags (`--heads`). */
+function asFlagError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof OptionError && /^[a-zA-Z]+$/.test(error.option)) {
+      const flag = kebab(error.option);
+      throw new OptionError(flag, error.expected, error.received, error.hint);
+    }
+    throw error;
+  }
+}
 
 /** Registers `vsflow train`. */
 export function register(program: Command): void {
@@ -96,8 +123,15 @@ export function register(program: Command): void {
         // Library import after validation: loading TensorFlow.js takes a moment.
         const { trainMany, parseVariant, resolveTrainConfig } = await import('../../train/index.js');
         const variants = flags.attention === undefined ? undefined : flags.attention.split(',').map((v, i) => (parseVariant(v.trim(), `--attention[${i}]`), v.trim()));
-        // Validate the whole config before any training starts (errors name the field).
-        for (const v of variants ?? ['softmax']) resolveTrainConfig(task, { ...overrides, ...parseVariant(v), seed: seeds[0] }, flags.quick ?? false);
+        // Validate the whole config before any training starts (errors name the flag), and its
+        // memory estimate before TensorFlow.js allocates anything.
+        const { trainMemoryBytes } = await import('../../train/memory-estimate.js');
+        for (const v of variants ?? ['softmax']) {
+          const c = asFlagError(() => resolveTrainConfig(task, { ...overrides, ...parseVariant(v), seed: seeds[0] }, flags.quick ?? false));
+          const given = SIZE_FLAGS.filter(([flag]) => flagValue(flags, flag) !== undefined);
+          const [flag, key] = given.reduce<[string, keyof typeof c]>((best, g) => (Number(c[g[1]]) > Number(c[best[1]]) ? g : best), given[0] ?? ['--width', 'width']);
+          checkMemory(flag, c[key], trainMemoryBytes(c), `the weights, optimiser state, activations and records of ${v}`);
+        }
 
         if (flags.metrics !== undefined) {
           mkdirSync(dirname(flags.metrics), { recursive: true });
