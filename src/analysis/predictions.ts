@@ -25,13 +25,14 @@
  */
 import { OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
-import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
-import { resolveProblem, type LossName, type Problem, type ProblemSpec } from '../models/problem.js';
+import { checkChoice, checkNumber, resolveOptions, RTOL_RULE } from '../core/validate.js';
+import { isResolvedProblem, resolveProblem, type LossName, type Problem, type ProblemSpec } from '../models/problem.js';
 import { valueSoftmaxRhs } from '../models/value-softmax.js';
 import { solve } from '../integrators/solve.js';
 import { createObserver, type SimRecord } from './observables.js';
 import { scaledSlope } from './rate-fits.js';
 import { arrayMin } from '../core/array-extrema.js';
+import { checkObservableStart } from './record-check.js';
 
 /** Outcome of one prediction. */
 export type PredictionStatus = 'pass' | 'fail' | 'not-applicable' | 'inconclusive';
@@ -128,10 +129,6 @@ export interface CheckResult {
 const fmtT = (t: number): string => (t === 0 ? '0' : t.toExponential(2).replace(/\.?0+e/, 'e'));
 const range = (a: number, b: number): string => `t ∈ [${fmtT(a)}, ${fmtT(b)}]`;
 
-function isResolved(p: unknown): p is Problem {
-  return typeof p === 'object' && p !== null && (p as Problem).V instanceof Float64Array && (p as Problem).spec !== undefined;
-}
-
 /** The save grid: 0, then `perDecade` log-spaced points per decade from tEnd·10^−decades to tEnd (decade points exact). */
 function saveGrid(tEnd: number, perDecade: number, decades: number): number[] {
   const grid = [0];
@@ -165,11 +162,11 @@ function scalarDirection(P: Problem): Float64Array | undefined {
  */
 export function checkPredictions(problem: ProblemSpec | Problem, options?: Partial<CheckOptions>): CheckResult {
   const started = performance.now();
-  const P = isResolved(problem) ? problem : resolveProblem(problem);
+  const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
   const o = resolveOptions('checkPredictions', CHECK_DEFAULTS, options);
   const method = checkChoice('method', o.method, CHECK_METHODS);
   const tEnd = o.tEnd === undefined ? CHECK_T_END[P.loss] : checkNumber('tEnd', o.tEnd, { gt: 0 });
-  const rtol = checkNumber('rtol', o.rtol, { gt: 0, lt: 1 });
+  const rtol = checkNumber('rtol', o.rtol, RTOL_RULE);
   const atol = checkNumber('atol', o.atol, { gt: 0 });
   const lr = checkNumber('lr', o.lr, { gt: 0 });
   const perDecade = checkNumber('perDecade', o.perDecade, { integer: true, min: 2, max: 1000 });
@@ -186,6 +183,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   const aOff = d * n;
   const flow = valueSoftmaxRhs(P);
   const y0 = flow.y0;
+  checkObservableStart(P, y0);
   const softmaxNorm = P.normalization === 'softmax';
   const b = scalarDirection(P);
   const bNorm2 = b === undefined ? 0 : b.reduce((s, v) => s + v * v, 0);

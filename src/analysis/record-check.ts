@@ -5,7 +5,9 @@
  * `success` never carries NaN, ±Infinity or an impossible probability (e.g. N(a) = a/Σa with a
  * negative weight gives max σ > 1 and a NaN entropy).
  */
-import type { SimRecord } from './observables.js';
+import { OptionError } from '../core/errors.js';
+import type { Problem } from '../models/problem.js';
+import { createObserver, type SimRecord } from './observables.js';
 
 /** Slack on the bounds for round-off (entropy in nats, probabilities). */
 const SLACK = 1e-9;
@@ -43,4 +45,21 @@ export function recordProblem(r: SimRecord, n: number): string | undefined {
   for (const p of values(r.maxProb)) if (p < -SLACK || p > 1 + SLACK) return `max σ ${p} outside [0, 1]`;
   for (const q of values(r.oneMinusMax)) if (q < -SLACK || q > 1 + SLACK) return `1 − max σ ${q} outside [0, 1]`;
   return undefined;
+}
+
+/**
+ * Throws `OptionError` when the starting point of `P` cannot be observed: ‖V‖_F or Σa
+ * overflowing, or attention weights that are no probability vector (normalization sum with a
+ * negative logit, or Σa so small that max σ ≫ 1). Runs (simulate, checkPredictions) call it
+ * before integrating, so such a start is bad input rather than a run of NaN.
+ *
+ * @example
+ * checkObservableStart(resolveProblem({ loss: 'square', normalization: 'sum', V: [[1, 1]], a: [1, -0.5], y: [1] }), y0);
+ * // OptionError: problem: expected a starting point whose observables are valid …
+ */
+export function checkObservableStart(P: Problem, y0: Float64Array): void {
+  const why = recordProblem(createObserver(P)(0, y0), P.n);
+  if (why === undefined) return;
+  const hint = P.normalization === 'sum' ? 'normalization sum needs logits a >= 0 with Σa > 0 (N(a) = a/Σa must be a probability vector)' : 'scale V or a down';
+  throw new OptionError('problem', 'a starting point whose observables are valid', `t = 0: ${why}`, hint);
 }

@@ -7,12 +7,12 @@
  */
 import { IntegrationError, OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
-import { checkChoice, checkNumber, checkVector, resolveOptions } from '../core/validate.js';
+import { checkChoice, checkNumber, checkVector, resolveOptions, RTOL_RULE } from '../core/validate.js';
 import { resolveSaveAt, solve } from '../integrators/solve.js';
 import type { EventSpec, MethodName, SaveAt, SolveStatus, SolverStats } from '../integrators/types.js';
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
-import { recordProblem } from '../analysis/record-check.js';
-import { resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
+import { checkObservableStart, recordProblem } from '../analysis/record-check.js';
+import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
 import { valueSoftmaxRhs, type FrozenBlock } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
 
@@ -106,10 +106,6 @@ export interface SimulateResult {
 
 const FAILURES: readonly SolveStatus[] = ['max-steps', 'step-underflow', 'non-finite'];
 
-function isResolved(p: unknown): p is Problem {
-  return typeof p === 'object' && p !== null && (p as Problem).V instanceof Float64Array && (p as Problem).spec !== undefined;
-}
-
 function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>[2]): number | undefined {
   return v === undefined ? undefined : checkNumber(name, v, rule);
 }
@@ -126,10 +122,11 @@ function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>
  */
 export function simulate(problem: ProblemSpec | Problem, options?: Partial<SimulateOptions>): SimulateResult {
   const started = performance.now();
-  const P = isResolved(problem) ? problem : resolveProblem(problem);
+  const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
   const o = resolveOptions('simulate', SIMULATE_DEFAULTS, options);
   const method = checkChoice('method', o.method, SIMULATE_METHODS);
-  const rtol = checkNumber('rtol', o.rtol, { gt: 0, lt: 1 });
+  const rtol = checkNumber('rtol', o.rtol, RTOL_RULE);
+  if (!Array.isArray(o.freeze)) throw new OptionError('freeze', "a list of blocks among 'V', 'a'", o.freeze);
   const flow = valueSoftmaxRhs(P, { freeze: o.freeze });
   const size = flow.layout.size;
   const atol: number | Float64Array =
@@ -225,8 +222,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   };
 
   // A start that cannot be observed (‖V‖_F or Σa overflowing, ...) is bad input, not a run.
-  const startWhy = recordProblem(observer(0, flow.y0), n);
-  if (startWhy !== undefined) throw new OptionError('problem', 'a starting point whose observables are finite (scale V or a down)', startWhy);
+  checkObservableStart(P, flow.y0);
   // A stopping condition that already holds at t = 0 would never be crossed: stop there.
   for (const e of builtins) {
     const g0 = e.fn(0, flow.y0);

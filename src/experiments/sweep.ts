@@ -247,6 +247,8 @@ function startWorker(config: SweepConfig): Worker {
  */
 export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOptions>): Promise<SweepResult> {
   const started = performance.now();
+  // A hand-written config is resolved (validated) here too: the workers trust it.
+  config = resolveSweepConfig(config);
   const o = resolveOptions('runSweep', RUN_SWEEP_DEFAULTS, options);
   const workers = o.workers === 'auto' ? Math.max(1, availableParallelism()) : checkNumber('workers', o.workers, { integer: true, min: 0, max: 256 });
   const entries = new Map<number, SweepEntry>();

@@ -36,6 +36,11 @@ function listTree(dir: string, prefix = ''): string[] {
   return out;
 }
 
+// Load the heavy modules once (sims registry, TensorFlow.js) so a case's time measures its
+// validation, not the first import of a module every later case shares.
+await (await import('../../sims/registry.js')).listSims();
+await import('../../src/train/index.js');
+
 for (let i = first; i < end; i++) {
   const c = cases[i]!;
   report({ start: i });

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
-import { checkChoice } from '../../core/validate.js';
+import { checkChoice, RTOL_RULE } from '../../core/validate.js';
 import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
 import { NORMALIZATIONS } from '../../models/normalizations.js';
 import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
@@ -97,7 +97,7 @@ function parseOptions(flags: Flags, n: number, problemLoss: keyof typeof CHECK_T
   const o: Partial<CheckOptions> = {};
   if (flags.tEnd !== undefined) o.tEnd = parseNumber('--t-end', flags.tEnd, { gt: 0 });
   if (flags.method !== undefined) o.method = checkChoice('--method', flags.method, CHECK_METHODS);
-  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, { gt: 0, lt: 1 });
+  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, RTOL_RULE);
   if (flags.atol !== undefined) o.atol = parseNumber('--atol', flags.atol, { gt: 0 });
   if (flags.lr !== undefined) o.lr = parseNumber('--lr', flags.lr, { gt: 0 });
   if (flags.maxSteps !== undefined) o.maxSteps = parseNumber('--max-steps', flags.maxSteps, { integer: true, min: 1 });

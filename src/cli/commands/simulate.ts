@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
-import { checkChoice } from '../../core/validate.js';
+import { checkChoice, RTOL_RULE } from '../../core/validate.js';
 import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
 import { NORMALIZATIONS } from '../../models/normalizations.js';
 import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
@@ -121,7 +121,7 @@ function parseOptions(flags: Flags): Partial<SimulateOptions> {
   if (flags.method !== undefined) o.method = checkChoice('--method', flags.method, SIMULATE_METHODS);
   if (flags.tEnd !== undefined) o.tEnd = parseNumber('--t-end', flags.tEnd, { gt: 0 });
   if (flags.saveAt !== undefined) o.saveAt = parseSaveAt(flags.saveAt);
-  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, { gt: 0, lt: 1 });
+  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, RTOL_RULE);
   if (flags.atol !== undefined) o.atol = parseNumber('--atol', flags.atol, { min: 0 });
   if (flags.lr !== undefined) o.lr = parseNumber('--lr', flags.lr, { gt: 0 });
   if (flags.dt !== undefined) o.dt = parseNumber('--dt', flags.dt, { gt: 0 });
