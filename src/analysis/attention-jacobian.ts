@@ -13,7 +13,7 @@
  */
 import { frobeniusNorm, operatorNorm } from '../core/attention-metrics.js';
 import { softmax } from '../core/softmax.js';
-import { DimensionError } from '../core/errors.js';
+import { DimensionError, OptionError } from '../core/errors.js';
 import { checkBoolean, checkMatrix } from '../core/validate.js';
 import type { Rng } from '../core/rng.js';
 
@@ -375,6 +375,12 @@ export function attentionLayerJacobian(X: unknown, WQ: unknown, WK: unknown, WV:
   const ws = createJacobianWorkspace(x.rows, D);
   const norms = layerNorms(x.data, q.data, k.data, v.data, sc ? 1 / Math.sqrt(D) : 1, ws);
   const N = x.rows;
+  // Finite inputs can overflow Z = X W_Q W_Kᵀ Xᵀ (entries ~1e200): the Jacobian would be NaN.
+  for (const [name, arr] of [['P', ws.P], ['A', ws.A], ['JA', ws.JA], ['JZ', ws.JZ]] as const) {
+    for (let i = 0; i < arr.length; i++) {
+      if (!Number.isFinite(arr[i]!)) throw new OptionError('X', 'inputs whose logits Z = X W_Q W_Kᵀ Xᵀ and Jacobian are finite', `a non-finite entry of ${name}`, 'scale X and the weights down');
+    }
+  }
   return {
     N,
     D,

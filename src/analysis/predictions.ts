@@ -25,12 +25,14 @@
  */
 import { OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
-import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
-import { resolveProblem, type LossName, type Problem, type ProblemSpec } from '../models/problem.js';
+import { checkChoice, checkNumber, resolveOptions, RTOL_RULE } from '../core/validate.js';
+import { isResolvedProblem, resolveProblem, type LossName, type Problem, type ProblemSpec } from '../models/problem.js';
 import { valueSoftmaxRhs } from '../models/value-softmax.js';
 import { solve } from '../integrators/solve.js';
 import { createObserver, type SimRecord } from './observables.js';
 import { scaledSlope } from './rate-fits.js';
+import { arrayMin } from '../core/array-extrema.js';
+import { checkObservableStart } from './record-check.js';
 
 /** Outcome of one prediction. */
 export type PredictionStatus = 'pass' | 'fail' | 'not-applicable' | 'inconclusive';
@@ -93,6 +95,9 @@ export const CHECK_DEFAULTS: Readonly<CheckOptions> = Object.freeze({
   signal: undefined,
 });
 
+/** Steps gd may take when maxSteps is smaller (gd's step count is tEnd/lr, not adaptive). */
+export const GD_STEP_BUDGET = 1e8;
+
 /** Default horizon per loss: logistic needs t ≥ 1e4 for its poly-logarithmic rates (P-8c). */
 export const CHECK_T_END: Readonly<Record<LossName, number>> = Object.freeze({ logistic: 1e5, square: 1e4, regression: 1e4, 'cross-entropy': 1e4 });
 
@@ -123,10 +128,6 @@ export interface CheckResult {
 
 const fmtT = (t: number): string => (t === 0 ? '0' : t.toExponential(2).replace(/\.?0+e/, 'e'));
 const range = (a: number, b: number): string => `t ∈ [${fmtT(a)}, ${fmtT(b)}]`;
-
-function isResolved(p: unknown): p is Problem {
-  return typeof p === 'object' && p !== null && (p as Problem).V instanceof Float64Array && (p as Problem).spec !== undefined;
-}
 
 /** The save grid: 0, then `perDecade` log-spaced points per decade from tEnd·10^−decades to tEnd (decade points exact). */
 function saveGrid(tEnd: number, perDecade: number, decades: number): number[] {
@@ -161,11 +162,11 @@ function scalarDirection(P: Problem): Float64Array | undefined {
  */
 export function checkPredictions(problem: ProblemSpec | Problem, options?: Partial<CheckOptions>): CheckResult {
   const started = performance.now();
-  const P = isResolved(problem) ? problem : resolveProblem(problem);
+  const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
   const o = resolveOptions('checkPredictions', CHECK_DEFAULTS, options);
   const method = checkChoice('method', o.method, CHECK_METHODS);
   const tEnd = o.tEnd === undefined ? CHECK_T_END[P.loss] : checkNumber('tEnd', o.tEnd, { gt: 0 });
-  const rtol = checkNumber('rtol', o.rtol, { gt: 0, lt: 1 });
+  const rtol = checkNumber('rtol', o.rtol, RTOL_RULE);
   const atol = checkNumber('atol', o.atol, { gt: 0 });
   const lr = checkNumber('lr', o.lr, { gt: 0 });
   const perDecade = checkNumber('perDecade', o.perDecade, { integer: true, min: 2, max: 1000 });
@@ -175,10 +176,14 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   const winnerOverride = o.winner === undefined ? undefined : checkNumber('winner', o.winner, { integer: true, min: 0, max: n - 1 });
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal', o.signal);
   if (method === 'gd' && lr > tEnd / 2) throw new OptionError('lr', `a learning rate ≤ tEnd/2 (${tEnd / 2})`, lr);
+  // gd takes exactly tEnd/lr steps: without a budget, tEnd = 1e12 would run 1e13 steps.
+  const gdBudget = Math.max(maxSteps, GD_STEP_BUDGET);
+  if (method === 'gd' && tEnd / lr > gdBudget) throw new OptionError('tEnd', `at most ${gdBudget} gd steps (tEnd/lr = ${tEnd / lr})`, tEnd, 'raise lr, lower tEnd, or raise maxSteps');
 
   const aOff = d * n;
   const flow = valueSoftmaxRhs(P);
   const y0 = flow.y0;
+  checkObservableStart(P, y0);
   const softmaxNorm = P.normalization === 'softmax';
   const b = scalarDirection(P);
   const bNorm2 = b === undefined ? 0 : b.reduce((s, v) => s + v * v, 0);
@@ -469,7 +474,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   ];
   if (P.loss === 'logistic' && scalar && sim.status === 'success') {
     // Records carry u = Vᵀβ: the label turns it into Vᵀb.
-    checks.push(...logisticRates(records, tEnd, n, bNorm, P.labels![0]!, rateNames));
+    for (const c of logisticRates(records, tEnd, n, bNorm, P.labels![0]!, rateNames)) checks.push(c);
   } else {
     const why = P.loss !== 'logistic' ? `loss ${P.loss}: the rates are for the logistic loss` : !scalar ? scalarWhy() : 'integration failed';
     for (const [id, name, st] of rateNames) na(id, name, st, why);
@@ -688,7 +693,7 @@ function squareLimit(records: readonly SimRecord[], T: number, loss0: number): P
   const a10 = rows(r10);
   const aInit = rows(records[0]!);
   const lossMove = Math.abs(r10.loss - last.loss);
-  const omm = Array.isArray(last.oneMinusMax) ? Math.min(...last.oneMinusMax) : last.oneMinusMax;
+  const omm = Array.isArray(last.oneMinusMax) ? arrayMin(last.oneMinusMax) : last.oneMinusMax;
   if (!(lossMove <= 1e-8 * Math.max(loss0, 1e-300))) {
     return {
       id: 'P-10',

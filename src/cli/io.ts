@@ -66,7 +66,7 @@ export function readJsonFile(path: string, argument = 'RESULT'): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new OptionError(argument, 'valid JSON', path, (error as Error).message);
+    throw new OptionError(argument, 'valid JSON', path, (error as Error).message.split('\n')[0]);
   }
 }
 

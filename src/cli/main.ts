@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 /**
  * The `vsflow` command line. Thin: each subcommand lives in commands/<name>.ts and calls the
- * library; this file only wires them together.
+ * library; program.ts wires them together with one error handling for all.
  */
-import { Command } from 'commander';
-import { packageVersion } from '../core/run-meta.js';
-import { COMMANDS } from './commands/index.js';
+import { runCli } from './program.js';
 
 // `vsflow ... | head` closes stdout early: end quietly instead of crashing on EPIPE.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -13,21 +11,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const program = new Command();
-program
-  .name('vsflow')
-  .description('Theory simulations of softmax attention dynamics (value-softmax gradient flow, entropy, figures, training).')
-  .version(packageVersion())
-  .showHelpAfterError('(run with --help for usage)');
-
-for (const register of COMMANDS) register(program);
-
-program.configureOutput({
-  outputError: (text, write) => write(text.startsWith('error:') ? `vsflow: ${text.slice(7)}` : text),
-});
-program.exitOverride((err) => {
-  // commander's own parse errors (unknown option, missing argument): one line, exit 2.
-  process.exit(err.exitCode === 0 ? 0 : 2);
-});
-
-await program.parseAsync(process.argv);
+const code = await runCli(process.argv);
+// Bad input ends at once (no worker or timer may keep the process alive); otherwise the
+// process ends when its work is done.
+if (code === 2) process.exit(2);
+process.exitCode = code;

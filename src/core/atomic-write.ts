@@ -4,17 +4,25 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { OptionError } from './errors.js';
+import { checkOutputPath } from './output-path.js';
 
-/** Writes `content` to `path` atomically, creating parent folders. */
+/**
+ * Writes `content` to `path` atomically, creating parent folders. A path that cannot be written
+ * (empty, below a file, a folder, unwritable, on /proc) is an `OptionError` naming `path`.
+ */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  checkOutputPath('path', path, 'file');
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
+    mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, content);
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined) throw new OptionError('path', 'a writable file path', path, `${code}: ${(error as Error).message.split('\n')[0]}`);
     throw error;
   }
 }

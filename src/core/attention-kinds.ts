@@ -12,7 +12,7 @@
  * similarity) the row is written uniform, 1/n, and the kernels return 0 so callers can count it.
  * Kernels are allocation-free and trust their inputs; `attention` is the validated entry point.
  */
-import { DimensionError } from './errors.js';
+import { DimensionError, OptionError } from './errors.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { checkChoice, checkMatrix, checkNumber, resolveOptions } from './validate.js';
@@ -325,5 +325,9 @@ export function attention(kind: AttentionKind, q: unknown, k: unknown, options?:
   if (K.cols !== Q.cols) throw new DimensionError('k', `(n×${Q.cols})`, `(${K.rows}×${K.cols})`, 'queries and keys need the same dimension d');
   const P = new Float64Array(Q.rows * K.rows);
   const zeroMassRows = attentionMatrix(kd, Q.data, K.data, Q.rows, K.rows, Q.cols, P, tau);
+  // Finite inputs can still overflow the logits q·k/τ (entries ~1e200): weights would be NaN.
+  for (let i = 0; i < P.length; i++) {
+    if (!Number.isFinite(P[i]!)) throw new OptionError('q', 'queries and keys whose logits q·k/τ are finite', `weights ${P[i]} in row ${Math.floor(i / K.rows)}`, 'scale q and k down (|q·k| must stay below ~1e308)');
+  }
   return Object.freeze({ kind: kd, P, rows: Q.rows, cols: K.rows, zeroMassRows });
 }

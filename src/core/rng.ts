@@ -12,6 +12,7 @@
  * const rng = new Rng(0);
  * rng.uniform(); // a number in [0, 1), identical for every run with seed 0
  */
+import { OptionError } from './errors.js';
 export class Rng {
   private s0 = 0;
   private s1 = 0;
@@ -22,6 +23,8 @@ export class Rng {
 
   /** @param seed any finite number; integers are the usual choice. */
   constructor(readonly seed: number) {
+    // NaN, Infinity or a string would all silently give the seed-0 stream.
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new OptionError('seed', 'a finite number', seed);
     let x = (Math.trunc(seed) ^ Math.trunc(seed / 4294967296)) >>> 0;
     const next = (): number => {
       // splitmix32

@@ -28,6 +28,8 @@ export function softmaxEntropy(a: ArrayLike<number>, off = 0, n = a.length - off
     if (i === im) continue;
     const b = a[off + i]! - m;
     const e = Math.exp(b);
+    // e = 0 (b = −∞ or underflow, e.g. logits ±1e308): the term is 0, not 0·(−∞) = NaN.
+    if (e === 0) continue;
     rho += e;
     s -= e * b;
   }

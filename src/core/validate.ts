@@ -18,6 +18,12 @@ export interface NumberRule {
   integer?: boolean;
 }
 
+/**
+ * The one rule for a relative tolerance, used by `solve`, `simulate`, `checkPredictions` and the
+ * CLI: 0 < rtol < 1 (rtol ≥ 1 accepts any step: 100 % relative error).
+ */
+export const RTOL_RULE: Readonly<NumberRule> = Object.freeze({ gt: 0, lt: 1 });
+
 function ruleText(rule: NumberRule): string {
   const parts: string[] = [rule.integer ? 'an integer' : 'a finite number'];
   if (rule.gt !== undefined) parts.push(`> ${rule.gt}`);

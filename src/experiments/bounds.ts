@@ -122,6 +122,9 @@ export interface BoundsResult {
   };
   readonly jacobian: { readonly fdDraws: number; readonly maxRelError: number; readonly step: number };
   readonly verdicts: BoundVerdict[];
+  /** `interrupted` when the signal stopped the draws: the verdicts cover `drawsDone` draws. */
+  readonly status: 'success' | 'interrupted';
+  readonly drawsDone: number;
   /** Per draw and scale: entropy, ‖P‖_F and the eq. 9 sides (figures). */
   readonly samples: { wvScale: number; entropy: number; frobeniusP: number; lhs: number; rhsRowLower: number; rhsColumnLower: number; sharp: number }[];
 }
@@ -219,7 +222,7 @@ function frobeniusPart(cfg: BoundsOptions, rng: Rng): BoundsResult['frobenius'] 
  * const r = runBoundsExperiment({ draws: 20 });
  * r.verdicts.find((v) => v.bound === 'eq9' && v.reading === 'row' && v.valueMap === 'identity')!.failureFraction; // 0
  */
-export function runBoundsExperiment(options?: Partial<BoundsOptions>): BoundsResult {
+export function runBoundsExperiment(options?: Partial<BoundsOptions>, control: { signal?: AbortSignal } = {}): BoundsResult {
   const t0 = performance.now();
   const cfg = resolveBoundsOptions(options);
   const { n: N, d: D } = cfg;
@@ -307,7 +310,13 @@ export function runBoundsExperiment(options?: Partial<BoundsOptions>): BoundsRes
   // Common random numbers: each draw fixes X, W_Q, W_K and G_V; every scale s uses W_V = s·G_V/√D,
   // so slack vs s is a smooth curve per layer and the identity case is evaluated once per draw.
   const GV = new Float64Array(D * D);
+  let drawsDone = cfg.draws;
   for (let t = 0; t < cfg.draws; t++) {
+    // Stop between draws when asked (after at least one, so every verdict has a sample).
+    if (t >= 1 && control.signal?.aborted) {
+      drawsDone = t;
+      break;
+    }
     const g = 10 ** (-1 + 2 * rng.uniform());
     rng.fillNormal(X);
     rng.fillNormal(WQ, g / Math.sqrt(D));
@@ -362,6 +371,8 @@ export function runBoundsExperiment(options?: Partial<BoundsOptions>): BoundsRes
     frobenius,
     jacobian: { fdDraws: cfg.fdDraws, maxRelError, step: h },
     verdicts,
+    status: drawsDone < cfg.draws ? 'interrupted' : 'success',
+    drawsDone,
     samples,
   };
 }

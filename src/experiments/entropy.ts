@@ -127,6 +127,9 @@ export interface EntropyResult {
   readonly predictions: EntropyPrediction[];
   /** Compute time of the sampling loops, ms. */
   readonly computeMs: number;
+  /** `interrupted` when the signal stopped the sampling: the statistics cover `trialsDone` trials. */
+  readonly status: 'success' | 'interrupted';
+  readonly trialsDone: number;
 }
 
 /**
@@ -279,7 +282,7 @@ export const SMALL_SIGMA_MAX = 0.5;
  * const r = runEntropyExperiment({ kinds: ['softmax'], sigmas: [0.5], trials: 1000 });
  * r.cells[0].entropy.mean; // ≈ 2.88 nats (log 20 = 3.00 at σ → 0)
  */
-export function runEntropyExperiment(options?: Partial<EntropyOptions>): EntropyResult {
+export function runEntropyExperiment(options?: Partial<EntropyOptions>, control: { signal?: AbortSignal } = {}): EntropyResult {
   const t0 = performance.now();
   const cfg = resolveEntropyOptions(options);
   const { kinds, sigmas, n, d, trials, bins, queries, tau } = cfg;
@@ -319,7 +322,13 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>): Entropy
   const GM = new Float64Array(n * d);
 
   const tLoop = performance.now();
+  let trialsDone = trials;
   for (let start = 0; start < trials; start += block) {
+    // Stop between blocks when asked (with at least 2 trials, so every statistic is defined).
+    if (start >= 2 && control.signal?.aborted) {
+      trialsDone = start;
+      break;
+    }
     const nb = Math.min(block, trials - start);
     rngKeys.fill(nb === block ? G : G.subarray(0, nb * n * d));
     if (cfg.queryDirection === 'random') rngQ.fill(nb === block ? Qb : Qb.subarray(0, nb * d));
@@ -380,7 +389,7 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>): Entropy
     }
   }
   if (queries > 0) {
-    for (let t = 0; t < trials; t++) {
+    for (let t = 0; t < trialsDone; t++) {
       rngM.fillNormal(GM);
       rngM.fillNormal(QM);
       for (let i = 0; i < queries; i++) {
@@ -417,7 +426,7 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>): Entropy
         logitVariance: accV[c]!.stats(),
         maxP: accM[c]!.stats(),
         skewness: accS[c]!.stats(),
-        histogram: { edges, counts: cnt, density: cnt.map((x) => x / (trials * w)) },
+        histogram: { edges, counts: cnt, density: cnt.map((x) => x / (trialsDone * w)) },
         zeroMassRows: zeroMass[c]!,
         ...(queries > 0 ? { matrix: { queries, entropy: accMH[c]!.stats(), frobenius: accMF[c]!.stats() } } : {}),
       });
@@ -426,7 +435,7 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>): Entropy
 
   // E-9: histogram estimate of the logits' differential entropy, Miller–Madow corrected.
   const gaussian = sigmas.map((sigma) => {
-    const M = trials * n;
+    const M = trialsDone * n;
     const w = (12 * sigma) / gBins;
     let h = 0;
     let h2 = 0;
@@ -477,6 +486,8 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>): Entropy
     gaussian,
     predictions,
     computeMs,
+    status: trialsDone < trials ? 'interrupted' : 'success',
+    trialsDone,
   };
 }
 

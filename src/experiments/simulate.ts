@@ -7,11 +7,12 @@
  */
 import { IntegrationError, OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
-import { checkChoice, checkNumber, checkVector, resolveOptions } from '../core/validate.js';
+import { checkChoice, checkNumber, checkVector, resolveOptions, RTOL_RULE } from '../core/validate.js';
 import { resolveSaveAt, solve } from '../integrators/solve.js';
 import type { EventSpec, MethodName, SaveAt, Solution, SolveStatus, SolverStats } from '../integrators/types.js';
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
-import { resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
+import { checkObservableStart, recordProblem } from '../analysis/record-check.js';
+import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
 import { valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
 import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
@@ -139,10 +140,6 @@ export interface SimulateResult {
 
 const FAILURES: readonly SolveStatus[] = ['max-steps', 'step-underflow', 'non-finite'];
 
-function isResolved(p: unknown): p is Problem {
-  return typeof p === 'object' && p !== null && (p as Problem).V instanceof Float64Array && (p as Problem).spec !== undefined;
-}
-
 function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>[2]): number | undefined {
   return v === undefined ? undefined : checkNumber(name, v, rule);
 }
@@ -159,18 +156,20 @@ function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>
  */
 export function simulate(problem: ProblemSpec | Problem, options?: Partial<SimulateOptions>): SimulateResult {
   const started = performance.now();
-  const P = isResolved(problem) ? problem : resolveProblem(problem);
+  const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
   const o = resolveOptions('simulate', SIMULATE_DEFAULTS, options);
   const method = checkChoice('method', o.method, SIMULATE_METHODS);
-  const rtol = checkNumber('rtol', o.rtol, { gt: 0, lt: 1 });
+  const rtol = checkNumber('rtol', o.rtol, RTOL_RULE);
+  if (!Array.isArray(o.freeze)) throw new OptionError('freeze', "a list of blocks among 'V', 'a'", o.freeze);
   const flow = valueSoftmaxRhs(P, { freeze: o.freeze });
   const size = flow.layout.size;
   const atol: number | Float64Array =
     typeof o.atol === 'number' ? checkNumber('atol', o.atol, { min: 0 }) : checkVector('atol', o.atol, size);
   if (typeof atol !== 'number') atol.forEach((v, i) => checkNumber(`atol[${i}]`, v, { min: 0 }));
   const tEnd = checkNumber('tEnd', o.tEnd, { gt: 0 });
-  const lr = checkNumber('lr', o.lr, { gt: 0 });
-  const dt = optional('dt', o.dt, { gt: 0 });
+  // gd takes tEnd/lr steps: lr > tEnd would take none and report t = 0 as `success`.
+  const lr = checkNumber('lr', o.lr, method === 'gd' ? { gt: 0, max: tEnd } : { gt: 0 });
+  const dt = optional('dt', o.dt, { gt: 0, max: tEnd });
   if (method === 'rk4' && dt === undefined) throw new OptionError('dt', 'a step > 0 for method rk4', undefined);
   const maxSteps = checkNumber('maxSteps', o.maxSteps, { integer: true, min: 1 });
   const untilEntropy = optional('untilEntropy', o.untilEntropy, { min: 0 });
@@ -278,6 +277,8 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     return result;
   };
 
+  // A start that cannot be observed (‖V‖_F or Σa overflowing, ...) is bad input, not a run.
+  checkObservableStart(P, flow.y0);
   // A stopping condition that already holds at t = 0 would never be crossed: stop there.
   for (const e of builtins) {
     const g0 = e.fn(0, flow.y0);
@@ -314,8 +315,22 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   }
   const records = sol.t.map((t, i) => observer(t, sol.y[i]!));
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
-  if (sol.status !== 'success' && sol.tEnd > last) records.push(observer(sol.tEnd, sol.yEnd));
-  return finish(sol.status, sol.message, sol.stats, sol.events.map((e) => ({ name: e.name, t: e.t })), records, sol.tEnd, sol.yEnd);
+  const events = sol.events.map((e) => ({ name: e.name, t: e.t }));
+  // A record that is not a valid observation (NaN, ±Infinity, a probability outside [0, 1])
+  // ends the run there: the result keeps the last valid record and state, never a `success`.
+  for (let i = 0; i < records.length; i++) {
+    const why = recordProblem(records[i]!, n);
+    if (why === undefined) continue;
+    const t = records[i]!.t;
+    const kept = records.slice(0, i);
+    const prev = i > 0 ? { t: sol.t[i - 1]!, y: sol.y[i - 1]! } : { t: 0, y: flow.y0 };
+    return finish('non-finite', `invalid observation at t = ${t}: ${why}${P.normalization === 'sum' ? ' (normalization sum: a weight left [0, 1])' : ''}; records end at the last valid time`, sol.stats, events, kept, prev.t, prev.y);
+  }
+  if (sol.status !== 'success' && sol.tEnd > last) {
+    const end = observer(sol.tEnd, sol.yEnd);
+    if (recordProblem(end, n) === undefined) records.push(end);
+  }
+  return finish(sol.status, sol.message, sol.stats, events, records, sol.tEnd, sol.yEnd);
 }
 
 interface ReducedRun {

@@ -263,6 +263,8 @@ function startWorker(config: SweepConfig): Worker {
  */
 export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOptions>): Promise<SweepResult> {
   const started = performance.now();
+  // A hand-written config is resolved (validated) here too: the workers trust it.
+  config = resolveSweepConfig(config);
   const o = resolveOptions('runSweep', RUN_SWEEP_DEFAULTS, options);
   const workers = resolveWorkers(o.workers);
   const start = o.range?.start ?? 0;

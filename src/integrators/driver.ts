@@ -61,7 +61,13 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   }
   const nEv = events.length;
   const gPrev = new Float64Array(nEv);
-  for (let e = 0; e < nEv; e++) gPrev[e] = events[e]!.fn(t0, stepper.y);
+  // An event function returning NaN would never cross zero: silently never fire. Refuse it.
+  const eventValue = (e: number, t: number, y: Float64Array): number => {
+    const g = events[e]!.fn(t, y);
+    if (typeof g !== 'number' || Number.isNaN(g)) throw new OptionError(`events[${e}] (${events[e]!.name})`, 'an event function returning numbers (not NaN)', g, `at t = ${t}`);
+    return g;
+  };
+  for (let e = 0; e < nEv; e++) gPrev[e] = eventValue(e, t0, stepper.y);
   const gNew = new Float64Array(nEv);
 
   let status: SolveStatus = 'success';
@@ -111,7 +117,7 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
     let pending: { name: string; t: number; terminal: boolean }[] | undefined;
     for (let e = 0; e < nEv; e++) {
       const ev = events[e]!;
-      const g1 = ev.fn(tNew, y);
+      const g1 = eventValue(e, tNew, y);
       gNew[e] = g1;
       const g0 = gPrev[e]!;
       const dir = ev.direction ?? 0;

@@ -5,7 +5,7 @@
  * `onFailure: 'return'`.
  */
 import { IntegrationError, OptionError } from '../core/errors.js';
-import { checkBoolean, checkChoice, checkNumber, checkVector, resolveOptions } from '../core/validate.js';
+import { checkBoolean, checkChoice, checkNumber, checkVector, resolveOptions, RTOL_RULE } from '../core/validate.js';
 import { CashKarpStepper } from './cash-karp-adapter.js';
 import { Dop853Stepper } from './dop853.js';
 import { Dopri5Stepper, type AdaptiveSetup } from './dormand-prince.js';
@@ -101,7 +101,7 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
   checkNumber('t1', t1, { gt: t0 });
   const o = resolveOptions('options', SOLVE_DEFAULTS, options);
   const method = checkChoice('method', o.method, METHOD_NAMES);
-  const rtol = checkNumber('rtol', o.rtol, { gt: 0 });
+  const rtol = checkNumber('rtol', o.rtol, RTOL_RULE);
   const atol = checkAtol(o.atol, y.length);
   const dt0 = checkOptionalPositive('dt0', o.dt0);
   const dtMax = checkOptionalPositive('dtMax', o.dtMax) ?? Infinity;

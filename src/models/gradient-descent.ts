@@ -8,6 +8,8 @@
  * without events; a test pins the equality with `solve`.
  */
 import type { Rhs, Solution, SolveStatus } from '../integrators/types.js';
+import { OptionError } from '../core/errors.js';
+import { checkNumber } from '../core/validate.js';
 
 /** Options of gradientDescent (all resolved by the caller). */
 export interface GradientDescentOptions {
@@ -45,8 +47,14 @@ const SIGNAL_STRIDE = 64;
  *   { saveTimes: new Float64Array([0, 2]), maxSteps: 100, onStep: undefined, signal: undefined });
  * s.y[1][0]; // 0.0625
  */
-export function gradientDescent(rhs: Rhs, y0: ArrayLike<number>, t1: number, lr: number, o: GradientDescentOptions): Solution {
+export function gradientDescent(rhs: Rhs, y0: ArrayLike<number>, t1: number, lr: number, options?: Partial<GradientDescentOptions>): Solution {
   const startMs = performance.now();
+  // Validated here: a NaN lr would take no step and report `success`; no options meant a TypeError.
+  if (typeof rhs !== 'function') throw new OptionError('rhs', 'a function (t, y, dy) => void', rhs);
+  checkNumber('t1', t1, { gt: 0 });
+  checkNumber('lr', lr, { gt: 0, max: t1 });
+  if (y0 === null || typeof y0 !== 'object' || typeof (y0 as ArrayLike<number>).length !== 'number') throw new OptionError('y0', 'an array of finite numbers', y0);
+  const o: GradientDescentOptions = { saveTimes: new Float64Array(0), maxSteps: Infinity, onStep: undefined, signal: undefined, ...(options ?? {}) };
   const n = y0.length;
   const t0 = 0;
   const steps = Math.floor((t1 - t0) / lr + 1e-9);

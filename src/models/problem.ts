@@ -111,6 +111,20 @@ function rows(data: Float64Array, r: number, c: number): number[][] {
   return out;
 }
 
+/** Problems made by `resolveProblem` (a hand-made look-alike is validated like a spec). */
+const RESOLVED = new WeakSet<object>();
+
+/**
+ * True only for a problem returned by `resolveProblem`: an object that merely looks resolved
+ * (Float64Array V, a spec) but skipped validation is not trusted.
+ *
+ * @example
+ * isResolvedProblem(resolveProblem({ loss: 'square', V: [[1]], a: [0], y: [1] })); // true
+ */
+export function isResolvedProblem(p: unknown): p is Problem {
+  return typeof p === 'object' && p !== null && RESOLVED.has(p);
+}
+
 /**
  * Validates a problem (a parsed JSON file or a ProblemSpec object) and returns flat data.
  * Every error names the field, the expected and the received value (OptionError /
@@ -161,7 +175,17 @@ export function resolveProblem(spec: unknown): Problem {
       if (v !== 0) nonzero = true;
     }
     const where = batched ? `a[${k}]` : 'a';
+    // sum: N(a) = a/Σa is defined for Σa ≠ 0 (the flow and its gradient are); it is a
+    // probability vector only for a ≥ 0, which the runs that observe it check at the start
+    // (analysis/record-check.ts: checkObservableStart).
     if (normalization === 'sum' && mass === 0) throw new OptionError(where, 'logits with Σa ≠ 0 for normalization sum', 0);
+    // sigmoid: the observables normalise s(a) by Σ s(a_j); all s(a_j) underflowing to 0
+    // (every a_j below about −745) leaves no distribution to observe.
+    if (normalization === 'sigmoid') {
+      let sMass = 0;
+      for (let j = 0; j < n; j++) sMass += 1 / (1 + Math.exp(-a[k * n + j]!));
+      if (!(sMass > 0)) throw new OptionError(where, 'logits with Σ sigmoid(a_j) > 0 for normalization sigmoid (some a_j above about −745)', 'all sigmoid(a_j) = 0');
+    }
     if ((normalization === 'l1' || normalization === 'l2sq') && !nonzero) throw new OptionError(where, `a non-zero vector for normalization ${normalization}`, 'all zeros');
     if (normalization === 'relu' && !pos) throw new OptionError(where, 'at least one positive logit for normalization relu', 'no positive entry');
   }
@@ -221,5 +245,7 @@ export function resolveProblem(spec: unknown): Problem {
   if (s.normalization !== undefined) out.normalization = normalization;
   if (s.seed !== undefined) out.seed = s.seed as number;
   if (s.comment !== undefined) out.comment = s.comment as string;
-  return Object.freeze({ loss, normalization, d, n, K, m, V: Vm.data, a, beta, labels, y, X, p, batched, spec: out });
+  const resolved: Problem = Object.freeze({ loss, normalization, d, n, K, m, V: Vm.data, a, beta, labels, y, X, p, batched, spec: out });
+  RESOLVED.add(resolved);
+  return resolved;
 }

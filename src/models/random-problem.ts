@@ -15,6 +15,7 @@ import { softmax } from '../core/softmax.js';
 import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
 import { NORMALIZATIONS, type NormalizationName } from './normalizations.js';
 import { LOSSES, type LossName, type ProblemSpec } from './problem.js';
+import { arrayHypot } from '../core/array-extrema.js';
 
 /** Options of randomProblem. */
 export interface RandomProblemOptions {
@@ -83,7 +84,7 @@ export function randomProblem(options?: Partial<RandomProblemOptions>): ProblemS
   switch (loss) {
     case 'logistic': {
       const b = draw(data, d, 1);
-      const norm = Math.hypot(...b) || 1;
+      const norm = arrayHypot(b) || 1;
       spec.beta = b.map((v) => v / norm);
       if (K > 1) {
         const lr = rng.fork(3);

@@ -3,6 +3,7 @@
  * with units, powers of ten on log axes).
  */
 import type { PlotlyFigure } from './figure-types.js';
+import { OptionError } from '../core/errors.js';
 
 /**
  * Axis title with its unit in brackets: `name [unit]`, or `name` alone when the quantity is
@@ -152,6 +153,11 @@ export function legendFor(data: readonly Record<string, unknown>[], height: numb
  * fig.layout.xaxis; // { title: { text: 't' }, type: 'log', ... }
  */
 export function figure(options: FigureOptions): PlotlyFigure {
+  if (options === null || typeof options !== 'object') throw new OptionError('options', 'figure options {title, x, y, data}', options);
+  for (const key of ['x', 'y'] as const) {
+    if (options[key] === null || typeof options[key] !== 'object') throw new OptionError(`options.${key}`, 'an axis {title, log?, range?}', options[key]);
+  }
+  if (!Array.isArray(options.data)) throw new OptionError('options.data', 'an array of traces', options.data);
   const xaxis = axis(options.x);
   const yaxis = axis(options.y);
   if (options.x.log) Object.assign(xaxis, logTicks(decadeSpan(options.data, 'x', options.x.range)));

@@ -10,6 +10,7 @@ import { figure } from './axes.js';
 import type { NamedFigure } from './figure-types.js';
 import { lineTrace } from './line-trace.js';
 import { horizontalLine } from './reference-lines.js';
+import { arrayMax, arrayMin } from '../core/array-extrema.js';
 
 /** Axis labels of the quantities vsflow results carry (name, unit). */
 export const QUANTITY_LABELS: Readonly<Record<string, { title: string; unit?: string }>> = Object.freeze({
@@ -169,7 +170,7 @@ export function entropyFigures(result: unknown): NamedFigure[] | undefined {
   const kinds = [...new Set(cells.map((c) => c.kind as string))].sort((a, b) => rank(a) - rank(b));
   const sigmas = cells.map((c) => c.sigma as number);
   const sLog = wantsLog(sigmas);
-  const range: [number, number] = [Math.min(...sigmas), Math.max(...sigmas)];
+  const range: [number, number] = [arrayMin(sigmas), arrayMax(sigmas)];
   const n = isNum(r?.config?.n) ? r!.config!.n : undefined;
   const stats: { key: string; label: { title: string; unit?: string }; name: string }[] = [
     { key: 'entropy', label: { title: 'attention entropy H', unit: 'nats' }, name: 'entropy-vs-sigma' },
@@ -217,7 +218,7 @@ export function boundsFigures(result: unknown): NamedFigure[] | undefined {
     data.push(lineTrace({ name: 'random draws', x: samples.map((p) => p.entropy), y: samples.map((p) => p.frobeniusP), index: 1, mode: 'markers' }));
     xs = xs.concat(samples.map((p) => p.entropy as number));
   }
-  const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
+  const range: [number, number] = [arrayMin(xs), arrayMax(xs)];
   if (isNum(f.upper)) data.push(horizontalLine(f.upper, range, { name: `√N = ${Number(f.upper.toPrecision(4))} (one-hot rows)` }));
   data.push(horizontalLine(isNum(f.lower) ? f.lower : 1, range, { name: '1 (uniform rows)', dash: 'dot' }));
   return [
@@ -247,7 +248,7 @@ export function resultFigures(result: unknown, label = 'result'): NamedFigure[] 
   // On log axes Plotly drops x ≤ 0 points (t = 0 of a flow): log only if enough remain.
   const xLog = x.filter((v) => v > 0).length >= 2 && wantsLog(x.filter((v) => v > 0));
   const positiveX = x.filter((v) => v > 0);
-  const xRange: [number, number] = xLog ? [Math.min(...positiveX), Math.max(...positiveX)] : [Math.min(...x), Math.max(...x)];
+  const xRange: [number, number] = xLog ? [arrayMin(positiveX), arrayMax(positiveX)] : [arrayMin(x), arrayMax(x)];
   const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
   const series = [...found.series].sort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key));
   // N for reference lines: the number of logits when the result has them.

@@ -13,7 +13,7 @@
  * Chromium is found from the `chrome` option, then `VSFLOW_CHROME`, then the usual system paths;
  * when none exists `findChrome` throws one `BackendError` that says how to install it.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,6 +52,15 @@ export const CHROME_PATHS = Object.freeze([
 export const CHROME_HINT =
   'install it with `apt-get install -y chromium fonts-liberation` (Debian/Ubuntu) or any Chrome/Chromium, then pass --chrome PATH or set VSFLOW_CHROME=PATH';
 
+/** True for an existing regular file (a folder is no executable). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Path of a Chromium/Chrome executable: `explicit` (the `--chrome` option) if given, else the
  * environment variable `VSFLOW_CHROME`, else the first of `CHROME_PATHS` that exists.
@@ -63,7 +72,7 @@ export const CHROME_HINT =
  */
 export function findChrome(explicit?: string, env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = CHROME_PATHS): string {
   if (explicit !== undefined) {
-    if (!existsSync(explicit)) throw new OptionError('--chrome', 'the path of a Chromium or Chrome executable', explicit, CHROME_HINT);
+    if (!isFile(explicit)) throw new OptionError('--chrome', 'the path of a Chromium or Chrome executable', explicit, CHROME_HINT);
     return explicit;
   }
   const fromEnv = env.VSFLOW_CHROME;

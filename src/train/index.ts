@@ -10,7 +10,7 @@ export { TransformerModel, parameterShapes, type ForwardOutput, type ModelConfig
 export { Optimizer, type OptimizerConfig } from './optimizer.js';
 export { TASKS, classificationProbes, eurekaSplit, toTensors, type HostBatch, type Task } from './tasks.js';
 export { detectSpikes, layerStats, sinkScores, type LayerStats } from './metrics.js';
-export { checkpointPath, heatScale, summarizeRun, trainRun, type EvalRecord, type RunSummary, type StepRecord, type TrainHooks, type TrainRunResult } from './trainer.js';
+export { checkpointPath, heatScale, summarizeRun, trainRun, type DivergedRecord, type EvalRecord, type RunSummary, type StepRecord, type TrainHooks, type TrainRunResult } from './trainer.js';
 export { DEFAULT_VARIANTS, parseVariant, summaryTable, trainMany, variantOf, type TrainManyOptions, type TrainManyResult, type VariantRow } from './train-many.js';
 export { GRID_SETTINGS, MAX_GRID_RUNS, enumerateGrid, gridSize, gridTable, settingsLabel, type GridRow, type GridRun, type GridSetting, type TrainGrid } from './grid.js';
 export { runKey } from './run-key.js';

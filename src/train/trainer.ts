@@ -18,6 +18,8 @@ import { Optimizer } from './optimizer.js';
 import { EUREKA_INPUTS, TASKS, classificationProbes, toTensors } from './tasks.js';
 import { isRowStochastic } from './attention.js';
 import { runKey } from './run-key.js';
+import { arrayMax, arrayMin } from '../core/array-extrema.js';
+import { readCheckpoint } from './checkpoint-check.js';
 
 /** What is recorded at a training step. */
 export interface StepRecord {
@@ -46,6 +48,17 @@ export interface EvalRecord {
   readonly accuracy: number;
   /** Induction: sink score per head of layer 2 (A.6). */
   readonly sink?: readonly number[];
+}
+
+/**
+ * The step at which training diverged (loss or gradient norm not finite). It replaces that
+ * step's record, so no record holds NaN (JSON null): `nonFinite` names each non-finite value
+ * as a string (`"NaN"`, `"Infinity"`, `"-Infinity"`). The run stops there.
+ */
+export interface DivergedRecord {
+  readonly type: 'diverged';
+  readonly step: number;
+  readonly nonFinite: Readonly<Record<string, string>>;
 }
 
 /** Summary of one run (see `summarizeRun`). */
@@ -93,13 +106,15 @@ export interface TrainRunResult {
    * `early-stopped` (held-out accuracy ≥ `earlyStopAccuracy` at `earlyStopEvals` evaluations).
    */
   readonly status: 'completed' | 'interrupted' | 'diverged' | 'early-stopped';
+  /** Status `diverged`: the step and its non-finite values (the records end before it). */
+  readonly divergence?: DivergedRecord;
   readonly wallTimeMs: number;
 }
 
 /** Hooks and run-time options of `trainRun`. */
 export interface TrainHooks {
   /** Called with every record as it is produced (JSON-lines streaming). */
-  onRecord?: (record: StepRecord | EvalRecord) => void;
+  onRecord?: (record: StepRecord | EvalRecord | DivergedRecord) => void;
   onProgress?: (step: number, total: number) => void;
   /** Stop after the current step (the run is returned with `interrupted: true`). */
   signal?: AbortSignal;
@@ -166,7 +181,7 @@ interface CheckpointFile {
  * @example
  * summarizeRun(cfg, records, evals, 20).collapseStep; // null when no layer fell below 0.2·log 20
  */
-export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], evals: readonly EvalRecord[], seqLen: number, clsLen = 0): RunSummary {
+export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], evals: readonly EvalRecord[], seqLen: number, clsLen = 0, divergedAt: number | null = null): RunSummary {
   const logN = Math.log(seqLen);
   const losses = records.map((r) => r.loss);
   const grads = records.map((r) => r.gradNorm);
@@ -177,7 +192,7 @@ export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], eva
   for (const r of records) {
     if (r.layers === undefined) continue;
     if (!Number.isFinite(r.loss)) break;
-    const m = Math.min(...r.layers.map((l) => l.entropy));
+    const m = arrayMin(r.layers.map((l) => l.entropy));
     finalMinEntropy = stochastic ? m : null;
     if (stochastic && collapseStep === null && m < 0.2 * logN) collapseStep = r.step;
   }
@@ -189,7 +204,7 @@ export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], eva
   }
   let clsConcentration: number | null = null;
   const lastCls = [...records].reverse().find((r) => r.clsRows !== undefined)?.clsRows;
-  if (lastCls !== undefined && clsLen > 0) clsConcentration = lastCls.reduce((s, row) => s + Math.max(...row), 0) / lastCls.length;
+  if (lastCls !== undefined && clsLen > 0) clsConcentration = lastCls.reduce((s, row) => s + arrayMax(row), 0) / lastCls.length;
   return {
     attention: c.attention + (c.heatTreatment ? '+heat-treatment' : ''),
     seed: c.seed,
@@ -206,7 +221,7 @@ export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], eva
     eurekaEpoch: c.task === 'eureka' ? (eureka?.epoch ?? null) : null,
     sinkProportion,
     clsConcentration,
-    divergedStep: records.find((r) => !Number.isFinite(r.loss))?.step ?? null,
+    divergedStep: divergedAt ?? records.find((r) => !Number.isFinite(r.loss))?.step ?? null,
   };
 }
 
@@ -235,8 +250,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
   if (hooks.resume && hooks.checkpointDir === undefined) throw new OptionError('checkpointDir', 'a folder to resume from', undefined);
   const ckPath = hooks.checkpointDir === undefined ? undefined : checkpointPath(hooks.checkpointDir, c);
   if (hooks.resume && ckPath !== undefined && existsSync(ckPath)) {
-    const ck = JSON.parse(readFileSync(ckPath, 'utf8')) as CheckpointFile;
-    if (ck.format !== 'vsflow-train-checkpoint-1') throw new OptionError('resume', 'a vsflow training checkpoint', ckPath);
+    const shape = { params: new Map([...model.params].map(([k, v]) => [k, v.size])), slots: new Map([...opt.slots].map(([k, s]) => [k, s.map((x) => x.size)])) };
+    const ck = readCheckpoint<CheckpointFile>(ckPath, shape, 'vsflow-train-checkpoint-1');
     const differs = Object.keys(c).filter((k) => k !== 'steps' && JSON.stringify((c as unknown as Record<string, unknown>)[k]) !== JSON.stringify((ck.config as unknown as Record<string, unknown>)[k]));
     if (differs.length > 0) throw new OptionError('resume', `a checkpoint written with the same settings (${ckPath})`, `different ${differs.join(', ')}`, 'start without --resume or use another --checkpoint folder');
     tf.tidy(() => {
@@ -245,8 +260,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
     });
     opt.t = ck.optimizerT;
     start = ck.step;
-    records.push(...ck.records.filter((r) => r.step < start));
-    evals.push(...ck.evals.filter((e) => e.step <= start));
+    for (const r of ck.records) if (r.step < start) records.push(r);
+    for (const e of ck.evals) if (e.step <= start) evals.push(e);
     // Replay the restored records in order so a streamed metrics file equals an uninterrupted one.
     const replay: (StepRecord | EvalRecord)[] = [...records, ...evals].sort((a, b) => (a.type === 'step' ? a.step + 1 : a.step) - (b.type === 'step' ? b.step + 1 : b.step) || (a.type === 'step' ? -1 : 1));
     for (const r of replay) hooks.onRecord?.(r);
@@ -299,6 +314,7 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
 
   let interrupted = false;
   let diverged = false;
+  let divergence: DivergedRecord | undefined;
   let earlyStopped = false;
   /** True when the run stops early after `step` (an evaluation step with accuracy held long enough). */
   const earlyStopAfter = (step: number): boolean => {
@@ -377,6 +393,18 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
       }
       for (const t of kept) t.dispose();
       if (qkvT !== null) (qkvT as tf.Tensor).dispose();
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+        // A non-finite loss never recovers (NaN weights): stop and report it as the outcome,
+        // in a record of its own that holds no NaN.
+        const nonFinite: Record<string, string> = {};
+        for (const [k, v] of Object.entries({ loss, gradNorm, accuracy })) if (!Number.isFinite(v)) nonFinite[k] = String(v);
+        divergence = { type: 'diverged', step: s, nonFinite };
+        hooks.onRecord?.(divergence);
+        done = s + 1;
+        hooks.onProgress?.(done, c.steps);
+        diverged = true;
+        break;
+      }
       const rec: StepRecord = { type: 'step', step: s, loss, gradNorm, accuracy, logitScale: scale, ...(layers ? { layers } : {}), ...(gradQKV ? { gradQKV } : {}), ...(clsRows ? { clsRows } : {}) };
       records.push(rec);
       hooks.onRecord?.(rec);
@@ -394,13 +422,14 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
         break;
       }
     }
-    if (!interrupted && (evals.length === 0 || evals.at(-1)!.step !== done)) await evaluate(done);
+    if (!interrupted && !diverged && (evals.length === 0 || evals.at(-1)!.step !== done)) await evaluate(done);
     if (interrupted && ckPath !== undefined) await writeCheckpoint(done);
-    if (!interrupted && ckEvery > 0) await writeCheckpoint(done);
+    if (!interrupted && !diverged && ckEvery > 0) await writeCheckpoint(done);
     // Final attention maps of held-out (or probe, or fresh) sample 0, every layer and head.
     const fresh = evalT === null && probes === null ? toTensors(task.batch(new Rng(c.seed).fork(c.steps + 1), { ...c, batchSize: 1 })) : null;
     const sample = evalT?.input ?? probes?.input ?? fresh!.input;
-    const mapsT = tf.tidy(() => model.forward(sample.slice(0, 1), scaleAt(done)).P);
+    // Diverged weights are NaN: no final maps (they would be N×N nulls in the JSON).
+    const mapsT = diverged ? [] : tf.tidy(() => model.forward(sample.slice(0, 1), scaleAt(done)).P);
     const attentionMaps: number[][][] = [];
     for (const P of mapsT) {
       const [, H, N] = P.shape;
@@ -411,8 +440,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
     fresh?.input.dispose();
     fresh?.target.dispose();
     const seqLen = modelConfig.maxLen;
-    const summary = summarizeRun(c, records, evals, seqLen, c.task === 'classification' ? seqLen : 0);
-    return { config: c, backend: info, records, evals, summary, attentionMaps, stepsDone: done, interrupted, status: interrupted ? 'interrupted' : diverged ? 'diverged' : earlyStopped ? 'early-stopped' : 'completed', wallTimeMs: performance.now() - t0 };
+    const summary = summarizeRun(c, records, evals, seqLen, c.task === 'classification' ? seqLen : 0, divergence?.step ?? null);
+    return { config: c, backend: info, records, evals, summary, attentionMaps, stepsDone: done, interrupted, ...(divergence ? { divergence } : {}), status: interrupted ? 'interrupted' : diverged ? 'diverged' : earlyStopped ? 'early-stopped' : 'completed', wallTimeMs: performance.now() - t0 };
   } finally {
     evalT?.input.dispose();
     evalT?.target.dispose();

@@ -110,7 +110,7 @@ test('dense-output error order per method (one step from the exact state)', () =
     const t0 = 0.3;
     const y0 = logisticSineExact(t0);
     const errs = hs.map((h) => {
-      const sol = solve(logisticSine, y0, t0, t0 + h, { method, dt: h, dt0: h, rtol: 1e3, atol: 1e3, saveAt: [t0 + 0.3 * h, t0 + 0.7 * h] });
+      const sol = solve(logisticSine, y0, t0, t0 + h, { method, dt: h, dt0: h, rtol: 0.5, atol: 1e3, saveAt: [t0 + 0.3 * h, t0 + 0.7 * h] });
       assert.equal(sol.stats.accepted, 1, `${method}: one step`);
       let e = 0;
       sol.t.forEach((t, i) => {

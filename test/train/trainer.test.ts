@@ -69,7 +69,7 @@ test('checkpoint + resume continues identically to an uninterrupted run (weights
     for (const task of ['icl-regression', 'eureka'] as const) {
       const c = resolveTrainConfig(task, { ...tiny[task], steps: 6, ...(task === 'eureka' ? { heatTreatment: true } : {}) });
       const full = await trainRun(c, info);
-      const streamed: (StepRecord | EvalRecord)[] = [];
+      const streamed: (StepRecord | EvalRecord | { type: 'diverged' })[] = [];
       const first = await trainRun(c, info, { checkpointEvery: 2, checkpointDir: dir, stopAfter: 3 });
       assert.equal(first.status, 'interrupted');
       assert.equal(first.stepsDone, 3);

@@ -14,6 +14,7 @@ import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { BOUNDS_DEFAULTS, runBoundsExperiment, type BoundsOptions, type BoundsResult } from '../../experiments/bounds.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { runInterruptible } from '../interruptible.js';
 
 interface Flags {
   n?: string;
@@ -71,7 +72,7 @@ export function counterexampleName(v: { bound: string; reading?: string; valueMa
 
 async function action(flags: Flags): Promise<void> {
   const opts = boundsOptionsFromFlags(flags);
-  const result = runBoundsExperiment(opts);
+  const { result } = await runInterruptible<BoundsResult>('bounds', [opts]);
   const failing = result.verdicts.filter((v) => v.counterexample !== undefined);
   const dir = flags.counterexamples ?? (flags.out !== undefined ? dirname(flags.out) : join('vsflow-out', 'bounds'));
   const files: string[] = [];
@@ -86,6 +87,10 @@ async function action(flags: Flags): Promise<void> {
   else if (flags.out === undefined) {
     process.stdout.write(boundsTable(result));
     if (files.length > 0) process.stdout.write(`counterexamples written: ${files.join(', ')}\n`);
+  }
+  if (result.status === 'interrupted') {
+    process.stderr.write(`vsflow: interrupted after ${result.drawsDone} of ${result.config.draws} draws; the verdicts cover those\n`);
+    process.exitCode = 130;
   }
 }
 

@@ -12,13 +12,15 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
-import { checkChoice } from '../../core/validate.js';
+import { checkChoice, RTOL_RULE } from '../../core/validate.js';
 import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
 import { NORMALIZATIONS } from '../../models/normalizations.js';
 import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
-import { CHECK_DEFAULTS, CHECK_METHODS, CHECK_T_END, checkPredictions, type CheckOptions, type CheckResult } from '../../analysis/predictions.js';
+import { CHECK_DEFAULTS, CHECK_METHODS, CHECK_T_END, GD_STEP_BUDGET, checkPredictions, type CheckOptions, type CheckResult } from '../../analysis/predictions.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { runInterruptible } from '../interruptible.js';
+import { checkProblemFileSize, checkRandomProblemSize } from '../size-checks.js';
 
 interface Flags {
   problem?: string;
@@ -58,6 +60,7 @@ export function problemFromFlags(flags: Flags): ProblemSpec {
     for (const [key, flag] of RANDOM_FLAGS) {
       if (flags[key] !== undefined) throw new OptionError(flag, `no ${flag} together with --problem (the file defines the problem)`, flags[key]);
     }
+    checkProblemFileSize(flags.problem);
     let text: string;
     try {
       text = readFileSync(flags.problem, 'utf8');
@@ -73,26 +76,37 @@ export function problemFromFlags(flags: Flags): ProblemSpec {
     return resolveProblem(spec).spec;
   }
   const D = RANDOM_PROBLEM_DEFAULTS;
+  const d = flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 });
+  const n = flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 });
+  const samples = flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 });
+  // check saves a fixed grid of a few hundred times.
+  checkRandomProblemSize(d, n, samples, 400, flags);
   return randomProblem({
     loss: flags.loss === undefined ? D.loss : checkChoice('--loss', flags.loss, LOSSES),
-    d: flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 }),
-    n: flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 }),
-    samples: flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 }),
+    d,
+    n,
+    samples,
     seed: flags.seed === undefined ? D.seed : parseNumber('--seed', flags.seed, { integer: true }),
-    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0 }),
-    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0 }),
+    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0, max: 1e100 }),
+    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0, max: 1e100 }),
     normalization: flags.normalization === undefined ? D.normalization : checkChoice('--normalization', flags.normalization, NORMALIZATIONS),
   });
 }
 
-function parseOptions(flags: Flags, n: number): Partial<CheckOptions> {
+function parseOptions(flags: Flags, n: number, problemLoss: keyof typeof CHECK_T_END): Partial<CheckOptions> {
   const o: Partial<CheckOptions> = {};
   if (flags.tEnd !== undefined) o.tEnd = parseNumber('--t-end', flags.tEnd, { gt: 0 });
   if (flags.method !== undefined) o.method = checkChoice('--method', flags.method, CHECK_METHODS);
-  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, { gt: 0, lt: 1 });
+  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, RTOL_RULE);
   if (flags.atol !== undefined) o.atol = parseNumber('--atol', flags.atol, { gt: 0 });
   if (flags.lr !== undefined) o.lr = parseNumber('--lr', flags.lr, { gt: 0 });
   if (flags.maxSteps !== undefined) o.maxSteps = parseNumber('--max-steps', flags.maxSteps, { integer: true, min: 1 });
+  if ((o.method ?? CHECK_DEFAULTS.method) === 'gd') {
+    const tEnd = o.tEnd ?? CHECK_T_END[problemLoss];
+    const lr = o.lr ?? CHECK_DEFAULTS.lr;
+    const budget = Math.max(o.maxSteps ?? CHECK_DEFAULTS.maxSteps, GD_STEP_BUDGET);
+    if (tEnd / lr > budget) throw new OptionError(flags.tEnd !== undefined ? '--t-end' : '--lr', `at most ${budget} gd steps (--t-end/--lr = ${tEnd / lr})`, flags.tEnd ?? flags.lr ?? lr, 'raise --lr or --max-steps, or lower --t-end');
+  }
   if (flags.winner !== undefined) o.winner = parseNumber('--winner', flags.winner, { integer: true, min: 0, max: n - 1 });
   return o;
 }
@@ -142,15 +156,19 @@ export function register(program: Command): void {
     .option('--json', 'print the result JSON on stdout')
     .option('--out <file>', 'write the result JSON to this file (atomically)')
     .action(
-      runAction((flags: Flags) => {
+      runAction(async (flags: Flags) => {
         if (flags.out !== undefined && flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
         const problem = problemFromFlags(flags);
-        const options = parseOptions(flags, resolveProblem(problem).n);
-        const result = checkPredictions(problem, options);
+        const resolved = resolveProblem(problem);
+        const options = parseOptions(flags, resolved.n, resolved.loss);
+        // In a worker, so Ctrl-C stops the integration and what was computed is still written.
+        const run = await runInterruptible<CheckResult>('check', [problem, options]);
+        const result = { ...run.result, status: run.interrupted ? ('interrupted' as const) : ('success' as const) };
         if (flags.out !== undefined) writeJsonAtomic(flags.out, result);
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else process.stdout.write(`${formatCheck(result)}\n`);
-        process.exitCode = result.ok ? 0 : 1;
+        if (run.interrupted) process.stderr.write(`vsflow: ${result.solver.message}; the checks cover the flow computed so far\n`);
+        process.exitCode = run.interrupted ? 130 : result.ok ? 0 : 1;
       }),
     );
 }

@@ -11,11 +11,13 @@
  */
 import type { Command } from 'commander';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
+import { checkMemory } from '../../core/limits.js';
 import { ROW_STOCHASTIC_KINDS } from '../../core/attention-kinds.js';
 import { checkChoice } from '../../core/validate.js';
 import { ENTROPY_DEFAULTS, runEntropyExperiment, type EntropyOptions, type EntropyResult } from '../../experiments/entropy.js';
 import { parseChoiceList, parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { runInterruptible } from '../interruptible.js';
 
 interface Flags {
   kinds?: string;
@@ -63,7 +65,7 @@ export function entropyTable(r: EntropyResult): string {
     if (hasM && c.matrix) row.push(fmt(c.matrix.entropy.mean), fmt(c.matrix.frobenius.mean));
     return row;
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r2) => r2[i]!.length)));
+  const widths = head.map((h, i) => rows.reduce((w, r2) => Math.max(w, r2[i]!.length), h.length));
   lines.push(head.map((h, i) => h.padEnd(widths[i]!)).join('  '));
   for (const row of rows) lines.push(row.map((v, i) => v.padEnd(widths[i]!)).join('  '));
   lines.push('predictions:');
@@ -76,11 +78,20 @@ export function entropyTable(r: EntropyResult): string {
 
 async function action(flags: Flags): Promise<void> {
   const opts = entropyOptionsFromFlags(flags);
-  const result = runEntropyExperiment(opts);
+  // Keys (n×d) and a block of them, plus the N×N variant's queries: checked before allocating.
+  const n = opts.n ?? ENTROPY_DEFAULTS.n;
+  const d = opts.d ?? ENTROPY_DEFAULTS.d;
+  const queries = opts.queries ?? ENTROPY_DEFAULTS.queries;
+  checkMemory(n * d >= queries * n ? (n >= d ? '--n' : '--d') : '--queries', n * d >= queries * n ? Math.max(n, d) : queries, 8 * (2 * n * d + queries * (n + d) + 8 * n), 'the key and query buffers');
+  const { result } = await runInterruptible<EntropyResult>('entropy', [opts]);
   const json = { ...result };
   if (flags.out !== undefined) writeJsonAtomic(flags.out, json);
   if (flags.json) process.stdout.write(`${JSON.stringify(json)}\n`);
   else if (flags.out === undefined) process.stdout.write(entropyTable(result));
+  if (result.status === 'interrupted') {
+    process.stderr.write(`vsflow: interrupted after ${result.trialsDone} of ${result.config.trials} trials; the statistics cover those\n`);
+    process.exitCode = 130;
+  }
 }
 
 /** Registers `vsflow entropy`. */
@@ -96,7 +107,7 @@ export function register(program: Command): void {
     .option('--trials <int>', 'trials per (kind, σ)', String(d.trials))
     .option('--seed <int>', 'seed', String(d.seed))
     .option('--bins <int>', 'entropy histogram bins over [0, log N]', String(d.bins))
-    .option('--query-direction <dir>', 'e1 or random (uniform on the sphere per trial)', d.queryDirection)
+    .option('--query-direction <e1|random>', 'e1 or random (uniform on the sphere per trial)', d.queryDirection)
     .option('--queries <int>', 'N×N variant: random unit queries per trial (0 = off)')
     .option('--tau <num>', 'softmax temperature / NormSoftmax cap τ', String(d.tau))
     .option('--json', 'print the result JSON on stdout')

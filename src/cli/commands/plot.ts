@@ -27,6 +27,22 @@ function isSimResult(value: unknown): value is SimResult {
   return !!v && typeof v === 'object' && typeof v.sim === 'string' && Array.isArray(v.claims) && 'data' in v;
 }
 
+/**
+ * Runs a figure builder on a file the user gave: a result with missing or malformed fields makes
+ * the builder throw a TypeError/RangeError, which is bad input (one line naming the file), not a
+ * crash.
+ */
+function buildFigures<T>(build: () => T, argument: string, expected: string): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) {
+      throw new OptionError(argument, expected, 'a result with missing or malformed fields', `the figure builder failed: ${error.message.split('\n')[0]}`);
+    }
+    throw error;
+  }
+}
+
 /** The figures of a saved result, whatever produced it; a one-line error when unrecognisable. */
 export async function figuresForResult(result: unknown, argument = 'RESULT'): Promise<{ figures: NamedFigure[]; source: string }> {
   if (isSimResult(result)) {
@@ -35,9 +51,9 @@ export async function figuresForResult(result: unknown, argument = 'RESULT'): Pr
       const ids = (await listSims()).map((s) => s.id);
       throw new OptionError(`${argument}.sim`, `the id of an installed sim (${ids.join(', ') || 'none installed'})`, result.sim);
     }
-    return { figures: sim.figures(result), source: sim.id };
+    return { figures: buildFigures(() => sim.figures(result), argument, `a complete ${sim.id} result (as vsflow sim ${sim.id} writes it)`), source: sim.id };
   }
-  const figures = resultFigures(result);
+  const figures = buildFigures(() => resultFigures(result), argument, 'a vsflow result with well-formed time series');
   if (!figures || figures.length === 0) {
     const keys = result && typeof result === 'object' && !Array.isArray(result) ? Object.keys(result).slice(0, 8).join(', ') : typeof result;
     throw new OptionError(

@@ -117,9 +117,6 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
   }
   // HTML pages are always written: the report links every figure to its interactive page.
   const figureFormats: FigureFormat[] = formats.includes('html') ? [...formats] : ['html', ...formats];
-  // Fail before minutes of computing if static formats were asked and no browser exists.
-  if (figureFormats.some((f) => f !== 'html')) findChrome(o.chrome ?? o.plan.chrome);
-  if (!o.standalone) copyPlotly(o.out);
   let exporter: FigureExporter | undefined;
   let exporterTried = false;
   const getExporter = async () => {
@@ -129,6 +126,13 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
     }
     return exporter;
   };
+  // Fail before any file is written or minutes are spent computing if static formats were
+  // asked and the browser is missing or does not start (e.g. --chrome /bin/false).
+  if (figureFormats.some((f) => f !== 'html')) {
+    findChrome(o.chrome ?? o.plan.chrome);
+    await getExporter();
+  }
+  if (!o.standalone) copyPlotly(o.out);
   const entries: ReportEntry[] = [];
   try {
     for (const [i, sim] of selected.entries()) {
@@ -168,7 +172,7 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
             meta: { source: sim.id, config: result.config, meta: result.meta, command },
             relativeTo: o.out,
           });
-          records.push(...written);
+          for (const w of written) records.push(w);
         }
         const warnings = figureWarnings(figures);
         for (const w of warnings) progress.log(`vsflow: warning: ${sim.id}: ${w}`);

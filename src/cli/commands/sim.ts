@@ -43,7 +43,7 @@ async function listAction(json: boolean): Promise<void> {
     process.stdout.write('no sims found\n');
     return;
   }
-  const width = Math.max(...sims.map((s) => s.id.length));
+  const width = sims.reduce((w, s) => Math.max(w, s.id.length), 0);
   for (const s of sims) process.stdout.write(`${s.id.padEnd(width)}  [${s.paper}] ${s.reproduces}\n`);
 }
 

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
-import { checkChoice } from '../../core/validate.js';
+import { checkChoice, RTOL_RULE } from '../../core/validate.js';
 import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
 import { NORMALIZATIONS } from '../../models/normalizations.js';
 import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
@@ -25,6 +25,7 @@ import type { SaveAt } from '../../integrators/types.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { createProgress } from '../progress.js';
+import { checkProblemFileSize, checkRandomProblemSize, checkSaveCount, DEFAULT_SAVES } from '../size-checks.js';
 
 interface Flags {
   problem?: string;
@@ -83,6 +84,7 @@ function loadProblem(flags: Flags): ProblemSpec {
     for (const [key, flag] of RANDOM_FLAGS) {
       if (flags[key] !== undefined) throw new OptionError(flag, `no ${flag} together with --problem (the file defines the problem)`, flags[key]);
     }
+    checkProblemFileSize(flags.problem);
     let text: string;
     try {
       text = readFileSync(flags.problem, 'utf8');
@@ -98,14 +100,18 @@ function loadProblem(flags: Flags): ProblemSpec {
     return resolveProblem(spec).spec;
   }
   const D = RANDOM_PROBLEM_DEFAULTS;
+  const d = flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 });
+  const n = flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 });
+  const samples = flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 });
+  checkRandomProblemSize(d, n, samples, DEFAULT_SAVES, flags);
   const spec = randomProblem({
     loss: flags.loss === undefined ? D.loss : checkChoice('--loss', flags.loss, LOSSES),
-    d: flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 }),
-    n: flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 }),
-    samples: flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 }),
+    d,
+    n,
+    samples,
     seed: flags.seed === undefined ? D.seed : parseNumber('--seed', flags.seed, { integer: true }),
-    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0 }),
-    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0 }),
+    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0, max: 1e100 }),
+    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0, max: 1e100 }),
     normalization: flags.normalization === undefined ? D.normalization : checkChoice('--normalization', flags.normalization, NORMALIZATIONS),
   });
   return resolveProblem(spec).spec;
@@ -117,7 +123,7 @@ function parseOptions(flags: Flags): Partial<SimulateOptions> {
   if (flags.formulation !== undefined) o.formulation = checkChoice('--formulation', flags.formulation, FORMULATIONS);
   if (flags.tEnd !== undefined) o.tEnd = parseNumber('--t-end', flags.tEnd, { gt: 0 });
   if (flags.saveAt !== undefined) o.saveAt = parseSaveAt(flags.saveAt);
-  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, { gt: 0, lt: 1 });
+  if (flags.rtol !== undefined) o.rtol = parseNumber('--rtol', flags.rtol, RTOL_RULE);
   if (flags.atol !== undefined) o.atol = parseNumber('--atol', flags.atol, { min: 0 });
   if (flags.lr !== undefined) o.lr = parseNumber('--lr', flags.lr, { gt: 0 });
   if (flags.dt !== undefined) o.dt = parseNumber('--dt', flags.dt, { gt: 0 });
@@ -129,6 +135,9 @@ function parseOptions(flags: Flags): Partial<SimulateOptions> {
     o.freeze = flags.freeze.split(',').map((b, i) => checkChoice(`--freeze[${i}]`, b.trim(), ['V', 'a'] as const));
   }
   const method = o.method ?? SIMULATE_DEFAULTS.method;
+  const tEndOf = o.tEnd ?? SIMULATE_DEFAULTS.tEnd;
+  if (method === 'gd' && o.lr !== undefined && o.lr > tEndOf) throw new OptionError('--lr', `a step <= --t-end (${tEndOf}) for --method gd`, o.lr);
+  if (o.dt !== undefined && o.dt > tEndOf) throw new OptionError('--dt', `a step <= --t-end (${tEndOf})`, o.dt);
   if (method === 'rk4' && o.dt === undefined) throw new OptionError('--dt', 'a step > 0 for --method rk4', undefined);
   if (o.saveAt !== undefined && Array.isArray(o.saveAt)) {
     const tEnd = o.tEnd ?? SIMULATE_DEFAULTS.tEnd;
@@ -153,7 +162,7 @@ function fmt(v: number | number[], digits = 4): string {
 export function formatTable(result: SimulateResult): string {
   const head = ['t', 'loss', 'entropy', 'max σ', 'argmax'];
   const rows = result.records.map((r) => [fmt(r.t), fmt(r.loss, 6), fmt(r.entropy), fmt(r.maxProb, 6), fmt(r.argmax)]);
-  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const width = head.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c]!.length), h.length));
   const line = (cells: string[]): string => cells.map((s, c) => s.padStart(width[c]!)).join('  ');
   const s = result.stats;
   return [
@@ -244,6 +253,11 @@ export function register(program: Command): void {
       runAction(async (flags: Flags) => {
         const problem = loadProblem(flags);
         const options = parseOptions(flags);
+        if (options.saveAt !== undefined) {
+          const count = Array.isArray(options.saveAt) ? options.saveAt.length : (options.saveAt as { log: [number, number, number] }).log[2];
+          const r = resolveProblem(problem);
+          checkSaveCount('--save-at', flags.saveAt, r.d, r.n, r.K, count);
+        }
         if (flags.out !== undefined && flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
         const tEnd = options.tEnd ?? SIMULATE_DEFAULTS.tEnd;
         const result = await runInWorker(problem, options, tEnd);

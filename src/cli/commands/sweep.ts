@@ -21,11 +21,12 @@
  * entry for entry to the unsharded run, timings aside) and exits 3 listing the missing shards as
  * a ready-to-paste `--array=` when some are missing or incomplete.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
+import { checkMemory } from '../../core/limits.js';
 import { LOSSES } from '../../models/problem.js';
 import { resolveSweepConfig, runSweep, sweepProblem, sweepResult, SWEEP_DEFAULTS, type SweepConfig, type SweepEntry, type SweepResult } from '../../experiments/sweep.js';
 import { arraySpec, parseShard, parseShardFileName, shardFileName, shardRange, type Shard } from '../../experiments/shard.js';
@@ -128,7 +129,13 @@ export function resumeEntries(path: string, config: SweepConfig, shard?: Shard):
   if (strip(old.config) !== strip(config)) {
     throw new OptionError('--out', 'the same sweep configuration to resume (only --count may grow)', path, `it holds ${JSON.stringify({ ...old.config, count: undefined })}; use another --out`);
   }
-  return old.entries.filter((e) => e.index < config.count);
+  // Finished work is never dropped: a smaller --count (or the default) than the file holds is refused.
+  const beyond = old.entries.filter((e) => e.index >= config.count);
+  if (beyond.length > 0) {
+    const need = beyond.reduce((m, e) => Math.max(m, e.index), 0) + 1;
+    throw new OptionError('--count', `at least ${need} to resume ${path} (it holds ${old.entries.length} finished entries, up to index ${need - 1})`, config.count, 'pass --count ' + need + ' or more, or use another --out');
+  }
+  return old.entries;
 }
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(x === 1 ? 0 : 1)}%`);
@@ -137,7 +144,7 @@ const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toF
 export function formatSweep(result: SweepResult, worstDir: string | undefined, range?: { start: number; end: number }): string {
   const head = ['prediction', 'held', 'pass', 'fail', 'inconcl.', 'n/a', 'worst problems'];
   const rows = Object.entries(result.summary).map(([name, s]) => [name, pct(s.held), String(s.pass), String(s.fail), String(s.inconclusive), String(s.notApplicable), s.worst.join(',')]);
-  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const width = head.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c]!.length), h.length));
   const line = (cells: string[]): string => cells.map((s, c) => (c === 0 ? s.padEnd(width[c]!) : s.padStart(width[c]!))).join('  ');
   const lines = [line(head), ...rows.map(line)];
   const of = range === undefined ? `${result.config.count} problems` : `${range.end - range.start} problems of this shard ([${range.start}, ${range.end}) of ${result.config.count})`;
@@ -148,6 +155,7 @@ export function formatSweep(result: SweepResult, worstDir: string | undefined, r
 /** Writes the worst cases' problem files; returns the folder. */
 function writeWorst(out: string, result: SweepResult): string {
   const dir = `${out}.worst`;
+  mkdirSync(dir, { recursive: true });
   const byIndex = new Map<number, string[]>();
   for (const [name, s] of Object.entries(result.summary)) {
     for (const i of s.worst) byIndex.set(i, [...(byIndex.get(i) ?? []), name]);
@@ -158,6 +166,12 @@ function writeWorst(out: string, result: SweepResult): string {
     const failed = Object.keys(e.failures);
     spec.comment = `vsflow sweep problem ${i} (seed ${e.seed}): worst case of ${names.join(', ')}${failed.length ? `; FAILED ${failed.join(', ')}` : ''}${replayFlags(result.config)}`;
     writeJsonAtomic(join(dir, `problem-${i}.json`), spec);
+  }
+  // Worst cases of an earlier (interrupted) run that are no longer the worst would be replayed
+  // by mistake: remove them (only vsflow's own problem-<i>.json files).
+  for (const name of readdirSync(dir)) {
+    const m = /^problem-(\d+)\.json$/.exec(name);
+    if (m && !byIndex.has(Number(m[1]))) rmSync(join(dir, name), { force: true });
   }
   return dir;
 }
@@ -197,6 +211,8 @@ async function sweepAction(flags: Flags): Promise<void> {
   const out = shard === undefined ? (flags.out ?? 'sweep.json') : join(checkOutDir(flags.out), shardFileName(shard));
   if (out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
   const config = sweepConfigFromFlags(flags);
+  // Each entry is a few kB of JSON kept in memory and rewritten every 2 s.
+  checkMemory('--count', config.count, config.count * 4096, `${config.count} sweep entries`);
   const workers = flags.workers === undefined || flags.workers === 'auto' ? 'auto' : parseNumber('--workers', flags.workers, { integer: true, min: 0, max: 256 });
   const range = shard === undefined ? undefined : shardRange(config.count, shard);
   const done = resumeEntries(out, config, shard);
@@ -292,7 +308,7 @@ export function register(program: Command): void {
   addSweepConfigOptions(sweep)
     .option('--workers <n|auto>', 'worker threads (default auto = the CPUs this process may use; 0 = this thread)')
     .option('--shard <K/N|env/N>', 'run only shard K of N (0-based, as Slurm --array=0-(N-1)); env/N reads K from VSFLOW_SHARD_INDEX, SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or BATCH_TASK_INDEX; --out is then a folder')
-    .option('--out <path>', 'output JSON, resumed when it exists (default sweep.json); with --shard a folder that gets shard-K-of-N.json')
+    .option('--out <file|dir>', 'output JSON, resumed when it exists (default sweep.json); with --shard a folder that gets shard-K-of-N.json')
     .option('--json', 'print the result JSON on stdout')
     .action(runAction(sweepAction));
   sweep

@@ -21,6 +21,7 @@ import { arraySpec, parseShard, shardFileName, shardRange, type Shard } from '..
 import type { GridRun, GridSetting, TrainGrid } from '../../train/grid.js';
 import type { RunSummary } from '../../train/trainer.js';
 import type { TrainManyResult } from '../../train/train-many.js';
+import { checkMemory } from '../../core/limits.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { createProgress } from '../progress.js';
 import { runAction } from '../run-action.js';
@@ -81,6 +82,43 @@ const LIST_FLAGS: readonly [keyof TrainGridFlags, string, GridSetting, Parameter
 ];
 
 const fmt = (x: number | null | undefined, d = 4): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : Number(x).toPrecision(d));
+
+/** Size flags of a run and their config keys (the refusal names the largest one given). */
+const SIZE_FLAGS: [string, 'width' | 'layers' | 'batchSize' | 'heads' | 'steps'][] = [
+  ['--width', 'width'],
+  ['--layers', 'layers'],
+  ['--batch-size', 'batchSize'],
+  ['--heads', 'heads'],
+  ['--steps', 'steps'],
+];
+
+const camel = (flag: string): string => flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+const kebab = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const flagValue = (flags: TrainFlags, flag: string): unknown => (flags as unknown as Record<string, unknown>)[camel(flag)];
+
+/** `asFlagError` for an async step (the grid resolves every run's config). */
+async function asFlagErrorAsync<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (error) {
+    return asFlagError(() => {
+      throw error;
+    });
+  }
+}
+
+/** The library names config fields (`heads`); the CLI user typed flags (`--heads`). */
+function asFlagError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof OptionError && /^[a-zA-Z]+$/.test(error.option)) {
+      const flag = kebab(error.option);
+      throw new OptionError(flag, error.expected, error.received, error.hint);
+    }
+    throw error;
+  }
+}
 
 /** Adds the options of a training grid to `command`. */
 export function addTrainGridOptions(command: Command): Command {
@@ -248,9 +286,20 @@ async function trainAction(flags: TrainFlags): Promise<void> {
   const checkpointDir = flags.checkpoint ?? (shard === undefined || flags.out === undefined ? undefined : join(flags.out, 'checkpoints'));
   if (checkpointEvery > 0 && checkpointDir === undefined) throw new OptionError('--checkpoint-every', 'to be used with --checkpoint DIR', flags.checkpointEvery);
   if (flags.resume && checkpointDir === undefined) throw new OptionError('--resume', 'to be used with --checkpoint DIR', true);
-  const grid = await trainGridFromFlags(flags);
+  // A typo in the folder must not silently train from scratch.
+  if (flags.resume && flags.checkpoint !== undefined && !existsSync(flags.checkpoint)) throw new OptionError('--checkpoint', 'an existing checkpoint folder to resume from (--resume)', flags.checkpoint, 'drop --resume to start a new run');
+  const grid = await asFlagErrorAsync(() => trainGridFromFlags(flags));
   const { enumerateGrid, settingsLabel, trainMany } = await import('../../train/index.js');
   const all = enumerateGrid(grid);
+  // The memory estimate of each run before TensorFlow.js allocates anything (the refusal names
+  // the largest size flag given).
+  const { trainMemoryBytes } = await import('../../train/memory-estimate.js');
+  const sizeGiven = SIZE_FLAGS.filter(([flag]) => flagValue(flags, flag) !== undefined);
+  for (const r of all) {
+    const c = r.config;
+    const [flag, key] = sizeGiven.reduce<[string, (typeof SIZE_FLAGS)[number][1]]>((best, g) => (Number(c[g[1]]) > Number(c[best[1]]) ? g : best), sizeGiven[0] ?? ['--width', 'width']);
+    checkMemory(flag, c[key], trainMemoryBytes(c), `the weights, optimiser state, activations and records of ${r.variant}`);
+  }
   const label = (s: GridRun['settings']): string => settingsLabel(grid, s);
   if (flags.listRuns) {
     const range = shard === undefined ? { start: 0, end: all.length } : shardRange(all.length, shard);
@@ -269,7 +318,8 @@ async function trainAction(flags: TrainFlags): Promise<void> {
   const sayEstimate = (line: string): void => void (flags.dryRun && !flags.jsonLines ? process.stdout : process.stderr).write(`${line}\n`);
   const scaleName = grid.scale ?? (grid.quick ? 'quick' : 'paper');
   const seen = new Set<string>();
-  for (const r of all.slice(range.start, range.end)) {
+  // Printed when a scale profile is asked for by name (`--scale`) or with --dry-run.
+  for (const r of flags.scale !== undefined || flags.dryRun ? all.slice(range.start, range.end) : []) {
     const label = `${r.variant}${Object.keys(r.settings).length > 0 ? ` ${settingsLabel(grid, r.settings)}` : ''}`;
     if (seen.has(label)) continue;
     seen.add(label);
@@ -408,7 +458,7 @@ export function register(program: Command): void {
     .option('--backend <name>', `backend: ${BACKENDS.join(', ')} (auto = tensorflow if installed, else wasm)`, 'auto')
     .option('--metrics <file>', 'stream every record as JSON lines into FILE')
     .option('--json-lines', 'stream every record as JSON lines on stdout (the table goes to stderr)')
-    .option('--out <path>', 'write the full result JSON; with --shard a folder that gets shard-K-of-N.json')
+    .option('--out <file|dir>', 'write the full result JSON; with --shard a folder that gets shard-K-of-N.json')
     .option('--checkpoint <dir>', 'checkpoint folder (files keyed by a hash of each run\'s whole configuration)')
     .option('--checkpoint-every <n>', 'write a checkpoint every n steps (needs --checkpoint, or --shard)')
     .option('--resume', 'continue from the checkpoints in --checkpoint')
