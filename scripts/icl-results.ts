@@ -12,7 +12,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../src/core/atomic-write.js';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { runMeta } from '../src/core/run-meta.js';
 import { summarizeRun, summaryTable, type StepRecord, type TrainConfig, type TrainManyResult } from '../src/train/index.js';
 import { ICL_SPEC, entropyCollapseClaims, frobeniusClaims, layerEntropyClaims, skewnessClaims, snapshotClaims } from '../sims/_icl.js';
@@ -87,7 +87,8 @@ const result = {
   table: full.table,
   runs: all.map((r) => ({ ...r, records: thin(r.records ?? []) })),
 };
-writeJsonAtomic(out, result);
+// Compact JSON (one line per run): indented, the snapshot arrays alone took ~3 MB.
+writeFileAtomic(out, `{\n${Object.entries(result).map(([k, v]) => (k === 'runs' ? `"runs": [\n${(v as unknown[]).map((x) => JSON.stringify(x)).join(',\n')}\n]` : `${JSON.stringify(k)}: ${JSON.stringify(v, null, 2)}`)).join(',\n')}\n}\n`);
 const size = statSync(out).size;
 process.stdout.write(`${out}: ${all.length} runs (${variants.join(', ')}; seeds ${seeds.join(', ')}), ${(size / 1e6).toFixed(2)} MB\n`);
 for (const [sim, cs] of Object.entries(claims)) for (const c of cs) process.stdout.write(`${sim} ${c.id} ${c.status} ${c.measured} [${c.interval?.map((x) => x.toPrecision(3)).join(', ')}] seeds ${c.seeds}\n`);
