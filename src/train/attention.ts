@@ -10,7 +10,9 @@
  * Formulas (s = population std of the visible logits of the row, τ the temperature, c the
  * logit scale applied before the kind, e.g. heat treatment N-3):
  * - `softmax`: softmax(c·Z/τ); `qk-layernorm`: q, k normalised to zero mean and unit variance
- *   over d_k (no learned gain), then softmax(Z/τ)
+ *   over d_k, then (when `qkNorm` is given, as the model does) scaled by a learned gain and
+ *   shifted by a learned bias per feature (the LayerNorm of Gilmer et al. 2023 and Dehghani et
+ *   al. 2023, which the Lipschitz paper cites), then softmax(Z/τ); Z is the logit after the norms
  * - `normsoftmax-std`: softmax(Z / min(s, τ)); `normsoftmax-var`: softmax(Z / min(s², τ));
  *   `normsoftmax-unit`: softmax(Z / s)
  * - `relu-kernel`, `elu1-kernel`: φ(q)·φ(k)ᵀ, φ = ReLU or ELU+1, divided by its row sum
@@ -84,6 +86,8 @@ export interface AttentionCall {
   readonly logitScale: number;
   /** [N, N] mask with 1 on visible entries, or null (all visible). */
   readonly mask: tf.Tensor2D | null;
+  /** `qk-layernorm`: learned gains and biases [d_k] of the q and k layer norms (absent: none). */
+  readonly qkNorm?: { readonly gq: tf.Tensor; readonly bq: tf.Tensor; readonly gk: tf.Tensor; readonly bk: tf.Tensor };
 }
 
 const NEG = -1e9;
@@ -105,6 +109,10 @@ export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, o: AttentionCal
   if (o.kind === 'qk-layernorm') {
     q = normalizeLast(q) as tf.Tensor4D;
     k = normalizeLast(k) as tf.Tensor4D;
+    if (o.qkNorm !== undefined) {
+      q = q.mul(o.qkNorm.gq).add(o.qkNorm.bq) as tf.Tensor4D;
+      k = k.mul(o.qkNorm.gk).add(o.qkNorm.bk) as tf.Tensor4D;
+    }
   }
   let Z = tf.matMul(q, k, false, true) as tf.Tensor4D;
   if (o.logitScale !== 1) Z = Z.mul(o.logitScale);

@@ -5,6 +5,7 @@
 import { OptionError } from '../core/errors.js';
 import { checkBoolean, checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
 import { TRAIN_ATTENTION_KINDS, type TrainAttentionKind } from './attention.js';
+import { ICL_OUTPUT_SCALES, ICL_QUERY_MASKS, ICL_STRUCTURES } from './icl-reading.js';
 
 /** Task ids (`vsflow train --task <id>`). */
 export type TaskId = 'icl-regression' | 'induction' | 'classification' | 'eureka';
@@ -55,6 +56,18 @@ export interface TrainConfig {
   readonly earlyStopAccuracy: number;
   /** Consecutive evaluations at or above `earlyStopAccuracy` that end the run. */
   readonly earlyStopEvals: number;
+  /** Absolute std of the weight matrices, N(0, initStd²); 0 = use `initScale`/√fan_in. */
+  readonly initStd: number;
+  /** icl-regression: number n of context pairs (sequence N = n + 1). */
+  readonly iclContext: number;
+  /** icl-regression model reading (src/train/icl-reading.ts). */
+  readonly iclStructure: 'dense' | 'sparse';
+  readonly iclOutputScale: 'none' | 'context';
+  readonly iclQueryMask: 'none' | 'value';
+  /** icl-regression: the prediction is `iclReadoutSign` × the last coordinate of the query token. */
+  readonly iclReadoutSign: number;
+  /** Record layer 1's attention matrix (sample 0, head 0) every this many steps (0 = never; Fig. 2 of B.3). */
+  readonly snapshotEvery: number;
 }
 
 const BASE: TrainConfig = {
@@ -82,13 +95,22 @@ const BASE: TrainConfig = {
   evalSize: 1000,
   earlyStopAccuracy: 0,
   earlyStopEvals: 2,
+  initStd: 0,
+  iclContext: 19,
+  iclStructure: 'dense',
+  iclOutputScale: 'none',
+  iclQueryMask: 'none',
+  iclReadoutSign: 1,
+  snapshotEvery: 0,
 };
 
 /**
  * Paper-scale defaults per task (B.3, A.6, C). `icl-regression`: 5 attention-only layers of
  * width 6 ([x; y] with x ∈ R⁵), SGD momentum 0.8, lr 0.5, batch 4000, 10 000 steps, τ = 1
- * (eq. 2, no 1/√d), weights N(0, 0.3²/fan_in) (init not stated in the paper; with 1/fan_in every
- * kind diverged within 20 steps here). `--quick`: batch 256, lr 0.1, 400 steps. `induction`: width 128, 2 layers, 4 heads, MLP 512, AdamW 1e-3, batch 256,
+ * (eq. 2, no 1/√d), and from the code the paper builds on (Ahn et al., T-1 in
+ * theory/training-predictions.md): attention output divided by the n = 19 context tokens, the
+ * query token's value masked, weights N(0, 0.05²). `--quick`: batch 256, 400 steps (lr 0.5 kept).
+ * `induction`: width 128, 2 layers, 4 heads, MLP 512, AdamW 1e-3, batch 256,
  * ~3900 steps (10 epochs of 100k). `classification`: 1 layer, 1 head, width 128, AdamW 1e-3,
  * batch 256, 400 steps. `eureka`: 1 layer, 4 heads, width 64 (not stated in the paper), AdamW
  * 1e-3, full-batch epochs over the 30% split, 10 000 epochs.
@@ -97,7 +119,9 @@ const BASE: TrainConfig = {
  * TASK_DEFAULTS['icl-regression'].lr; // 0.5
  */
 export const TASK_DEFAULTS: Readonly<Record<TaskId, Readonly<TrainConfig>>> = Object.freeze({
-  'icl-regression': Object.freeze({ ...BASE }),
+  // [code] Ahn et al.'s attention output / n, the query token's value masked, weights N(0, 0.05²)
+  // (chengxiang/LinearTransformer); without the 1/n every kind diverged at lr 0.5 (T-1).
+  'icl-regression': Object.freeze({ ...BASE, iclOutputScale: 'context', iclQueryMask: 'value', initStd: 0.05 }),
   induction: Object.freeze({ ...BASE, task: 'induction', initScale: 1, tau: 0, steps: 3900, batchSize: 256, optimizer: 'adamw', lr: 1e-3, momentum: 0, weightDecay: 0.01, width: 128, layers: 2, heads: 4, mlp: 512, metricsEvery: 50, metricSamples: 16, evalEvery: 200 }),
   classification: Object.freeze({ ...BASE, task: 'classification', initScale: 1, tau: 0, steps: 400, batchSize: 256, optimizer: 'adamw', lr: 1e-3, momentum: 0, weightDecay: 0.01, width: 128, layers: 1, heads: 1, mlp: 0, metricSamples: 16, evalEvery: 50 }),
   eureka: Object.freeze({ ...BASE, task: 'eureka', initScale: 1, tau: 0, steps: 10000, batchSize: 4392, optimizer: 'adamw', lr: 1e-3, momentum: 0, weightDecay: 0.01, width: 64, layers: 1, heads: 4, mlp: 256, metricsEvery: 10, metricSamples: 16, evalEvery: 10, evalSize: 0 }),
@@ -106,8 +130,8 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, Readonly<TrainConfig>>> = Ob
 /**
  * `--quick` overrides: minutes on a laptop CPU (wasm backend), sized so each task shows its
  * effect where that was achievable (see theory/training-predictions.md for what was measured).
- * Deviations from the paper settings, quick scale only: `icl-regression` batch 256, lr 0.1 (0.5
- * diverged for every kind at batch 256), 400 steps. `induction` width 64, MLP 256, batch 64,
+ * Deviations from the paper settings, quick scale only: `icl-regression` batch 256, 400 steps
+ * (the paper's lr 0.5 and momentum 0.8 kept). `induction` width 64, MLP 256, batch 64,
  * AdamW lr 2e-3 instead of 1e-3 (at batch 64, 1e-3 needed all 1500 steps for 0.957 accuracy with
  * one sink head; 2e-3 reached 0.98 by step 1200), at most 1500 steps, and an early stop once
  * held-out accuracy is ≥ 0.95 at two evaluations in a row (100 steps apart). `classification`
@@ -118,7 +142,7 @@ export const TASK_DEFAULTS: Readonly<Record<TaskId, Readonly<TrainConfig>>> = Ob
  * TASK_QUICK['icl-regression'].steps; // 400
  */
 export const TASK_QUICK: Readonly<Record<TaskId, Readonly<Partial<TrainConfig>>>> = Object.freeze({
-  'icl-regression': Object.freeze({ steps: 400, batchSize: 256, lr: 0.1, metricsEvery: 1, metricSamples: 32 }),
+  'icl-regression': Object.freeze({ steps: 400, batchSize: 256, metricsEvery: 5, metricSamples: 32, snapshotEvery: 50 }),
   induction: Object.freeze({ steps: 1500, width: 64, mlp: 256, batchSize: 64, lr: 2e-3, metricsEvery: 50, evalEvery: 100, evalSize: 256, earlyStopAccuracy: 0.95, earlyStopEvals: 2 }),
   classification: Object.freeze({ steps: 200, batchSize: 128, width: 64 }),
   eureka: Object.freeze({ steps: 1500, width: 32, mlp: 128, batchSize: 512, metricsEvery: 25, evalEvery: 50, evalSize: 2000 }),
@@ -136,7 +160,7 @@ export const TRAIN_SCALES: readonly TrainScale[] = Object.freeze(['quick', 'medi
  * from the paper are listed in theory/training-predictions.md.
  */
 export const TASK_MEDIUM: Readonly<Record<TaskId, Readonly<Partial<TrainConfig>>>> = Object.freeze({
-  'icl-regression': Object.freeze({ ...TASK_QUICK['icl-regression'] }),
+  'icl-regression': Object.freeze({ steps: 1000, batchSize: 500, metricsEvery: 10, metricSamples: 32, snapshotEvery: 100 }),
   induction: Object.freeze({ ...TASK_QUICK.induction }),
   classification: Object.freeze({ ...TASK_QUICK.classification }),
   eureka: Object.freeze({ ...TASK_QUICK.eureka }),
@@ -191,8 +215,16 @@ export function resolveTrainConfig(task: TaskId, given: Partial<TrainConfig> = {
   checkNumber('evalSize', c.evalSize, { integer: true, min: 0 });
   checkNumber('earlyStopAccuracy', c.earlyStopAccuracy, { min: 0, max: 1 });
   checkNumber('earlyStopEvals', c.earlyStopEvals, { integer: true, min: 1 });
+  checkNumber('initStd', c.initStd, { min: 0 });
+  checkNumber('iclContext', c.iclContext, { integer: true, min: 1 });
+  checkChoice('iclStructure', c.iclStructure, ICL_STRUCTURES);
+  checkChoice('iclOutputScale', c.iclOutputScale, ICL_OUTPUT_SCALES);
+  checkChoice('iclQueryMask', c.iclQueryMask, ICL_QUERY_MASKS);
+  checkNumber('snapshotEvery', c.snapshotEvery, { integer: true, min: 0 });
+  if (c.iclReadoutSign !== 1 && c.iclReadoutSign !== -1) throw new OptionError('iclReadoutSign', '1 or -1', c.iclReadoutSign);
   if (c.width % c.heads !== 0) throw new OptionError('heads', `a divisor of width ${c.width}`, c.heads);
   if (task === 'icl-regression' && c.width < 2) throw new OptionError('width', 'at least 2 for icl-regression (x dimension = width − 1)', c.width);
+  if (task === 'icl-regression' && c.iclStructure === 'sparse' && c.heads !== 1) throw new OptionError('heads', "1 with iclStructure 'sparse' (the code's one-head layout)", c.heads);
   return Object.freeze(c);
 }
 

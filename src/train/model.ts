@@ -12,6 +12,7 @@
 import { Rng } from '../core/rng.js';
 import { tf } from './backend.js';
 import { attentionWeights, type TrainAttentionKind } from './attention.js';
+import type { IclReading } from './icl-reading.js';
 
 /** Architecture of the training model. */
 export interface ModelConfig {
@@ -50,6 +51,10 @@ export interface ModelConfig {
   readonly readout: 'all' | 'last';
   /** Multiplies the N(0, 1/fan_in) initialisation of the weight matrices. */
   readonly initScale: number;
+  /** Absolute std of the weight matrices (N(0, initStd²)); absent or 0 = `initScale`/√fan_in. */
+  readonly initStd?: number;
+  /** In-context-regression reading (vectors input; see icl-reading.ts); absent = the generic block. */
+  readonly icl?: IclReading;
 }
 
 /** Output of a forward pass (tensors owned by the caller's tidy scope). */
@@ -76,7 +81,11 @@ export function parameterShapes(c: ModelConfig): [string, number[]][] {
   if (c.positions) s.push(['pos', [c.maxLen, D]]);
   for (let l = 0; l < c.layers; l++) {
     if (c.layerNorm) s.push([`L${l}.ln1.g`, [D]], [`L${l}.ln1.b`, [D]]);
-    s.push([`L${l}.wq`, [D, D]], [`L${l}.wk`, [D, D]], [`L${l}.wv`, [D, D]]);
+    // The sparse icl layout acts on x only (d = D − 1); its value of y is y itself.
+    const E = c.icl?.structure === 'sparse' ? D - 1 : D;
+    s.push([`L${l}.wq`, [E, E]], [`L${l}.wk`, [E, E]], [`L${l}.wv`, [E, E]]);
+    // QK-LayerNorm (Gilmer et al. 2023, Dehghani et al. 2023): LN with learned gain and bias on q and k.
+    if (c.attention === 'qk-layernorm') s.push([`L${l}.qln.g`, [E / c.heads]], [`L${l}.qln.b`, [E / c.heads]], [`L${l}.kln.g`, [E / c.heads]], [`L${l}.kln.b`, [E / c.heads]]);
     if (c.outputProjection) s.push([`L${l}.wo`, [D, D]]);
     if (c.mlp > 0) {
       if (c.layerNorm) s.push([`L${l}.ln2.g`, [D]], [`L${l}.ln2.b`, [D]]);
@@ -97,7 +106,7 @@ function initValue(name: string, shape: number[], c: ModelConfig, rng: Rng): Flo
   else if (leaf === 'b' || leaf === 'b1' || leaf === 'b2') out.fill(0);
   else {
     // embed: N(0, 1) (PyTorch nn.Embedding); pos: N(0, 0.02²); matrices: N(0, initScale²/fan_in).
-    const std = name === 'embed' ? 1 : name === 'pos' ? 0.02 : c.initScale / Math.sqrt(shape[0]!);
+    const std = name === 'embed' ? 1 : name === 'pos' ? 0.02 : c.initStd !== undefined && c.initStd > 0 ? c.initStd : c.initScale / Math.sqrt(shape[0]!);
     for (let i = 0; i < size; i++) out[i] = std * rng.normal();
   }
   return out;
@@ -217,16 +226,29 @@ export class TransformerModel {
     const mask = this.mask(N);
     const Ps: tf.Tensor4D[] = [];
     const Zs: tf.Tensor4D[] = [];
-    const heads = (t: tf.Tensor3D): tf.Tensor4D => t.reshape([B, N, H, dk]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+    const icl = c.icl;
+    const sparse = icl?.structure === 'sparse';
+    // Width of q and k (and of the learned part of v): the sparse icl layout uses x only.
+    const E = sparse ? D - 1 : D;
+    const ek = E / H;
+    const heads = (t: tf.Tensor3D, w: number): tf.Tensor4D => t.reshape([B, N, H, w]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+    // Ahn et al.'s A = diag(1, …, 1, 0): the query token (last) contributes no value.
+    const valueMask = icl?.queryMask === 'value' ? tf.concat([tf.ones([N - 1]), tf.zeros([1])]).reshape([1, 1, N, 1]) : null;
     for (let l = 0; l < c.layers; l++) {
       const a = c.layerNorm ? (layerNorm(x, this.p(`L${l}.ln1.g`), this.p(`L${l}.ln1.b`)) as tf.Tensor3D) : x;
-      const q = heads(dense(a, this.p(`L${l}.wq`)));
-      const k = heads(dense(a, this.p(`L${l}.wk`)));
-      const v = heads(dense(a, this.p(`L${l}.wv`)));
-      const { P, Z } = attentionWeights(q, k, { kind: c.attention, tau, rowNormalize: c.rowNormalize, logitScale, mask });
+      const ax = sparse ? (a.slice([0, 0, 0], [B, N, E]) as tf.Tensor3D) : a;
+      const q = heads(dense(ax, this.p(`L${l}.wq`)), ek);
+      const k = heads(dense(ax, this.p(`L${l}.wk`)), ek);
+      // Sparse: value [x W_V; y] (P_full = [P 0; 0 1] of the code), one head.
+      let v = sparse ? heads(tf.concat([dense(ax, this.p(`L${l}.wv`)), a.slice([0, 0, E], [B, N, 1])], -1) as tf.Tensor3D, dk) : heads(dense(a, this.p(`L${l}.wv`)), dk);
+      if (valueMask !== null) v = v.mul(valueMask);
+      const qkNorm = c.attention === 'qk-layernorm' ? { gq: this.p(`L${l}.qln.g`), bq: this.p(`L${l}.qln.b`), gk: this.p(`L${l}.kln.g`), bk: this.p(`L${l}.kln.b`) } : undefined;
+      const { P, Z } = attentionWeights(q, k, { kind: c.attention, tau, rowNormalize: c.rowNormalize, logitScale, mask, ...(qkNorm ? { qkNorm } : {}) });
       Ps.push(P);
       Zs.push(Z);
       let o = tf.matMul(P, v).transpose([0, 2, 1, 3]).reshape([B, N, D]) as tf.Tensor3D;
+      // The code's 1/n (n = N − 1 context tokens).
+      if (icl?.outputScale === 'context') o = o.div(N - 1);
       if (c.readout === 'last' && l === c.layers - 1) {
         // Only the last row reaches the loss; everything below is position-wise.
         o = o.slice([0, N - 1, 0], [B, 1, D]);

@@ -66,15 +66,33 @@ function lastPosition(out: tf.Tensor3D): tf.Tensor2D {
   return out.slice([0, N - 1, 0], [B, 1, C]).reshape([B, C]);
 }
 
-/** In-context linear regression (B.3): context length n = 19, N = 20 tokens [x; y], query [x; 0]. */
+/** In-context linear regression (B.3): context length n = 19, N = 20 tokens [x; y], query [x; 0] (the paper's N = n + 1 = 20; `iclContext` sets n). */
 export const ICL_SEQUENCE = 20;
 
+/**
+ * In-context linear regression (B.3, T-1): tokens [x_i; y_i], query [x_{n+1}; 0], x, w ~ N(0, I_d),
+ * d = width − 1, n = `iclContext`; the model reading is `iclStructure`, `iclOutputScale`,
+ * `iclQueryMask` (icl-reading.ts). The target is `iclReadoutSign`·y, so the loss
+ * ½(out − sign·y)² is ½(sign·out − y)²: the prediction is sign × the last coordinate of the query
+ * token (sign −1: the code's (Z_out + y)², with the paper's ½).
+ */
 const iclRegression: Task = {
   id: 'icl-regression',
-  model: (c) => ({ ...baseModel(c), input: 'vectors', layerNorm: false, positions: false, maxLen: ICL_SEQUENCE, outputProjection: false, mlp: 0, heads: c.heads }),
+  model: (c) => ({
+    ...baseModel(c),
+    input: 'vectors',
+    layerNorm: false,
+    positions: false,
+    maxLen: c.iclContext + 1,
+    outputProjection: false,
+    mlp: 0,
+    heads: c.heads,
+    initStd: c.initStd,
+    icl: { structure: c.iclStructure, outputScale: c.iclOutputScale, queryMask: c.iclQueryMask },
+  }),
   batch(rng, c) {
     const d = c.width - 1;
-    const N = ICL_SEQUENCE;
+    const N = c.iclContext + 1;
     const B = c.batchSize;
     const input = new Float32Array(B * N * c.width);
     const target = new Float32Array(B);
@@ -91,7 +109,7 @@ const iclRegression: Task = {
           y += w[j]! * x[j]!;
         }
         if (i < N - 1) input[off + d] = y;
-        else target[b] = y;
+        else target[b] = c.iclReadoutSign * y;
       }
     }
     return { input, inputShape: [B, N, c.width], target, targetShape: [B] };

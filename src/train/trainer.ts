@@ -36,6 +36,8 @@ export interface StepRecord {
   readonly gradQKV?: readonly { q: number; k: number; v: number }[];
   /** Classification: the CLS row (last layer, head 0) of each label's probe, on metric steps. */
   readonly clsRows?: readonly (readonly number[])[];
+  /** Layer 1's attention matrix (sample 0, head 0; N×N row-major) on `snapshotEvery` steps. */
+  readonly snapshot?: readonly number[];
 }
 
 /** What is recorded at an evaluation. */
@@ -336,7 +338,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
       }
       const host = task.batch(new Rng(c.seed).fork(s + 1), c);
       const scale = scaleAt(s);
-      const wantMetrics = s % c.metricsEvery === 0 || s === c.steps - 1;
+      const wantSnapshot = c.snapshotEvery > 0 && s % c.snapshotEvery === 0;
+      const wantMetrics = s % c.metricsEvery === 0 || s === c.steps - 1 || wantSnapshot;
       const { input, target } = toTensors(host);
       let kept: tf.Tensor[] = [];
       let accT: tf.Tensor | null = null;
@@ -368,12 +371,15 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
       let layers: LayerStats[] | undefined;
       let gradQKV: { q: number; k: number; v: number }[] | undefined;
       let clsRows: number[][] | undefined;
+      let snapshot: number[] | undefined;
       if (wantMetrics) {
         layers = [];
         for (let l = 0; l < c.layers; l++) {
           const P = kept[l]!;
           const [B, H, N] = P.shape as [number, number, number, number];
-          layers.push(layerStats(await P.data(), await kept[c.layers + l]!.data(), B, H, N, causal));
+          const a = await P.data();
+          if (l === 0 && wantSnapshot) snapshot = Array.from(a.subarray(0, N * N));
+          layers.push(layerStats(a, await kept[c.layers + l]!.data(), B, H, N, causal));
         }
         if (qkvT !== null) {
           const a = await (qkvT as tf.Tensor).data();
@@ -405,7 +411,7 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
         diverged = true;
         break;
       }
-      const rec: StepRecord = { type: 'step', step: s, loss, gradNorm, accuracy, logitScale: scale, ...(layers ? { layers } : {}), ...(gradQKV ? { gradQKV } : {}), ...(clsRows ? { clsRows } : {}) };
+      const rec: StepRecord = { type: 'step', step: s, loss, gradNorm, accuracy, logitScale: scale, ...(layers ? { layers } : {}), ...(gradQKV ? { gradQKV } : {}), ...(clsRows ? { clsRows } : {}), ...(snapshot ? { snapshot } : {}) };
       records.push(rec);
       hooks.onRecord?.(rec);
       done = s + 1;
