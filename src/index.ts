@@ -1,6 +1,7 @@
 /**
  * vsflow: the importable library. Re-exports the public API of each area; see docs/guide.md.
  * `train/` is not re-exported here (it loads TensorFlow.js): import it as `vsflow/train`.
+ * @module
  */
 export * from './core/errors.js';
 export { Rng } from './core/rng.js';

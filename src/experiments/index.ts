@@ -1,4 +1,7 @@
-/** Public API of src/experiments (re-exported by src/index.ts). */
+/**
+ * Public API of src/experiments (re-exported by src/index.ts).
+ * @module
+ */
 export { simulate, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions, type SimulateResult, type SimulateConfig } from './simulate.js';
 export { runEntropyExperiment, resolveEntropyOptions, smallSigmaEntropy, SMALL_SIGMA_MAX, ENTROPY_DEFAULTS, type EntropyOptions, type EntropyResult, type EntropyCell, type SampleStats, type Histogram, type EntropyPrediction } from './entropy.js';
 export { runBoundsExperiment, resolveBoundsOptions, BOUNDS_DEFAULTS, type BoundsOptions, type BoundsResult, type BoundVerdict, type Counterexample, type RatioSummary } from './bounds.js';

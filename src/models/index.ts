@@ -1,4 +1,7 @@
-/** Public API of src/models (re-exported by src/index.ts). */
+/**
+ * Public API of src/models (re-exported by src/index.ts).
+ * @module
+ */
 export { LOSSES, resolveProblem, type LossName, type Problem, type ProblemSpec } from './problem.js';
 export { NORMALIZATIONS, normalize, normalizationVjp, type NormalizationName } from './normalizations.js';
 export { sampleLossGradient } from './losses.js';
