@@ -14,6 +14,7 @@ import { attentionStats, createObserver, type AttentionStats, type SimRecord } f
 import { resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
 import { valueSoftmaxRhs, type FrozenBlock } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
+import { withSeriesViews, type SimulateViews } from './series-view.js';
 
 /** Methods accepted by simulate (all of `solve`). */
 export const SIMULATE_METHODS: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as const);
@@ -103,6 +104,9 @@ export interface SimulateResult {
   readonly state: { t: number; V: number[][]; a: number[] | number[][] };
 }
 
+/** What `simulate` returns: the result plus `columns()` and `series(name)` (not in its JSON). */
+export type SimulateRun = SimulateResult & SimulateViews;
+
 const FAILURES: readonly SolveStatus[] = ['max-steps', 'step-underflow', 'non-finite'];
 
 function isResolved(p: unknown): p is Problem {
@@ -122,8 +126,10 @@ function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>
  * const r = simulate({ loss: 'square', V: [[1, 0]], a: [0, 0], y: [1] }, { tEnd: 10, saveAt: [0, 10] });
  * r.status;         // 'success'
  * r.records[1].loss // < r.records[0].loss = 0.125 (the loss decreases along the flow)
+ * r.columns().loss;  // Float64Array [0.125, …]: the column view (see simulationColumns)
+ * r.series('a').shape; // [2, 1, 2]: ndarray view [T, K, n] (see resultSeries)
  */
-export function simulate(problem: ProblemSpec | Problem, options?: Partial<SimulateOptions>): SimulateResult {
+export function simulate(problem: ProblemSpec | Problem, options?: Partial<SimulateOptions>): SimulateRun {
   const started = performance.now();
   const P = isResolved(problem) ? problem : resolveProblem(problem);
   const o = resolveOptions('simulate', SIMULATE_DEFAULTS, options);
@@ -203,12 +209,12 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     events: o.events.map((e: EventSpec) => e.name),
   };
   const observer = createObserver(P);
-  const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateResult => {
+  const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateRun => {
     const Vrows: number[][] = [];
     for (let i = 0; i < d; i++) Vrows.push(Array.from(yLast.subarray(i * n, (i + 1) * n)));
     const aRows: number[][] = [];
     for (let k = 0; k < K; k++) aRows.push(Array.from(yLast.subarray(aOff + k * n, aOff + (k + 1) * n)));
-    const result: SimulateResult = {
+    const result = withSeriesViews<SimulateResult>({
       config,
       meta: runMeta({ seed: P.spec.seed ?? null, wallTimeMs: performance.now() - started }),
       status,
@@ -217,7 +223,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
       events,
       records,
       state: { t: tLast, V: Vrows, a: P.batched ? aRows : aRows[0]! },
-    };
+    });
     if (FAILURES.includes(status) && o.onFailure === 'throw') throw new IntegrationError(message, status, result);
     return result;
   };
