@@ -6,6 +6,7 @@
 export * from './core/errors.js';
 export { Rng } from './core/rng.js';
 export { runMeta, packageVersion, type RunMeta } from './core/run-meta.js';
+export { VERSION } from './core/version.js';
 export type { PlotlyFigure, NamedFigure } from './plot/figure-types.js';
 export * from './core/index.js';
 export * from './models/index.js';
