@@ -9,3 +9,4 @@ export { valueSoftmaxRhs, packState, VALUE_SOFTMAX_DEFAULTS, type ValueSoftmaxOp
 export { randomProblem, RANDOM_PROBLEM_DEFAULTS, type RandomProblemOptions } from './random-problem.js';
 export { gradientDescent, type GradientDescentOptions } from './gradient-descent.js';
 export { tiedUFlow, type TiedUFlow } from './tied-u.js';
+export { compileLossExpression, checkLossExpressionAt, useMathjs, LOSS_EXPR_FUNCTIONS, type LossExpression, type MathjsLike } from './loss-expression.js';

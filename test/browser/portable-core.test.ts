@@ -29,18 +29,22 @@ const PAGE_SCRIPT = `
 `;
 
 let bundle = '';
+let imports: string[] = [];
 let browser: Browser | undefined;
 
 before(async () => {
-  const out = await build({ entryPoints: ['src/portable.ts'], bundle: true, platform: 'browser', format: 'iife', globalName: 'vsflow', write: false, logLevel: 'silent', target: 'es2022' });
+  const out = await build({ entryPoints: ['src/portable.ts'], bundle: true, platform: 'browser', format: 'iife', globalName: 'vsflow', write: false, logLevel: 'silent', target: 'es2022', metafile: true });
   bundle = out.outputFiles[0]!.text;
+  imports = Object.values(out.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
   if (!SKIP) browser = await launch();
 });
 after(async () => browser?.close());
 
 test('vsflow/core bundles for the browser with esbuild (no Node built-ins)', () => {
   assert.ok(bundle.length > 10_000);
-  assert.ok(!/\bnode:(fs|os|path|worker_threads|module|url)\b/.test(bundle), 'no node: imports in the bundle');
+  assert.ok(imports.length > 20, 'the metafile lists the module graph');
+  assert.deepEqual(imports.filter((p) => p.startsWith('node:') || /^(fs|os|path|worker_threads|module|url)$/.test(p)), [], 'no Node built-in is imported');
+  assert.deepEqual(imports.filter((p) => /mathjs|@tensorflow|plotly|playwright/.test(p)), [], 'mathjs is loaded on first use, not bundled; no tfjs, plotly or playwright');
 });
 
 test('esbuild refuses the main entry for the browser (it needs Node), so the test can fail', async () => {

@@ -19,6 +19,7 @@ import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-prob
 import { CHECK_DEFAULTS, CHECK_METHODS, CHECK_T_END, checkPredictions, type CheckOptions, type CheckResult } from '../../analysis/predictions.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { LOSS_EXPR_HELP, withLossExprFlag } from '../loss-expr-flag.js';
 
 interface Flags {
   problem?: string;
@@ -30,6 +31,7 @@ interface Flags {
   vScale?: string;
   aScale?: string;
   normalization?: string;
+  lossExpr?: string;
   tEnd?: string;
   method?: string;
   rtol?: string;
@@ -132,6 +134,7 @@ export function register(program: Command): void {
     .option('--v-scale <x>', `random problem: V ~ x·N(0,1) (default ${RANDOM_PROBLEM_DEFAULTS.vScale})`)
     .option('--a-scale <x>', 'random problem: a ~ x·N(0,1) (default 0)')
     .option('--normalization <name>', `random problem: N(a) (${NORMALIZATIONS.join(', ')}; default softmax)`)
+    .option('--loss-expr <expr>', LOSS_EXPR_HELP)
     .option('--t-end <t>', `final time (default per loss: ${Object.entries(CHECK_T_END).map(([k, v]) => `${k} ${v}`).join(', ')})`)
     .option('--method <name>', `${CHECK_METHODS.join(' | ')} (default ${CHECK_DEFAULTS.method})`)
     .option('--rtol <x>', `relative tolerance (default ${CHECK_DEFAULTS.rtol})`)
@@ -144,7 +147,7 @@ export function register(program: Command): void {
     .action(
       runAction((flags: Flags) => {
         if (flags.out !== undefined && flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
-        const problem = problemFromFlags(flags);
+        const problem = withLossExprFlag(problemFromFlags(flags), flags.lossExpr);
         const options = parseOptions(flags, resolveProblem(problem).n);
         const result = checkPredictions(problem, options);
         if (flags.out !== undefined) writeJsonAtomic(flags.out, result);
