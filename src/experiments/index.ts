@@ -8,3 +8,5 @@ export { resultSeries, withSeriesViews, SERIES_NAMES, type SeriesName, type Seri
 export { runEntropyExperiment, resolveEntropyOptions, smallSigmaEntropy, SMALL_SIGMA_MAX, ENTROPY_DEFAULTS, type EntropyOptions, type EntropyResult, type EntropyCell, type SampleStats, type Histogram, type EntropyPrediction } from './entropy.js';
 export { runBoundsExperiment, resolveBoundsOptions, BOUNDS_DEFAULTS, type BoundsOptions, type BoundsResult, type BoundVerdict, type Counterexample, type RatioSummary } from './bounds.js';
 export { runSweep, runSweepEntry, resolveSweepConfig, sweepParameters, sweepProblem, summarizeSweep, sweepResult, SWEEP_DEFAULTS, SWEEP_WORST, RUN_SWEEP_DEFAULTS, type SweepConfig, type SweepEntry, type SweepTally, type SweepResult, type RunSweepOptions } from './sweep.js';
+export { parseSimulateResult, SIMULATE_RESULT_SCHEMA, SIM_RECORD_SCHEMA, RUN_META_SCHEMA, type SimulateResultJson } from './result-schema.js';
+export { jsonSchemas } from './json-schemas.js';

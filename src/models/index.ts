@@ -10,3 +10,4 @@ export { randomProblem, RANDOM_PROBLEM_DEFAULTS, type RandomProblemOptions } fro
 export { gradientDescent, type GradientDescentOptions } from './gradient-descent.js';
 export { tiedUFlow, type TiedUFlow } from './tied-u.js';
 export { compileLossExpression, checkLossExpressionAt, useMathjs, LOSS_EXPR_FUNCTIONS, type LossExpression, type MathjsLike } from './loss-expression.js';
+export { checkProblemFile, PROBLEM_SCHEMA, PROBLEM_SCHEMAS, type ProblemFile } from './problem-schema.js';

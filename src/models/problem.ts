@@ -9,8 +9,9 @@
  * A loss takes only the fields it needs; any other field is an error (a typo must not pass).
  */
 import { DimensionError, OptionError } from '../core/errors.js';
-import { checkChoice, checkMatrix, checkNumber, checkVector } from '../core/validate.js';
-import { NORMALIZATIONS, normalize, type NormalizationName } from './normalizations.js';
+import { checkMatrix, checkVector } from '../core/validate.js';
+import { checkProblemFile } from './problem-schema.js';
+import { normalize, type NormalizationName } from './normalizations.js';
 import { checkLossExpressionAt, compileLossExpression, type LossExpression } from './loss-expression.js';
 
 /** Loss names (conventions in theory/value-softmax.md, VS-LOG/VS-SQ/VS-REG/VS-CE). */
@@ -84,14 +85,6 @@ export interface Problem {
   readonly spec: ProblemSpec;
 }
 
-const FIELDS_FOR: Readonly<Record<LossName, readonly string[]>> = {
-  logistic: ['beta', 'labels', 'lossExpr'],
-  square: ['y'],
-  regression: ['X', 'y'],
-  'cross-entropy': ['p'],
-};
-const COMMON = ['loss', 'V', 'a', 'normalization', 'seed', 'comment'];
-const ALL_LOSS_FIELDS = ['beta', 'labels', 'lossExpr', 'y', 'X', 'p'];
 
 /** True for a value that is an array whose first entry is an array (a matrix in JSON form). */
 function isNested(value: unknown): boolean {
@@ -144,19 +137,12 @@ function rows(data: Float64Array, r: number, c: number): number[][] {
  * p.K; // 1
  */
 export function resolveProblem(spec: unknown): Problem {
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new OptionError('problem', 'a JSON object with loss, V, a and the loss fields', spec);
+  // Field types, ranges and allowed fields: the zod schema (models/problem-schema.ts), which is
+  // also the published JSON Schema. Shapes across fields and semantics are checked below.
+  checkProblemFile(spec);
   const s = spec as Record<string, unknown>;
-  const loss = checkChoice('loss', s.loss, LOSSES);
-  const allowed = new Set([...COMMON, ...FIELDS_FOR[loss]]);
-  for (const key of Object.keys(s)) {
-    if (!allowed.has(key)) {
-      const hint = ALL_LOSS_FIELDS.includes(key) ? `loss ${loss} uses only ${FIELDS_FOR[loss].join(', ')}` : `known fields: ${[...COMMON, ...ALL_LOSS_FIELDS].join(', ')}`;
-      throw new OptionError(key, `no field "${key}" for loss ${loss}`, s[key], hint);
-    }
-  }
-  const normalization = s.normalization === undefined ? 'softmax' : checkChoice('normalization', s.normalization, NORMALIZATIONS);
-  if (s.seed !== undefined) checkNumber('seed', s.seed);
-  if (s.comment !== undefined && typeof s.comment !== 'string') throw new OptionError('comment', 'a string', s.comment);
+  const loss = s.loss as LossName;
+  const normalization = (s.normalization ?? 'softmax') as NormalizationName;
   const Vm = checkMatrix('V', s.V);
   const d = Vm.rows;
   const n = Vm.cols;
