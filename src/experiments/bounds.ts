@@ -126,6 +126,7 @@ export interface BoundsResult {
   readonly samples: { wvScale: number; entropy: number; frobeniusP: number; lhs: number; rhsRowLower: number; rhsColumnLower: number; sharp: number }[];
 }
 
+// Linear-interpolation quantile (type 7, as numpy's default and d3-array): 6 lines, no dependency.
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
