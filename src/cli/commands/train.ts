@@ -31,6 +31,7 @@ interface TrainFlags {
   rowNormalize: boolean;
   metrics?: string;
   jsonLines?: boolean;
+  json?: boolean;
   out?: string;
   checkpoint?: string;
   checkpointEvery?: string;
@@ -65,7 +66,8 @@ export function register(program: Command): void {
     .option('--no-row-normalize', 'kernel/φ-logit kinds without row normalisation')
     .option('--metrics <file>', 'stream every record as JSON lines into FILE')
     .option('--json-lines', 'stream every record as JSON lines on stdout (the table goes to stderr)')
-    .option('--out <file>', 'write the full result JSON')
+    .option('--json', 'print the full result JSON on stdout (the table goes to stderr)')
+    .option('--out <file>', 'write the full result JSON (atomically)')
     .option('--checkpoint <dir>', 'checkpoint folder')
     .option('--checkpoint-every <n>', 'write a checkpoint every n steps (needs --checkpoint)')
     .option('--resume', 'continue from the checkpoints in --checkpoint')
@@ -133,7 +135,7 @@ export function register(program: Command): void {
           });
           bar.stop();
           if (flags.out !== undefined) writeJsonAtomic(flags.out, result);
-          const say = (s: string): void => void (flags.jsonLines ? process.stderr : process.stdout).write(`${s}\n`);
+          const say = (s: string): void => void (flags.jsonLines || flags.json ? process.stderr : process.stdout).write(`${s}\n`);
           say(`task ${task}  backend ${result.meta.backend} (tfjs ${result.meta.tfjsVersion}, float32)  ${flags.quick ? 'quick' : 'paper-scale'}  wall ${(result.meta.wallTimeMs / 1000).toFixed(1)} s`);
           say('variant              seed  status      steps  final loss  final acc  min H/logN  collapse@  loss spikes  max |g|   eureka@ep  sink prop  CLS max');
           for (const r of result.runs) {
@@ -157,6 +159,7 @@ export function register(program: Command): void {
             );
           }
           if (task === 'eureka') for (const row of result.table) say(`Eureka-ratio ${row.variant}: ${row.eurekaRatio} (mean Eureka-epoch ${fmt(row.meanEurekaEpoch)})`);
+          if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
           if (result.runs.some((r) => r.status === 'interrupted')) {
             say(flags.checkpoint ? `interrupted: checkpoint written to ${flags.checkpoint}; continue with --resume` : 'interrupted (no --checkpoint folder: progress not saved)');
             process.exitCode = 130;
