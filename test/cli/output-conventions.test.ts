@@ -64,3 +64,13 @@ test('train --json: the full result on stdout, the table on stderr', async () =>
   assert.equal(result.runs[0]!.stepsDone, 2);
   assert.match(r.stderr, /^variant\s+seed/m);
 });
+
+test('one help style for defaults: "(default X)" in the text, never commander\'s (default: "X")', { concurrency: true }, async () => {
+  const commands = ['simulate', 'check', 'sweep', 'entropy', 'bounds', 'train', 'sim', 'plot', 'reproduce'];
+  const helps = await Promise.all(commands.map((c) => cli(c, '--help')));
+  helps.forEach((h, i) => {
+    assert.equal(h.code, 0, h.stderr);
+    assert.doesNotMatch(h.stdout, /\(default: "/, `${commands[i]} --help`);
+    if (commands[i] !== 'plot') assert.match(h.stdout, /--json\b/, `${commands[i]} has --json`);
+  });
+});

@@ -50,9 +50,9 @@ export function register(program: Command): void {
     .description('Train small transformers with TensorFlow.js (icl-regression, induction, classification, eureka) and measure attention entropy, sinks and Eureka-moments.')
     .requiredOption('--task <id>', `task: ${TASKS.join(', ')}`)
     .option('--attention <list>', 'comma-separated attention variants (kind, or softmax+ht for heat treatment); default: the task comparison')
-    .option('--seeds <list>', 'comma-separated seeds', '0')
+    .option('--seeds <list>', 'comma-separated seeds (default 0)')
     .option('--quick', 'scaled-down settings (minutes on a laptop CPU)')
-    .option('--backend <name>', `backend: ${BACKENDS.join(', ')} (auto = tensorflow if installed, else wasm)`, 'auto')
+    .option('--backend <name>', `backend: ${BACKENDS.join(', ')} (default auto: tensorflow if installed, else wasm)`)
     .option('--steps <n>', 'training steps (overrides the task default)')
     .option('--lr <x>', 'learning rate')
     .option('--batch-size <n>', 'batch size')
@@ -74,8 +74,8 @@ export function register(program: Command): void {
     .action(
       runAction(async (flags: TrainFlags) => {
         const task = checkChoice('--task', flags.task, TASKS);
-        const backend = checkChoice('--backend', flags.backend, BACKENDS);
-        const seeds = parseNumberList('--seeds', flags.seeds, { integer: true, min: 0 });
+        const backend = checkChoice('--backend', flags.backend ?? 'auto', BACKENDS);
+        const seeds = parseNumberList('--seeds', flags.seeds ?? '0', { integer: true, min: 0 });
         const overrides: Record<string, unknown> = { rowNormalize: flags.rowNormalize };
         const num = (flag: string, text: string | undefined, key: string, rule: Parameters<typeof parseNumber>[2]): void => {
           if (text !== undefined) overrides[key] = parseNumber(flag, text, rule);
