@@ -67,6 +67,7 @@ test('ESM: importing the main entry resolves no TensorFlow.js, Plotly or playwri
   const main = resolvedBy("const v = await import('vsflow'); if (typeof v.simulate !== 'function') process.exit(3);");
   assert.ok(main.some((u) => u.includes('/vsflow/dist/src/index.js')), 'the hook saw the entry');
   assert.deepEqual(main.filter((u) => heavy.test(u)), []);
+  assert.deepEqual(main.filter((u) => u.includes('/mathjs/')), [], 'mathjs is loaded on the first loss expression, not at import');
   const core = resolvedBy("await import('vsflow/core');");
   assert.deepEqual(core.filter((u) => heavy.test(u)), []);
   const train = resolvedBy("await import('vsflow/train');");
