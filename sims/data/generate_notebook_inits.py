@@ -46,7 +46,7 @@ beta = np.random.randn(8)
 beta = beta / np.linalg.norm(beta)
 u0 = W.T @ beta
 winner = int(np.argmax(u0))
-assert winner == 6, f"fig-2 winner index is {winner}, THEORY-NOTES says 6"
+assert winner == 6, f"fig-2 winner index is {winner}, expected 6 (the winner of the paper's Fig. 2 notebook)"
 write("fig2-logistic.json", {
     "loss": "logistic", "V": rows(W), "a": vec(a), "beta": vec(beta),
     "comment": "Fig 2 notebook init: np.random.seed(123); W = 0.1*randn(8,8); a = 0*randn(8); "

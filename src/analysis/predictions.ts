@@ -472,11 +472,11 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
     ['P-8c', 'eps-slope-gap', 'd log(1 − max σ)/d log G → −2'],
     ['P-8c', 'eps-slope-logt', 'd log(1 − max σ)/d log log t → −2 (1 − max σ ~ 1/(log t)²)'],
   ];
-  if (P.loss === 'logistic' && scalar && sim.status === 'success') {
+  if (P.loss === 'logistic' && P.lossExpr === undefined && scalar && sim.status === 'success') {
     // Records carry u = Vᵀβ: the label turns it into Vᵀb.
     for (const c of logisticRates(records, tEnd, n, bNorm, P.labels![0]!, rateNames)) checks.push(c);
   } else {
-    const why = P.loss !== 'logistic' ? `loss ${P.loss}: the rates are for the logistic loss` : !scalar ? scalarWhy() : 'integration failed';
+    const why = P.loss !== 'logistic' ? `loss ${P.loss}: the rates are for the logistic loss` : P.lossExpr !== undefined ? `lossExpr ${P.lossExpr.source}: the rates are for log(1 + exp(−z))` : !scalar ? scalarWhy() : 'integration failed';
     for (const [id, name, st] of rateNames) na(id, name, st, why);
   }
 

@@ -18,7 +18,9 @@ export interface LineFit {
 
 /**
  * Ordinary least squares y ≈ slope·x + intercept over the points whose x and y are finite.
- * Needs at least two distinct finite x values (else OptionError naming `x`).
+ * Needs at least two distinct finite x values (else OptionError naming `x`). Written out (closed-form
+ * normal equations) rather than taken from simple-statistics: it also skips non-finite points and
+ * reports r² and the count used, which the rate checks print.
  *
  * @example
  * linearFit([0, 1, 2], [1, 3, 5]); // { slope: 2, intercept: 1, r2: 1, count: 3 }

@@ -4,6 +4,21 @@
  */
 import cliProgress from 'cli-progress';
 
+/**
+ * A progress value in one style for every command: integers as integers (`20/800`), other
+ * values with up to 4 significant digits and no trailing zeros (`3.5/1000`, `0.0001234`).
+ *
+ * @example
+ * formatCount(20);      // '20'
+ * formatCount(3.14159); // '3.142'
+ * formatCount(1e5);     // '100000'
+ */
+export function formatCount(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(4)));
+}
+
 /** Handle of a progress bar. */
 export interface Progress {
   /** Sets the current value (0 … total); cheap, throttled by cli-progress. */
@@ -27,7 +42,7 @@ export function createProgress(label: string, total: number): Progress {
     {
       stream: process.stderr,
       format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
-      formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? Number(v).toPrecision(4) : String(v)),
+      formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? formatCount(v) : String(v)),
       hideCursor: true,
       clearOnComplete: true,
     },

@@ -1,6 +1,8 @@
 /**
  * Atomic file output: write to a temporary file in the same folder, then rename over the target.
  * A crash or an error mid-write leaves either the old file or none, never a half-written one.
+ * Kept by hand instead of `write-file-atomic`: the CLI needs only this synchronous temp-and-rename
+ * (no fsync, ownership or async queue), in 15 lines without a dependency.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';

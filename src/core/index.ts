@@ -1,4 +1,7 @@
-/** Public API of src/core (re-exported by src/index.ts). */
+/**
+ * Public API of src/core (re-exported by src/index.ts).
+ * @module
+ */
 export {};
 export { softmax, logSoftmax, logSumExp } from './softmax.js';
 export { softmaxEntropy } from './softmax-entropy.js';

@@ -2,34 +2,24 @@
  * Run metadata carried by every result: the resolved config, seed, package version, backend
  * and wall time, so a result file reproduces itself.
  */
-import { readFileSync } from 'node:fs';
+import { VERSION } from './version.js';
 
-let cachedVersion: string | undefined;
-
-/** The installed vsflow version (read once from package.json). */
+/** The installed vsflow version (`VERSION`, kept equal to package.json by a test). */
 export function packageVersion(): string {
-  if (cachedVersion === undefined) {
-    // Works from src/core (tsx) and from dist/src/core (built): walk up to the package root.
-    for (const rel of ['../../package.json', '../../../package.json']) {
-      try {
-        const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === 'vsflow' && pkg.version) {
-          cachedVersion = pkg.version;
-          break;
-        }
-      } catch {
-        // try the next candidate
-      }
-    }
-    cachedVersion ??= '0.0.0-unknown';
-  }
-  return cachedVersion;
+  return VERSION;
+}
+
+/** `process.version` in Node; in a browser (no `process`) the string `browser`. */
+function runtimeVersion(): string {
+  const proc = (globalThis as { process?: { version?: string } }).process;
+  return typeof proc?.version === 'string' ? proc.version : 'browser';
 }
 
 /** Metadata block of a result. */
 export interface RunMeta {
   readonly package: 'vsflow';
   readonly version: string;
+  /** Node.js version (`v20.20.2`), or `browser` when run in a browser. */
   readonly node: string;
   /** Compute backend: `float64-js` for theory/flow code, a tfjs backend name for training. */
   readonly backend: string;
@@ -50,7 +40,7 @@ export function runMeta(args: {
   return Object.freeze({
     package: 'vsflow' as const,
     version: packageVersion(),
-    node: process.version,
+    node: runtimeVersion(),
     backend: args.backend ?? 'float64-js',
     precision: args.precision ?? 'float64',
     seed: args.seed,

@@ -412,6 +412,8 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>, control:
   }
   const computeMs = performance.now() - tLoop;
 
+  // Histograms are counted inside the sampling loop (no stored samples, one pass over the trials),
+  // which a histogram library working on arrays would not allow; only the edges are built here.
   const edges = Array.from({ length: bins + 1 }, (_, b) => (b * logN) / bins);
   const outCells: EntropyCell[] = [];
   for (let ki = 0; ki < nk; ki++) {

@@ -44,6 +44,7 @@ export type Formulation = 'auto' | 'reduced' | 'low-rank' | 'full';
 
 /** The formulations simulate accepts. */
 export const FORMULATIONS: readonly Formulation[] = Object.freeze(['auto', 'reduced', 'low-rank', 'full'] as const);
+import { withSeriesViews, type SimulateViews } from './series-view.js';
 
 /** Methods accepted by simulate (all of `solve`). */
 export const SIMULATE_METHODS: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as const);
@@ -138,6 +139,9 @@ export interface SimulateResult {
   readonly state: { t: number; V: number[][]; a: number[] | number[][] };
 }
 
+/** What `simulate` returns: the result plus `columns()` and `series(name)` (not in its JSON). */
+export type SimulateRun = SimulateResult & SimulateViews;
+
 const FAILURES: readonly SolveStatus[] = ['max-steps', 'step-underflow', 'non-finite'];
 
 function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>[2]): number | undefined {
@@ -153,8 +157,10 @@ function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>
  * const r = simulate({ loss: 'square', V: [[1, 0]], a: [0, 0], y: [1] }, { tEnd: 10, saveAt: [0, 10] });
  * r.status;         // 'success'
  * r.records[1].loss // < r.records[0].loss = 0.125 (the loss decreases along the flow)
+ * r.columns().loss;  // Float64Array [0.125, …]: the column view (see simulationColumns)
+ * r.series('a').shape; // [2, 1, 2]: ndarray view [T, K, n] (see resultSeries)
  */
-export function simulate(problem: ProblemSpec | Problem, options?: Partial<SimulateOptions>): SimulateResult {
+export function simulate(problem: ProblemSpec | Problem, options?: Partial<SimulateOptions>): SimulateRun {
   const started = performance.now();
   const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
   const o = resolveOptions('simulate', SIMULATE_DEFAULTS, options);
@@ -258,12 +264,12 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     formulation,
   };
   const observer = createObserver(P);
-  const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateResult => {
+  const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateRun => {
     const Vrows: number[][] = [];
     for (let i = 0; i < d; i++) Vrows.push(Array.from(yLast.subarray(i * n, (i + 1) * n)));
     const aRows: number[][] = [];
     for (let k = 0; k < K; k++) aRows.push(Array.from(yLast.subarray(aOff + k * n, aOff + (k + 1) * n)));
-    const result: SimulateResult = {
+    const result = withSeriesViews<SimulateResult>({
       config,
       meta: runMeta({ seed: P.spec.seed ?? null, wallTimeMs: performance.now() - started }),
       status,
@@ -272,7 +278,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
       events,
       records,
       state: { t: tLast, V: Vrows, a: P.batched ? aRows : aRows[0]! },
-    };
+    });
     if (FAILURES.includes(status) && o.onFailure === 'throw') throw new IntegrationError(message, status, result);
     return result;
   };

@@ -288,6 +288,9 @@ export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOp
     return sweepResult(config, [...entries.values()], performance.now() - started);
   }
   let next = 0;
+  // A hand-written pull pool (about 30 lines) rather than piscina/workerpool: each worker holds the
+  // resolved config, entries come back in completion order for the resumable output, a signal
+  // stops feeding, and under tsx a worker must start from the eval'd bootstrap of startWorker.
   const pool = Math.min(workers, todo.length);
   await new Promise<void>((resolve, reject) => {
     let live = pool;

@@ -1,4 +1,7 @@
-/** Public API of src/integrators (re-exported by src/index.ts). */
+/**
+ * Public API of src/integrators (re-exported by src/index.ts).
+ * @module
+ */
 export * from './types.js';
 export { solve, SOLVE_DEFAULTS, METHOD_NAMES } from './solve.js';
 export { resolveSaveAt } from './save-at.js';

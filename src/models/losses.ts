@@ -3,6 +3,7 @@
  * g_k = ∇_f ℓ_k (theory: VS-LOG, VS-SQ, VS-REG, VS-CE). The model averages over samples:
  * L = (1/K) Σ_k ℓ_k(f_k). Conventions (one sample shown; K samples: each has its own target row):
  *   logistic      ℓ = log(1 + exp(−y βᵀf))           g = −y·s(−y βᵀf)·β      (s = sigmoid; y = ±1)
+ *     with lossExpr  ℓ = h(y βᵀf)                       g = h′(y βᵀf)·y·β       (models/loss-expression.ts)
  *   square        ℓ = ½‖f − y‖²                       g = f − y
  *   regression    ℓ = ‖y − Xf‖²   (no ½, as in the authors' notebook)   g = −2Xᵀ(y − Xf)
  *   cross-entropy ℓ = −Σ_j p_j log softmax(f)_j = lse(f) − ⟨p, f⟩ (Σp = 1)   g = softmax(f) − p
@@ -32,6 +33,12 @@ export function sampleLossGradient(P: Problem, k: number, f: Float64Array, fOff:
       const lab = P.labels![k]!;
       let z = 0;
       for (let i = 0; i < d; i++) z += beta[i]! * f[fOff + i]!;
+      if (P.lossExpr !== undefined) {
+        // User margin loss h(y·βᵀf): g = h′(y·z)·y·β (models/loss-expression.ts).
+        const c = P.lossExpr.dh(lab * z) * lab;
+        for (let i = 0; i < d; i++) g[gOff + i] = c * beta[i]!;
+        return wantLoss ? P.lossExpr.h(lab * z) : 0;
+      }
       const c = -lab * sigmoid(-lab * z);
       for (let i = 0; i < d; i++) g[gOff + i] = c * beta[i]!;
       return wantLoss ? log1pexp(-lab * z) : 0;

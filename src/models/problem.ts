@@ -9,8 +9,10 @@
  * A loss takes only the fields it needs; any other field is an error (a typo must not pass).
  */
 import { DimensionError, OptionError } from '../core/errors.js';
-import { checkChoice, checkMatrix, checkNumber, checkVector } from '../core/validate.js';
-import { NORMALIZATIONS, type NormalizationName } from './normalizations.js';
+import { checkMatrix, checkVector } from '../core/validate.js';
+import { checkProblemFile } from './problem-schema.js';
+import { normalize, type NormalizationName } from './normalizations.js';
+import { checkLossExpressionAt, compileLossExpression, type LossExpression } from './loss-expression.js';
 
 /** Loss names (conventions in theory/value-softmax.md, VS-LOG/VS-SQ/VS-REG/VS-CE). */
 export type LossName = 'logistic' | 'square' | 'regression' | 'cross-entropy';
@@ -32,6 +34,11 @@ export interface ProblemSpec {
   beta?: number[];
   /** logistic: one label ±1 per sample (optional for K = 1, default +1; required for K > 1). */
   labels?: number[];
+  /**
+   * logistic: a margin loss h(z) replacing log(1 + exp(−z)), z = y·βᵀf, as a mathjs expression
+   * in z (e.g. `"exp(-z)"`); see models/loss-expression.ts.
+   */
+  lossExpr?: string;
   /** square: target in R^d; regression: target in R^m; or K rows (one per sample). */
   y?: number[] | number[][];
   /** regression: design matrix, m rows of d. */
@@ -64,6 +71,8 @@ export interface Problem {
   readonly beta: Float64Array | undefined;
   /** K labels ±1 (logistic), else undefined. */
   readonly labels: Float64Array | undefined;
+  /** The compiled `lossExpr` (logistic with a user loss h(z)), else undefined. */
+  readonly lossExpr: LossExpression | undefined;
   /** K×d (square) or K×m (regression), one target row per sample (a shared target is repeated). */
   readonly y: Float64Array | undefined;
   /** m×d row-major (regression). */
@@ -76,14 +85,6 @@ export interface Problem {
   readonly spec: ProblemSpec;
 }
 
-const FIELDS_FOR: Readonly<Record<LossName, readonly string[]>> = {
-  logistic: ['beta', 'labels'],
-  square: ['y'],
-  regression: ['X', 'y'],
-  'cross-entropy': ['p'],
-};
-const COMMON = ['loss', 'V', 'a', 'normalization', 'seed', 'comment'];
-const ALL_LOSS_FIELDS = ['beta', 'labels', 'y', 'X', 'p'];
 
 /** True for a value that is an array whose first entry is an array (a matrix in JSON form). */
 function isNested(value: unknown): boolean {
@@ -103,6 +104,19 @@ function perSample(name: string, value: unknown, K: number, len: number): Float6
   const out = new Float64Array(K * len);
   for (let k = 0; k < K; k++) out.set(v, k * len);
   return out;
+}
+
+/** The margins z_k = y_k βᵀ V N(a_k) at the start (for checking a loss expression there). */
+function initialMargins(V: Float64Array, a: Float64Array, beta: Float64Array, labels: Float64Array, kind: NormalizationName, d: number, n: number, K: number): Float64Array {
+  const N = new Float64Array(n);
+  const z = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    normalize(kind, a, k * n, n, N, 0);
+    let s = 0;
+    for (let i = 0; i < d; i++) for (let j = 0; j < n; j++) s += beta[i]! * V[i * n + j]! * N[j]!;
+    z[k] = labels[k]! * s;
+  }
+  return z;
 }
 
 function rows(data: Float64Array, r: number, c: number): number[][] {
@@ -137,19 +151,12 @@ export function isResolvedProblem(p: unknown): p is Problem {
  * p.K; // 1
  */
 export function resolveProblem(spec: unknown): Problem {
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new OptionError('problem', 'a JSON object with loss, V, a and the loss fields', spec);
+  // Field types, ranges and allowed fields: the zod schema (models/problem-schema.ts), which is
+  // also the published JSON Schema. Shapes across fields and semantics are checked below.
+  checkProblemFile(spec);
   const s = spec as Record<string, unknown>;
-  const loss = checkChoice('loss', s.loss, LOSSES);
-  const allowed = new Set([...COMMON, ...FIELDS_FOR[loss]]);
-  for (const key of Object.keys(s)) {
-    if (!allowed.has(key)) {
-      const hint = ALL_LOSS_FIELDS.includes(key) ? `loss ${loss} uses only ${FIELDS_FOR[loss].join(', ')}` : `known fields: ${[...COMMON, ...ALL_LOSS_FIELDS].join(', ')}`;
-      throw new OptionError(key, `no field "${key}" for loss ${loss}`, s[key], hint);
-    }
-  }
-  const normalization = s.normalization === undefined ? 'softmax' : checkChoice('normalization', s.normalization, NORMALIZATIONS);
-  if (s.seed !== undefined) checkNumber('seed', s.seed);
-  if (s.comment !== undefined && typeof s.comment !== 'string') throw new OptionError('comment', 'a string', s.comment);
+  const loss = s.loss as LossName;
+  const normalization = (s.normalization ?? 'softmax') as NormalizationName;
   const Vm = checkMatrix('V', s.V);
   const d = Vm.rows;
   const n = Vm.cols;
@@ -192,6 +199,7 @@ export function resolveProblem(spec: unknown): Problem {
 
   let beta: Float64Array | undefined;
   let labels: Float64Array | undefined;
+  let lossExpr: LossExpression | undefined;
   let y: Float64Array | undefined;
   let X: Float64Array | undefined;
   let p: Float64Array | undefined;
@@ -212,6 +220,11 @@ export function resolveProblem(spec: unknown): Problem {
       }
       out.beta = Array.from(beta);
       out.labels = Array.from(labels);
+      if (s.lossExpr !== undefined) {
+        lossExpr = compileLossExpression(s.lossExpr as string);
+        checkLossExpressionAt(lossExpr, initialMargins(Vm.data, a, beta, labels, normalization, d, n, K));
+        out.lossExpr = lossExpr.source;
+      }
       break;
     }
     case 'square':
@@ -245,7 +258,7 @@ export function resolveProblem(spec: unknown): Problem {
   if (s.normalization !== undefined) out.normalization = normalization;
   if (s.seed !== undefined) out.seed = s.seed as number;
   if (s.comment !== undefined) out.comment = s.comment as string;
-  const resolved: Problem = Object.freeze({ loss, normalization, d, n, K, m, V: Vm.data, a, beta, labels, y, X, p, batched, spec: out });
+  const resolved: Problem = Object.freeze({ loss, normalization, d, n, K, m, V: Vm.data, a, beta, labels, lossExpr, y, X, p, batched, spec: out });
   RESOLVED.add(resolved);
   return resolved;
 }

@@ -245,7 +245,7 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
     }
     for (let j = 0; j < n; j++) dydt[aOff + j] = -c * sig[j]! * (u[j]! - z);
   };
-  const rhs: Rhs = K === 1 && isSoftmax && P.loss === 'logistic' && !freezeV && !freezeA ? logisticOne : generic;
+  const rhs: Rhs = K === 1 && isSoftmax && P.loss === 'logistic' && P.lossExpr === undefined && !freezeV && !freezeA ? logisticOne : generic;
   const loss = (y: Float64Array): number => forward(y, true);
   const negGradient = (y: Float64Array, out: Float64Array): number => {
     const l = forward(y, true);

@@ -1,4 +1,7 @@
-/** Public API of src/plot (re-exported by src/index.ts). */
+/**
+ * Public API of src/plot (re-exported by src/index.ts).
+ * @module
+ */
 export * from './palette.js';
 export * from './axes.js';
 export * from './line-trace.js';

@@ -1,6 +1,7 @@
 /**
  * Public API of src/train, exported as `vsflow/train` (not from the main index: importing it
  * loads TensorFlow.js). The only place in vsflow that imports TensorFlow.js.
+ * @module
  */
 export { BACKEND_NAMES, loadBackend, wasmBinaryDir, type BackendInfo, type BackendName } from './backend.js';
 export { TRAIN_ATTENTION_KINDS, attentionWeights, isRowStochastic, type AttentionCall, type TrainAttentionKind } from './attention.js';

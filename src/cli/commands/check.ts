@@ -21,6 +21,7 @@ import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { runInterruptible } from '../interruptible.js';
 import { checkProblemFileSize, checkRandomProblemSize } from '../size-checks.js';
+import { LOSS_EXPR_HELP, withLossExprFlag } from '../loss-expr-flag.js';
 
 interface Flags {
   problem?: string;
@@ -32,6 +33,7 @@ interface Flags {
   vScale?: string;
   aScale?: string;
   normalization?: string;
+  lossExpr?: string;
   tEnd?: string;
   method?: string;
   rtol?: string;
@@ -146,6 +148,7 @@ export function register(program: Command): void {
     .option('--v-scale <x>', `random problem: V ~ x·N(0,1) (default ${RANDOM_PROBLEM_DEFAULTS.vScale})`)
     .option('--a-scale <x>', 'random problem: a ~ x·N(0,1) (default 0)')
     .option('--normalization <name>', `random problem: N(a) (${NORMALIZATIONS.join(', ')}; default softmax)`)
+    .option('--loss-expr <expr>', LOSS_EXPR_HELP)
     .option('--t-end <t>', `final time (default per loss: ${Object.entries(CHECK_T_END).map(([k, v]) => `${k} ${v}`).join(', ')})`)
     .option('--method <name>', `${CHECK_METHODS.join(' | ')} (default ${CHECK_DEFAULTS.method})`)
     .option('--rtol <x>', `relative tolerance (default ${CHECK_DEFAULTS.rtol})`)
@@ -158,7 +161,7 @@ export function register(program: Command): void {
     .action(
       runAction(async (flags: Flags) => {
         if (flags.out !== undefined && flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
-        const problem = problemFromFlags(flags);
+        const problem = withLossExprFlag(problemFromFlags(flags), flags.lossExpr);
         const resolved = resolveProblem(problem);
         const options = parseOptions(flags, resolved.n, resolved.loss);
         // In a worker, so Ctrl-C stops the integration and what was computed is still written.

@@ -209,6 +209,7 @@ interface ReproduceFlags {
   chrome?: string;
   scale?: string;
   seed?: string;
+  json?: boolean;
 }
 
 async function reproduceAction(flags: ReproduceFlags): Promise<void> {
@@ -228,7 +229,9 @@ async function reproduceAction(flags: ReproduceFlags): Promise<void> {
   const { data, exitCode } = await reproduce(sims, { quick: flags.quick === true, only, training: flags.training === true, out, force: flags.force === true, plan, chrome: flags.chrome, standalone: flags.standalone === true, scale, seed, command }, progress);
   const counts = reportCounts(data);
   const cachedCount = data.entries.filter((e) => e.cached).length;
-  process.stdout.write(
+  // With --json the report goes to stdout and the summary line to stderr (as every --json command).
+  if (flags.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  (flags.json ? process.stderr : process.stdout).write(
     `${counts.passed} of ${counts.claims} claims pass${counts.errors ? `, ${counts.errors} sim(s) failed to run` : ''} · ${data.entries.length} sims${cachedCount ? ` (${cachedCount} cached)` : ''} · ${(data.wallTimeMs / 1000).toFixed(1)} s\nreport: ${join(out, 'index.html')}\n`,
   );
   // --quick promises under a minute for the sims it runs by default (the heavy training sims,
@@ -258,5 +261,6 @@ export function register(program: Command): void {
     .option('--scale <x>', 'PNG pixel ratio (default 2)')
     .option('--seed <n>', "seed for every sim (default: each sim's documented seed)")
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
+    .option('--json', 'print report.json on stdout (the summary line goes to stderr)')
     .action(runAction(reproduceAction));
 }

@@ -18,6 +18,7 @@ import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { checkChoice, RTOL_RULE } from '../../core/validate.js';
 import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
+import { LOSS_EXPR_HELP, withLossExprFlag } from '../loss-expr-flag.js';
 import { NORMALIZATIONS } from '../../models/normalizations.js';
 import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
 import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions, type SimulateResult } from '../../experiments/simulate.js';
@@ -50,6 +51,7 @@ interface Flags {
   untilMaxProb?: string;
   untilLoss?: string;
   freeze?: string;
+  lossExpr?: string;
   json?: boolean;
   out?: string;
 }
@@ -234,6 +236,7 @@ export function register(program: Command): void {
     .option('--v-scale <x>', `random problem: V ~ x·N(0,1) (default ${RANDOM_PROBLEM_DEFAULTS.vScale})`)
     .option('--a-scale <x>', 'random problem: a ~ x·N(0,1) (+1 for l1/sum/l2sq/relu; default 0)')
     .option('--normalization <name>', `random problem: N(a) (${NORMALIZATIONS.join(', ')}; default softmax)`)
+    .option('--loss-expr <expr>', LOSS_EXPR_HELP)
     .option('--t-end <t>', `final flow time (default ${SIMULATE_DEFAULTS.tEnd})`)
     .option('--save-at <spec>', 'log:FROM:TO:COUNT or t1,t2,... (default: 0 and 60 log-spaced times up to --t-end)')
     .option('--method <name>', `${SIMULATE_METHODS.join(' | ')} (default ${SIMULATE_DEFAULTS.method})`)
@@ -251,7 +254,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the result JSON to this file (atomically)')
     .action(
       runAction(async (flags: Flags) => {
-        const problem = loadProblem(flags);
+        const problem = withLossExprFlag(loadProblem(flags), flags.lossExpr);
         const options = parseOptions(flags);
         if (options.saveAt !== undefined) {
           const count = Array.isArray(options.saveAt) ? options.saveAt.length : (options.saveAt as { log: [number, number, number] }).log[2];

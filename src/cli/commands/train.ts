@@ -52,6 +52,7 @@ interface TrainFlags extends TrainGridFlags {
   backend: string;
   metrics?: string;
   jsonLines?: boolean;
+  json?: boolean;
   out?: string;
   checkpoint?: string;
   checkpointEvery?: string;
@@ -315,7 +316,7 @@ async function trainAction(flags: TrainFlags): Promise<void> {
   // Cost estimate of the runs before any starts (auto: the wasm fallback's rates); --dry-run stops here.
   const { estimateTrainRun, formatEstimate } = await import('../../train/index.js');
   // The estimate is the output of --dry-run; before a real run it is a note on stderr (stdout keeps the tables).
-  const sayEstimate = (line: string): void => void (flags.dryRun && !flags.jsonLines ? process.stdout : process.stderr).write(`${line}\n`);
+  const sayEstimate = (line: string): void => void (flags.dryRun && !flags.jsonLines && !flags.json ? process.stdout : process.stderr).write(`${line}\n`);
   const scaleName = grid.scale ?? (grid.quick ? 'quick' : 'paper');
   const seen = new Set<string>();
   // Printed when a scale profile is asked for by name (`--scale`) or with --dry-run.
@@ -388,7 +389,8 @@ async function trainAction(flags: TrainFlags): Promise<void> {
     await saving;
     const result = await gridResult(grid, runs, { ...many.meta, wallTimeMs: performance.now() - t0 }, shard);
     if (out !== undefined) writeJsonAtomic(out, result);
-    const say = (s: string): void => void (flags.jsonLines ? process.stderr : process.stdout).write(`${s}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const say = (s: string): void => void (flags.jsonLines || flags.json ? process.stderr : process.stdout).write(`${s}\n`);
     say(`task ${grid.task}  backend ${result.meta.backend} (tfjs ${result.meta.tfjsVersion}, float32)  scale ${grid.scale ?? (grid.quick ? 'quick' : 'paper')}  wall ${(result.meta.wallTimeMs / 1000).toFixed(1)} s${shard === undefined ? '' : `  shard ${shard.index}/${shard.count}: runs [${range.start}, ${range.end}) of ${all.length}`}`);
     for (const line of formatTrainTables(result, all, label)) say(line);
     if (grid.task === 'eureka') for (const row of result.table) say(`Eureka-ratio ${row.variant}: ${row.eurekaRatio} (mean Eureka-epoch ${fmt(row.meanEurekaEpoch)})`);
@@ -458,6 +460,7 @@ export function register(program: Command): void {
     .option('--backend <name>', `backend: ${BACKENDS.join(', ')} (auto = tensorflow if installed, else wasm)`, 'auto')
     .option('--metrics <file>', 'stream every record as JSON lines into FILE')
     .option('--json-lines', 'stream every record as JSON lines on stdout (the table goes to stderr)')
+    .option('--json', 'print the full result JSON on stdout (the table goes to stderr)')
     .option('--out <file|dir>', 'write the full result JSON; with --shard a folder that gets shard-K-of-N.json')
     .option('--checkpoint <dir>', 'checkpoint folder (files keyed by a hash of each run\'s whole configuration)')
     .option('--checkpoint-every <n>', 'write a checkpoint every n steps (needs --checkpoint, or --shard)')
