@@ -26,14 +26,15 @@ export function expectedText(p: SimParameter): string {
 }
 
 /**
- * Checks one value against its declaration. Strings (from `--set`) are parsed for numbers and
- * booleans; JSON values (from `--config` or the library) must already have the right type.
+ * Checks one value against its declaration. With `text` (a `--set` value) strings are parsed for
+ * numbers and booleans; JSON values (from `--config` or the library) must already have the
+ * right type (`"40"` is not an integer there).
  *
  * @example
- * checkParamValue({ name: 'n', type: 'integer', default: 20, min: 2, doc: '' }, '40', '--set n'); // 40
+ * checkParamValue({ name: 'n', type: 'integer', default: 20, min: 2, doc: '' }, '40', '--set n', true); // 40
  */
-export function checkParamValue(p: SimParameter, value: unknown, flag: string): SimParamValue {
-  const fromText = typeof value === 'string';
+export function checkParamValue(p: SimParameter, value: unknown, flag: string, text = false): SimParamValue {
+  const fromText = text && typeof value === 'string';
   if (p.type === 'boolean') {
     if (typeof value === 'boolean') return value;
     if (fromText && (value === 'true' || value === 'false')) return value === 'true';
@@ -77,7 +78,7 @@ export function parseSetFlags(sim: Pick<SimDefinition, 'id' | 'parameters'>, fla
     if (eq <= 0) throw new OptionError('--set', 'NAME=VALUE (see --describe)', text);
     const name = text.slice(0, eq).trim();
     const p = findParameter(sim, name, '--set');
-    out[name] = checkParamValue(p, text.slice(eq + 1).trim(), `--set ${name}`);
+    out[name] = checkParamValue(p, text.slice(eq + 1).trim(), `--set ${name}`, true);
   }
   return out;
 }
