@@ -10,7 +10,7 @@
 import { runMeta } from '../src/core/run-meta.js';
 import { simulate } from '../src/experiments/simulate.js';
 import { randomProblem } from '../src/models/random-problem.js';
-import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
+import { figure, horizontalLine, lineTrace, seriesColor } from '../src/plot/index.js';
 import type { SimDefinition, SimParameter, SimResult } from './types.js';
 import { simParams } from './_params.js';
 
@@ -87,7 +87,8 @@ const sim: SimDefinition = {
         y: { title: `σ(a<sub>${k + 1}</sub>)<sub>i</sub>`, log: true },
         data: [
           ...Array.from({ length: n }, (_, i) =>
-            lineTrace({ name: `σ<sub>${i + 1}</sub>${i === d.winners[k] ? ' (predicted winner)' : ''}`, x: t, y: d.sigma[k]!.slice(1).map((row) => row[i]!), index: i, width: i === d.winners[k] ? 3 : 1.5 }),
+            // The predicted winner in the first colour (blue), the others after it, as in Fig. 2.
+            lineTrace({ name: `σ<sub>${i + 1}</sub>${i === d.winners[k] ? ' (predicted winner)' : ''}`, x: t, y: d.sigma[k]!.slice(1).map((row) => row[i]!), color: seriesColor(i === d.winners[k] ? 0 : i < d.winners[k]! ? i + 1 : i), dash: 'solid', width: i === d.winners[k] ? 3 : 1.5 }),
           ),
           horizontalLine(1 / n, [t[0]!, t[t.length - 1]!], { name: '1/n (uniform)' }),
         ],

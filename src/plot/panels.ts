@@ -4,6 +4,7 @@
  * norm and entropy): single-panel figure specs placed on a grid of subplots, each with its own
  * axes (`xaxis2`, `yaxis2`, …) and legend (`legend2`, …), panel letters (a), (b), … at the top
  * left, and optionally shared axes (`matches`; inner tick labels and repeated titles dropped).
+ * A legend entry that an earlier panel already shows (same name, colour, dash) is not repeated.
  * The single panels stay available: this only combines specs.
  */
 import type { PlotlyFigure } from './figure-types.js';
@@ -57,6 +58,7 @@ export function panelFigure(o: PanelOptions): PlotlyFigure {
   const layout: Record<string, unknown> = {};
   for (const key of ['font', 'paper_bgcolor', 'plot_bgcolor', 'hovermode']) if (base[key] !== undefined) layout[key] = base[key];
   const annotations: Record<string, unknown>[] = [];
+  const shownEntries = new Set<string>();
   o.panels.forEach((panel, k) => {
     const s = refSuffix(k);
     const r = Math.floor(k / cols);
@@ -65,7 +67,14 @@ export function panelFigure(o: PanelOptions): PlotlyFigure {
     const yTop = 1 - r * (h + vgap);
     const yd: [number, number] = [yTop - h, yTop];
     const legendKey = `legend${s}`;
-    for (const t of panel.data) data.push({ ...t, xaxis: `x${s}`, yaxis: `y${s}`, legend: legendKey });
+    for (const t of panel.data) {
+      // An entry already shown by an earlier panel (same name, colour and dash) is not repeated.
+      const line = (t.line as { color?: unknown; dash?: unknown } | undefined) ?? {};
+      const id = JSON.stringify([t.name, line.color, line.dash]);
+      const repeat = t.showlegend !== false && shownEntries.has(id);
+      if (t.showlegend !== false) shownEntries.add(id);
+      data.push({ ...t, xaxis: `x${s}`, yaxis: `y${s}`, legend: legendKey, ...(repeat ? { showlegend: false } : {}) });
+    }
     const xaxis: Record<string, unknown> = { ...((panel.layout.xaxis as object | undefined) ?? {}), domain: xd, anchor: `y${s}` };
     const yaxis: Record<string, unknown> = { ...((panel.layout.yaxis as object | undefined) ?? {}), domain: yd, anchor: `x${s}` };
     if (o.shareX && k >= cols) xaxis.matches = `x${refSuffix(c)}`;

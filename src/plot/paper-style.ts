@@ -152,7 +152,7 @@ function shortNumber(v: number): string {
 
 /**
  * Explicit ticks of a log axis over `[lo, hi]` (log10 units): the decades (every 2nd or 3rd when
- * more than `maxLabels`), or 1-2-5 steps when fewer than three decades are in range; minor ticks at
+ * more than `maxLabels`), or 1-2-5 steps when fewer than two decades are in range; minor ticks at
  * 2…9 × 10^k without labels. Every label is printed at the full tick size.
  *
  * @example
@@ -167,7 +167,7 @@ export function logAxisTicks(lo: number, hi: number, maxLabels: number): { tickv
     const l = Math.log10(v);
     if (l >= lo - 1e-9 && l <= hi + 1e-9) minor.push(Number(v.toPrecision(12)));
   }
-  if (k1 - k0 + 1 >= 3) {
+  if (k1 - k0 + 1 >= 2) {
     const count = k1 - k0 + 1;
     const step = Math.max(1, Math.ceil(count / Math.max(2, maxLabels)));
     const tickvals: number[] = [];
@@ -367,14 +367,76 @@ export function paperFigure(input: PlotlyFigure, options?: Partial<PaperOptions>
     a.font = { ...((a.font as object | undefined) ?? {}), size: px(letter ? PAPER_FONT_PT.panelLetter : PAPER_FONT_PT.annotation) };
   }
 
+  labelReferenceLines(fig.data, layout, width, height);
   placeLegends(fig.data, layout, width, height);
   return fig;
+}
+
+/**
+ * Horizontal reference lines (`meta.reference`, from `horizontalLine`) are labelled on the line,
+ * as in a paper, instead of taking a legend entry: the label sits above (or below) the line at
+ * its right (or left) end, wherever the data leave room.
+ */
+function labelReferenceLines(data: Trace[], layout: Record<string, unknown>, width: number, height: number): void {
+  const fontPx = px(PAPER_FONT_PT.annotation);
+  const annotations = Array.isArray(layout.annotations) ? (layout.annotations as Trace[]) : [];
+  for (const t of data) {
+    if ((t.meta as { reference?: unknown } | undefined)?.reference !== 'horizontal' || t.showlegend === false || typeof t.name !== 'string') continue;
+    const xKey = traceAxisKey(t, 'x');
+    const yKey = traceAxisKey(t, 'y');
+    const xr = axisRange(layout, xKey, data);
+    const yr = axisRange(layout, yKey, data);
+    const ys = numbers(t.y);
+    if (!xr || !yr || ys.length === 0) continue;
+    const ylog = (layout[yKey] as Axis | undefined)?.type === 'log';
+    const yv = ylog ? Math.log10(ys[0]!) : ys[0]!;
+    const uy = (yv - yr[0]) / (yr[1] - yr[0] || 1);
+    const [dx0, dx1] = domainOf(layout[xKey] as Axis | undefined);
+    const [dy0, dy1] = domainOf(layout[yKey] as Axis | undefined);
+    const plotW = Math.max(40, width * (dx1 - dx0) - 44);
+    const plotH = Math.max(40, height * (dy1 - dy0) - 34);
+    const w = ([...plainText(t.name)].length * fontPx * 0.5 + 6) / plotW;
+    const h = (fontPx * 1.3) / plotH;
+    const others = unitPoints(data.filter((d) => d !== t), layout, xKey, yKey);
+    const options = [
+      { x: 1, side: 'right', above: true },
+      { x: 0, side: 'left', above: true },
+      { x: 1, side: 'right', above: false },
+      { x: 0, side: 'left', above: false },
+    ].map((o) => {
+      const box = { x0: o.x === 1 ? 1 - w : 0, x1: o.x === 1 ? 1 : w, y0: o.above ? uy : uy - h, y1: o.above ? uy + h : uy };
+      const inside = box.y0 >= -0.02 && box.y1 <= 1.02;
+      return { ...o, count: inside ? countIn(others, box) : Infinity };
+    });
+    const best = options.reduce((a, b) => (b.count < a.count ? b : a));
+    if (!Number.isFinite(best.count)) continue; // no room on either side: keep the legend entry
+    // Just inside the range: Plotly drops an annotation whose anchor lies exactly on the range's edge.
+    const inset = (xr[1] - xr[0]) * 1e-6;
+    const xv = best.x === 1 ? xr[1] - inset : xr[0] + inset;
+    annotations.push({
+      text: t.name,
+      xref: xKey.replace('axis', ''),
+      yref: yKey.replace('axis', ''),
+      // Annotation coordinates on a log axis are log10 values, as xr and yv already are.
+      x: xv,
+      y: yv,
+      xanchor: best.side,
+      yanchor: best.above ? 'bottom' : 'top',
+      xshift: best.x === 1 ? -2 : 2,
+      showarrow: false,
+      font: { size: fontPx, color: '#000000' },
+      meta: { referenceLabel: true },
+    });
+    t.showlegend = false;
+  }
+  if (annotations.length > 0) layout.annotations = annotations;
 }
 
 /** One legend per panel (`legend`, `legend2`, …): inside in the freest corner, a row above, or none. */
 function placeLegends(data: Trace[], layout: Record<string, unknown>, width: number, height: number): void {
   const fontPx = px(PAPER_FONT_PT.legend);
   const legendKeys = new Set<string>(['legend', ...Object.keys(layout).filter((k) => /^legend\d+$/.test(k))]);
+  const multi = Object.keys(layout).some((k) => /^xaxis\d+$/.test(k));
   for (const t of data) if (typeof t.legend === 'string') legendKeys.add(t.legend);
   let extraTop = 0;
   for (const key of [...legendKeys].sort()) {
@@ -407,7 +469,7 @@ function placeLegends(data: Trace[], layout: Record<string, unknown>, width: num
     const plotW = Math.max(40, width * (dx1 - dx0) - 44 / Math.max(1, Math.round(1 / (dx1 - dx0 || 1))));
     const plotH = Math.max(40, height * (dy1 - dy0) - 34);
     const boxW = (Math.max(...shown.map((t) => entryWidthPx(String(t.name ?? ''), fontPx))) + 8) / plotW;
-    const boxH = (shown.length * fontPx * 1.8 + 4) / plotH; // Plotly's entry pitch: ~1.8 em
+    const boxH = (shown.length * fontPx * 1.85 + 6) / plotH; // Plotly's entry pitch: ~1.8 em
     const points = unitPoints(data, layout, xKey, yKey);
     const corners: { x: number; y: number; xanchor: string; yanchor: string; box: Box }[] = [
       { x: 1, y: 1, xanchor: 'right', yanchor: 'top', box: { x0: 1 - boxW, x1: 1, y0: 1 - boxH, y1: 1 } },
@@ -424,7 +486,7 @@ function placeLegends(data: Trace[], layout: Record<string, unknown>, width: num
     let bestCount = Infinity;
     if (fits) {
       for (const c of corners) {
-        const margin = 0.02;
+        const margin = 0.035;
         const n = countIn(points, { x0: c.box.x0 - margin, x1: c.box.x1 + margin, y0: c.box.y0 - margin, y1: c.box.y1 + margin });
         if (n < bestCount) {
           bestCount = n;
@@ -442,13 +504,18 @@ function placeLegends(data: Trace[], layout: Record<string, unknown>, width: num
       // Columns above the panel (matplotlib's `ncol` above the axes). Plotly stacks the entries of
       // one legend group vertically even in a horizontal legend, so each entry gets its own group.
       const widest = Math.max(...shown.map((t) => entryWidthPx(String(t.name ?? ''), fontPx))) + 6;
-      const ncols = Math.max(1, Math.min(shown.length, Math.floor(plotW / widest)));
+      // In a panel figure the row may run across the panels to its right that show no legend.
+      const free = multi ? width * (1 - dx0) - 20 : plotW;
+      const ncols = Math.max(1, Math.min(shown.length, Math.floor(free / widest)));
       const rows = Math.ceil(shown.length / ncols);
       members.forEach((t, i) => {
         if (typeof t.legendgroup !== 'string') t.legendgroup = `${key}-entry-${i}`;
       });
-      Object.assign(legend, { orientation: 'h', x: dx0, xanchor: 'left', y: dy1, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0)', entrywidth: 1 / ncols, entrywidthmode: 'fraction', traceorder: 'normal' });
-      extraTop = Math.max(extraTop, rows * fontPx * 1.8 + 4);
+      // Above the panel letters and titles of a multi-panel figure (they sit just above the axes).
+      const lift = multi ? 20 : 0;
+      const plotAreaH = Math.max(40, height - ((layout.margin as Record<string, number>).t ?? 0) - 40);
+      Object.assign(legend, { orientation: 'h', x: dx0, xanchor: 'left', y: dy1 + lift / plotAreaH, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0)', entrywidth: Math.ceil(widest), entrywidthmode: 'pixels', traceorder: 'normal' });
+      extraTop = Math.max(extraTop, rows * fontPx * 1.8 + 4 + lift);
     }
     layout[key] = legend;
   }

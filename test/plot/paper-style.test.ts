@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { figure } from '../../src/plot/axes.js';
 import { lineTrace } from '../../src/plot/line-trace.js';
+import { horizontalLine } from '../../src/plot/reference-lines.js';
 import { panelFigure } from '../../src/plot/panels.js';
 import { OptionError } from '../../src/core/errors.js';
 import { PAPER_WIDTHS, PT_PER_PX, logAxisTicks, paperFigure, parseFigureWidth, paperSize } from '../../src/plot/paper-style.js';
@@ -61,9 +62,11 @@ test('log axes get explicit decade ticks with superscript exponents and unlabell
   assert.deepEqual(x.ticktext, ['10<sup>−2</sup>', '10<sup>−1</sup>', '10<sup>0</sup>', '10<sup>1</sup>', '10<sup>2</sup>', '10<sup>3</sup>', '10<sup>4</sup>']);
   assert.equal(x.minor.tickvals.length, 6 * 8, 'eight minor ticks per decade');
   // Less than two decades: 1-2-5 steps, every label at full size.
-  const narrow = logAxisTicks(Math.log10(0.25), Math.log10(12), 8);
-  assert.deepEqual(narrow.tickvals, [0.5, 1, 2, 5, 10]);
-  assert.deepEqual(narrow.ticktext, ['0.5', '1', '2', '5', '10']);
+  const narrow = logAxisTicks(Math.log10(0.25), Math.log10(8), 8);
+  assert.deepEqual(narrow.tickvals, [0.5, 1, 2, 5]);
+  assert.deepEqual(narrow.ticktext, ['0.5', '1', '2', '5']);
+  // Two decades in range: the decades alone, as matplotlib labels them.
+  assert.deepEqual(logAxisTicks(Math.log10(0.25), Math.log10(12), 8).ticktext, ['10<sup>0</sup>', '10<sup>1</sup>']);
   // Many decades on a narrow axis: every other decade labelled.
   const wide = logAxisTicks(-8, 8, 6);
   assert.ok(wide.tickvals.length <= 9 && wide.tickvals.length >= 5, String(wide.tickvals));
@@ -108,6 +111,17 @@ test('indexed families (a₁ … a₂₀) leave the legend; other entries stay',
   assert.equal((few.data as Obj[]).filter((t) => t.showlegend !== false).length, 5);
 });
 
+test('horizontal reference lines are labelled on the line, where the data leave room, not in the legend', () => {
+  const f = paperFigure(figure({ title: '', x: { title: 't', log: true }, y: { title: 'H' }, data: [lineTrace({ name: 'H(t)', x: [1, 1e4], y: [3, 0] }), horizontalLine(3, [1, 1e4], { name: 'log N' })] }));
+  const label = ((f.layout as Obj).annotations as Obj[]).find((a) => a.meta?.referenceLabel);
+  assert.ok(label, 'label added');
+  assert.equal(label!.text, 'log N');
+  // The data start at the line's left end (3 at t = 1): the label goes to the right end, x in log10 units.
+  assert.equal(label!.xanchor, 'right');
+  assert.ok(Math.abs(label!.x - 4) < 1e-5 && label!.x < 4, 'just inside the right end');
+  assert.equal((f.data as Obj[])[1]!.showlegend, false);
+});
+
 test('a diverged line (non-finite tail, or meta.diverged) ends in a × marker at its last finite point', () => {
   const diverged = lineTrace({ name: 'loss', x: [1, 2, 3, 4], y: [1, 0.5, NaN, Infinity] });
   const flagged = { ...lineTrace({ name: 'stopped', x: [1, 2], y: [3, 4], index: 1 }), meta: { diverged: true } };
@@ -128,6 +142,11 @@ test('multi-panel figures default to the full text width, panel letters at 9 pt,
   const letters = (L.annotations as Obj[]).filter((a) => a.meta?.panelLetter);
   assert.deepEqual(letters.map((a) => a.text), ['(a)', '(b)']);
   for (const a of letters) assert.ok(Math.abs(pt(a.font.size) - 9) < 1e-9);
-  assert.ok(L.legend && L.legend2, 'a legend per panel');
-  assert.ok(Math.abs(L.legend2.x - L.xaxis2.domain[0]) < 0.05 || L.legend2.x > L.xaxis2.domain[0], 'panel b legend inside panel b');
+  // Same entries in both panels: shown once, in panel (a)'s legend.
+  const shown = (f.data as Obj[]).filter((t) => t.showlegend !== false);
+  assert.deepEqual(shown.map((t) => t.legend), ['legend', 'legend']);
+  // Different entries: each panel keeps its own legend, inside its own axes.
+  const other = figure({ title: '', x: { title: 't', log: true }, y: { title: 'y' }, data: [lineTrace({ name: 'falling', x: [1e-2, 1e4], y: [1, 0], index: 3 })] });
+  const g = paperFigure(panelFigure({ panels: [demo(), other] })).layout as Obj;
+  assert.ok(g.legend2.x >= g.xaxis2.domain[0] && g.legend2.x <= g.xaxis2.domain[1], 'panel b legend inside panel b');
 });
