@@ -8,27 +8,7 @@ import { figure } from '../../src/plot/axes.js';
 import { csvField, figureCsv, flattenParams } from '../../src/plot/figure-csv.js';
 import { legendKey, lineTrace } from '../../src/plot/line-trace.js';
 import { panelFigure } from '../../src/plot/panels.js';
-
-/** Minimal RFC 4180 reader: quoted fields, doubled quotes, commas and newlines inside quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += c;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows;
-}
+import { parseCsv } from '../helpers/csv.js';
 
 test('flattenParams: nested keys dotted, short scalar arrays joined, matrices left out, params. prefix dropped', () => {
   assert.deepEqual(flattenParams({ quick: true, params: { n: 40, d: 3 }, flow: { rtol: 1e-10 }, kappas: [1, 5], V: [[1, 2]], long: Array(20).fill(0) }), {
