@@ -81,3 +81,13 @@ test('--set reaches the run: result config, regenerate command and CSV carry the
   assert.deepEqual(result2.config.params, result.config.params);
   assert.deepEqual(result2.claims, result.claims, 'same parameters and seed, same measurements');
 });
+
+test('simCommand lists the changed parameters; cacheKey includes them only when some changed', async () => {
+  const { cacheKey, simCommand } = await import('../../src/cli/sim-output.js');
+  assert.equal(simCommand('x', true, 3, { n: 40, label: "a b'c" }), "vsflow sim x --quick --seed 3 --set n=40 --set label='a b'\\''c'");
+  assert.equal(simCommand('x', false, undefined), 'vsflow sim x');
+  const plain = cacheKey('x', true, undefined, 'src');
+  assert.equal('params' in plain.inputs, false, 'default runs keep their cache keys');
+  assert.notEqual(cacheKey('x', true, undefined, 'src', { n: 40 }).key, plain.key);
+  assert.equal(cacheKey('x', true, undefined, 'src', {}).key, plain.key);
+});
