@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../core/run-meta.js';
 import { figureIssues } from '../plot/figure-check.js';
 import type { NamedFigure } from '../plot/figure-types.js';
-import { runSim as runSimDefinition } from '../../sims/index.js';
 import type { SimDefinition, SimParamValue, SimResult } from '../../sims/types.js';
 
 /** A parameter value on the command line (quoted when the shell would split it). */
@@ -39,6 +38,8 @@ export async function runSim(
   sim: SimDefinition,
   ctx: { quick: boolean; seed: number | undefined; params?: Readonly<Record<string, SimParamValue>>; onProgress?: (fraction: number, label?: string) => void },
 ): Promise<SimResult & { readonly changedParams: Readonly<Record<string, SimParamValue>> }> {
+  // Loaded on first use: sims/index.js discovers (imports) every sim, which other commands do not need.
+  const { runSim: runSimDefinition } = await import('../../sims/index.js');
   const r = await runSimDefinition(sim, { quick: ctx.quick, seed: ctx.seed, params: ctx.params ?? {}, seedFlag: '--seed', paramsFlag: '--set', ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) });
   const result: SimResult = { sim: r.sim, config: r.config, meta: r.meta, data: r.data, claims: r.claims };
   const changedParams = Object.fromEntries(r.changed.map((k) => [k, r.params[k]!]));

@@ -66,5 +66,5 @@ test('the library example states what runSim resolves', async () => {
   const stated = /r\.config\.params; \/\/ (\{.*\})/.exec(ts)![1]!;
   const r = await runSim('entropy-vs-logit-variance', { quick: true, seed: 7, params: { n: 40, d: 3, trials: 10 } });
   const expected = Function(`return (${stated})`)() as Record<string, unknown>;
-  assert.deepEqual({ ...r.config.params, trials: expected.trials }, expected, 'same names and values (trials lowered here for speed)');
+  assert.deepEqual({ ...(r.config.params as Record<string, unknown>), trials: expected.trials }, expected, 'same names and values (trials lowered here for speed)');
 });
