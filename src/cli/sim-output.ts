@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../core/run-meta.js';
-import { figureIssues } from '../plot/figure-check.js';
+import { figureIssues, typesettingIssues } from '../plot/figure-check.js';
 import type { NamedFigure } from '../plot/figure-types.js';
 import type { SimDefinition, SimParamValue, SimResult } from '../../sims/types.js';
 
@@ -54,7 +54,7 @@ export function figureWarnings(figures: readonly NamedFigure[]): string[] {
   for (const f of figures) {
     if (seen.has(f.name)) out.push(`figure name ${f.name} is used twice`);
     seen.add(f.name);
-    for (const issue of figureIssues(f.figure)) out.push(`${f.name}: ${issue}`);
+    for (const issue of [...figureIssues(f.figure), ...typesettingIssues(f.figure)]) out.push(`${f.name}: ${issue}`);
   }
   return out;
 }

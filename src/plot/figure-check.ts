@@ -16,12 +16,23 @@ function titleText(title: unknown): string {
 }
 
 /**
+ * Typesetting problems of a figure: visible text with a raw underscore (`Var_j` is never
+ * typeset; write `Var<sub>j</sub>`). Kept apart from `figureIssues` so the figure-convention
+ * check stays what other tests pin; `vsflow sim/reproduce` warn about both.
+ *
+ * @example
+ * typesettingIssues({ data: [{ name: 'W_V' }], layout: {} }); // ['raw underscore in trace 0 name: "W_V" (write <sub>…</sub>)']
+ */
+export function typesettingIssues(fig: PlotlyFigure): string[] {
+  return rawUnderscores(fig).map((u) => `raw underscore in ${u} (write <sub>…</sub>)`);
+}
+
+/**
  * Problems of a figure as human sentences (empty when it follows the conventions).
  *
  * - each axis (`xaxis`, `yaxis`, `xaxis2`, …) used by a trace has a non-empty title;
  * - each scatter trace drawn with lines sets `line.simplify: false`;
  * - explicit trace colours are Okabe–Ito colours;
- * - no raw underscore in visible text (`Var_j` is never typeset; write `Var<sub>j</sub>`);
  * - no pale yellow line;
  * - string coordinates only on category axes (on a linear or log axis Plotly draws nothing:
  *   a heat map with token labels on a linear axis rendered empty).
@@ -68,6 +79,5 @@ export function figureIssues(fig: PlotlyFigure): string[] {
     // A panel axis shared with another (`matches`) is titled once, on the panel that shows it.
     if (!ax || (titleText(ax.title).trim() === '' && typeof ax.matches !== 'string')) issues.push(`${key} has no title`);
   }
-  for (const u of rawUnderscores(fig)) issues.push(`raw underscore in ${u} (write <sub>…</sub>)`);
   return issues;
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { captionHtml, plainText, rawUnderscores, visibleTexts } from '../../src/plot/figure-text.js';
-import { figureIssues } from '../../src/plot/figure-check.js';
+import { typesettingIssues } from '../../src/plot/figure-check.js';
 
 test('plainText: Unicode sub/superscripts where every character has one, else _x or _{xy}', () => {
   assert.equal(plainText('σ<sub>i</sub>(t)'), 'σᵢ(t)');
@@ -26,5 +26,5 @@ test('visibleTexts/rawUnderscores find raw underscores in names, axis titles, ti
   };
   assert.deepEqual(rawUnderscores(fig), ['trace 0 name: "W_V"', 'xaxis title: "Var_j z_j"', 'yaxis2 tick 0: "a_b"', 'annotation 0: "note_x"']);
   assert.ok(visibleTexts(fig).some((t) => t.text === 'ok<sub>1</sub>'));
-  assert.ok(figureIssues(fig).some((i) => i.startsWith('raw underscore in trace 0 name')));
+  assert.ok(typesettingIssues(fig).some((i) => i.startsWith('raw underscore in trace 0 name')));
 });
