@@ -494,7 +494,8 @@ function placeLegends(data: Trace[], layout: Record<string, unknown>, width: num
         }
       }
     }
-    if (best && bestCount <= Math.max(2, points.length * 0.003)) {
+    // At most two sampled points under the box: a steep segment (a diverging loss) has only a few.
+    if (best && bestCount <= 2) {
       const pad = 0.015;
       legend.x = dx0 + (dx1 - dx0) * (best.x === 1 ? 1 - pad : best.x === 0 ? pad : 0.5);
       legend.y = dy0 + (dy1 - dy0) * (best.y === 1 ? 1 - pad : best.y === 0 ? pad : 0.5);
