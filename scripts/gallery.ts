@@ -1,7 +1,8 @@
 /**
  * `npm run gallery [-- --quick] [-- --training] [-- --from DIR]`: regenerates the committed figure
  * gallery `docs/gallery/` from `vsflow reproduce` runs: `README.md` (claims and figures per
- * paper, see src/plot/gallery-markdown.ts) and the static SVG of every figure. Without `--from`
+ * paper, see src/plot/gallery-markdown.ts) and the static SVG of every figure, in the paper style
+ * (print size; the caption under each figure). Without `--from`
  * it runs `vsflow reproduce --format svg` (full-length runs unless `--quick`) into a temporary
  * folder; `--training` adds a second run of the transformer-training sims at their `--quick`
  * scale (minutes each; paper scale would take hours) whose entries are merged into the gallery
@@ -106,7 +107,9 @@ try {
     }
   }
   if (copied === 0) fail('the report has no SVG figures (is Chromium installed? see vsflow reproduce --help)');
-  writeFileAtomic(join(staging, 'README.md'), galleryMarkdown(data, command));
+  // The gallery keeps the SVGs only: the tidy CSVs (up to ~1 MB a figure) stay with `vsflow sim`.
+  const svgOnly: ReportData = { ...data, entries: data.entries.map((e) => ({ ...e, figures: e.figures.map(({ csv: _csv, ...f }) => f) })) };
+  writeFileAtomic(join(staging, 'README.md'), galleryMarkdown(svgOnly, command));
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
   process.stdout.write(`gallery: ${copied} figures and README.md in ${target}\n`);

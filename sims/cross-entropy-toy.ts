@@ -13,7 +13,13 @@ import { runMeta } from '../src/core/run-meta.js';
 import { simulate } from '../src/experiments/simulate.js';
 import type { ProblemSpec } from '../src/models/problem.js';
 import { figure, horizontalLine, lineTrace, verticalLine } from '../src/plot/index.js';
-import type { SimDefinition, SimResult } from './types.js';
+import type { SimDefinition, SimParameter, SimResult } from './types.js';
+import { simParams } from './_params.js';
+
+const PARAMETERS: readonly SimParameter[] = Object.freeze([
+  { name: 'tEnd', type: 'number', default: 1e6, quick: 1e4, min: 10, max: 1e8, doc: 'gradient-flow time horizon (the settle claim needs tEnd ≥ 1e5)' },
+  { name: 'saves', type: 'integer', default: 201, quick: 121, min: 11, max: 20001, doc: 'log-spaced save times in [1e-2, tEnd]' },
+]);
 import { claim, column, logTimes, num, readSimData } from './_polarization.js';
 
 const ID = 'cross-entropy-toy';
@@ -31,13 +37,16 @@ const sim: SimDefinition = {
   id: ID,
   title: 'Cross-entropy toy: σ keeps polarising after the loss reaches its floor',
   paper: 'polarization',
-  reproduces: 'Appendix cross-entropy (KL) toy: loss − H(p*), a_i(t) and the entropy of σ(a), d = k = 10',
+  reproduces: 'Appendix cross-entropy (KL) toy: loss − H(p*), aᵢ(t) and the entropy of σ(a), d = k = 10',
   theoryIds: ['P-13', 'P-3'],
+  parameters: PARAMETERS,
+  fixedInit: 'the notebook draws of seed 123, committed in sims/data/cross-entropy-toy.json',
   async run(ctx): Promise<SimResult> {
     const started = performance.now();
     const spec = readSimData<ProblemSpec>('cross-entropy-toy.json');
-    const tEnd = ctx.quick ? 1e4 : 1e6;
-    const r = simulate(spec, { method: 'dop853', rtol: 1e-10, atol: 1e-12, tEnd, saveAt: logTimes(1e-2, tEnd, ctx.quick ? 121 : 201), maxSteps: 1e7 });
+    const params = simParams<{ tEnd: number; saves: number }>(ctx, PARAMETERS);
+    const tEnd = params.tEnd;
+    const r = simulate(spec, { method: 'dop853', rtol: 1e-10, atol: 1e-12, tEnd, saveAt: logTimes(1e-2, tEnd, params.saves), maxSteps: 1e7 });
     const p = spec.p as number[];
     const floor = -p.reduce((s, v) => s + (v > 0 ? v * Math.log(v) : 0), 0);
     const rec = r.records;
@@ -55,7 +64,7 @@ const sim: SimDefinition = {
       claim('P-13', 'σ keeps polarising after the loss is at the floor: entropy drop from t_floor to T (nats)', '≥ 0.05', num(drop, 4), `t_floor = ${num(tFloor, 3)} (excess ≤ 1e-3 of the initial); entropy ${num(ent[iFloor] ?? NaN, 4)} → ${num(ent[last]!, 4)}`, drop >= 0.05, `t ∈ [${num(tFloor, 3)}, ${tEnd}]`),
       claim('P-3', 'Σa conserved', 0, num(drift, 3), '≤ 1e-10 (linear invariant)', drift <= 1e-10),
     ];
-    if (!ctx.quick) {
+    if (tEnd >= 1e5) {
       const i10 = rec.findIndex((x) => x.t >= tEnd / 10);
       const settle = Math.abs(ent[last]! - ent[i10]!);
       claims.push(claim('P-13', 'measured: the entropy of σ settles on the last decade (σ(∞) not one-hot)', '≤ 1e-3', num(settle, 3), `|H(T) − H(T/10)|; H(T) = ${num(ent[last]!, 4)} nats`, settle <= 1e-3, `t ∈ [${tEnd / 10}, ${tEnd}]`));
@@ -63,7 +72,7 @@ const sim: SimDefinition = {
     const data: CeData = { t: rec.map((x) => x.t), excess, entropy: ent, a: rec.map((x) => x.a as number[]), floor, tFloor };
     return {
       sim: ID,
-      config: { quick: ctx.quick, tEnd, problem: 'sims/data/cross-entropy-toy.json', flow: { method: 'dop853', rtol: 1e-10, atol: 1e-12 } },
+      config: { quick: ctx.quick, params, tEnd, problem: 'sims/data/cross-entropy-toy.json', flow: { method: 'dop853', rtol: 1e-10, atol: 1e-12 } },
       meta: runMeta({ seed: 123, wallTimeMs: performance.now() - started }),
       data,
       claims,
@@ -82,7 +91,7 @@ const sim: SimDefinition = {
           title: 'Cross-entropy toy: the loss reaches its floor H(p*)',
           x: { title: 't', unit: 'gradient-flow time', log: true },
           y: { title: 'L − H(p*)', unit: 'nats', log: true },
-          data: [lineTrace({ name: 'L − H(p*)', x: t, y: d.excess.slice(1).map((e) => Math.max(e, 1e-16)), index: 0 }), verticalLine(d.tFloor, [1e-16, d.excess[0]!], { name: 't_floor (excess ≤ 1e-3)' })],
+          data: [lineTrace({ name: 'L − H(p*)', x: t, y: d.excess.slice(1).map((e) => Math.max(e, 1e-16)), index: 0 }), verticalLine(d.tFloor, [1e-16, d.excess[0]!], { name: 't<sub>floor</sub> (excess ≤ 10<sup>−3</sup>)' })],
         }),
       },
       {
@@ -95,15 +104,15 @@ const sim: SimDefinition = {
           data: [
             lineTrace({ name: 'H(σ(a(t)))', x: t, y: d.entropy.slice(1), index: 0 }),
             horizontalLine(Math.log(n), tr, { name: 'log n (uniform)' }),
-            verticalLine(d.tFloor, [0, Math.log(n)], { name: 't_floor' }),
+            verticalLine(d.tFloor, [0, Math.log(n)], { name: 't<sub>floor</sub>' }),
           ],
         }),
       },
       {
         name: 'logits',
-        title: 'a_i(t)',
+        title: 'a<sub>i</sub>(t)',
         figure: figure({
-          title: 'Logits a_i(t), semilog-x (as the notebook)',
+          title: 'Logits a<sub>i</sub>(t), semilog-x (as the notebook)',
           x: { title: 't', unit: 'gradient-flow time', log: true },
           y: { title: 'a<sub>i</sub>(t)' },
           data: Array.from({ length: n }, (_, i) => lineTrace({ name: `a<sub>${i + 1}</sub>`, x: t, y: column(d.a, i).slice(1), index: i })),

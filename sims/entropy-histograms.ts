@@ -6,11 +6,19 @@
  * (theory: E-1 … E-4, E-9 … E-11). N = 20, d = 5, q = e₁ (not stated in the paper).
  */
 import { runEntropyExperiment, smallSigmaEntropy, type EntropyResult } from '../src/experiments/entropy.js';
-import { figure, lineTrace, verticalLine } from '../src/plot/index.js';
-import type { ClaimCheck, SimDefinition, SimResult } from './types.js';
+import { figure, lineTrace, panelFigure, verticalLine } from '../src/plot/index.js';
+import type { ClaimCheck, SimDefinition, SimParameter, SimResult } from './types.js';
+import { simParams } from './_params.js';
 
 const KINDS = ['softmax', 'relu-kernel', 'elu1-kernel'] as const;
 const LABEL: Record<string, string> = { softmax: 'softmax', 'relu-kernel': 'ReLU kernel', 'elu1-kernel': 'ELU+1 kernel' };
+
+const PARAMETERS: readonly SimParameter[] = Object.freeze([
+  { name: 'n', type: 'integer', default: 20, min: 2, max: 2000, doc: 'keys per query N [reconstructed: the paper does not state N]' },
+  { name: 'd', type: 'integer', default: 5, min: 1, max: 512, doc: 'key dimension [reconstructed]' },
+  { name: 'trials', type: 'integer', default: 40000, quick: 4000, min: 10, max: 1e6, doc: 'random key draws per σ' },
+  { name: 'bins', type: 'integer', default: 40, min: 5, max: 400, doc: 'histogram bins over [0, log N]' },
+]);
 
 const sim: SimDefinition = {
   id: 'entropy-histograms',
@@ -18,9 +26,11 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'Fig. 3: entropy histograms per σ, softmax collapses, ReLU and ELU+1 kernels stay high',
   theoryIds: ['E-1', 'E-2', 'E-3', 'E-4', 'E-9', 'E-10', 'E-11'],
+  parameters: PARAMETERS,
   async run(ctx): Promise<SimResult> {
     const seed = ctx.seed ?? 0;
-    const r = runEntropyExperiment({ kinds: [...KINDS], sigmas: [0.5, 1, 2, 4, 8], n: 20, d: 5, trials: ctx.quick ? 4000 : 40000, bins: 40, seed });
+    const p = simParams<{ n: number; d: number; trials: number; bins: number }>(ctx, PARAMETERS);
+    const r = runEntropyExperiment({ kinds: [...KINDS], sigmas: [0.5, 1, 2, 4, 8], n: p.n, d: p.d, trials: p.trials, bins: p.bins, seed });
     ctx.onProgress?.(1);
     const mean = (kind: string, sigma: number) => r.cells.find((c) => c.kind === kind && c.sigma === sigma)!.entropy;
     const soft8 = mean('softmax', 8);
@@ -39,7 +49,7 @@ const sim: SimDefinition = {
         range: `σ = ${p.sigma}`,
       })),
     ];
-    return { sim: sim.id, config: { quick: ctx.quick, ...r.config }, meta: r.meta, data: r, claims };
+    return { sim: sim.id, config: { quick: ctx.quick, params: p, ...r.config }, meta: r.meta, data: r, claims };
   },
   figures(result) {
     const r = result.data as EntropyResult;
@@ -67,6 +77,17 @@ const sim: SimDefinition = {
           data: traces,
         }),
       };
+    });
+    // One panel per attention, side by side (the paper stacks softmax above the kernels).
+    figs.unshift({
+      name: 'histograms',
+      title: 'Fig. 3: entropy histograms per σ, softmax vs Lipschitz kernels',
+      figure: panelFigure({
+        title: `Attention entropy histograms (N = ${n}, d = ${r.config.d}, ${r.config.trials} trials per σ)`,
+        panels: figs.map((f) => f.figure),
+        panelTitles: KINDS.map((k) => LABEL[k]!),
+        columns: KINDS.length,
+      }),
     });
     const sig = [...new Set(r.cells.map((c) => c.sigma))];
     // The small-σ prediction drawn over σ ∈ [0.25, 0.75] only, where the expansion is meant.

@@ -12,7 +12,15 @@ import { runMeta } from '../src/core/run-meta.js';
 import { softmax } from '../src/core/softmax.js';
 import { runEntropyExperiment, type EntropyResult } from '../src/experiments/entropy.js';
 import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
-import type { ClaimCheck, SimDefinition, SimResult } from './types.js';
+import type { ClaimCheck, SimDefinition, SimParameter, SimResult } from './types.js';
+import { simParams } from './_params.js';
+
+const PARAMETERS: readonly SimParameter[] = Object.freeze([
+  { name: 'n', type: 'integer', default: 20, min: 2, max: 500, doc: 'sequence length N (N×N attention matrices)' },
+  { name: 'd', type: 'integer', default: 5, min: 1, max: 512, doc: 'key/query dimension' },
+  { name: 'trials', type: 'integer', default: 2000, quick: 200, min: 10, max: 1e5, doc: 'random matrices per σ' },
+  { name: 'points', type: 'integer', default: 13, quick: 7, min: 3, max: 200, doc: 'log-spaced key scales σ in [0.25, 16]' },
+]);
 
 const KINDS = ['softmax', 'relu-kernel', 'elu1-kernel'] as const;
 const LABEL: Record<string, string> = { softmax: 'softmax (σ grid)', 'relu-kernel': 'ReLU kernel (σ grid)', 'elu1-kernel': 'ELU+1 kernel (σ grid)' };
@@ -24,17 +32,19 @@ interface Data {
 
 const sim: SimDefinition = {
   id: 'frobenius-vs-entropy',
-  title: '‖P‖_F vs attention entropy: from 1 (uniform) to √N (one-hot)',
+  title: '‖P‖<sub>F</sub> vs attention entropy: from 1 (uniform) to √N (one-hot)',
   paper: 'lipschitz',
-  reproduces: 'Sec. 3.5/Fig. 5: ‖P‖_F grows toward √N as entropy collapses; kernels stay near 1',
+  reproduces: 'Sec. 3.5/Fig. 5: the Frobenius norm ‖P‖ grows toward √N as entropy collapses; kernels stay near 1',
   theoryIds: ['E-4', 'E-7'],
+  parameters: PARAMETERS,
   async run(ctx): Promise<SimResult> {
     const t0 = performance.now();
     const seed = ctx.seed ?? 0;
-    const n = 20;
-    const points = ctx.quick ? 7 : 13;
+    const p = simParams<{ n: number; d: number; trials: number; points: number }>(ctx, PARAMETERS);
+    const n = p.n;
+    const points = p.points;
     const sigmas = Array.from({ length: points }, (_, i) => 0.25 * 64 ** (i / (points - 1)));
-    const experiment = runEntropyExperiment({ kinds: [...KINDS], sigmas, n, d: 5, trials: ctx.quick ? 200 : 2000, queries: n, bins: 10, seed });
+    const experiment = runEntropyExperiment({ kinds: [...KINDS], sigmas, n, d: p.d, trials: p.trials, queries: n, bins: 10, seed });
     ctx.onProgress?.(0.9);
     const Z0 = new Rng(seed).fork(11).fillNormal(new Float64Array(n * n));
     const Z = new Float64Array(n * n);
@@ -58,7 +68,7 @@ const sim: SimDefinition = {
       { id: 'E-4', statement: 'softmax ‖P‖_F at the largest σ exceeds half of √N; ELU+1 kernel stays below 1.5', predicted: `> ${(Math.sqrt(n) / 2).toFixed(3)}; < 1.5`, measured: `${soft[soft.length - 1]!.matrix!.frobenius.mean.toFixed(3)}; ${elu[elu.length - 1]!.matrix!.frobenius.mean.toFixed(3)}`, tolerance: 'threshold', pass: soft[soft.length - 1]!.matrix!.frobenius.mean > Math.sqrt(n) / 2 && elu[elu.length - 1]!.matrix!.frobenius.mean < 1.5 },
     ];
     ctx.onProgress?.(1);
-    return { sim: sim.id, config: { quick: ctx.quick, n, sigmas, experiment: experiment.config, sweepPoints: 181, seed }, meta: runMeta({ seed, wallTimeMs: performance.now() - t0 }), data: { experiment, sweep } satisfies Data, claims };
+    return { sim: sim.id, config: { quick: ctx.quick, params: p, n, sigmas, experiment: experiment.config, sweepPoints: 181, seed }, meta: runMeta({ seed, wallTimeMs: performance.now() - t0 }), data: { experiment, sweep } satisfies Data, claims };
   },
   figures(result) {
     const { experiment, sweep } = result.data as Data;
@@ -67,19 +77,19 @@ const sim: SimDefinition = {
     return [
       {
         name: 'frobenius-vs-entropy',
-        title: '‖P‖_F vs H(P)',
+        title: '‖P‖<sub>F</sub> vs H(P)',
         figure: figure({
-          title: `‖P‖_F vs attention entropy, N×N attention (N = ${n}, ${experiment.config.trials} trials per σ)`,
+          title: `‖P‖<sub>F</sub> vs attention entropy, N×N attention (N = ${n}, ${experiment.config.trials} trials per σ)`,
           x: { title: 'attention entropy H(P)', unit: 'nats', range: [0, Math.log(n) * 1.02] },
-          y: { title: '‖P‖_F', range: [0.9, Math.sqrt(n) * 1.05] },
+          y: { title: '‖P‖<sub>F</sub>', range: [0.9, Math.sqrt(n) * 1.05] },
           data: [
             ...KINDS.map((kind, i) => {
               const cells = experiment.cells.filter((c) => c.kind === kind);
               return lineTrace({ name: LABEL[kind]!, x: cells.map((c) => c.matrix!.entropy.mean), y: cells.map((c) => c.matrix!.frobenius.mean), index: i, mode: 'lines+markers' });
             }),
             lineTrace({ name: 'softmax(Z/τ), τ = 10³ … 10⁻⁶ (one Z)', x: sweep.map((s) => s.entropy), y: sweep.map((s) => s.normF), index: 4 }),
-            horizontalLine(1, xr, { name: '‖P‖_F = 1 (uniform rows)', dash: 'dot' }),
-            horizontalLine(Math.sqrt(n), xr, { name: `‖P‖_F = √N = ${Math.sqrt(n).toFixed(3)} (one-hot rows)`, dash: 'dashdot' }),
+            horizontalLine(1, xr, { name: '‖P‖<sub>F</sub> = 1 (uniform rows)', dash: 'dot' }),
+            horizontalLine(Math.sqrt(n), xr, { name: `‖P‖<sub>F</sub> = √N (one-hot rows)`, dash: 'dashdot' }),
           ],
         }),
       },

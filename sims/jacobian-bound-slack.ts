@@ -8,14 +8,24 @@
  */
 import { runMeta } from '../src/core/run-meta.js';
 import { runBoundsExperiment, type BoundsResult } from '../src/experiments/bounds.js';
-import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
-import type { ClaimCheck, SimDefinition, SimResult } from './types.js';
+import { figure, horizontalLine, legendKey, lineTrace } from '../src/plot/index.js';
+import type { ClaimCheck, SimDefinition, SimParameter, SimResult } from './types.js';
+import { simParams } from './_params.js';
+
+const PARAMETERS: readonly SimParameter[] = Object.freeze([
+  { name: 'n', type: 'integer', default: 6, min: 2, max: 64, doc: 'sequence length N' },
+  { name: 'd', type: 'integer', default: 4, min: 1, max: 64, doc: 'model dimension D' },
+  { name: 'draws', type: 'integer', default: 150, quick: 25, min: 2, max: 1e5, doc: 'random layers per W_V scale' },
+  { name: 'points', type: 'integer', default: 11, quick: 5, min: 2, max: 100, doc: 'log-spaced W_V scales in [0.1, 30]' },
+  { name: 'matrices', type: 'integer', default: 10, min: 1, max: 1000, doc: 'input matrices X per layer' },
+  { name: 'fdDraws', type: 'integer', default: 5, quick: 1, min: 0, max: 100, doc: 'draws checked against finite differences' },
+]);
 
 const SERIES = [
   { bound: 'eq9', reading: 'row', name: 'eq. 9, row reading' },
   { bound: 'eq9', reading: 'column', name: 'eq. 9, column reading' },
-  { bound: 'eq9-times-wv', reading: 'row', name: 'eq. 9 × ‖W_V‖₂, row reading' },
-  { bound: 'sharp', reading: undefined, name: 'E-12: ‖W_V‖₂(‖P‖₂ + R‖DZ‖)' },
+  { bound: 'eq9-times-wv', reading: 'row', name: 'eq. 9 × ‖W<sub>V</sub>‖<sub>2</sub>, row reading' },
+  { bound: 'sharp', reading: undefined, name: 'E-12 (proven bound)' },
 ] as const;
 
 interface Data {
@@ -27,14 +37,16 @@ const sim: SimDefinition = {
   id: 'jacobian-bound-slack',
   title: 'Slack of the attention Jacobian bound (eq. 9) vs the value-matrix scale',
   paper: 'lipschitz',
-  reproduces: 'Eq. 9 (Sec. 3.5): the bound needs a ‖W_V‖ factor; slack and failure fraction vs W_V scale',
+  reproduces: 'Eq. 9 (Sec. 3.5): the bound needs a ‖Wᵥ‖ factor; slack and failure fraction vs the scale of Wᵥ',
   theoryIds: ['E-8', 'E-12', 'E-13'],
+  parameters: PARAMETERS,
   async run(ctx): Promise<SimResult> {
     const t0 = performance.now();
     const seed = ctx.seed ?? 0;
-    const points = ctx.quick ? 5 : 11;
+    const p = simParams<{ n: number; d: number; draws: number; points: number; matrices: number; fdDraws: number }>(ctx, PARAMETERS);
+    const points = p.points;
     const scales = Array.from({ length: points }, (_, i) => 0.1 * 300 ** (i / (points - 1)));
-    const r = runBoundsExperiment({ n: 6, d: 4, draws: ctx.quick ? 25 : 150, wvScales: scales, seed, matrices: 10, fdDraws: ctx.quick ? 1 : 5 });
+    const r = runBoundsExperiment({ n: p.n, d: p.d, draws: p.draws, wvScales: scales, seed, matrices: p.matrices, fdDraws: p.fdDraws });
     ctx.onProgress?.(1);
     const runs = scales.map((s) => ({ scale: s, verdicts: r.verdicts.filter((v) => v.wvScale === s) }));
     const get = (bound: string, reading: string | undefined, s: number) => r.verdicts.find((v) => v.bound === bound && v.reading === reading && v.wvScale === s)!;
@@ -53,7 +65,7 @@ const sim: SimDefinition = {
       { id: 'E-8', statement: 'eq. 9 with W_V = I holds on every draw (row reading)', predicted: 0, measured: r.verdicts.find((v) => v.bound === 'eq9' && v.reading === 'row' && v.valueMap === 'identity')!.failureFraction, tolerance: 'exact', pass: r.verdicts.find((v) => v.bound === 'eq9' && v.reading === 'row' && v.valueMap === 'identity')!.failureFraction === 0 },
       { id: 'E-8', statement: 'Jacobian vs finite differences', predicted: 0, measured: r.jacobian.maxRelError, tolerance: 'rel 1e-7', pass: r.jacobian.maxRelError < 1e-7 },
     ];
-    return { sim: sim.id, config: { quick: ctx.quick, ...r.config }, meta: runMeta({ seed, wallTimeMs: performance.now() - t0 }), data: { scales, runs } satisfies Data, claims };
+    return { sim: sim.id, config: { quick: ctx.quick, params: p, ...r.config }, meta: runMeta({ seed, wallTimeMs: performance.now() - t0 }), data: { scales, runs } satisfies Data, claims };
   },
   figures(result) {
     const { scales, runs } = result.data as Data;
@@ -62,27 +74,28 @@ const sim: SimDefinition = {
     const slackTraces = SERIES.flatMap((s, i) => {
       const v = pick(s.bound, s.reading);
       return [
-        lineTrace({ name: `${s.name}: median`, x: scales, y: v.map((x) => x.slack.median), index: i, legendgroup: s.name }),
-        lineTrace({ name: `${s.name}: minimum`, x: scales, y: v.map((x) => x.slack.min), index: i, dash: 'dot', legendgroup: s.name }),
+        // Colour = bound (one legend entry), dash = statistic (two key entries below).
+        lineTrace({ name: s.name, x: scales, y: v.map((x) => x.slack.median), index: i, legendgroup: s.name }),
+        lineTrace({ name: `${s.name}: minimum`, x: scales, y: v.map((x) => x.slack.min), index: i, dash: 'dot', legendgroup: s.name, showlegend: false }),
       ];
     });
     return [
       {
         name: 'slack-vs-wv-scale',
-        title: 'Bound slack vs W_V scale',
+        title: 'Bound slack vs W<sub>V</sub> scale',
         figure: figure({
-          title: 'Jacobian bounds: slack RHS/LHS vs W_V scale (N = 6, D = 4)',
-          x: { title: 'W_V scale s (W_V = s·G/√D)', log: true },
-          y: { title: 'slack RHS / ‖DA_X‖', log: true },
-          data: [...slackTraces, horizontalLine(1, xr, { name: 'slack = 1' })],
+          title: `Jacobian bounds: slack RHS/LHS vs W<sub>V</sub> scale (N = ${(result.config as { n?: number }).n ?? 6}, D = ${(result.config as { d?: number }).d ?? 4})`,
+          x: { title: 'W<sub>V</sub> scale s (W<sub>V</sub> = s·G/√D)', log: true },
+          y: { title: 'slack RHS / ‖DA<sub>X</sub>‖', log: true },
+          data: [...slackTraces, legendKey('median (solid)', 'solid'), legendKey('minimum (dotted)', 'dot'), horizontalLine(1, xr, { name: 'slack = 1' })],
         }),
       },
       {
         name: 'failure-fraction-vs-wv-scale',
-        title: 'Failure fraction vs W_V scale',
+        title: 'Failure fraction vs W<sub>V</sub> scale',
         figure: figure({
           title: 'Eq. 9 as printed: fraction of layers where it fails',
-          x: { title: 'W_V scale s (W_V = s·G/√D)', log: true },
+          x: { title: 'W<sub>V</sub> scale s (W<sub>V</sub> = s·G/√D)', log: true },
           y: { title: 'failure fraction', range: [0, 1.02] },
           data: [
             lineTrace({ name: 'eq. 9, row reading', x: scales, y: pick('eq9', 'row').map((v) => v.failureFraction), index: 0, mode: 'lines+markers' }),

@@ -16,7 +16,16 @@ import { simulate } from '../src/experiments/simulate.js';
 import { normalize, type NormalizationName } from '../src/models/normalizations.js';
 import type { ProblemSpec } from '../src/models/problem.js';
 import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
-import type { SimDefinition, SimResult } from './types.js';
+import type { SimDefinition, SimParameter, SimResult } from './types.js';
+import { simParams } from './_params.js';
+
+const PARAMETERS: readonly SimParameter[] = Object.freeze([
+  { name: 'squareSteps', type: 'integer', default: 5000, min: 10, max: 1e7, doc: 'GD steps under the square loss (notebook: 5000)' },
+  { name: 'squareLr', type: 'number', default: 0.1, min: 1e-4, max: 2, doc: 'GD learning rate under the square loss (notebook: 0.1)' },
+  { name: 'logisticSteps', type: 'integer', default: 100000, quick: 10000, min: 10, max: 1e7, doc: 'GD steps under the logistic loss (notebook: 1e5)' },
+  { name: 'logisticLr', type: 'number', default: 0.5, min: 1e-4, max: 5, doc: 'GD learning rate under the logistic loss (notebook: 0.5)' },
+  { name: 'saves', type: 'integer', default: 161, quick: 81, min: 11, max: 20001, doc: 'log-spaced save times per run' },
+]);
 import { claim, column, logTimes, num, readSimData } from './_polarization.js';
 
 const ID = 'normalizations';
@@ -47,23 +56,26 @@ const sim: SimDefinition = {
   paper: 'polarization',
   reproduces: 'Appendix comparison of attention normalisations under square and logistic losses (d = n = 10, GD)',
   theoryIds: ['P-3', 'P-9', 'P-15'],
+  parameters: PARAMETERS,
+  fixedInit: 'the notebook draws of seed 42, committed in sims/data/normalizations.json',
   async run(ctx): Promise<SimResult> {
     const started = performance.now();
     const init = readSimData<{ V: number[][]; a: number[]; target: number[] }>('normalizations.json');
+    const p = simParams<{ squareSteps: number; squareLr: number; logisticSteps: number; logisticLr: number; saves: number }>(ctx, PARAMETERS);
     const plan = [
-      { loss: 'square' as const, lr: 0.1, steps: 5000 },
-      { loss: 'logistic' as const, lr: 0.5, steps: ctx.quick ? 10000 : 100000 },
+      { loss: 'square' as const, lr: p.squareLr, steps: p.squareSteps },
+      { loss: 'logistic' as const, lr: p.logisticLr, steps: p.logisticSteps },
     ];
     const out: LossRun[] = [];
     let done = 0;
-    for (const p of plan) {
-      const tEnd = p.lr * p.steps;
-      const saves = logTimes(p.lr, tEnd, ctx.quick ? 81 : 161);
+    for (const q of plan) {
+      const tEnd = q.lr * q.steps;
+      const saves = logTimes(q.lr, tEnd, p.saves);
       const runs: KindRun[] = [];
       for (const kind of KINDS) {
-        ctx.onProgress?.(done++ / (plan.length * KINDS.length), `${p.loss} ${kind}`);
-        const spec: ProblemSpec = { loss: p.loss, V: init.V, a: init.a, normalization: kind, ...(p.loss === 'square' ? { y: init.target } : { beta: init.target }) };
-        const r = simulate(spec, { method: 'gd', lr: p.lr, tEnd, saveAt: saves, onFailure: 'return' });
+        ctx.onProgress?.(done++ / (plan.length * KINDS.length), `${q.loss} ${kind}`);
+        const spec: ProblemSpec = { loss: q.loss, V: init.V, a: init.a, normalization: kind, ...(q.loss === 'square' ? { y: init.target } : { beta: init.target }) };
+        const r = simulate(spec, { method: 'gd', lr: q.lr, tEnd, saveAt: saves, onFailure: 'return' });
         const buf = new Float64Array(10);
         const alpha = r.records.map((x) => {
           normalize(kind, x.a as number[], 0, 10, buf, 0);
@@ -80,7 +92,7 @@ const sim: SimDefinition = {
           sumADrift: Math.max(...r.records.map((x) => Math.abs((x.sumA as number) - s0))),
         });
       }
-      out.push({ loss: p.loss, lr: p.lr, steps: p.steps, runs });
+      out.push({ loss: q.loss, lr: q.lr, steps: q.steps, runs });
     }
     const get = (loss: string, kind: NormalizationName): KindRun => out.find((o) => o.loss === loss)!.runs.find((r) => r.kind === kind)!;
     const lastShare = (r: KindRun): number => r.maxShare[r.maxShare.length - 1]!;
@@ -100,7 +112,7 @@ const sim: SimDefinition = {
     ];
     return {
       sim: ID,
-      config: { quick: ctx.quick, init: 'sims/data/normalizations.json', d: 10, n: 10, method: 'gd', plan },
+      config: { quick: ctx.quick, params: p, init: 'sims/data/normalizations.json', d: 10, n: 10, method: 'gd', plan },
       meta: runMeta({ seed: 42, wallTimeMs: performance.now() - started }),
       data: { losses: out, measured: out.map((o) => ({ loss: o.loss, maxShare: Object.fromEntries(o.runs.map((r) => [r.kind, lastShare(r)])), status: Object.fromEntries(o.runs.map((r) => [r.kind, r.status])) })) },
       claims,
@@ -113,7 +125,7 @@ const sim: SimDefinition = {
       const t = o.runs[0]!.t.slice(1);
       figs.push({
         name: `max-alpha-${o.loss}`,
-        title: `max_i α_i / Σα, ${o.loss} loss`,
+        title: `max<sub>i</sub> α<sub>i</sub> / Σα, ${o.loss} loss`,
         figure: figure({
           title: `${o.loss === 'square' ? 'Square' : 'Logistic'} loss, GD lr ${o.lr}: largest attention share per normalisation`,
           x: { title: 't', unit: 'lr × iterations', log: true },
@@ -127,9 +139,9 @@ const sim: SimDefinition = {
       const sm = o.runs.find((r) => r.kind === 'softmax')!;
       figs.push({
         name: `softmax-alpha-${o.loss}`,
-        title: `softmax α_i(t), ${o.loss} loss`,
+        title: `softmax α<sub>i</sub>(t), ${o.loss} loss`,
         figure: figure({
-          title: `Softmax weights α_i(t), ${o.loss} loss`,
+          title: `Softmax weights α<sub>i</sub>(t), ${o.loss} loss`,
           x: { title: 't', unit: 'lr × iterations', log: true },
           y: { title: 'α<sub>i</sub>(t)' },
           data: Array.from({ length: 10 }, (_, i) => lineTrace({ name: `α<sub>${i + 1}</sub>`, x: sm.t.slice(1), y: column(sm.alpha, i).slice(1), index: i })),

@@ -1,5 +1,5 @@
 /**
- * Discovers the sims: every module in this folder except types/registry default-exports a
+ * Discovers the sims: every module in this folder except types/registry/index default-exports a
  * `SimDefinition`. Discovery (rather than a hand-kept list) lets each sim live in one file.
  */
 import { readdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ function isSimModule(name: string): boolean {
   if (name.endsWith('.d.ts') || name.endsWith('.map')) return false;
   if (!/\.(ts|js)$/.test(name)) return false;
   const stem = name.replace(/\.(ts|js)$/, '');
-  return stem !== 'types' && stem !== 'registry' && !stem.startsWith('_');
+  return stem !== 'types' && stem !== 'registry' && stem !== 'index' && !stem.startsWith('_');
 }
 
 /** All sims, sorted by id. */

@@ -12,7 +12,13 @@ import { runMeta } from '../src/core/run-meta.js';
 import { solve } from '../src/integrators/solve.js';
 import { tiedUFlow } from '../src/models/tied-u.js';
 import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
-import type { SimDefinition, SimResult } from './types.js';
+import type { SimDefinition, SimParameter, SimResult } from './types.js';
+import { simParams } from './_params.js';
+
+const PARAMETERS: readonly SimParameter[] = Object.freeze([
+  { name: 'maxD', type: 'integer', default: 100, quick: 20, choices: [10, 20, 50, 100], doc: 'largest dimension D run (the notebook draws exist for D = 10, 20, 50, 100; all up to maxD run)' },
+  { name: 'saves', type: 'integer', default: 121, min: 11, max: 20001, doc: 'log-spaced save times in [lr, lr·steps]' },
+]);
 import { claim, column, logTimes, num, readSimData } from './_polarization.js';
 
 const ID = 'tied-u-massive-activations';
@@ -42,13 +48,16 @@ const sim: SimDefinition = {
   paper: 'polarization',
   reproduces: 'Appendix "massive activations" toy: z = Ua, α = softmax(z), f = Uα, logistic loss, D = 10…100, GD lr 0.05',
   theoryIds: ['P-14'],
+  parameters: PARAMETERS,
+  fixedInit: 'the notebook draws of seed 42 per D, committed in sims/data/tied-u.json',
   async run(ctx): Promise<SimResult> {
     const started = performance.now();
     const data = readSimData<{ dims: Record<string, { a: number[]; beta: number[] }>; lr: number; steps: number }>('tied-u.json');
-    const dims = ctx.quick ? [10, 20] : [10, 20, 50, 100];
+    const p = simParams<{ maxD: number; saves: number }>(ctx, PARAMETERS);
+    const dims = [10, 20, 50, 100].filter((D) => D <= p.maxD);
     const lr = data.lr;
     const tEnd = lr * data.steps;
-    const saves = logTimes(lr, tEnd, 121);
+    const saves = logTimes(lr, tEnd, p.saves);
     const runs: RunD[] = [];
     for (const [k, D] of dims.entries()) {
       ctx.onProgress?.(k / dims.length, `D = ${D}`);
@@ -87,7 +96,7 @@ const sim: SimDefinition = {
     });
     return {
       sim: ID,
-      config: { quick: ctx.quick, dims, lr, steps: data.steps, tEnd, init: 'sims/data/tied-u.json', saves: saves.length },
+      config: { quick: ctx.quick, params: p, dims, lr, steps: data.steps, tEnd, init: 'sims/data/tied-u.json', saves: saves.length },
       meta: runMeta({ seed: 42, wallTimeMs: performance.now() - started }),
       data: { runs },
       claims,
@@ -111,13 +120,13 @@ const sim: SimDefinition = {
       },
       {
         name: 'winner-column',
-        title: '‖U[:, m]‖ at the winning index vs the other columns',
+        title: '‖U<sub>:,m</sub>‖ at the winning index m vs the other columns',
         figure: figure({
           title: 'Massive activation: the winning column of U grows, the others stay near 1',
           x: { title: 't', unit: 'lr × iterations', log: true },
           y: { title: 'column norm' },
           data: [
-            ...runs.map((r, i) => lineTrace({ name: `‖U[:,m]‖, D = ${r.D}`, x: r.t, y: r.winnerColumn, index: i })),
+            ...runs.map((r, i) => lineTrace({ name: `‖U<sub>:,m</sub>‖, D = ${r.D}`, x: r.t, y: r.winnerColumn, index: i })),
             ...runs.map((r, i) => lineTrace({ name: `median other, D = ${r.D}`, x: r.t, y: r.otherColumns, index: i, dash: 'dot', width: 1.5 })),
             horizontalLine(1, tr, { name: 'initial norm 1' }),
           ],
@@ -127,7 +136,7 @@ const sim: SimDefinition = {
     if (small) {
       figs.push({
         name: 'alpha',
-        title: `α_i(t) = softmax(Ua)_i, D = ${small.D}`,
+        title: `α<sub>i</sub>(t) = softmax(Ua)<sub>i</sub>, D = ${small.D}`,
         figure: figure({
           title: `Attention α = softmax(Ua) polarises (D = ${small.D})`,
           x: { title: 't', unit: 'lr × iterations', log: true },

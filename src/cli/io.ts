@@ -8,7 +8,8 @@ import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import { OptionError } from '../core/errors.js';
 import type { NamedFigure } from '../plot/figure-types.js';
-import { copyPlotly, writeFigure, type FigureMeta } from '../plot/html-writer.js';
+import { bakedTitle, copyPlotly, writeFigure, type FigureMeta } from '../plot/html-writer.js';
+import { PAPER_PNG_SCALE, paperFigure, type FigureStyle } from '../plot/paper-style.js';
 import type { ReportFigure } from '../plot/report-page.js';
 import { FIGURE_FORMATS, chromeOrUndefined, openExporter, writeStaticFigure, type FigureExporter, type FigureFormat, type StaticFormat } from '../plot/static-export.js';
 import { parseChoiceList } from './parse.js';
@@ -77,8 +78,12 @@ export interface WriteFiguresOptions {
   /** Relative URL of the shared plotly.min.js from `dir` (copied there when omitted). */
   readonly plotlySrc?: string;
   readonly exporter: FigureExporter | undefined;
-  /** PNG scale. */
-  readonly scale: number;
+  /** PNG scale (default: 300 dpi at the printed size in paper style, 2 in notebook style). */
+  readonly scale?: number | undefined;
+  /** Figure style of every format (default: paper for SVG/PNG/PDF, notebook for HTML). */
+  readonly style?: FigureStyle | undefined;
+  /** Printed width in inches for the paper style (default: column for one panel, full for panels). */
+  readonly widthIn?: number | undefined;
   readonly meta: Omit<FigureMeta, 'figure' | 'title'>;
   /** Paths in the returned records are relative to this folder (default `dir`). */
   readonly relativeTo?: string;
@@ -98,10 +103,15 @@ export async function writeFigures(dir: string, figures: readonly NamedFigure[],
   for (const named of figures) {
     // result.json lives beside the figures: a figure named "result" would overwrite it.
     if (named.name === 'result') throw new Error('figure name "result" is reserved for the result JSON; rename the figure');
-    const written = writeFigure(dir, named, o.meta, { standalone: o.standalone, ...(o.plotlySrc !== undefined ? { plotlySrc: o.plotlySrc } : {}) });
-    const record: { name: string; title: string; html: string; svg?: string; png?: string; pdf?: string } = { name: named.name, title: named.title, html: rel(written.html) };
+    const paper = () => paperFigure(named.figure, { widthIn: o.widthIn });
+    const htmlFigure = o.style === 'paper' ? paper() : named.figure;
+    const staticStyle = o.style ?? 'paper';
+    const written = writeFigure(dir, named, { ...o.meta, style: staticStyle, widthIn: o.widthIn ?? null }, { standalone: o.standalone, ...(o.plotlySrc !== undefined ? { plotlySrc: o.plotlySrc } : {}) }, htmlFigure);
+    const caption = bakedTitle(named.figure);
+    const record: { name: string; title: string; caption?: string; html: string; csv: string; svg?: string; png?: string; pdf?: string } = { name: named.name, title: named.title, ...(caption !== undefined ? { caption } : {}), html: rel(written.html), csv: rel(written.csv) };
     if (statics.length > 0 && o.exporter !== undefined) {
-      const files = await writeStaticFigure(o.exporter, named.figure, join(dir, named.name), statics, { scale: o.scale });
+      const scale = o.scale ?? (staticStyle === 'paper' ? PAPER_PNG_SCALE : 2);
+      const files = await writeStaticFigure(o.exporter, staticStyle === 'paper' ? paper() : named.figure, join(dir, named.name), statics, { scale });
       for (const f of files) record[f.slice(f.lastIndexOf('.') + 1) as StaticFormat] = rel(f);
     }
     out.push(record);

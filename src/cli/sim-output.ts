@@ -8,31 +8,43 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../core/run-meta.js';
-import { figureIssues } from '../plot/figure-check.js';
+import { figureIssues, typesettingIssues } from '../plot/figure-check.js';
 import type { NamedFigure } from '../plot/figure-types.js';
-import type { SimDefinition, SimResult } from '../../sims/types.js';
+import type { SimDefinition, SimParamValue, SimResult } from '../../sims/types.js';
 
-/** The command line that regenerates a sim's result and figures. */
-export function simCommand(id: string, quick: boolean, seed: number | undefined): string {
-  return `vsflow sim ${id}${quick ? ' --quick' : ''}${seed !== undefined ? ` --seed ${seed}` : ''}`;
+/** A parameter value on the command line (quoted when the shell would split it). */
+function shellValue(v: SimParamValue): string {
+  const s = String(v);
+  return /^[A-Za-z0-9_.+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
-/** Runs a sim and checks that what it returned is a `SimResult` for that sim. */
+/**
+ * The command line that regenerates a sim's result and figures: `--quick`, `--seed` and one
+ * `--set name=value` per parameter that differs from its default (in declaration order).
+ *
+ * @example
+ * simCommand('entropy-vs-logit-variance', true, 3, { n: 40 }); // 'vsflow sim entropy-vs-logit-variance --quick --seed 3 --set n=40'
+ */
+export function simCommand(id: string, quick: boolean, seed: number | undefined, changed: Readonly<Record<string, SimParamValue>> = {}): string {
+  const sets = Object.entries(changed).map(([k, v]) => ` --set ${k}=${shellValue(v)}`).join('');
+  return `vsflow sim ${id}${quick ? ' --quick' : ''}${seed !== undefined ? ` --seed ${seed}` : ''}${sets}`;
+}
+
+/**
+ * Runs a sim with validated parameters (see sims/index.ts `runSim`) and returns the plain
+ * `SimResult` (its config carries the effective parameters) and the overridden ones.
+ */
 export async function runSim(
   sim: SimDefinition,
-  ctx: { quick: boolean; seed: number | undefined; onProgress?: (fraction: number, label?: string) => void },
-): Promise<SimResult> {
-  const result = await sim.run({ quick: ctx.quick, seed: ctx.seed, onProgress: ctx.onProgress });
-  const problems: string[] = [];
-  if (!result || typeof result !== 'object') problems.push('returned no object');
-  else {
-    if (result.sim !== sim.id) problems.push(`result.sim is ${JSON.stringify(result.sim)}`);
-    if (!Array.isArray(result.claims)) problems.push('result.claims is not an array');
-    if (!result.meta || typeof result.meta !== 'object') problems.push('result.meta is missing');
-    if (!result.config || typeof result.config !== 'object') problems.push('result.config is missing');
-  }
-  if (problems.length > 0) throw new Error(`sim ${sim.id}: malformed result: ${problems.join('; ')}`);
-  return result;
+  ctx: { quick: boolean; seed: number | undefined; params?: Readonly<Record<string, SimParamValue>>; onProgress?: (fraction: number, label?: string) => void },
+): Promise<SimResult & { readonly changedParams: Readonly<Record<string, SimParamValue>> }> {
+  // Loaded on first use: sims/index.js discovers (imports) every sim, which other commands do not need.
+  const { runSim: runSimDefinition } = await import('../../sims/index.js');
+  const r = await runSimDefinition(sim, { quick: ctx.quick, seed: ctx.seed, params: ctx.params ?? {}, seedFlag: '--seed', paramsFlag: '--set', ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) });
+  const result: SimResult = { sim: r.sim, config: r.config, meta: r.meta, data: r.data, claims: r.claims };
+  const changedParams = Object.fromEntries(r.changed.map((k) => [k, r.params[k]!]));
+  // Not enumerable: the result JSON written to disk stays a plain SimResult.
+  return Object.defineProperty(result, 'changedParams', { value: changedParams, enumerable: false }) as SimResult & { readonly changedParams: Readonly<Record<string, SimParamValue>> };
 }
 
 /** Warnings for a sim's figures: convention problems (see `figureIssues`) and bad names. */
@@ -42,7 +54,7 @@ export function figureWarnings(figures: readonly NamedFigure[]): string[] {
   for (const f of figures) {
     if (seen.has(f.name)) out.push(`figure name ${f.name} is used twice`);
     seen.add(f.name);
-    for (const issue of figureIssues(f.figure)) out.push(`${f.name}: ${issue}`);
+    for (const issue of [...figureIssues(f.figure), ...typesettingIssues(f.figure)]) out.push(`${f.name}: ${issue}`);
   }
   return out;
 }
@@ -96,10 +108,12 @@ export interface CacheInputs {
   readonly seed: number | null;
   readonly version: string;
   readonly source: string;
+  /** Parameters that differ from the defaults (absent when none, so default runs keep their keys). */
+  readonly params?: Readonly<Record<string, SimParamValue>>;
 }
 
 /** Cache inputs of a run and their key (sha256 of the inputs' JSON, 16 hex digits). */
-export function cacheKey(sim: string, quick: boolean, seed: number | undefined, source = simSourceHash(sim)): { key: string; inputs: CacheInputs } {
-  const inputs: CacheInputs = { sim, quick, seed: seed ?? null, version: packageVersion(), source };
+export function cacheKey(sim: string, quick: boolean, seed: number | undefined, source = simSourceHash(sim), params: Readonly<Record<string, SimParamValue>> = {}): { key: string; inputs: CacheInputs } {
+  const inputs: CacheInputs = { sim, quick, seed: seed ?? null, version: packageVersion(), source, ...(Object.keys(params).length > 0 ? { params } : {}) };
   return { key: createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16), inputs };
 }

@@ -4,9 +4,10 @@
  * tests of every sim and by `vsflow reproduce`, which lists problems as warnings.
  */
 import type { PlotlyFigure } from './figure-types.js';
-import { OKABE_ITO } from './palette.js';
+import { rawUnderscores } from './figure-text.js';
+import { LINE_COLORS, OKABE_ITO, PALE_YELLOW } from './palette.js';
 
-const PALETTE = new Set(OKABE_ITO.map((c) => c.toLowerCase()));
+const PALETTE = new Set([...OKABE_ITO, ...LINE_COLORS].map((c) => c.toLowerCase()));
 
 function titleText(title: unknown): string {
   if (typeof title === 'string') return title;
@@ -15,11 +16,24 @@ function titleText(title: unknown): string {
 }
 
 /**
+ * Typesetting problems of a figure: visible text with a raw underscore (`Var_j` is never
+ * typeset; write `Var<sub>j</sub>`). Kept apart from `figureIssues` so the figure-convention
+ * check stays what other tests pin; `vsflow sim/reproduce` warn about both.
+ *
+ * @example
+ * typesettingIssues({ data: [{ name: 'W_V' }], layout: {} }); // ['raw underscore in trace 0 name: "W_V" (write <sub>…</sub>)']
+ */
+export function typesettingIssues(fig: PlotlyFigure): string[] {
+  return rawUnderscores(fig).map((u) => `raw underscore in ${u} (write <sub>…</sub>)`);
+}
+
+/**
  * Problems of a figure as human sentences (empty when it follows the conventions).
  *
  * - each axis (`xaxis`, `yaxis`, `xaxis2`, …) used by a trace has a non-empty title;
  * - each scatter trace drawn with lines sets `line.simplify: false`;
  * - explicit trace colours are Okabe–Ito colours;
+ * - no pale yellow line;
  * - string coordinates only on category axes (on a linear or log axis Plotly draws nothing:
  *   a heat map with token labels on a linear axis rendered empty).
  *
@@ -55,10 +69,15 @@ export function figureIssues(fig: PlotlyFigure): string[] {
         issues.push(`trace ${i} (${name}): colour ${color} is not an Okabe–Ito colour`);
       }
     }
+    const lineColor = (trace.line as { color?: unknown } | undefined)?.color;
+    if ((type === 'scatter' || type === 'scattergl') && mode.includes('lines') && typeof lineColor === 'string' && lineColor.toLowerCase() === PALE_YELLOW.toLowerCase()) {
+      issues.push(`trace ${i} (${name}): pale yellow ${PALE_YELLOW} as a line colour (invisible in print; use seriesColor)`);
+    }
   });
   for (const key of [...axesUsed].sort()) {
-    const ax = fig.layout[key] as { title?: unknown } | undefined;
-    if (!ax || titleText(ax.title).trim() === '') issues.push(`${key} has no title`);
+    const ax = fig.layout[key] as { title?: unknown; matches?: unknown } | undefined;
+    // A panel axis shared with another (`matches`) is titled once, on the panel that shows it.
+    if (!ax || (titleText(ax.title).trim() === '' && typeof ax.matches !== 'string')) issues.push(`${key} has no title`);
   }
   return issues;
 }

@@ -4,12 +4,18 @@
  * without running anything. Pure: report data in, Markdown text out; figure paths are those of
  * the report (relative to the report folder), which the gallery script mirrors.
  */
+import { captionHtml, plainText } from './figure-text.js';
 import { PAPERS, papersInOrder, reportCounts, type ReportClaim, type ReportData, type ReportEntry } from './report-page.js';
 
 /** Escapes the characters that would break a Markdown table cell. */
 function cell(x: unknown): string {
   const s = typeof x === 'number' ? formatNumber(x) : String(x);
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** A label as Markdown text: HTML-escaped with <sub>/<sup> kept, emphasis characters escaped. */
+function md(label: string): string {
+  return captionHtml(label).replace(/([*_`[\]])/g, '\\$1');
 }
 
 function formatNumber(x: number): string {
@@ -39,8 +45,12 @@ function entrySection(e: ReportEntry, quickHere: boolean): string {
     lines.push('');
   }
   for (const f of e.figures) {
-    if (f.svg !== undefined) lines.push(`![${f.title}](${f.svg})`, '');
-    else lines.push(`*${f.title}*: no static export (run with Chromium installed).`, '');
+    if (f.svg !== undefined) {
+      lines.push(`![${plainText(f.title).replace(/[[\]]/g, '')}](${f.svg})`, '');
+      // The caption the paper style leaves out of the figure, typeset as the figure is (<sub>).
+      const data = f.csv !== undefined ? ` · data: [${f.csv.slice(f.csv.lastIndexOf('/') + 1)}](${f.csv})` : '';
+      lines.push(`${md(f.title)}${f.caption !== undefined ? `. ${md(f.caption)}` : ''}${data}`, '');
+    } else lines.push(`${md(f.title)}: no static export (run with Chromium installed).`, '');
   }
   for (const w of e.warnings) lines.push(`> note: ${w}`, '');
   return lines.join('\n');

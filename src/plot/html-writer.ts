@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
 import { OptionError } from '../core/errors.js';
 import { resolveOptions } from '../core/validate.js';
+import { figureCsv, flattenParams } from './figure-csv.js';
 import type { NamedFigure, PlotlyFigure } from './figure-types.js';
+import { plainText } from './figure-text.js';
 
 /** File name of the shared Plotly bundle written beside a run's figures. */
 export const PLOTLY_FILE = 'plotly.min.js';
@@ -136,6 +138,11 @@ export interface FigureMeta {
   readonly meta: unknown;
   /** The command that regenerates the figure. */
   readonly command?: string;
+  /** Caption for a paper (the notebook title; the paper style does not draw it). */
+  readonly caption?: string;
+  /** Style and print width (inches) of the static exports written with it. */
+  readonly style?: string;
+  readonly widthIn?: number | null;
 }
 
 /**
@@ -157,27 +164,43 @@ export interface WrittenFigure {
   readonly html: string;
   readonly json: string;
   readonly meta: string;
+  /** Tidy CSV of the figure's data (see figure-csv.ts). */
+  readonly csv: string;
+}
+
+/** The notebook title baked into a figure spec (`layout.title.text`), or undefined. */
+export function bakedTitle(fig: PlotlyFigure): string | undefined {
+  const t = fig.layout.title;
+  const text = typeof t === 'string' ? t : t && typeof t === 'object' ? (t as { text?: unknown }).text : undefined;
+  return typeof text === 'string' && text !== '' ? text : undefined;
 }
 
 /**
- * Writes `<dir>/<name>.html`, `<name>.json` (the figure) and `<name>.meta.json`. Non-standalone
- * pages expect `plotly.min.js` in `dir` (see `copyPlotly`) unless `plotlySrc` says otherwise.
+ * Writes `<dir>/<name>.html`, `<name>.json` (the figure), `<name>.csv` (its data, tidy, with the
+ * run's config as parameter columns) and `<name>.meta.json` (title, caption, config, command).
+ * Non-standalone pages expect `plotly.min.js` in `dir` (see `copyPlotly`) unless `plotlySrc`
+ * says otherwise. `htmlFigure` (default `named.figure`) is the spec drawn in the HTML page.
  *
  * @example
- * writeFigure('out', fig, { source: 'demo', config: {}, meta: {} }); // out/demo.html, .json, .meta.json
+ * writeFigure('out', fig, { source: 'demo', config: {}, meta: {} }); // out/demo.html, .json, .csv, .meta.json
  */
 export function writeFigure(
   dir: string,
   named: NamedFigure,
   meta: Omit<FigureMeta, 'figure' | 'title'>,
   options?: Partial<FigureHtmlOptions>,
+  htmlFigure: PlotlyFigure = named.figure,
 ): WrittenFigure {
   checkFigureName(named.name);
-  const paths = { html: join(dir, `${named.name}.html`), json: join(dir, `${named.name}.json`), meta: join(dir, `${named.name}.meta.json`) };
+  const paths = { html: join(dir, `${named.name}.html`), json: join(dir, `${named.name}.json`), meta: join(dir, `${named.name}.meta.json`), csv: join(dir, `${named.name}.csv`) };
   const caption = options?.caption ?? meta.command ?? '';
-  writeFileAtomic(paths.html, figureHtml(named, { ...options, caption: caption ? `Regenerate: ${caption}` : '' }));
+  writeFileAtomic(paths.html, figureHtml({ ...named, figure: htmlFigure }, { ...options, caption: caption ? `Regenerate: ${caption}` : '' }));
   writeJsonAtomic(paths.json, named.figure satisfies PlotlyFigure);
-  writeJsonAtomic(paths.meta, { figure: named.name, title: named.title, ...meta });
+  const seed = (meta.meta as { seed?: unknown } | null | undefined)?.seed;
+  const params = { ...flattenParams(meta.config), ...(typeof seed === 'number' ? { seed } : {}) };
+  writeFileAtomic(paths.csv, figureCsv(named.figure, params));
+  const figCaption = meta.caption ?? bakedTitle(named.figure);
+  writeJsonAtomic(paths.meta, { figure: named.name, title: named.title, titleText: plainText(named.title), ...(figCaption !== undefined ? { caption: figCaption, captionText: plainText(figCaption) } : {}), ...meta });
   return paths;
 }
 

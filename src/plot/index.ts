@@ -11,3 +11,8 @@ export * from './html-writer.js';
 export * from './static-export.js';
 export * from './report-page.js';
 export * from './result-figures.js';
+export * from './figure-text.js';
+export * from './paper-style.js';
+export * from './panels.js';
+export * from './figure-csv.js';
+export * from './png-dpi.js';

@@ -25,6 +25,17 @@ export interface LineTraceOptions {
 }
 
 /**
+ * A legend-only entry (no data): explains a line style shared by several series, e.g.
+ * `median (solid)` in black when colours stand for methods and dashes for statistics.
+ *
+ * @example
+ * legendKey('minimum (dotted)', 'dot').meta; // { legendOnly: true }
+ */
+export function legendKey(name: string, dash: string, color = '#000000'): Record<string, unknown> {
+  return { type: 'scatter', mode: 'lines', name, x: [null], y: [null], line: { color, width: 2, dash, simplify: false }, hoverinfo: 'skip', meta: { legendOnly: true } };
+}
+
+/**
  * Plain JSON numbers for Plotly: typed arrays become arrays and non-finite values become `null`
  * (a gap in the line), since JSON has no NaN or Infinity.
  *

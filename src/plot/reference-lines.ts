@@ -24,14 +24,18 @@ export interface ReferenceLineOptions {
  * tr.y; // [2.0794415416798357, 2.0794415416798357]
  */
 export function horizontalLine(value: number, xRange: readonly [number, number], options: ReferenceLineOptions): Record<string, unknown> {
-  return lineTrace({
-    name: options.name,
-    x: [xRange[0], xRange[1]],
-    y: [value, value],
-    color: options.color ?? '#000000',
-    dash: options.dash ?? 'dash',
-    width: options.width ?? 1.5,
-  });
+  // `meta.reference`: the paper style labels the line where it is drawn instead of in the legend.
+  return {
+    ...lineTrace({
+      name: options.name,
+      x: [xRange[0], xRange[1]],
+      y: [value, value],
+      color: options.color ?? '#000000',
+      dash: options.dash ?? 'dash',
+      width: options.width ?? 1.5,
+    }),
+    meta: { reference: 'horizontal' },
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
  * `gallery.html` (every figure as a thumbnail). Pure: report data in, HTML text out. The types
  * are structural so this file needs nothing from `sims/`.
  */
+import { captionHtml, plainText } from './figure-text.js';
 import { escapeHtml } from './html-writer.js';
 
 /** Full titles of the papers whose claims vsflow reproduces, by `PaperId`. */
@@ -27,9 +28,14 @@ export interface ReportClaim {
 /** One figure of a sim, by paths relative to the report folder. */
 export interface ReportFigure {
   readonly name: string;
+  /** Short title (Plotly label markup: `<sub>`, `<sup>`). */
   readonly title: string;
+  /** Caption for a paper (the notebook title, not drawn in the paper style). */
+  readonly caption?: string;
   /** Interactive page. */
   readonly html: string;
+  /** Tidy CSV of the figure's data. */
+  readonly csv?: string;
   /** Static SVG, when Chromium was available. */
   readonly svg?: string;
   readonly png?: string;
@@ -143,14 +149,15 @@ function badge(pass: boolean): string {
 
 function figureBlock(f: ReportFigure): string {
   const links = [`<a href="${escapeHtml(f.html)}">interactive</a>`];
-  for (const [key, label] of [['svg', 'SVG'], ['png', 'PNG'], ['pdf', 'PDF']] as const) {
+  for (const [key, label] of [['svg', 'SVG'], ['png', 'PNG'], ['pdf', 'PDF'], ['csv', 'CSV']] as const) {
     const p = f[key];
     if (p !== undefined) links.push(`<a href="${escapeHtml(p)}">${label}</a>`);
   }
   const visual = f.svg !== undefined
-    ? `<a href="${escapeHtml(f.html)}"><img src="${escapeHtml(f.svg)}" alt="${escapeHtml(f.title)}" loading="lazy"></a>`
-    : `<iframe src="${escapeHtml(f.html)}" title="${escapeHtml(f.title)}" loading="lazy"></iframe>`;
-  return `<figure id="fig-${escapeHtml(f.name)}">${visual}<figcaption>${escapeHtml(f.title)} · ${links.join(' · ')}</figcaption></figure>`;
+    ? `<a href="${escapeHtml(f.html)}"><img src="${escapeHtml(f.svg)}" alt="${escapeHtml(plainText(f.title))}" loading="lazy"></a>`
+    : `<iframe src="${escapeHtml(f.html)}" title="${escapeHtml(plainText(f.title))}" loading="lazy"></iframe>`;
+  const caption = f.caption !== undefined ? `<br><span class="caption">${captionHtml(f.caption)}</span>` : '';
+  return `<figure id="fig-${escapeHtml(f.name)}">${visual}<figcaption><b>${captionHtml(f.title)}</b>${caption}<br>${links.join(' · ')}</figcaption></figure>`;
 }
 
 function claimsTable(claims: readonly ReportClaim[]): string {
@@ -261,9 +268,9 @@ export function galleryHtml(data: ReportData): string {
     .flatMap((e) => e.figures.map((f) => ({ e, f })))
     .map(({ e, f }) => {
       const visual = f.svg !== undefined
-        ? `<img src="${escapeHtml(f.svg)}" alt="${escapeHtml(f.title)}" loading="lazy">`
-        : `<iframe src="${escapeHtml(f.html)}" title="${escapeHtml(f.title)}" loading="lazy"></iframe>`;
-      return `<figure><a href="${escapeHtml(f.html)}">${visual}</a><figcaption><b>${escapeHtml(f.title)}</b><br>${escapeHtml(e.reproduces)} · <a href="index.html#${escapeHtml(e.id)}">claims</a></figcaption></figure>`;
+        ? `<img src="${escapeHtml(f.svg)}" alt="${escapeHtml(plainText(f.title))}" loading="lazy">`
+        : `<iframe src="${escapeHtml(f.html)}" title="${escapeHtml(plainText(f.title))}" loading="lazy"></iframe>`;
+      return `<figure><a href="${escapeHtml(f.html)}">${visual}</a><figcaption><b>${captionHtml(f.title)}</b><br>${escapeHtml(e.reproduces)} · <a href="index.html#${escapeHtml(e.id)}">claims</a></figcaption></figure>`;
     })
     .join('\n');
   const body = `<h1>vsflow figure gallery</h1>

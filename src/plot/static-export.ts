@@ -6,7 +6,8 @@
  *
  * - SVG: `Plotly.toImage(format: 'svg')`, with Plotly's random per-plot ids replaced by fixed
  *   ones so the same figure gives the same bytes.
- * - PNG: `Plotly.toImage(format: 'png', scale)`: `scale`× the layout size in pixels.
+ * - PNG: `Plotly.toImage(format: 'png', scale)`: `scale`× the layout size in pixels, with a
+ *   `pHYs` chunk saying 96·scale dpi (scale 300/96 = 300 dpi at the printed size).
  * - PDF: the exported SVG inlined in a page of exactly the figure's size, printed by Chromium:
  *   vector output, one page; the creation date is fixed for reproducible bytes.
  *
@@ -23,6 +24,7 @@ import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
 import { FIGURE_SIZE } from './axes.js';
 import type { PlotlyFigure } from './figure-types.js';
 import { plotlyBundlePath } from './html-writer.js';
+import { setPngDpi } from './png-dpi.js';
 
 /** The static formats. */
 export const STATIC_FORMATS = Object.freeze(['svg', 'png', 'pdf'] as const);
@@ -291,7 +293,8 @@ export async function openExporter(options?: Partial<ExporterOptions>): Promise<
         let svg: string | undefined;
         if (raw.svg !== undefined) svg = normaliseSvgRoot(normaliseSvgIds(decodeSvgDataUrl(raw.svg)));
         if (formats.includes('svg') && svg !== undefined) result.svg = svg;
-        if (raw.png !== undefined) result.png = new Uint8Array(Buffer.from(raw.png.replace(/^data:image\/png;base64,/, ''), 'base64'));
+        // The PNG records its resolution (96·scale dpi: 300 dpi at the paper scale 300/96).
+        if (raw.png !== undefined) result.png = setPngDpi(new Uint8Array(Buffer.from(raw.png.replace(/^data:image\/png;base64,/, ''), 'base64')), 96 * eo.scale);
         if (formats.includes('pdf') && svg !== undefined) {
           await printPage.setContent(
             `<!DOCTYPE html><html><head><meta charset="utf-8"><style>@page{size:${width}px ${height}px;margin:0}html,body{margin:0;padding:0}svg{display:block}</style></head><body>${svg}</body></html>`,

@@ -80,7 +80,7 @@ test('sim jacobian-bound-slack: quick run passes its claims; 4 bounds × (median
   const result = await sim.run({ quick: true, seed: undefined });
   for (const c of result.claims) assert.ok(c.pass, `${c.id} ${c.statement}: ${c.measured}`);
   const figs = sim.figures(JSON.parse(JSON.stringify(result)));
-  assert.deepEqual(figs.map((f) => [f.name, f.figure.data.length]), [['slack-vs-wv-scale', 9], ['failure-fraction-vs-wv-scale', 2]]);
+  assert.deepEqual(figs.map((f) => [f.name, f.figure.data.length]), [['slack-vs-wv-scale', 11], ['failure-fraction-vs-wv-scale', 2]], '+ 2 legend-only keys (median solid, minimum dotted)');
   for (const f of figs) assert.deepEqual(figureIssues(f.figure), []);
 });
 

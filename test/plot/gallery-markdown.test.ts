@@ -34,7 +34,7 @@ test('galleryMarkdown: papers in the fixed order, claims as table rows, SVG figu
   assert.match(md, /\| pass \| VS-8 \| Σa conserved \\\| exactly \| 0 \| 1\.200e-13 \| \\\|Δ\\\| ≤ 1e-10 \|/);
   assert.match(md, /\| \*\*FAIL\*\* \| T-4 \| ratio \| ≥ 0\.6 \| 0\.2 \| count \|/);
   assert.match(md, /!\[σ\(t\)\]\(fig2-demo\/sigma\.svg\)/);
-  assert.match(md, /\*accuracy\*: no static export/);
+  assert.match(md, /\naccuracy: no static export/);
   assert.match(md, /\*\*This sim failed:\*\* boom/);
   assert.match(md, /> skipped 4 training sims/);
   assert.ok(md.endsWith('\n') && !md.endsWith('\n\n'));
@@ -46,4 +46,12 @@ test('galleryMarkdown: quick entries merged into a full-length gallery are marke
   assert.equal(md.match(/\*\*quick run\*\*/g)?.length, 1);
   const quickReport = galleryMarkdown({ ...data, quick: true, entries: [entry({ config: { quick: true } })] }, 'npm run gallery -- --quick');
   assert.doesNotMatch(quickReport, /\*\*quick run\*\*/, 'an all-quick gallery says so once, in its header');
+});
+
+test('galleryMarkdown: the caption the paper style leaves out is printed under the figure, typeset, with a link to the CSV', () => {
+  const fig = { name: 'sigma', title: 'σ<sub>i</sub>(t)', caption: 'Loss L − H(p*) with W<sub>V</sub> & <b>x</b>', html: 'd/sigma.html', svg: 'd/sigma.svg', csv: 'd/sigma.csv' };
+  const md = galleryMarkdown({ ...data, entries: [entry({ id: 'd', figures: [fig] })] }, 'npm run gallery');
+  assert.match(md, /!\[σᵢ\(t\)\]\(d\/sigma\.svg\)/, 'alt text in plain Unicode');
+  assert.ok(md.includes('σ<sub>i</sub>(t). Loss L − H(p\\*) with W<sub>V</sub> &amp; <b>x</b> · data: [sigma.csv](d/sigma.csv)'), md);
+  assert.doesNotMatch(md.slice(md.indexOf('![')), /[^\\]_/, 'no raw underscore in the figure part');
 });

@@ -1,3 +1,4 @@
+import { plainText } from '../../src/plot/figure-text.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -59,7 +60,13 @@ test('writeFigure writes html, figure json and meta json; copyPlotly copies the 
     const paths = writeFigure(dir, named, { source: 'demo', config: { n: 3 }, meta: { seed: 1 }, command: 'vsflow sim demo' });
     assert.deepEqual(JSON.parse(readFileSync(paths.json, 'utf8')), JSON.parse(JSON.stringify(named.figure)));
     const meta = JSON.parse(readFileSync(paths.meta, 'utf8'));
-    assert.deepEqual(meta, { figure: 'demo', title: named.title, source: 'demo', config: { n: 3 }, meta: { seed: 1 }, command: 'vsflow sim demo' });
+    // The baked (notebook) title becomes the caption; plain-text forms for non-HTML readers.
+    const caption = (named.figure.layout.title as { text: string }).text;
+    assert.deepEqual(meta, { figure: 'demo', title: named.title, titleText: plainText(named.title), caption, captionText: plainText(caption), source: 'demo', config: { n: 3 }, meta: { seed: 1 }, command: 'vsflow sim demo' });
+    // Tidy CSV beside it: series, x, y and the run's parameters (config and seed) as columns.
+    const csv = readFileSync(paths.csv, 'utf8').trimEnd().split('\n');
+    assert.equal(csv[0], 'series,x,y,n,seed');
+    assert.equal(csv.length - 1, named.figure.data.reduce((s, t) => s + (t.x as unknown[]).length, 0));
     assert.ok(readFileSync(paths.html, 'utf8').includes('Regenerate: vsflow sim demo'));
     const bundle = copyPlotly(dir);
     const mtime = statSync(bundle).mtimeMs;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DASHES, OKABE_ITO, dashFor, seriesColor } from '../../src/plot/palette.js';
+import { DASHES, LINE_COLORS, OKABE_ITO, PALE_YELLOW, dashFor, seriesColor } from '../../src/plot/palette.js';
 
 test('OKABE_ITO is the published Okabe–Ito palette, frozen', () => {
   // Okabe & Ito (2008), as listed in STYLE/issue 6.
@@ -8,10 +8,13 @@ test('OKABE_ITO is the published Okabe–Ito palette, frozen', () => {
   assert.ok(Object.isFrozen(OKABE_ITO));
 });
 
-test('seriesColor cycles through the eight colours, also for negative and fractional indices', () => {
-  for (let i = 0; i < 20; i++) assert.equal(seriesColor(i), OKABE_ITO[i % 8]);
-  assert.equal(seriesColor(-1), OKABE_ITO[7]);
-  assert.equal(seriesColor(2.7), OKABE_ITO[2]);
+test('seriesColor cycles through the eight line colours (no pale yellow), also for negative and fractional indices', () => {
+  for (let i = 0; i < 20; i++) assert.equal(seriesColor(i), LINE_COLORS[i % 8]);
+  assert.equal(seriesColor(-1), LINE_COLORS[7]);
+  assert.equal(seriesColor(2.7), LINE_COLORS[2]);
+  for (let i = 0; i < 64; i++) assert.notEqual(seriesColor(i), PALE_YELLOW);
+  // Seven of the eight are Okabe–Ito's; the eighth is the grey of its nine-colour variant.
+  assert.deepEqual(LINE_COLORS.filter((c) => !(OKABE_ITO as readonly string[]).includes(c)), ['#999999']);
 });
 
 test('dashFor is solid for the first eight series, then changes per block of eight', () => {

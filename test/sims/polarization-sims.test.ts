@@ -9,9 +9,10 @@ import { findSim } from '../../sims/registry.js';
 
 const expected: Record<string, Record<string, number>> = {
   // fig2: 8 σ_i flow + 8 GD + 1/n line; 8 u flow + 8 GD; t·L + reference.
-  'fig2-logistic-polarization': { 'sigma-loglog': 17, 'u-semilogx': 16, tl: 2 },
+  // The two-panel Fig. 2 holds both panels' traces.
+  'fig2-logistic-polarization': { fig2: 33, 'sigma-loglog': 17, 'u-semilogx': 16, tl: 2 },
   // fig3: 20 logits per κ (the GD overlay only in the full run).
-  'fig3-regression-conditioning': { 'logits-kappa1': 20, 'logits-kappa5': 20 },
+  'fig3-regression-conditioning': { fig3: 40, 'logits-kappa1': 20, 'logits-kappa5': 20 },
   // tied U, quick D = 10, 20: loss 2; winner column 2 + 2 + reference; α for D = 10.
   'tied-u-massive-activations': { loss: 2, 'winner-column': 5, alpha: 10 },
   // two samples: 8 σ_i + uniform line each.

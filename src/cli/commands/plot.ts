@@ -13,6 +13,8 @@ import type { SimResult } from '../../../sims/types.js';
 import { exporterFor, planFormats, readJsonFile, writeFigures } from '../io.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { parseFigureWidth } from '../../plot/paper-style.js';
+import { styleFlag } from './sim.js';
 
 interface PlotFlags {
   format?: string;
@@ -20,6 +22,8 @@ interface PlotFlags {
   standalone?: boolean;
   chrome?: string;
   scale?: string;
+  style?: string;
+  width?: string;
 }
 
 function isSimResult(value: unknown): value is SimResult {
@@ -67,7 +71,9 @@ export async function figuresForResult(result: unknown, argument = 'RESULT'): Pr
 
 async function plotAction(file: string, flags: PlotFlags): Promise<void> {
   const result = readJsonFile(file, 'RESULT');
-  const scale = flags.scale === undefined ? 2 : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const scale = flags.scale === undefined ? undefined : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const style = styleFlag(flags.style);
+  const widthIn = flags.width === undefined ? undefined : parseFigureWidth(flags.width);
   const plan = planFormats(flags.format, flags.chrome);
   const { figures, source } = await figuresForResult(result);
   const dir = flags.out ?? join(dirname(file), `${basename(file).replace(/\.json$/i, '')}-figures`);
@@ -80,10 +86,12 @@ async function plotAction(file: string, flags: PlotFlags): Promise<void> {
       standalone: flags.standalone === true,
       exporter,
       scale,
+      style,
+      widthIn,
       meta: { source, config: r.config ?? null, meta: r.meta ?? null, command: `vsflow plot ${file}` },
     });
     for (const f of written) {
-      process.stdout.write(`${[f.html, f.svg, f.png, f.pdf].filter((p): p is string => p !== undefined).map((p) => join(dir, p)).join(' ')}\n`);
+      process.stdout.write(`${[f.html, f.svg, f.png, f.pdf, f.csv].filter((p): p is string => p !== undefined).map((p) => join(dir, p)).join(' ')}\n`);
     }
   } finally {
     await exporter?.close();
@@ -99,7 +107,9 @@ export function register(program: Command): void {
     .option('--format <list>', 'html,svg,png,pdf (default html,svg; html only without Chromium)')
     .option('--out <dir>', 'output folder (default <result>-figures beside the file)')
     .option('--standalone', 'self-contained HTML (Plotly inlined)')
-    .option('--scale <x>', 'PNG pixel ratio (default 2)')
+    .option('--scale <x>', 'PNG pixel ratio (default: 300 dpi at print size in paper style, 2 in notebook style)')
+    .option('--style <style>', 'figure style: paper (print size, default for SVG/PNG/PDF) or notebook (default for HTML)')
+    .option('--width <w>', 'paper-style print width: column (3.25 in), full (6.75 in) or inches')
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
     .action(runAction(plotAction));
 }

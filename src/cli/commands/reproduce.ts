@@ -23,6 +23,8 @@ import { createProgress, exporterFor, planFormats, writeFigures, type FormatPlan
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { cacheKey, figureWarnings, runSim, simCommand } from '../sim-output.js';
+import { parseFigureWidth, type FigureStyle } from '../../plot/paper-style.js';
+import { styleFlag } from './sim.js';
 
 /** Options of `reproduce`. */
 export interface ReproduceOptions {
@@ -37,7 +39,10 @@ export interface ReproduceOptions {
   readonly plan: FormatPlan;
   readonly chrome: string | undefined;
   readonly standalone: boolean;
-  readonly scale: number;
+  /** PNG scale (default: 300 dpi at print size in paper style). */
+  readonly scale?: number | undefined;
+  readonly style?: FigureStyle | undefined;
+  readonly widthIn?: number | undefined;
   readonly seed: number | undefined;
   /** The command line shown in the report. */
   readonly command: string;
@@ -58,8 +63,17 @@ function readCached(path: string): CachedResult | undefined {
 }
 
 /** Paths a figure's files would have, if they all exist already (relative to `out`). */
-function existingFigure(out: string, id: string, name: string, title: string, formats: readonly FigureFormat[]): ReportFigure | undefined {
-  const rec: { name: string; title: string; html: string; svg?: string; png?: string; pdf?: string } = { name, title, html: `${id}/${name}.html` };
+function existingFigure(out: string, id: string, name: string, title: string, formats: readonly FigureFormat[], style: { style: string; widthIn: number | null }): ReportFigure | undefined {
+  // Static files of another style or width (or from before CSVs were written) are redrawn.
+  let meta: { style?: unknown; widthIn?: unknown; caption?: unknown } | undefined;
+  try {
+    meta = JSON.parse(readFileSync(join(out, id, `${name}.meta.json`), 'utf8')) as typeof meta;
+  } catch {
+    return undefined;
+  }
+  if (meta?.style !== style.style || (meta?.widthIn ?? null) !== style.widthIn || !existsSync(join(out, id, `${name}.csv`))) return undefined;
+  const rec: { name: string; title: string; caption?: string; html: string; csv: string; svg?: string; png?: string; pdf?: string } = { name, title, html: `${id}/${name}.html`, csv: `${id}/${name}.csv` };
+  if (typeof meta.caption === 'string') rec.caption = meta.caption;
   const wanted = formats.includes('html') ? formats : (['html', ...formats] as FigureFormat[]);
   for (const f of wanted) {
     if (!existsSync(join(out, id, `${name}.${f}`))) return undefined;
@@ -140,9 +154,11 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
       const simStart = performance.now();
       const dir = join(o.out, sim.id);
       const resultPath = join(dir, 'result.json');
-      const command = simCommand(sim.id, o.quick, o.seed);
+      // `--seed` reaches the sims that take one (a paper-fixed initialisation takes none).
+      const seed = sim.fixedInit === undefined ? o.seed : undefined;
+      const command = simCommand(sim.id, o.quick, seed);
       const base = { id: sim.id, title: sim.title, paper: sim.paper, reproduces: sim.reproduces, theoryIds: sim.theoryIds, command, resultPath: `${sim.id}/result.json` };
-      const { key, inputs } = cacheKey(sim.id, o.quick, o.seed);
+      const { key, inputs } = cacheKey(sim.id, o.quick, seed);
       let result: SimResult;
       let cached = false;
       try {
@@ -151,13 +167,13 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
           result = previous;
           cached = true;
         } else {
-          result = await runSim(sim, { quick: o.quick, seed: o.seed, onProgress: (f, label) => progress.within(f, label) });
+          result = await runSim(sim, { quick: o.quick, seed, onProgress: (f, label) => progress.within(f, label) });
           writeJsonAtomic(resultPath, { ...result, cache: { key, inputs } });
         }
         const figures = sim.figures(result);
         const records: ReportFigure[] = [];
         for (const named of figures) {
-          const existing = cached ? existingFigure(o.out, sim.id, named.name, named.title, figureFormats) : undefined;
+          const existing = cached ? existingFigure(o.out, sim.id, named.name, named.title, figureFormats, { style: o.style ?? 'paper', widthIn: o.widthIn ?? null }) : undefined;
           if (existing) {
             records.push(existing);
             continue;
@@ -169,6 +185,8 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
             plotlySrc: '../plotly.min.js',
             exporter: needs ? await getExporter() : undefined,
             scale: o.scale,
+            style: o.style,
+            widthIn: o.widthIn,
             meta: { source: sim.id, config: result.config, meta: result.meta, command },
             relativeTo: o.out,
           });
@@ -210,13 +228,17 @@ interface ReproduceFlags {
   scale?: string;
   seed?: string;
   json?: boolean;
+  style?: string;
+  width?: string;
 }
 
 async function reproduceAction(flags: ReproduceFlags): Promise<void> {
   const only = flags.only === undefined ? undefined : flags.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (only !== undefined && only.length === 0) throw new OptionError('--only', 'a comma-separated list of sim ids', flags.only);
   const seed = flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed, { integer: true, min: 0 });
-  const scale = flags.scale === undefined ? 2 : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const scale = flags.scale === undefined ? undefined : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const style = styleFlag(flags.style);
+  const widthIn = flags.width === undefined ? undefined : parseFigureWidth(flags.width);
   const plan = planFormats(flags.format, flags.chrome);
   const out = flags.out ?? 'vsflow-out';
   const sims = await listSims();
@@ -226,7 +248,7 @@ async function reproduceAction(flags: ReproduceFlags): Promise<void> {
   const command = ['vsflow reproduce', flags.quick ? '--quick' : '', flags.training ? '--training' : '', flags.only ? `--only ${only!.join(',')}` : '', flags.seed ? `--seed ${seed}` : '', out !== 'vsflow-out' ? `--out ${out}` : '']
     .filter(Boolean)
     .join(' ');
-  const { data, exitCode } = await reproduce(sims, { quick: flags.quick === true, only, training: flags.training === true, out, force: flags.force === true, plan, chrome: flags.chrome, standalone: flags.standalone === true, scale, seed, command }, progress);
+  const { data, exitCode } = await reproduce(sims, { quick: flags.quick === true, only, training: flags.training === true, out, force: flags.force === true, plan, chrome: flags.chrome, standalone: flags.standalone === true, scale, style, widthIn, seed, command }, progress);
   const counts = reportCounts(data);
   const cachedCount = data.entries.filter((e) => e.cached).length;
   // With --json the report goes to stdout and the summary line to stderr (as every --json command).
@@ -258,7 +280,9 @@ export function register(program: Command): void {
     .option('--force', 'recompute even when cached results match the inputs')
     .option('--format <list>', 'figure formats besides HTML: svg,png,pdf (default svg; HTML only without Chromium)')
     .option('--standalone', 'self-contained HTML figures (Plotly inlined)')
-    .option('--scale <x>', 'PNG pixel ratio (default 2)')
+    .option('--scale <x>', 'PNG pixel ratio (default: 300 dpi at print size in paper style, 2 in notebook style)')
+    .option('--style <style>', 'figure style: paper (print size, default for SVG/PNG/PDF) or notebook (default for HTML)')
+    .option('--width <w>', 'paper-style print width: column (3.25 in), full (6.75 in) or inches')
     .option('--seed <n>', "seed for every sim (default: each sim's documented seed)")
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
     .option('--json', 'print report.json on stdout (the summary line goes to stderr)')

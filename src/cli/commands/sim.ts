@@ -9,13 +9,20 @@ import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { findSim, listSims } from '../../../sims/registry.js';
 import type { ClaimCheck } from '../../../sims/types.js';
-import { createProgress, exporterFor, planFormats, writeFigures } from '../io.js';
+import { FIGURE_STYLES, parseFigureWidth, type FigureStyle } from '../../plot/paper-style.js';
+import { checkConfigParams, describeSimText, parseSetFlags } from '../../../sims/_params.js';
+import { createProgress, exporterFor, planFormats, readJsonFile, writeFigures } from '../io.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { cacheKey, figureWarnings, runSim, simCommand } from '../sim-output.js';
 
 interface SimFlags {
   list?: boolean;
+  describe?: boolean;
+  set?: string[];
+  config?: string;
+  style?: string;
+  width?: string;
   quick?: boolean;
   seed?: string;
   out?: string;
@@ -55,8 +62,22 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
     const ids = (await listSims()).map((s) => s.id);
     throw new OptionError('<id>', `one of ${ids.join(', ') || '(no sims installed)'}`, id);
   }
+  if (flags.describe) {
+    process.stdout.write(flags.json ? `${JSON.stringify({ id: sim.id, title: sim.title, reproduces: sim.reproduces, fixedInit: sim.fixedInit ?? null, parameters: sim.parameters ?? [] }, null, 2)}\n` : `${describeSimText(sim)}\n`);
+    return;
+  }
   const seed = flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed, { integer: true, min: 0 });
-  const scale = flags.scale === undefined ? 2 : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  if (seed !== undefined && sim.fixedInit !== undefined) {
+    throw new OptionError('--seed', `no --seed for ${sim.id}: it starts from the paper's fixed initialisation (${sim.fixedInit})`, flags.seed);
+  }
+  const scale = flags.scale === undefined ? undefined : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const style = styleFlag(flags.style);
+  const widthIn = flags.width === undefined ? undefined : parseFigureWidth(flags.width);
+  // --config first, then each --set on top (the last one wins).
+  const params = {
+    ...(flags.config !== undefined ? checkConfigParams(sim, readJsonFile(flags.config, '--config'), '--config') : {}),
+    ...parseSetFlags(sim, flags.set ?? []),
+  };
   const quick = flags.quick === true;
   const plan = planFormats(flags.format, flags.chrome);
   const dir = flags.out ?? join('vsflow-out', sim.id);
@@ -66,25 +87,28 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
   const exporter = await exporterFor(plan, flags.chrome);
   try {
     progress.step(0, `${sim.id}${quick ? ' (quick)' : ''}`);
-    const result = await runSim(sim, { quick, seed, onProgress: (f, label) => progress.within(f, label) });
+    const result = await runSim(sim, { quick, seed, params, onProgress: (f, label) => progress.within(f, label) });
     progress.stop();
-    const command = simCommand(sim.id, quick, seed);
+    const command = simCommand(sim.id, quick, seed, result.changedParams);
     const resultPath = join(dir, 'result.json');
-    // The cache record lets `vsflow reproduce --out <parent>` reuse this run.
-    writeJsonAtomic(resultPath, { ...result, cache: cacheKey(sim.id, quick, seed) });
+    // The cache record lets `vsflow reproduce --out <parent>` reuse this run (only a run with the
+    // default parameters matches its key).
+    writeJsonAtomic(resultPath, { ...result, command, cache: cacheKey(sim.id, quick, seed, undefined, result.changedParams) });
     const figures = sim.figures(result);
     const written = await writeFigures(dir, figures, {
       formats: plan.formats,
       standalone: flags.standalone === true,
       exporter,
       scale,
+      style,
+      widthIn,
       meta: { source: sim.id, config: result.config, meta: result.meta, command },
     });
     for (const w of figureWarnings(figures)) progress.log(`vsflow: warning: ${w}`);
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
       const lines = [`${sim.title} (${sim.reproduces})`, ...claimLines(result.claims), `result: ${resultPath}`];
-      for (const f of written) lines.push(`figure: ${join(dir, f.html)}${[f.svg, f.png, f.pdf].filter(Boolean).map((p) => `, ${join(dir, p!)}`).join('')}`);
+      for (const f of written) lines.push(`figure: ${join(dir, f.html)}${[f.svg, f.png, f.pdf, f.csv].filter(Boolean).map((p) => `, ${join(dir, p!)}`).join('')}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     if (result.claims.some((c) => !c.pass)) process.exitCode = 1;
@@ -94,6 +118,17 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
   }
 }
 
+/** Parses `--style paper|notebook` (undefined: paper for SVG/PNG/PDF, notebook for HTML). */
+export function styleFlag(text: string | undefined): FigureStyle | undefined {
+  if (text === undefined) return undefined;
+  if (!(FIGURE_STYLES as readonly string[]).includes(text)) throw new OptionError('--style', FIGURE_STYLES.join(' or '), text);
+  return text as FigureStyle;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** Registers `vsflow sim`. */
 export function register(program: Command): void {
   program
@@ -101,12 +136,17 @@ export function register(program: Command): void {
     .argument('[id]', 'sim id (see --list)')
     .description('run one figure/experiment of the papers: result JSON, figures, predicted vs measured claims')
     .option('--list', 'list the sims and exit')
+    .option('--describe', "list the sim's parameters (name, type, default, range, meaning) and its seed policy, and exit")
     .option('--quick', 'short version (seconds), still showing the effect')
-    .option('--seed <n>', "seed (default: the sim's documented seed)")
+    .option('--set <name=value>', 'set a parameter (repeatable; see --describe)', collect)
+    .option('--config <file>', 'JSON object of parameter values (or a saved result.json: its config.params); --set wins')
+    .option('--seed <n>', "seed (default: the sim's documented seed; rejected by sims with the paper's fixed initialisation)")
+    .option('--style <style>', 'figure style: paper (print size, default for SVG/PNG/PDF) or notebook (default for HTML)')
+    .option('--width <w>', 'paper-style print width: column (3.25 in), full (6.75 in) or inches (default: column; full for multi-panel figures)')
     .option('--out <dir>', 'output folder (default vsflow-out/<id>)')
     .option('--format <list>', 'figure formats: html,svg,png,pdf (default html,svg; html only without Chromium)')
     .option('--standalone', 'self-contained HTML (Plotly inlined, ~5 MB per page)')
-    .option('--scale <x>', 'PNG pixel ratio (default 2)')
+    .option('--scale <x>', 'PNG pixel ratio (default: 300 dpi at print size in paper style, 2 in notebook style)')
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
     .option('--json', 'print the result JSON on stdout instead of the summary')
     .action(runAction(simAction));
