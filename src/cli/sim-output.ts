@@ -13,16 +13,19 @@ import type { NamedFigure } from '../plot/figure-types.js';
 import type { SimDefinition, SimResult } from '../../sims/types.js';
 
 /** The command line that regenerates a sim's result and figures. */
-export function simCommand(id: string, quick: boolean, seed: number | undefined): string {
-  return `vsflow sim ${id}${quick ? ' --quick' : ''}${seed !== undefined ? ` --seed ${seed}` : ''}`;
+export function simCommand(id: string, quick: boolean, seed: number | undefined, scale?: TrainScaleId): string {
+  return `vsflow sim ${id}${quick ? ' --quick' : ''}${scale !== undefined ? ` --scale ${scale}` : ''}${seed !== undefined ? ` --seed ${seed}` : ''}`;
 }
+
+/** A training-sim scale given on the command line (`--scale quick|medium|paper`). */
+export type TrainScaleId = 'quick' | 'medium' | 'paper';
 
 /** Runs a sim and checks that what it returned is a `SimResult` for that sim. */
 export async function runSim(
   sim: SimDefinition,
-  ctx: { quick: boolean; seed: number | undefined; onProgress?: (fraction: number, label?: string) => void },
+  ctx: { quick: boolean; seed: number | undefined; scale?: TrainScaleId; onProgress?: (fraction: number, label?: string) => void },
 ): Promise<SimResult> {
-  const result = await sim.run({ quick: ctx.quick, seed: ctx.seed, onProgress: ctx.onProgress });
+  const result = await sim.run({ quick: ctx.quick, seed: ctx.seed, onProgress: ctx.onProgress, ...(ctx.scale !== undefined ? { scale: ctx.scale } : {}) });
   const problems: string[] = [];
   if (!result || typeof result !== 'object') problems.push('returned no object');
   else {
@@ -96,10 +99,12 @@ export interface CacheInputs {
   readonly seed: number | null;
   readonly version: string;
   readonly source: string;
+  /** `--scale` of a training sim (absent: the scale implied by `quick`). */
+  readonly scale?: TrainScaleId;
 }
 
 /** Cache inputs of a run and their key (sha256 of the inputs' JSON, 16 hex digits). */
-export function cacheKey(sim: string, quick: boolean, seed: number | undefined, source = simSourceHash(sim)): { key: string; inputs: CacheInputs } {
-  const inputs: CacheInputs = { sim, quick, seed: seed ?? null, version: packageVersion(), source };
+export function cacheKey(sim: string, quick: boolean, seed: number | undefined, source = simSourceHash(sim), scale?: TrainScaleId): { key: string; inputs: CacheInputs } {
+  const inputs: CacheInputs = { sim, quick, seed: seed ?? null, version: packageVersion(), source, ...(scale !== undefined ? { scale } : {}) };
   return { key: createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16), inputs };
 }

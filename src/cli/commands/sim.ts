@@ -12,7 +12,7 @@ import type { ClaimCheck } from '../../../sims/types.js';
 import { createProgress, exporterFor, planFormats, writeFigures } from '../io.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
-import { cacheKey, figureWarnings, runSim, simCommand } from '../sim-output.js';
+import { cacheKey, figureWarnings, runSim, simCommand, simSourceHash, type TrainScaleId } from '../sim-output.js';
 
 interface SimFlags {
   list?: boolean;
@@ -24,7 +24,10 @@ interface SimFlags {
   json?: boolean;
   chrome?: string;
   scale?: string;
+  pngScale?: string;
 }
+
+const TRAIN_SCALE_IDS: readonly TrainScaleId[] = ['quick', 'medium', 'paper'];
 
 /** One line per claim: badge, id, predicted vs measured, tolerance. */
 export function claimLines(claims: readonly ClaimCheck[]): string[] {
@@ -56,8 +59,12 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
     throw new OptionError('<id>', `one of ${ids.join(', ') || '(no sims installed)'}`, id);
   }
   const seed = flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed, { integer: true, min: 0 });
-  const scale = flags.scale === undefined ? 2 : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
-  const quick = flags.quick === true;
+  // --scale quick|medium|paper: the training scale; a number (older use) is the PNG pixel ratio.
+  const trainScale = flags.scale !== undefined && (TRAIN_SCALE_IDS as readonly string[]).includes(flags.scale) ? (flags.scale as TrainScaleId) : undefined;
+  const pngScaleText = flags.pngScale ?? (trainScale === undefined ? flags.scale : undefined);
+  const scale = pngScaleText === undefined ? 2 : parseNumber(flags.pngScale !== undefined ? '--png-scale' : '--scale', pngScaleText, { gt: 0, max: 20 });
+  if (trainScale !== undefined && flags.quick === true && trainScale !== 'quick') throw new OptionError('--scale', "'quick' with --quick (or drop --quick)", trainScale);
+  const quick = flags.quick === true || trainScale === 'quick';
   const plan = planFormats(flags.format, flags.chrome);
   const dir = flags.out ?? join('vsflow-out', sim.id);
   const progress = createProgress(1, flags.json === true);
@@ -66,12 +73,12 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
   const exporter = await exporterFor(plan, flags.chrome);
   try {
     progress.step(0, `${sim.id}${quick ? ' (quick)' : ''}`);
-    const result = await runSim(sim, { quick, seed, onProgress: (f, label) => progress.within(f, label) });
+    const result = await runSim(sim, { quick, seed, ...(trainScale !== undefined ? { scale: trainScale } : {}), onProgress: (f, label) => progress.within(f, label) });
     progress.stop();
-    const command = simCommand(sim.id, quick, seed);
+    const command = simCommand(sim.id, quick && trainScale === undefined, seed, trainScale);
     const resultPath = join(dir, 'result.json');
     // The cache record lets `vsflow reproduce --out <parent>` reuse this run.
-    writeJsonAtomic(resultPath, { ...result, cache: cacheKey(sim.id, quick, seed) });
+    writeJsonAtomic(resultPath, { ...result, cache: cacheKey(sim.id, quick, seed, simSourceHash(sim.id), trainScale) });
     const figures = sim.figures(result);
     const written = await writeFigures(dir, figures, {
       formats: plan.formats,
@@ -106,7 +113,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder (default vsflow-out/<id>)')
     .option('--format <list>', 'figure formats: html,svg,png,pdf (default html,svg; html only without Chromium)')
     .option('--standalone', 'self-contained HTML (Plotly inlined, ~5 MB per page)')
-    .option('--scale <x>', 'PNG pixel ratio (default 2)')
+    .option('--scale <id>', 'training scale of the train-* sims: quick, medium (~30 min per task on 2 cores), paper (a number here is the PNG pixel ratio, as --png-scale)')
+    .option('--png-scale <x>', 'PNG pixel ratio (default 2)')
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
     .option('--json', 'print the result JSON on stdout instead of the summary')
     .action(runAction(simAction));
