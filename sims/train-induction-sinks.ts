@@ -14,18 +14,11 @@ import { isRowStochastic } from '../src/train/index.js';
 import type { Claim } from '../src/core/claim.js';
 import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
-import { heatmapFigure, mergeTrainResults, runTrainSim, trainSimResult, type TrainSimSpec } from './_train.js';
+import { heatmapFigure, runTrainSim, trainSimResult, type TrainSimSpec } from './_train.js';
 import { differenceClaim, proportionClaim } from './_train-claims.js';
 
 /** The runs of this sim: two normalised and two unnormalised kinds. */
 export const SPEC: TrainSimSpec = { id: 'train-induction-sinks', task: 'induction', variants: ['softmax', 'elu1-kernel', 'sigmoid', 'raw-dot'], seeds: [0, 1, 2, 3, 4], quickSeeds: [0], mediumSeeds: [0, 1, 2] };
-
-/**
- * Extra runs at another learning rate (pooled with the main runs, as the paper pools its lr
- * sweep 1e-2, 1e-3, 1e-4): the unnormalised sigmoid learns the task only at a larger rate
- * (theory/training-predictions.md, T-2). Medium and paper scale only.
- */
-export const EXTRA: { readonly variants: readonly string[]; readonly lr: number } = { variants: ['sigmoid'], lr: 1e-2 };
 
 /** Is this run's attention normalised (rows are probability vectors)? */
 function normalised(run: TrainManyResult['runs'][number]): boolean {
@@ -97,9 +90,7 @@ const sim: SimDefinition = {
   heavy: true,
   theoryIds: ['A.6', 'T-2'],
   async run(ctx): Promise<SimResult> {
-    let r = await runTrainSim(SPEC, ctx);
-    const scale = ctx.scale ?? (ctx.quick ? 'quick' : 'paper');
-    if (scale !== 'quick' && !r.runs.some((x) => x.interrupted)) r = mergeTrainResults(r, await runTrainSim({ ...SPEC, variants: EXTRA.variants }, ctx, { lr: EXTRA.lr }));
+    const r = await runTrainSim(SPEC, ctx);
     return trainSimResult(SPEC.id, r, ctx.quick, inductionClaims(r));
   },
   figures(result) {

@@ -153,7 +153,7 @@ export const TASK_MEDIUM: Readonly<Record<TaskId, Readonly<Partial<TrainConfig>>
   'icl-regression': Object.freeze({ ...TASK_QUICK['icl-regression'] }),
   // Quick sizes (width 64, batch 64, lr 2e-3) run for a fixed 2000 steps with no early stop, so
   // sinks are read where every kind has trained equally long (the paper: 10 epochs of 100k at
-  // batch 256 ≈ 3900 steps, 1M sequences; here 128k). 3 seeds × 4 kinds + sigmoid at lr 1e-2.
+  // batch 256 ≈ 3900 steps, 1M sequences; here 128k). 3 seeds × 4 kinds.
   induction: Object.freeze({ ...TASK_QUICK.induction, steps: 2000, metricsEvery: 100, evalEvery: 200, earlyStopAccuracy: 0 }),
   // The paper's sizes (width 128, batch 256, 400 steps) over 10 seeds.
   classification: Object.freeze({}),
