@@ -29,10 +29,16 @@ interface SimFlags {
 
 const TRAIN_SCALE_IDS: readonly TrainScaleId[] = ['quick', 'medium', 'paper'];
 
-/** One line per claim: badge, id, predicted vs measured, tolerance. */
-export function claimLines(claims: readonly ClaimCheck[]): string[] {
+/** The status of a claim (`status` of a `Claim`; older claims have only `pass`). */
+function statusOfClaim(c: ClaimCheck & { status?: string }): 'pass' | 'fail' | 'inconclusive' {
+  return c.status === 'inconclusive' ? 'inconclusive' : c.pass ? 'pass' : 'fail';
+}
+
+/** One line per claim: badge (PASS, FAIL or INCONCLUSIVE), id, predicted vs measured, tolerance, seeds. */
+export function claimLines(claims: readonly (ClaimCheck & { status?: string; seeds?: number; note?: string })[]): string[] {
   return claims.map(
-    (c) => `  ${c.pass ? 'PASS' : 'FAIL'}  ${c.id}  ${c.statement}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance}${c.range ? `, ${c.range}` : ''})`,
+    (c) =>
+      `  ${statusOfClaim(c).toUpperCase()}  ${c.id}  ${c.statement}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance}${c.range ? `, ${c.range}` : ''}${c.seeds !== undefined ? `, ${c.seeds} seeds` : ''})${c.note ? ` — ${c.note}` : ''}`,
   );
 }
 
@@ -94,7 +100,8 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
       for (const f of written) lines.push(`figure: ${join(dir, f.html)}${[f.svg, f.png, f.pdf].filter(Boolean).map((p) => `, ${join(dir, p!)}`).join('')}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
-    if (result.claims.some((c) => !c.pass)) process.exitCode = 1;
+    // Exit 1 on a failed claim; an inconclusive one (too few seeds) is reported, not an error.
+    if (result.claims.some((c) => statusOfClaim(c) === 'fail')) process.exitCode = 1;
   } finally {
     progress.stop();
     await exporter?.close();
