@@ -67,5 +67,5 @@ export function meanClaim(t: ClaimText, values: readonly number[], threshold: nu
     return make(t, finite.length === 0 ? 'n/a' : `${fmt(finite[0]!)} ${unit}`, `t 95 % ${side} ${threshold}`, 'inconclusive', finite.length, undefined, note ? `${why}; ${note}` : why);
   }
   const ti = tInterval(finite);
-  return make(t, `mean ${fmt(ti.mean)} ${unit} (sd ${fmt(ti.sd)}, n = ${ti.n}), 95 % ${iv(ti.lo, ti.hi)}`, `t 95 % ${side} ${threshold}`, thresholdVerdict(ti, threshold, side), ti.n, [ti.lo, ti.hi], note);
+  return make(t, `mean ${fmt(ti.mean)}${unit ? ` ${unit}` : ''} (sd ${fmt(ti.sd)}, n = ${ti.n}), 95 % ${iv(ti.lo, ti.hi)}`, `t 95 % ${side} ${threshold}`, thresholdVerdict(ti, threshold, side), ti.n, [ti.lo, ti.hi], note);
 }
