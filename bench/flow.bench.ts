@@ -1,5 +1,5 @@
 /**
- * Value-softmax flow benchmark (issue 3): vsflow's dopri5/dop853 against scipy solve_ivp
+ * Value-softmax flow benchmark: vsflow's dopri5/dop853 against scipy solve_ivp
  * RK45/DOP853 (same rtol 1e-8, atol 1e-10; scipy gets an analytic vectorised numpy RHS and only
  * its solve_ivp call is timed) on square loss to t = 1000 and one-sample logistic loss to
  * t = 1e5, d×n ∈ {2×8, 16×64, 64×512}; wall time (median of ≥ 5), RHS evaluations, and error

@@ -1,5 +1,5 @@
 /**
- * Training benchmark (issue 7): milliseconds per training step (forward, backward, optimiser
+ * Training benchmark: milliseconds per training step (forward, backward, optimiser
  * update; attention metrics off) of the in-context-regression model (3 attention-only layers,
  * width 6, 20 tokens, batch 256, SGD momentum) and the CLS classifier (1 layer, 4 heads, width
  * 64, 11 tokens, batch 512, AdamW) on each available tfjs backend, beside the same models in
@@ -76,7 +76,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     '',
     `Median wall time per step over ${steps} steps after ${warmup} warm-up steps, float32, Node ${process.version}, ${quick ? 'quick' : 'full'} mode. Attention metrics and evaluation are off while timing.`,
     typeof peer === 'string'
-      ? `${peer}. Reference only, not measured by this run: ENVIRONMENT-NOTES records PyTorch 1.13 CPU (2 threads) at 15.6 ms/step for a 3-layer in-context model (batch 256) and 35.9 ms/step for a one-layer 4-head width-64 classifier (batch 512, 5 tokens), against tfjs wasm 34 and 144 ms/step on the same machines (the classifier here has 11 tokens). Against those references this run's wasm steps are ${(results.wasm![0]! / 15.6).toFixed(2)}× and ${(results.wasm![1]! / 35.9).toFixed(2)}× PyTorch (target ≤ 2×), an indicative comparison only.`
+      ? `${peer}. Reference only, not measured by this run: docs/benchmarks.md records PyTorch 1.13 CPU (2 threads) at 15.6 ms/step for a 3-layer in-context model (batch 256) and 35.9 ms/step for a one-layer 4-head width-64 classifier (batch 512, 5 tokens), against tfjs wasm 34 and 144 ms/step on the same machines (the classifier here has 11 tokens). Against those references this run's wasm steps are ${(results.wasm![0]! / 15.6).toFixed(2)}× and ${(results.wasm![1]! / 35.9).toFixed(2)}× PyTorch (target ≤ 2×), an indicative comparison only.`
       : 'PyTorch: the same models and optimisers (bench/peers/train_torch.py), torch.set_num_threads = os.cpu_count().',
     'The native tensorflow backend (tfjs-node / tfjs-node-gpu) could not be installed on the benchmark machine (no GPU, libtensorflow download blocked); its column appears where it loads.',
   ];

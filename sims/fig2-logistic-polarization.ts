@@ -6,7 +6,7 @@
  * gradient flow (dop853) and gradient descent (lr 0.1, as the notebook) overlaid.
  * Claims (theory/polarization-predictions.md): the winner is argmax u(0) = 6 (P-7), the order of
  * u is preserved (P-6), t·L(t) → 1 (P-8a), max σ at t = 1e3 / 1e5 as computed independently
- * with scipy (THEORY-NOTES A.4), and GD tracks the flow.
+ * with scipy (polarization-predictions.md, P-8 "Slowness"), and GD tracks the flow.
  */
 import { runMeta } from '../src/core/run-meta.js';
 import { simulate } from '../src/experiments/simulate.js';
@@ -72,10 +72,10 @@ const sim: SimDefinition = {
       claim('P-7', 'GD (lr 0.1) picks the same winner at every save', 6, flowArgmaxes.every((m) => m === 6) && gd.records.slice(1).every((r) => r.argmax === 6) ? 6 : 'differs', 'exact', gd.records.slice(1).every((r) => r.argmax === 6)),
       claim('P-6', 'order of u(t) and a(t) = order of u(0) (flow, every step)', String(c('order-u').predicted), `${String(c('order-u').measured)}; a: ${String(c('order-a').measured)}`, c('order-u').tolerance, c('order-u').status === 'pass' && c('order-a').status === 'pass', c('order-u').range),
       claim('P-8a', 't·L(t) → 1 (‖β‖ = 1)', 1, num(tl, 6), '|t·L − 1| ≤ 0.05 at t_end', Math.abs(tl - 1) <= 0.05, `t = ${tEnd}`),
-      claim('P-8', 'max σ at t = 1e3 (scipy reference 0.875, THEORY-NOTES A.4)', 0.875, num(at1e3.maxProb as number, 5), '±0.005 (the reference is quoted to 3 digits)', Math.abs((at1e3.maxProb as number) - 0.875) <= 0.005, 't = 1e3'),
+      claim('P-8', 'max σ at t = 1e3 (scipy reference 0.875, polarization-predictions.md P-8)', 0.875, num(at1e3.maxProb as number, 5), '±0.005 (the reference is quoted to 3 digits)', Math.abs((at1e3.maxProb as number) - 0.875) <= 0.005, 't = 1e3'),
     ];
     if (!ctx.quick) {
-      claims.push(claim('P-8', 'max σ at t = 1e5 (scipy reference 0.975, THEORY-NOTES A.4)', 0.975, num(last.maxProb as number, 5), '±0.005', Math.abs((last.maxProb as number) - 0.975) <= 0.005, 't = 1e5'));
+      claims.push(claim('P-8', 'max σ at t = 1e5 (scipy reference 0.975, polarization-predictions.md P-8)', 0.975, num(last.maxProb as number, 5), '±0.005', Math.abs((last.maxProb as number) - 0.975) <= 0.005, 't = 1e5'));
     }
     const dm = Math.abs((gdLast.maxProb as number) - (last.maxProb as number));
     claims.push(claim('VS-4', 'GD (lr 0.1) tracks the flow: |max σ_GD − max σ_flow| at t_end', 0, num(dm, 3), '≤ 0.01 (Euler error O(lr))', dm <= 0.01, `t = ${tEnd}`));

@@ -40,7 +40,7 @@ const sim: SimDefinition = {
   paper: 'polarization',
   reproduces: 'Fig. 5: per-step CLS attention rows of a one-layer classifier become one-hot',
   heavy: true,
-  theoryIds: ['A.6', 'A.4', 'T-3'],
+  theoryIds: ['T-3'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);
     return trainSimResult(SPEC.id, r, ctx.quick, clsClaims(r));

@@ -45,7 +45,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'Sec. 3.1, Fig. 1–2: softmax/QK-LN entropy collapses with exploding gradients; ReLU/ELU+1 kernels stay high-entropy',
   heavy: true,
-  theoryIds: ['B.3', 'E-4', 'E-5', 'E-6', 'E-7', 'T-1'],
+  theoryIds: ['E-4', 'E-5', 'E-6', 'E-7', 'T-1'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);
     return trainSimResult(SPEC.id, r, ctx.quick, iclClaims(r));

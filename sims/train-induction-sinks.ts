@@ -88,7 +88,7 @@ const sim: SimDefinition = {
   paper: 'polarization',
   reproduces: 'Fig. 1 (layer-2 heat maps: a BOS sink for softmax, none for unnormalised sigmoid and linear) and Fig. 4 (sink-head proportion, with vs without normalisation)',
   heavy: true,
-  theoryIds: ['A.6', 'T-2'],
+  theoryIds: ['T-2'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);
     return trainSimResult(SPEC.id, r, ctx.quick, inductionClaims(r));

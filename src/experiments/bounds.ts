@@ -10,7 +10,7 @@
  *    differences; both sides of eq. 9 under both readings of ‖X‖_(2,∞), with W_V = I (the
  *    setting of eq. 9) and with the random W_V (eq. 9 taken literally for A = P X W_V); the
  *    proven sharper bound ‖W_V‖₂(‖P‖₂ + max_i‖x_i‖·‖DZ_X‖_{F,F}) (E-12) and its √2-sharper
- *    variant from THEORY-NOTES (tested, not proven).
+ *    variant (entropy-and-bounds.md, E-12; tested, not proven).
  *
  * The mixed norm ‖DZ_X‖_{F,(2,∞)} is bracketed (see `mixedNormBracket`): a draw *fails* a bound
  * only when LHS > RHS evaluated with the upper end (certain), *holds* when LHS ≤ RHS with the

@@ -1,6 +1,6 @@
 /**
  * The tied-U "massive activations" toy of the polarisation paper's appendix (theory:
- * polarization-predictions.md P-14; settings from the authors' notebook, THEORY-NOTES A.5):
+ * polarization-predictions.md P-14; settings from the authors' notebook, tml-epfl/softmax visualizations/toy_experiments.ipynb):
  * one matrix U ∈ R^{D×D} both mixes the logits and values the attention,
  *   z = U a,   α = softmax(z),   f = U α,   L = log(1 + exp(−βᵀf)),
  * with gradients (s = sigmoid(−βᵀf), g = ∇_f L = −s β)

@@ -5,7 +5,7 @@
  * - `wasm`: `@tensorflow/tfjs-backend-wasm`, the portable default. In Node the `.wasm` binaries
  *   are loaded from file paths: `setWasmPaths(<package>/dist/)` must get a folder path with a
  *   trailing separator before the backend initialises (the package's default is a URL fetch).
- *   Threads are not available in Node (ENVIRONMENT-NOTES), SIMD is on.
+ *   Threads are not available in Node (tfjs-backend-wasm disables them there, tensorflow/tfjs#3830), SIMD is on.
  * - `tensorflow`: the native backend of `@tensorflow/tfjs-node-gpu` (CUDA) or, failing that,
  *   `@tensorflow/tfjs-node`. Both are optional peer dependencies, imported lazily: when neither
  *   loads, a `BackendError` names the package to install. Not validated on a GPU machine yet.
