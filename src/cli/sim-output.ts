@@ -25,7 +25,9 @@ export async function runSim(
   sim: SimDefinition,
   ctx: { quick: boolean; seed: number | undefined; scale?: TrainScaleId; onProgress?: (fraction: number, label?: string) => void },
 ): Promise<SimResult> {
-  const result = await sim.run({ quick: ctx.quick, seed: ctx.seed, onProgress: ctx.onProgress, ...(ctx.scale !== undefined ? { scale: ctx.scale } : {}) });
+  const raw = await sim.run({ quick: ctx.quick, seed: ctx.seed, onProgress: ctx.onProgress, ...(ctx.scale !== undefined ? { scale: ctx.scale } : {}) });
+  // Every claim in a result carries its status (deterministic claims: from `pass`).
+  const result: SimResult = raw && Array.isArray(raw.claims) ? { ...raw, claims: raw.claims.map((c) => ({ ...c, status: c.status ?? (c.pass ? 'pass' : 'fail') })) } : raw;
   const problems: string[] = [];
   if (!result || typeof result !== 'object') problems.push('returned no object');
   else {
