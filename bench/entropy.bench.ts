@@ -1,5 +1,5 @@
 /**
- * Controlled-experiment benchmark (issue 5): `runEntropyExperiment` (single thread, float64)
+ * Controlled-experiment benchmark: `runEntropyExperiment` (single thread, float64)
  * against a vectorised numpy version of the same experiment (bench/peers/entropy_numpy.py) at
  * the issue's size: kinds softmax, relu-kernel, elu1-kernel, σ = 0.5, 1, 2, 4, 8, N = 20, d = 5,
  * 40 000 trials. Reported: compute time (median of repeats, sampling loops only for vsflow, the

@@ -1,5 +1,5 @@
 /**
- * Value-softmax flow benchmark as work-precision (issue 11): for each case and rtol ∈ {1e-6,
+ * Value-softmax flow benchmark as work-precision: for each case and rtol ∈ {1e-6,
  * 1e-8, 1e-10} (atol = rtol/100), CPU time and final-state error of vsflow's `simulate` (each
  * formulation that applies, dopri5 and dop853) and of scipy solve_ivp RK45/DOP853 (analytic
  * vectorised numpy RHS, OPENBLAS/OMP/MKL threads = 1, only the solve_ivp call timed, CPU time by

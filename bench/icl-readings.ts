@@ -6,8 +6,8 @@
  *
  *   npx tsx bench/icl-readings.ts --steps 300 --batch 1000 --readings code,dense-scaled --kinds softmax,elu1-kernel
  *
- * Readings: `ours` (dense, no 1/n, no mask, init 0.3/√fan_in: the reconstruction before
- * issue 16), `dense-scaled` (dense + 1/n + query value mask + init std 0.05), `code` (the
+ * Readings: `ours` (dense, no 1/n, no mask, init 0.3/√fan_in: the first
+ * reconstruction), `dense-scaled` (dense + 1/n + query value mask + init std 0.05), `code` (the
  * code's sparse layout + 1/n + mask + readout −1 + init std 0.05), `code-1e-4` (the same with
  * init std 1e-4, the notebook whose batch 4000, clip 1000, 10 000 steps the paper's Table 1
  * lists). Prints JSON lines.

@@ -1,5 +1,5 @@
 /**
- * Training benchmark (issues 7, 17): milliseconds per training step (data, forward, backward,
+ * Training benchmark: milliseconds per training step (data, forward, backward,
  * optimiser update, gradient norm, loss read back; attention metrics off) of the
  * in-context-regression model (3 attention-only layers, width 6, 20 tokens, batch 256, SGD
  * momentum) and the CLS classifier (1 layer, 4 heads, width 64, 11 tokens, batch 512, AdamW), on
@@ -179,7 +179,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     `${rounds} interleaved rounds (wasm icl, PyTorch icl, wasm cls, PyTorch cls); each round: a fresh model, ${warmup} warm-up steps, then the median of ${steps} timed steps; the table shows the median over rounds (CPU ms: process CPU time per step). One thread on both sides (tfjs wasm has no threads in Node; PyTorch ${peerInfo === null ? '' : `${peerInfo.torch} `}with torch.set_num_threads(${THREADS}), OMP/OpenBLAS threads ${THREADS}). Float32, Node ${process.version}, ${quick ? 'quick' : 'full'} mode. A step is data generation, forward, backward, optimiser update, gradient norm and reading the loss back; attention metrics and evaluation off. Load average (1 min) during the rounds: ${loads.map((l) => l.toFixed(1)).join(', ')}.`,
     peer === null ? `${skipped}.` : `PyTorch: bench/peers/train_torch.py, the same models, optimisers and per-step work, run by Debian's ${PYTHON} as a child of this benchmark. Target: wasm within 1.5× of PyTorch per step (measured: ${ratios.join(', ')}).`,
     '',
-    '### Where a wasm step goes (issue 17 profile, `npx tsx bench/train-profile.ts icl|cls`)',
+    '### Where a wasm step goes (profile: `npx tsx bench/train-profile.ts icl|cls`)',
     '',
     'tf.profile kernel times per step, 12 steps, measured 2026-12-01 on the shared 2-core machine (load average 11–16, so absolute times are inflated ~3×; the shares are what matter). CLS model: BatchMatMul 46–63 % (the six attention products on [512, 4, 11, 16] heads alone ~127 of ~250 ms), GatherV2 14 % (embedding; now a one-hot product, bitwise the same: 70 → 66 ms/step in an A/B at load ~5), Transpose 11–16 % (the [5632, 64] transposes of the dense weight gradients), softmax, optimiser update and data generation each ≤ 2 %. In-context model: BatchMatMul 63 %, then Reshape/Sub/Multiply/Softmax 5–7 % each; data generation 4 % (1.9–4.4 ms of JS per batch). Cause of the matmul share: tfjs-backend-wasm 4.22 sends every batched or transposed product to a scalar C++ triple loop (`slow_batch_matmul`); only batch-1 untransposed products reach XNNPACK (~40 GFLOP/s here against ~1–3 GFLOP/s for the batched loop). A JavaScript kernel on the wasm heap with the same float32 summation order (bitwise identical results) ran 2–3× slower than that loop and was not kept; the remaining fix is a SIMD batched kernel (vectorised over output columns keeps the summation order), not done here.',
     backends.includes('tensorflow') ? '' : 'The native tensorflow backend (tfjs-node / tfjs-node-gpu, optional peers) was not installed here; its column appears where it loads. GPU backends: bench/gpu-check.sh.',

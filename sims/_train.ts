@@ -3,7 +3,7 @@
  * of src/train run over its attention variants, with claims from theory/training-predictions.md.
  * Sims use the wasm backend (the portable default) and the task's `--quick` settings.
  */
-import { trainMany, type TaskId, type TrainConfig, type TrainManyResult } from '../src/train/index.js';
+import { summaryTable, trainMany, type TaskId, type TrainConfig, type TrainManyResult } from '../src/train/index.js';
 import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
 import type { NamedFigure } from '../src/plot/figure-types.js';
 import type { SimContext, SimResult } from './types.js';
@@ -43,6 +43,19 @@ export async function runTrainSim(spec: TrainSimSpec, ctx: SimContext, overrides
       },
     }),
   });
+}
+
+/**
+ * Two results of one task as one (runs and configs concatenated, variants and seeds united, the
+ * table recomputed, wall times added): extra runs at another setting, or seeds run separately.
+ */
+export function mergeTrainResults(a: TrainManyResult, b: TrainManyResult): TrainManyResult {
+  if (a.task !== b.task) throw new Error(`cannot merge ${a.task} with ${b.task} results`);
+  const variants = [...new Set([...a.config.variants, ...b.config.variants])];
+  const seeds = [...new Set([...a.config.seeds, ...b.config.seeds])].sort((x, y) => x - y);
+  const runs = [...a.runs, ...b.runs];
+  const meta = { ...a.meta, wallTimeMs: (a.meta.wallTimeMs ?? 0) + (b.meta.wallTimeMs ?? 0) };
+  return { task: a.task, config: { ...a.config, variants, seeds, runs: [...a.config.runs, ...b.config.runs] }, meta, runs, table: summaryTable(a.task, variants, runs.map((r) => r.summary)) };
 }
 
 /** The SimResult of a training sim. */

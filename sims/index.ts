@@ -33,6 +33,8 @@ export interface RunSimOptions {
   /** Parameter overrides, validated against `sim.parameters` (see `describeSim`). */
   params?: Readonly<Record<string, SimParamValue>>;
   signal?: AbortSignal;
+  /** Scale of the training sims (`quick` | `medium` | `paper`); absent: 'quick' with `quick`, else 'paper'. */
+  scale?: 'quick' | 'medium' | 'paper';
   onProgress?: (fraction: number, label?: string) => void;
   /** Flag names used in error messages (the CLI passes `--seed`; default `seed`). */
   seedFlag?: string;
@@ -67,7 +69,9 @@ export async function runSim(sim: string | SimDefinition, options: RunSimOptions
     seed = checkNumber(seedFlag, seed, { integer: true, min: 0 });
   }
   const { params, changed } = resolveSimParams(def, quick, options.params ?? {}, options.paramsFlag ?? 'params');
-  const result = await def.run({ quick, seed, params, signal: options.signal, onProgress: options.onProgress });
+  const raw = await def.run({ quick, seed, params, signal: options.signal, onProgress: options.onProgress, ...(options.scale !== undefined ? { scale: options.scale } : {}) });
+  // Every claim in a result carries its status (deterministic claims: from `pass`).
+  const result: SimResult = raw && Array.isArray(raw.claims) ? { ...raw, claims: raw.claims.map((c) => ({ ...c, status: c.status ?? (c.pass ? 'pass' : 'fail') })) } : raw;
   const problems: string[] = [];
   if (!result || typeof result !== 'object') problems.push('returned no object');
   else {

@@ -35,7 +35,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'Sec. 3.2, Fig. 2: softmax rows converge to one-hot vectors; Lipschitz-kernel rows stay spread',
   heavy: true,
-  theoryIds: ['B.3', 'T-1m', 'T-1n'],
+  theoryIds: ['T-1m', 'T-1n'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);
     return trainSimResult(ID, r, ctx.quick, snapshotClaims(r));

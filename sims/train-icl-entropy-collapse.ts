@@ -26,7 +26,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'Sec. 3.1, Fig. 1: softmax/QK-LN layer-1 entropy collapses with exploding gradients; ReLU/ELU+1 kernels stay high-entropy and stable',
   heavy: true,
-  theoryIds: ['B.3', 'E-4', 'E-5', 'T-1a', 'T-1b', 'T-1c', 'T-1e', 'T-1f'],
+  theoryIds: ['E-4', 'E-5', 'T-1a', 'T-1b', 'T-1c', 'T-1e', 'T-1f'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);
     return trainSimResult(SPEC.id, r, ctx.quick, iclClaims(r));

@@ -20,7 +20,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'Sec. 3.5, Fig. 5: softmax ‖P‖_F → √N with the gradient norm; ReLU/ELU+1 kernels ‖P‖_F ≈ 1',
   heavy: true,
-  theoryIds: ['B.3', 'E-7', 'E-8', 'T-1g', 'T-1h', 'T-1i', 'T-1j'],
+  theoryIds: ['E-7', 'E-8', 'T-1g', 'T-1h', 'T-1i', 'T-1j'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);
     return trainSimResult(ID, r, ctx.quick, frobeniusClaims(r));

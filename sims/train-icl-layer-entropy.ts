@@ -38,7 +38,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'App. D, Fig. 7: kernels keep high entropy in all layers; softmax is lowest in the early layers',
   heavy: true,
-  theoryIds: ['B.3', 'E-4', 'T-1d'],
+  theoryIds: ['E-4', 'T-1d'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);
     return trainSimResult(ID, r, ctx.quick, layerEntropyClaims(r));

@@ -44,7 +44,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'App. C, Fig. 6: softmax row skewness rises towards the one-hot maximum; kernels stay lower',
   heavy: true,
-  theoryIds: ['B.3', 'E-6', 'T-1k', 'T-1l'],
+  theoryIds: ['E-6', 'T-1k', 'T-1l'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);
     return trainSimResult(ID, r, ctx.quick, skewnessClaims(r));

@@ -3,6 +3,7 @@
  * Each file in sims/ (other than this one and registry.ts) default-exports a `SimDefinition`;
  * the registry discovers them, so adding a sim needs no edit elsewhere.
  */
+import type { Claim, ClaimStatus } from '../src/core/claim.js';
 import type { RunMeta } from '../src/core/run-meta.js';
 import type { NamedFigure } from '../src/plot/figure-types.js';
 
@@ -55,18 +56,12 @@ export interface SimContext {
   readonly onProgress?: ((fraction: number, label?: string) => void) | undefined;
 }
 
-/** One paper claim checked numerically: predicted vs measured with a stated tolerance. */
-export interface ClaimCheck {
-  /** Theory id from theory/ (e.g. `VS-8`). */
-  readonly id: string;
-  readonly statement: string;
-  readonly predicted: number | string;
-  readonly measured: number | string;
-  readonly tolerance: string;
-  readonly pass: boolean;
-  /** e.g. `t ∈ [1e-2, 1e5]`. */
-  readonly range?: string;
-}
+/**
+ * One paper claim checked numerically: the project's `Claim` (src/core/claim.ts), whose `status`
+ * a sim may leave out for a deterministic claim (`runSim` fills it in from `pass`); claims over
+ * seeds also carry `seeds` and `interval`.
+ */
+export type ClaimCheck = Omit<Claim, 'status'> & { readonly status?: ClaimStatus };
 
 export interface SimResult {
   readonly sim: string;

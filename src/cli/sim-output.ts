@@ -25,10 +25,13 @@ function shellValue(v: SimParamValue): string {
  * @example
  * simCommand('entropy-vs-logit-variance', true, 3, { n: 40 }); // 'vsflow sim entropy-vs-logit-variance --quick --seed 3 --set n=40'
  */
-export function simCommand(id: string, quick: boolean, seed: number | undefined, changed: Readonly<Record<string, SimParamValue>> = {}): string {
+export function simCommand(id: string, quick: boolean, seed: number | undefined, changed: Readonly<Record<string, SimParamValue>> = {}, scale?: TrainScaleId): string {
   const sets = Object.entries(changed).map(([k, v]) => ` --set ${k}=${shellValue(v)}`).join('');
-  return `vsflow sim ${id}${quick ? ' --quick' : ''}${seed !== undefined ? ` --seed ${seed}` : ''}${sets}`;
+  return `vsflow sim ${id}${quick ? ' --quick' : ''}${scale !== undefined ? ` --scale ${scale}` : ''}${seed !== undefined ? ` --seed ${seed}` : ''}${sets}`;
 }
+
+/** A training-sim scale given on the command line (`--scale quick|medium|paper`). */
+export type TrainScaleId = 'quick' | 'medium' | 'paper';
 
 /**
  * Runs a sim with validated parameters (see sims/index.ts `runSim`) and returns the plain
@@ -36,11 +39,11 @@ export function simCommand(id: string, quick: boolean, seed: number | undefined,
  */
 export async function runSim(
   sim: SimDefinition,
-  ctx: { quick: boolean; seed: number | undefined; params?: Readonly<Record<string, SimParamValue>>; onProgress?: (fraction: number, label?: string) => void },
+  ctx: { quick: boolean; seed: number | undefined; scale?: TrainScaleId; params?: Readonly<Record<string, SimParamValue>>; onProgress?: (fraction: number, label?: string) => void },
 ): Promise<SimResult & { readonly changedParams: Readonly<Record<string, SimParamValue>> }> {
   // Loaded on first use: sims/index.js discovers (imports) every sim, which other commands do not need.
   const { runSim: runSimDefinition } = await import('../../sims/index.js');
-  const r = await runSimDefinition(sim, { quick: ctx.quick, seed: ctx.seed, params: ctx.params ?? {}, seedFlag: '--seed', paramsFlag: '--set', ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) });
+  const r = await runSimDefinition(sim, { quick: ctx.quick, seed: ctx.seed, params: ctx.params ?? {}, seedFlag: '--seed', paramsFlag: '--set', ...(ctx.scale !== undefined ? { scale: ctx.scale } : {}), ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) });
   const result: SimResult = { sim: r.sim, config: r.config, meta: r.meta, data: r.data, claims: r.claims };
   const changedParams = Object.fromEntries(r.changed.map((k) => [k, r.params[k]!]));
   // Not enumerable: the result JSON written to disk stays a plain SimResult.
@@ -108,12 +111,14 @@ export interface CacheInputs {
   readonly seed: number | null;
   readonly version: string;
   readonly source: string;
+  /** `--scale` of a training sim (absent: the scale implied by `quick`). */
+  readonly scale?: TrainScaleId;
   /** Parameters that differ from the defaults (absent when none, so default runs keep their keys). */
   readonly params?: Readonly<Record<string, SimParamValue>>;
 }
 
 /** Cache inputs of a run and their key (sha256 of the inputs' JSON, 16 hex digits). */
-export function cacheKey(sim: string, quick: boolean, seed: number | undefined, source = simSourceHash(sim), params: Readonly<Record<string, SimParamValue>> = {}): { key: string; inputs: CacheInputs } {
-  const inputs: CacheInputs = { sim, quick, seed: seed ?? null, version: packageVersion(), source, ...(Object.keys(params).length > 0 ? { params } : {}) };
+export function cacheKey(sim: string, quick: boolean, seed: number | undefined, source = simSourceHash(sim), params: Readonly<Record<string, SimParamValue>> = {}, scale?: TrainScaleId): { key: string; inputs: CacheInputs } {
+  const inputs: CacheInputs = { sim, quick, seed: seed ?? null, version: packageVersion(), source, ...(scale !== undefined ? { scale } : {}), ...(Object.keys(params).length > 0 ? { params } : {}) };
   return { key: createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16), inputs };
 }

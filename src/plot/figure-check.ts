@@ -1,5 +1,5 @@
 /**
- * Checks a figure against the vsflow figure conventions (STYLE.md, issue 6): every axis titled,
+ * Checks a figure against the vsflow figure conventions (docs/guide.md, figures): every axis titled,
  * every line trace with `line.simplify: false`, colours from the Okabe–Ito palette. Used by the
  * tests of every sim and by `vsflow reproduce`, which lists problems as warnings.
  */

@@ -22,7 +22,7 @@ export const PALE_YELLOW = '#F0E442';
 /**
  * The line colours: the Okabe–Ito palette with its yellow replaced by the grey of the palette's
  * published nine-colour variant (`#999999`, R's `palette.colors("Okabe-Ito")`), moved last.
- * Yellow lines on white were barely visible in print (issue 13).
+ * Yellow lines on white were barely visible in print.
  *
  * @example
  * LINE_COLORS.includes('#F0E442'); // false

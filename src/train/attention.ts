@@ -13,8 +13,11 @@
  *   over d_k, then (when `qkNorm` is given, as the model does) scaled by a learned gain and
  *   shifted by a learned bias per feature (the LayerNorm of Gilmer et al. 2023 and Dehghani et
  *   al. 2023, which the Lipschitz paper cites), then softmax(Z/τ); Z is the logit after the norms
- * - `normsoftmax-std`: softmax(Z / min(s, τ)); `normsoftmax-var`: softmax(Z / min(s², τ));
- *   `normsoftmax-unit`: softmax(Z / s)
+ * - `normsoftmax-std`: softmax(Z / min(s', τ)) with the unbiased std s' = s·√(n/(n−1)) of the n
+ *   visible logits (`torch.std`, the `norm_softmax_std` of the Eureka authors' code, vit.py; the
+ *   float64 core's `normsoftmax-std` uses the population s, the estimator the paper's eq. 2 leaves
+ *   open); `normsoftmax-var`: softmax(Z / min(s², τ)) (population variance, the authors' default
+ *   `norm_softmax`); `normsoftmax-unit`: softmax(Z / s)
  * - `relu-kernel`, `elu1-kernel`: φ(q)·φ(k)ᵀ, φ = ReLU or ELU+1, divided by its row sum
  * - `relu-logit`, `elu1-logit`: φ(Z) divided by its row sum
  * - `sigmoid`: σ(c·Z/τ) (unnormalised); `sigmoid-normalized`: σ(c·Z/τ) divided by its row sum.
@@ -22,6 +25,9 @@
  *   polarization paper's code (tml-epfl/softmax `sigmoid_attention`); the float64 core's sigmoid
  *   is the τ = 1 case.
  * - `linear`: Z divided by the number of visible keys
+ * - `raw-dot`: Z/τ with no normalisation at all (`raw_dotproduct_unnorm` of the polarization
+ *   paper's code, tml-epfl/softmax src/attention.py: the unnormalised "linear" attention of its
+ *   Fig. 1 and Fig. 4)
  * With `rowNormalize: false` the kernel and logit-φ kinds skip the row sum and divide by the
  * number of visible keys instead (keeps outputs O(1)). A zero row mass (ReLU with no positive
  * similarity) gives a uniform row over the visible keys, as in the float64 core.
@@ -41,13 +47,14 @@ export type TrainAttentionKind =
   | 'elu1-logit'
   | 'sigmoid'
   | 'sigmoid-normalized'
-  | 'linear';
+  | 'linear'
+  | 'raw-dot';
 
 /**
  * All training attention kinds.
  *
  * @example
- * TRAIN_ATTENTION_KINDS.length; // 12
+ * TRAIN_ATTENTION_KINDS.length; // 13
  */
 export const TRAIN_ATTENTION_KINDS: readonly TrainAttentionKind[] = Object.freeze([
   'softmax',
@@ -62,6 +69,7 @@ export const TRAIN_ATTENTION_KINDS: readonly TrainAttentionKind[] = Object.freez
   'sigmoid',
   'sigmoid-normalized',
   'linear',
+  'raw-dot',
 ] as const);
 
 /**
@@ -72,7 +80,7 @@ export const TRAIN_ATTENTION_KINDS: readonly TrainAttentionKind[] = Object.freez
  * isRowStochastic('sigmoid', true);     // false
  */
 export function isRowStochastic(kind: TrainAttentionKind, rowNormalize: boolean): boolean {
-  if (kind === 'sigmoid' || kind === 'linear') return false;
+  if (kind === 'sigmoid' || kind === 'linear' || kind === 'raw-dot') return false;
   if (kind.startsWith('softmax') || kind.startsWith('normsoftmax') || kind === 'qk-layernorm') return true;
   return rowNormalize;
 }
@@ -145,7 +153,8 @@ export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, o: AttentionCal
       const mean = maskOut(Z).sum(-1, true).div(count);
       const dev = maskOut(Z.sub(mean));
       const variance = dev.square().sum(-1, true).div(count);
-      const std = variance.add(1e-12).sqrt();
+      // torch.std: Bessel's correction n/(n − 1) (a single visible key: n − 1 := 1, std 0).
+      const std = o.kind === 'normsoftmax-std' ? dev.square().sum(-1, true).div(tf.maximum(count.sub(1), 1)).add(1e-12).sqrt() : variance.add(1e-12).sqrt();
       const spread = o.kind === 'normsoftmax-var' ? variance.add(1e-12) : std;
       const denom = o.kind === 'normsoftmax-unit' ? spread : tf.minimum(spread, o.tau);
       // Centred logits (softmax is shift-invariant): a constant row gives exactly 0/ε = 0.
@@ -173,6 +182,9 @@ export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, o: AttentionCal
       break;
     case 'linear':
       P = byCount(maskOut(Z));
+      break;
+    case 'raw-dot':
+      P = maskOut(Z.div(o.tau));
       break;
   }
   return { P: P as tf.Tensor4D, Z };

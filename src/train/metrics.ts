@@ -64,7 +64,10 @@ export function layerStats(P: ArrayLike<number>, Z: ArrayLike<number>, B: number
 
 /**
  * Sink score per head (A.6): for query rows 1..9, Σ_q A[q, 0] / Σ_q Σ_k A[q, k], averaged over
- * the B sequences. P is [B, H, N, N]. A head with score > 0.9 is a sink head.
+ * the B sequences. P is [B, H, N, N]. A head with score > 0.9 is a sink head. Weights enter by
+ * absolute value, so that the signed unnormalised kind `raw-dot` has a score in [0, 1] too
+ * (the same number for the non-negative kinds) [reconstructed: the paper does not say how it
+ * scores signed attention].
  *
  * @example
  * // every row of every head puts all weight on position 0 → [1, 1, …]
@@ -78,8 +81,8 @@ export function sinkScores(P: ArrayLike<number>, B: number, H: number, N: number
       let first = 0;
       let all = 0;
       for (let q = 1; q <= last; q++) {
-        first += P[base + q * N]!;
-        for (let k = 0; k < N; k++) all += P[base + q * N + k]!;
+        first += Math.abs(P[base + q * N]!);
+        for (let k = 0; k < N; k++) all += Math.abs(P[base + q * N + k]!);
       }
       out[h]! += all > 0 ? first / all : 0;
     }

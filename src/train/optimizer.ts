@@ -47,11 +47,12 @@ export class Optimizer {
 
   /**
    * Applies one update from `grads` (disposed by the caller). Returns the global gradient norm
-   * before clipping as a scalar tensor (the caller reads and disposes it).
+   * before clipping as a scalar tensor (the caller reads and disposes it). `lr` overrides the
+   * configured rate for this update (a schedule, src/train/schedule.ts).
    */
-  apply(grads: Record<string, tf.Tensor>): tf.Scalar {
+  apply(grads: Record<string, tf.Tensor>, lr = this.config.lr): tf.Scalar {
     this.t += 1;
-    const c = this.config;
+    const c = { ...this.config, lr };
     const t = this.t;
     return tf.tidy(() => {
       const names = [...this.params.keys()];

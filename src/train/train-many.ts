@@ -63,13 +63,13 @@ export interface TrainManyResult {
  * Default variants per task (the comparisons of B.3, A.6 Fig. 4, A.6 Fig. 5, C).
  *
  * @example
- * DEFAULT_VARIANTS.eureka; // ['softmax', 'softmax+ht', 'normsoftmax-std']
+ * DEFAULT_VARIANTS.eureka; // ['softmax', 'softmax+ht', 'normsoftmax-var']
  */
 export const DEFAULT_VARIANTS: Readonly<Record<TaskId, readonly string[]>> = Object.freeze({
   'icl-regression': ['softmax', 'qk-layernorm', 'relu-kernel', 'elu1-kernel'],
-  induction: ['softmax', 'sigmoid', 'elu1-kernel'],
+  induction: ['softmax', 'elu1-kernel', 'sigmoid', 'raw-dot'],
   classification: ['softmax'],
-  eureka: ['softmax', 'softmax+ht', 'normsoftmax-std'],
+  eureka: ['softmax', 'softmax+ht', 'normsoftmax-var'],
 });
 
 /**

@@ -20,6 +20,8 @@ import { isRowStochastic } from './attention.js';
 import { runKey } from './run-key.js';
 import { arrayMax, arrayMin } from '../core/array-extrema.js';
 import { readCheckpoint } from './checkpoint-check.js';
+import { defaultEurekaCriterion, detectEureka, type EurekaKind } from './eureka.js';
+import { learningRate } from './schedule.js';
 
 /** What is recorded at a training step. */
 export interface StepRecord {
@@ -30,6 +32,8 @@ export interface StepRecord {
   readonly accuracy: number;
   /** Logit scale used (heat treatment; 1 otherwise). */
   readonly logitScale: number;
+  /** Learning rate of this step (only with a schedule). */
+  readonly lr?: number;
   /** Per layer, on metric steps. */
   readonly layers?: readonly LayerStats[];
   /** Per layer: mean |∂L/∂W| of W_Q, W_K, W_V (C), on metric steps. */
@@ -50,6 +54,9 @@ export interface EvalRecord {
   readonly accuracy: number;
   /** Induction: sink score per head of layer 2 (A.6). */
   readonly sink?: readonly number[];
+  /** Eureka: loss and accuracy on the whole training split (the plateau test needs both losses). */
+  readonly trainLoss?: number;
+  readonly trainAccuracy?: number;
 }
 
 /**
@@ -81,9 +88,16 @@ export interface RunSummary {
   readonly gradSpikes: readonly number[];
   /** Largest finite gradient norm (a diverged run also has `divergedStep`). */
   readonly maxGradNorm: number;
-  /** Eureka: first eval with accuracy ≥ 0.7 (step and epoch), or null. */
+  /**
+   * Eureka: first eval with validation accuracy ≥ 0.7 (step and epoch) of a run counted by the
+   * Eureka-ratio (kind `eureka` or `instant`, not `grokking`; src/train/eureka.ts), or null.
+   */
   readonly eurekaStep: number | null;
   readonly eurekaEpoch: number | null;
+  /** Eureka: how the run reached 0.7 (plateau then leap, at once, after overfitting), or null. */
+  readonly eurekaKind?: EurekaKind | null;
+  /** Eureka: longest window before the leap with train and validation loss flat (epochs). */
+  readonly eurekaPlateauEpochs?: number;
   /** Induction: proportion of layer-2 heads with sink score > 0.9; null unless accuracy > 0.95. */
   readonly sinkProportion: number | null;
   /** Classification: mean largest CLS weight over the probes at the end. */
@@ -199,7 +213,8 @@ export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], eva
     if (stochastic && collapseStep === null && m < 0.2 * logN) collapseStep = r.step;
   }
   const lastEval = evals.at(-1);
-  const eureka = evals.find((e) => e.accuracy >= 0.7);
+  const detection = c.task === 'eureka' ? detectEureka(evals, defaultEurekaCriterion(epochOf(c.steps, c))) : null;
+  const counted = detection !== null && (detection.kind === 'eureka' || detection.kind === 'instant');
   let sinkProportion: number | null = null;
   if (c.task === 'induction' && lastEval?.sink !== undefined && lastEval.accuracy > 0.95) {
     sinkProportion = lastEval.sink.filter((s) => s > 0.9).length / lastEval.sink.length;
@@ -219,8 +234,9 @@ export function summarizeRun(c: TrainConfig, records: readonly StepRecord[], eva
     lossSpikes: detectSpikes(losses, 20, 10).map((i) => records[i]!.step),
     gradSpikes: detectSpikes(grads, 20, 10).map((i) => records[i]!.step),
     maxGradNorm: grads.reduce((a, b) => (Number.isFinite(b) && b > a ? b : a), 0),
-    eurekaStep: c.task === 'eureka' ? (eureka?.step ?? null) : null,
-    eurekaEpoch: c.task === 'eureka' ? (eureka?.epoch ?? null) : null,
+    eurekaStep: counted ? detection.step : null,
+    eurekaEpoch: counted ? detection.epoch : null,
+    ...(detection !== null ? { eurekaKind: detection.kind, eurekaPlateauEpochs: detection.plateauEpochs } : {}),
     sinkProportion,
     clsConcentration,
     divergedStep: divergedAt ?? records.find((r) => !Number.isFinite(r.loss))?.step ?? null,
@@ -281,6 +297,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
 
   const evalHost = task.evalSet(c);
   const evalT = evalHost === null ? null : toTensors(evalHost);
+  // Eureka: the whole training split, evaluated with the held-out set (train-loss plateau).
+  const trainT = c.task === 'eureka' ? toTensors(task.batch(new Rng(c.seed), { ...c, batchSize: trainSetSize(c) })) : null;
   const probes = c.task === 'classification' ? toTensors(classificationProbes(c.seed)) : null;
   const dk = c.width / c.heads;
   const totalEpochs = epochOf(c.steps, c);
@@ -309,7 +327,17 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
     }
     lossT.dispose();
     accT.dispose();
-    const rec: EvalRecord = { type: 'eval', step, epoch: epochOf(step, c), loss, accuracy, ...(sink ? { sink } : {}) };
+    let train: { trainLoss: number; trainAccuracy: number } | undefined;
+    if (trainT !== null) {
+      const [tl, ta] = tf.tidy(() => {
+        const f = model.forward(trainT.input, scale);
+        return [task.loss(f.out, trainT.target), task.accuracy(f.out, trainT.target)];
+      }) as [tf.Scalar, tf.Scalar];
+      train = { trainLoss: (await tl.data())[0]!, trainAccuracy: (await ta.data())[0]! };
+      tl.dispose();
+      ta.dispose();
+    }
+    const rec: EvalRecord = { type: 'eval', step, epoch: epochOf(step, c), loss, accuracy, ...(sink ? { sink } : {}), ...(train ?? {}) };
     evals.push(rec);
     hooks.onRecord?.(rec);
   };
@@ -358,7 +386,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
       if (wantMetrics && c.task === 'eureka') {
         qkvT = tf.tidy(() => tf.stack(Array.from({ length: c.layers }, (_, l) => tf.stack(['wq', 'wk', 'wv'].map((w) => tf.mean(tf.abs(named[`L${l}.${w}`]!)))))));
       }
-      const normT = opt.apply(named);
+      const lr = c.lrSchedule === 'constant' ? c.lr : learningRate(c, epochOf(s, c), totalEpochs);
+      const normT = opt.apply(named, lr);
       for (const g of Object.values(grads)) g.dispose();
       const loss = (await value.data())[0]!;
       const gradNorm = (await normT.data())[0]!;
@@ -411,7 +440,7 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
         diverged = true;
         break;
       }
-      const rec: StepRecord = { type: 'step', step: s, loss, gradNorm, accuracy, logitScale: scale, ...(layers ? { layers } : {}), ...(gradQKV ? { gradQKV } : {}), ...(clsRows ? { clsRows } : {}), ...(snapshot ? { snapshot } : {}) };
+      const rec: StepRecord = { type: 'step', step: s, loss, gradNorm, accuracy, logitScale: scale, ...(c.lrSchedule !== 'constant' ? { lr } : {}), ...(layers ? { layers } : {}), ...(gradQKV ? { gradQKV } : {}), ...(clsRows ? { clsRows } : {}), ...(snapshot ? { snapshot } : {}) };
       records.push(rec);
       hooks.onRecord?.(rec);
       done = s + 1;
@@ -449,6 +478,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
     const summary = summarizeRun(c, records, evals, seqLen, c.task === 'classification' ? seqLen : 0, divergence?.step ?? null);
     return { config: c, backend: info, records, evals, summary, attentionMaps, stepsDone: done, interrupted, ...(divergence ? { divergence } : {}), status: interrupted ? 'interrupted' : diverged ? 'diverged' : earlyStopped ? 'early-stopped' : 'completed', wallTimeMs: performance.now() - t0 };
   } finally {
+    trainT?.input.dispose();
+    trainT?.target.dispose();
     evalT?.input.dispose();
     evalT?.target.dispose();
     probes?.input.dispose();

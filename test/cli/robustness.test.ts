@@ -1,5 +1,5 @@
 /**
- * The reproductions of issue 12 that the option fuzz (fuzz.test.ts) does not reach: finished
+ * The reliability reproductions that the option fuzz (fuzz.test.ts) does not reach: finished
  * sweep work is never dropped, stale worst-case files are removed on resume, broken training
  * checkpoints are one line, a malformed plot input is one line, a browser that does not start
  * leaves no files, and Ctrl-C on check / entropy / bounds writes what was computed with status

@@ -123,7 +123,7 @@ test('sims: quick runs of the entropy sims pass their claims and draw the expect
   const { figureIssues } = await import('../../src/plot/figure-check.js');
   const expected: Record<string, Record<string, number>> = {
     // 5 σ histograms + log N line per kind; 3 kinds + small-σ curve + log N in the summary.
-    // The three-panel figure (issue 13) holds the three histogram panels' 18 traces.
+    // The three-panel figure holds the three histogram panels' 18 traces.
     'entropy-histograms': { histograms: 18, 'histograms-softmax': 6, 'histograms-relu-kernel': 6, 'histograms-elu1-kernel': 6, 'mean-entropy-vs-sigma': 5 },
     // 4 kinds + small-variance curve + log N.
     'entropy-vs-logit-variance': { 'entropy-vs-logit-variance': 6 },

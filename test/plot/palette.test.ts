@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DASHES, LINE_COLORS, OKABE_ITO, PALE_YELLOW, dashFor, seriesColor } from '../../src/plot/palette.js';
 
 test('OKABE_ITO is the published Okabe–Ito palette, frozen', () => {
-  // Okabe & Ito (2008), as listed in STYLE/issue 6.
+  // Okabe & Ito (2008), Color Universal Design (the palette of docs/guide.md).
   assert.deepEqual([...OKABE_ITO], ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000']);
   assert.ok(Object.isFrozen(OKABE_ITO));
 });

@@ -1,5 +1,5 @@
 /**
- * The paper style (issue 13): printed size, font sizes in points at that size, no baked title,
+ * The paper style: printed size, font sizes in points at that size, no baked title,
  * lines ≥ 1 pt, explicit log ticks (no small-print minor labels), the legend placed inside in a
  * free corner or as columns above the axes, indexed families out of the legend, × at the end of
  * a diverged line.

@@ -45,8 +45,53 @@ test('every core kind matches the float64 kernels row by row (float32 tolerance)
     for (let i = 0; i < N; i++) attentionRow(kind as AttentionKind, qf, i * D, kf, 0, N, D, expected, i * N, tau);
     // linear: the training model divides by the number of visible keys (documented).
     if (kind === 'linear') for (let e = 0; e < N * N; e++) expected[e]! /= N;
+    // normsoftmax-std: the training kind uses torch.std's unbiased estimator (tested below).
+    if (kind === 'normsoftmax-std') continue;
     assertClose(P, expected, { atol: 2e-5, rtol: 1e-5, label: kind });
   }
+});
+
+/** float64 reference of softmax(z / min(std, τ)) over row i with the unbiased (n − 1) std. */
+function normSoftmaxUnbiased(q: Float64Array, k: Float64Array, i: number, n: number, tau: number): number[] {
+  const z = Array.from({ length: n }, (_, j) => {
+    let d = 0;
+    for (let l = 0; l < D; l++) d += q[i * D + l]! * k[j * D + l]!;
+    return d;
+  });
+  const mean = z.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(z.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const t = Math.min(sd, tau);
+  const e = z.map((x) => Math.exp((x - Math.max(...z)) / t));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / sum);
+}
+
+test('normsoftmax-std uses the unbiased std of torch.std (×√(n/(n−1)) over the population std), with and without a mask', () => {
+  const { q, k } = randomQK(11);
+  const qf = Float64Array.from(Float32Array.from(q));
+  const kf = Float64Array.from(Float32Array.from(k));
+  // τ large: the std is the denominator, so the estimator shows; τ small: min(std, τ) = τ.
+  for (const tau of [50, 0.3]) {
+    for (const causal of [false, true]) {
+      const { P } = tfWeights('normsoftmax-std', qf, kf, tau, causal);
+      for (let i = causal ? 1 : 0; i < N; i++) {
+        const n = causal ? i + 1 : N;
+        assertClose(P.subarray(i * N, i * N + n), normSoftmaxUnbiased(qf, kf, i, n, tau), { atol: 2e-5, rtol: 1e-5, label: `tau ${tau} causal ${causal} row ${i}` });
+      }
+    }
+  }
+  // The population std would give a different row when the std is the denominator.
+  const { P } = tfWeights('normsoftmax-std', qf, kf, 50, false);
+  const population = new Float64Array(N);
+  attentionRow('normsoftmax-std', qf, 0, kf, 0, N, D, population, 0, 50);
+  assert.ok(Math.max(...Array.from(population, (p, j) => Math.abs(p - P[j]!))) > 1e-3, 'unbiased and population std must differ at n = 7');
+});
+
+test('raw-dot is Z/τ with the causal mask and no normalisation', () => {
+  const { q, k } = randomQK(4);
+  const { P, Z } = tfWeights('raw-dot', q, k, 2, true);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) assertClose(P[i * N + j]!, j <= i ? Z[i * N + j]! / 2 : 0, { atol: 1e-6, label: `(${i}, ${j})` });
+  assert.equal(isRowStochastic('raw-dot', true), false);
 });
 
 test('qk-layernorm equals softmax of the normalised q and k (float64 reference)', () => {

@@ -195,7 +195,7 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
         const warnings = figureWarnings(figures);
         for (const w of warnings) progress.log(`vsflow: warning: ${sim.id}: ${w}`);
         const failed = result.claims.filter((c) => !c.pass);
-        for (const c of failed) progress.log(`vsflow: FAIL ${sim.id} ${c.id}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance})`);
+        for (const c of failed) progress.log(`vsflow: ${c.status === 'inconclusive' ? 'INCONCLUSIVE' : 'FAIL'} ${sim.id} ${c.id}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance})`);
         entries.push({ ...base, figures: records, claims: result.claims, meta: { ...result.meta, reproduceMs: Math.round(performance.now() - simStart) }, config: result.config, cached, warnings });
         // A partial report after each sim: a long or interrupted run can be inspected as it goes.
         if (i < selected.length - 1) writeReport(o, entries, [...notes, `partial report: ${entries.length} of ${selected.length} sims done`], t0);

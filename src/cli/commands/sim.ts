@@ -14,7 +14,7 @@ import { checkConfigParams, describeSimText, parseSetFlags } from '../../../sims
 import { createProgress, exporterFor, planFormats, readJsonFile, writeFigures } from '../io.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
-import { cacheKey, figureWarnings, runSim, simCommand } from '../sim-output.js';
+import { cacheKey, figureWarnings, runSim, simCommand, simSourceHash, type TrainScaleId } from '../sim-output.js';
 
 interface SimFlags {
   list?: boolean;
@@ -31,12 +31,21 @@ interface SimFlags {
   json?: boolean;
   chrome?: string;
   scale?: string;
+  pngScale?: string;
 }
 
-/** One line per claim: badge, id, predicted vs measured, tolerance. */
-export function claimLines(claims: readonly ClaimCheck[]): string[] {
+const TRAIN_SCALE_IDS: readonly TrainScaleId[] = ['quick', 'medium', 'paper'];
+
+/** The status of a claim (`status` of a `Claim`; older claims have only `pass`). */
+function statusOfClaim(c: ClaimCheck & { status?: string }): 'pass' | 'fail' | 'inconclusive' {
+  return c.status === 'inconclusive' ? 'inconclusive' : c.pass ? 'pass' : 'fail';
+}
+
+/** One line per claim: badge (PASS, FAIL or INCONCLUSIVE), id, predicted vs measured, tolerance, seeds. */
+export function claimLines(claims: readonly (ClaimCheck & { status?: string; seeds?: number; note?: string })[]): string[] {
   return claims.map(
-    (c) => `  ${c.pass ? 'PASS' : 'FAIL'}  ${c.id}  ${c.statement}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance}${c.range ? `, ${c.range}` : ''})`,
+    (c) =>
+      `  ${statusOfClaim(c).toUpperCase()}  ${c.id}  ${c.statement}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance}${c.range ? `, ${c.range}` : ''}${c.seeds !== undefined ? `, ${c.seeds} seeds` : ''})${c.note ? ` — ${c.note}` : ''}`,
   );
 }
 
@@ -70,7 +79,12 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
   if (seed !== undefined && sim.fixedInit !== undefined) {
     throw new OptionError('--seed', `no --seed for ${sim.id}: it starts from the paper's fixed initialisation (${sim.fixedInit})`, flags.seed);
   }
-  const scale = flags.scale === undefined ? undefined : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  // --scale quick|medium|paper: the training scale of the train-* sims; a number (older use) is the
+  // PNG pixel ratio, as --png-scale.
+  const trainScale = flags.scale !== undefined && (TRAIN_SCALE_IDS as readonly string[]).includes(flags.scale) ? (flags.scale as TrainScaleId) : undefined;
+  const pngScaleText = flags.pngScale ?? (trainScale === undefined ? flags.scale : undefined);
+  const scale = pngScaleText === undefined ? undefined : parseNumber(flags.pngScale !== undefined ? '--png-scale' : '--scale', pngScaleText, { gt: 0, max: 20 });
+  if (trainScale !== undefined && flags.quick === true && trainScale !== 'quick') throw new OptionError('--scale', "'quick' with --quick (or drop --quick)", trainScale);
   const style = styleFlag(flags.style);
   const widthIn = flags.width === undefined ? undefined : parseFigureWidth(flags.width);
   // --config first, then each --set on top (the last one wins).
@@ -78,7 +92,7 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
     ...(flags.config !== undefined ? checkConfigParams(sim, readJsonFile(flags.config, '--config'), '--config') : {}),
     ...parseSetFlags(sim, flags.set ?? []),
   };
-  const quick = flags.quick === true;
+  const quick = flags.quick === true || trainScale === 'quick';
   const plan = planFormats(flags.format, flags.chrome);
   const dir = flags.out ?? join('vsflow-out', sim.id);
   const progress = createProgress(1, flags.json === true);
@@ -87,13 +101,13 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
   const exporter = await exporterFor(plan, flags.chrome);
   try {
     progress.step(0, `${sim.id}${quick ? ' (quick)' : ''}`);
-    const result = await runSim(sim, { quick, seed, params, onProgress: (f, label) => progress.within(f, label) });
+    const result = await runSim(sim, { quick, seed, params, ...(trainScale !== undefined ? { scale: trainScale } : {}), onProgress: (f, label) => progress.within(f, label) });
     progress.stop();
-    const command = simCommand(sim.id, quick, seed, result.changedParams);
+    const command = simCommand(sim.id, quick && trainScale === undefined, seed, result.changedParams, trainScale);
     const resultPath = join(dir, 'result.json');
     // The cache record lets `vsflow reproduce --out <parent>` reuse this run (only a run with the
     // default parameters matches its key).
-    writeJsonAtomic(resultPath, { ...result, command, cache: cacheKey(sim.id, quick, seed, undefined, result.changedParams) });
+    writeJsonAtomic(resultPath, { ...result, command, cache: cacheKey(sim.id, quick, seed, undefined, result.changedParams, trainScale) });
     const figures = sim.figures(result);
     const written = await writeFigures(dir, figures, {
       formats: plan.formats,
@@ -111,7 +125,8 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
       for (const f of written) lines.push(`figure: ${join(dir, f.html)}${[f.svg, f.png, f.pdf, f.csv].filter(Boolean).map((p) => `, ${join(dir, p!)}`).join('')}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
-    if (result.claims.some((c) => !c.pass)) process.exitCode = 1;
+    // Exit 1 on a failed claim; an inconclusive one (too few seeds) is reported, not an error.
+    if (result.claims.some((c) => statusOfClaim(c) === 'fail')) process.exitCode = 1;
   } finally {
     progress.stop();
     await exporter?.close();
@@ -146,7 +161,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder (default vsflow-out/<id>)')
     .option('--format <list>', 'figure formats: html,svg,png,pdf (default html,svg; html only without Chromium)')
     .option('--standalone', 'self-contained HTML (Plotly inlined, ~5 MB per page)')
-    .option('--scale <x>', 'PNG pixel ratio (default: 300 dpi at print size in paper style, 2 in notebook style)')
+    .option('--scale <id>', 'training scale of the train-* sims: quick, medium (~30 min per task on 2 cores), paper (a number here is the PNG pixel ratio, as --png-scale)')
+    .option('--png-scale <x>', 'PNG pixel ratio (default: 300 dpi at print size in paper style, 2 in notebook style)')
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
     .option('--json', 'print the result JSON on stdout instead of the summary')
     .action(runAction(simAction));
