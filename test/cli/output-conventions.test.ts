@@ -62,7 +62,7 @@ test('train --json: the full result on stdout, the table on stderr', async () =>
   const result = JSON.parse(r.stdout) as { task: string; runs: { stepsDone: number }[] };
   assert.equal(result.task, 'classification');
   assert.equal(result.runs[0]!.stepsDone, 2);
-  assert.match(r.stderr, /^variant\s+seed/m);
+  assert.match(r.stderr, /^run\s+variant\s+seed/m);
 });
 
 test('one help style for defaults: "(default X)" in the text, never commander\'s (default: "X")', { concurrency: true }, async () => {

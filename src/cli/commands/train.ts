@@ -49,7 +49,7 @@ export interface TrainGridFlags {
 }
 
 interface TrainFlags extends TrainGridFlags {
-  backend: string;
+  backend?: string;
   metrics?: string;
   jsonLines?: boolean;
   json?: boolean;
@@ -127,7 +127,7 @@ export function addTrainGridOptions(command: Command): Command {
     // Checked in the action, not by commander: `train merge` must not need it.
     .option('--task <id>', `task: ${TASKS.join(', ')} (required)`)
     .option('--attention <list>', 'comma-separated attention variants (kind, or softmax+ht for heat treatment); default: the task comparison')
-    .option('--seeds <list>', 'comma-separated seeds', '0')
+    .option('--seeds <list>', 'comma-separated seeds (default 0)')
     .option('--quick', 'scaled-down settings (minutes on a laptop CPU); same as --scale quick')
     .option('--scale <id>', "scale profile: quick (minutes), medium (~30 min per task on a 2-core laptop), paper (the papers' settings)")
     .option('--steps <list>', 'training steps (overrides the task default); a comma list sweeps')
@@ -146,7 +146,7 @@ export function addTrainGridOptions(command: Command): Command {
 /** The grid from its flags, every run validated (errors name the flag or the field). */
 export async function trainGridFromFlags(flags: TrainGridFlags): Promise<TrainGrid> {
   const task = checkChoice('--task', flags.task, TASKS);
-  const seeds = parseNumberList('--seeds', flags.seeds, { integer: true, min: 0 });
+  const seeds = parseNumberList('--seeds', flags.seeds ?? '0', { integer: true, min: 0 });
   const settings: Partial<Record<GridSetting, number[]>> = {};
   for (const [key, flag, setting, rule] of LIST_FLAGS) {
     const text = flags[key] as string | undefined;
@@ -276,7 +276,7 @@ function resumeRuns(path: string, grid: TrainGrid, shard: Shard): RunOut[] {
 }
 
 async function trainAction(flags: TrainFlags): Promise<void> {
-  const backend = checkChoice('--backend', flags.backend, BACKENDS);
+  const backend = checkChoice('--backend', flags.backend ?? 'auto', BACKENDS);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard, process.env);
   if (shard !== undefined && !flags.listRuns) {
     if (flags.out === undefined || flags.out.trim() === '') throw new OptionError('--out', 'a folder for the shard files (with --shard)', flags.out);
@@ -457,7 +457,7 @@ export function register(program: Command): void {
     .command('train')
     .description('Train small transformers with TensorFlow.js (icl-regression, induction, classification, eureka) and measure attention entropy, sinks and Eureka-moments; lists sweep a grid');
   addTrainGridOptions(train)
-    .option('--backend <name>', `backend: ${BACKENDS.join(', ')} (auto = tensorflow if installed, else wasm)`, 'auto')
+    .option('--backend <name>', `backend: ${BACKENDS.join(', ')}; auto = tensorflow if installed, else wasm (default auto)`)
     .option('--metrics <file>', 'stream every record as JSON lines into FILE')
     .option('--json-lines', 'stream every record as JSON lines on stdout (the table goes to stderr)')
     .option('--json', 'print the full result JSON on stdout (the table goes to stderr)')
