@@ -5,7 +5,7 @@
  *
  *   vsflow entropy --kinds softmax,relu-kernel,elu1-kernel --sigmas 0.5,1,2,4,8 --n 20 --d 5 \
  *     --trials 40000 --seed 0 [--bins 40] [--query-direction e1|random] [--queries 20] \
- *     [--tau 1] --json [--out FILE]
+ *     [--tau 1] [--workers auto|N] --json [--out FILE]
  *
  * Exit codes: 0 success, 2 bad input (one line on stderr, nothing written).
  */
@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { ROW_STOCHASTIC_KINDS } from '../../core/attention-kinds.js';
 import { checkChoice } from '../../core/validate.js';
-import { ENTROPY_DEFAULTS, runEntropyExperiment, type EntropyOptions, type EntropyResult } from '../../experiments/entropy.js';
+import { ENTROPY_DEFAULTS, runEntropyExperimentParallel, type EntropyOptions, type EntropyResult } from '../../experiments/entropy.js';
 import { parseChoiceList, parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
 
@@ -28,6 +28,7 @@ interface Flags {
   queryDirection?: string;
   queries?: string;
   tau?: string;
+  workers?: string;
   json?: boolean;
   out?: string;
 }
@@ -76,7 +77,8 @@ export function entropyTable(r: EntropyResult): string {
 
 async function action(flags: Flags): Promise<void> {
   const opts = entropyOptionsFromFlags(flags);
-  const result = runEntropyExperiment(opts);
+  const workers = flags.workers === undefined || flags.workers === 'auto' ? 'auto' : parseNumber('--workers', flags.workers, { integer: true, min: 0, max: 256 });
+  const result = await runEntropyExperimentParallel(opts, { workers });
   const json = { ...result };
   if (flags.out !== undefined) writeJsonAtomic(flags.out, json);
   if (flags.json) process.stdout.write(`${JSON.stringify(json)}\n`);
@@ -99,6 +101,7 @@ export function register(program: Command): void {
     .option('--query-direction <dir>', 'e1 or random (uniform on the sphere per trial)', d.queryDirection)
     .option('--queries <int>', 'N×N variant: random unit queries per trial (0 = off)')
     .option('--tau <num>', 'softmax temperature / NormSoftmax cap τ', String(d.tau))
+    .option('--workers <n>', 'worker threads over blocks of trials (auto = os.availableParallelism(); same numbers for any n)', 'auto')
     .option('--json', 'print the result JSON on stdout')
     .option('--out <file>', 'write the result JSON to FILE (atomically)')
     .action(runAction(action));
