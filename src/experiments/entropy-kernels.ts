@@ -79,20 +79,26 @@ function skewOf(p: Float64Array, n: number): number {
 }
 
 /**
- * Softmax row of logits σz₀/τ, with y = z₀ − max z₀ precomputed (y ≤ 0, one entry 0):
- * H = log S − Σ_j p_j (σ y_j/τ), S = Σ_j exp(σy_j/τ), max P = 1/S.
+ * e_j = exp(c·y_j) into `e`, or, when `square` is set, e_j ← e_j² (exp(2c·y) from exp(c·y): the
+ * σ grid 0.5, 1, 2, 4, 8 doubles, so one exp per entry serves every σ; the squaring's relative
+ * error after k doublings is at most about 2^k ulp).
  */
-export function softmaxRow(y: Float64Array, n: number, scale: number, p: Float64Array, out: Float64Array): void {
+export function expScaled(y: Float64Array, count: number, c: number, square: boolean, e: Float64Array): void {
+  if (square) for (let j = 0; j < count; j++) e[j] = e[j]! * e[j]!;
+  else for (let j = 0; j < count; j++) e[j] = fastExp(c * y[j]!);
+}
+
+/**
+ * Softmax row of logits σz₀/τ from e_j = exp(scale·y_j), y = z₀ − max z₀ (y ≤ 0, one entry 0):
+ * H = log S − scale·Σ_j p_j y_j, S = Σ_j e_j, max P = 1/S.
+ */
+export function softmaxRow(e: Float64Array, y: Float64Array, n: number, scale: number, p: Float64Array, out: Float64Array): void {
   let s = 0;
-  for (let j = 0; j < n; j++) {
-    const e = fastExp(scale * y[j]!);
-    p[j] = e;
-    s += e;
-  }
+  for (let j = 0; j < n; j++) s += e[j]!;
   const inv = 1 / s;
   let py = 0;
   for (let j = 0; j < n; j++) {
-    const v = p[j]! * inv;
+    const v = e[j]! * inv;
     p[j] = v;
     py += v * y[j]!;
   }
@@ -166,8 +172,11 @@ export function elu1Split(phiQ: Float64Array, g: Float64Array, n: number, d: num
   return cnt;
 }
 
-/** ELU+1-kernel similarities at scale σ from `elu1Split`'s parts: one exp per non-positive entry. */
-export function elu1KernelWeights(A: Float64Array, B: Float64Array, negV: Float64Array, negC: Float64Array, negJ: Int32Array, cnt: number, n: number, sigma: number, w: Float64Array): void {
+/**
+ * ELU+1-kernel similarities at scale σ from `elu1Split`'s parts and negE_e = exp(σ·negV_e)
+ * (from `expScaled`).
+ */
+export function elu1KernelWeights(A: Float64Array, B: Float64Array, negE: Float64Array, negC: Float64Array, negJ: Int32Array, cnt: number, n: number, sigma: number, w: Float64Array): void {
   for (let j = 0; j < n; j++) w[j] = sigma * A[j]! + B[j]!;
-  for (let e = 0; e < cnt; e++) w[negJ[e]!]! += negC[e]! * fastExp(sigma * negV[e]!);
+  for (let e = 0; e < cnt; e++) w[negJ[e]!]! += negC[e]! * negE[e]!;
 }

@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { Rng } from '../core/rng.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
-import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, normalisedRow, reluKernelWeights, softmaxRow } from './entropy-kernels.js';
+import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, expScaled, normalisedRow, reluKernelWeights, softmaxRow } from './entropy-kernels.js';
 import { resolveWorkers } from './sweep.js';
 
 /** Options of `runEntropyExperiment`. */
@@ -165,15 +165,17 @@ class Ziggurat {
       this.wn[i] = dn / m1;
     }
   }
-  /** Fills `out` with N(0, 1) draws. */
+  private bits = new Int32Array(0);
+  /** Fills `out` with N(0, 1) draws (32 bits per draw taken in bulk from the Rng first). */
   fill(out: Float64Array): void {
-    const rng = this.rng;
+    if (this.bits.length !== out.length) this.bits = new Int32Array(out.length);
+    const bits = this.rng.fillInt32(this.bits);
     const kn = this.kn;
     const wn = this.wn;
     for (let k = 0; k < out.length; k++) {
-      const u = rng.nextUint32();
+      const u = bits[k]!;
       const iz = u & 127;
-      const hz = (u | 0) >> 7;
+      const hz = u >> 7;
       out[k] = (hz < 0 ? -hz : hz) < kn[iz]! ? hz * wn[iz]! : this.slow(hz, iz);
     }
   }
@@ -356,6 +358,7 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
   for (let ki = 0; ki < nk; ki++) codes[ki] = kinds[ki] === 'softmax' ? K_SOFTMAX : kinds[ki] === 'relu-kernel' ? K_RELU : kinds[ki] === 'elu1-kernel' ? K_ELU1 : K_GENERIC;
   const hasRelu = codes.includes(K_RELU);
   const hasElu = codes.includes(K_ELU1);
+  const hasSoftmax = codes.includes(K_SOFTMAX);
   const logN = Math.log(n);
   const binScale = bins / logN;
   const gBins = cfg.gaussianBins;
@@ -386,7 +389,11 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
   const negV = new Float64Array(n * d);
   const negC = new Float64Array(n * d);
   const negJ = new Int32Array(n * d);
+  const negE = new Float64Array(n * d);
+  const eS = new Float64Array(n);
   let negCount = 0;
+  // σ_i = 2σ_{i−1} exactly: exp(σ_i x) = exp(σ_{i−1} x)² (a property of the grid, not of the draws).
+  const doubles = sigmas.map((s2, i) => i > 0 && s2 === 2 * sigmas[i - 1]!);
   const row = new Float64Array(4);
   const reluRow = new Float64Array(4);
   const QM = new Float64Array(queries * d);
@@ -441,15 +448,18 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
     for (let si = 0; si < ns; si++) {
       const sigma = sigmas[si]!;
       const v = sigma * sigma * v0;
+      const sq = doubles[si]!;
+      if (hasSoftmax) expScaled(y, n, sigma / tau, sq, eS);
+      if (hasElu) expScaled(negV, negCount, sigma, sq, negE);
       let scaled = false;
       for (let ki = 0; ki < nk; ki++) {
         const code = codes[ki]!;
         const c = ki * ns + si;
         let r = row;
-        if (code === K_SOFTMAX) softmaxRow(y, n, sigma / tau, p, row);
+        if (code === K_SOFTMAX) softmaxRow(eS, y, n, sigma / tau, p, row);
         else if (code === K_RELU) r = reluRow;
         else if (code === K_ELU1) {
-          elu1KernelWeights(eA, eB, negV, negC, negJ, negCount, n, sigma, w);
+          elu1KernelWeights(eA, eB, negE, negC, negJ, negCount, n, sigma, w);
           normalisedRow(w, n, p, row);
         } else {
           const kind = kinds[ki]!;

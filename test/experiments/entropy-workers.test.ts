@@ -48,7 +48,7 @@ test('softmax and normalised-row kernels match the generic kinds and metrics to 
   const p = new Float64Array(n);
   const out = new Float64Array(4);
   for (const scale of [0.5, 3, 40]) {
-    softmaxRow(y, n, scale, p, out);
+    { const e = new Float64Array(n); for (let j = 0; j < n; j++) e[j] = fastExp(scale * y[j]!); softmaxRow(e, y, n, scale, p, out); }
     const q = new Float64Array(n);
     attentionFromLogits('softmax', z0.map((v) => v * scale), 0, n, q, 0, 1);
     assert.ok(Math.abs(out[0]! - rowEntropy(q, 0, n)) < 1e-13, `H scale ${scale}`);
@@ -65,4 +65,13 @@ test('softmax and normalised-row kernels match the generic kinds and metrics to 
   normalisedRow(new Float64Array(n), n, p, out);
   assert.ok(Math.abs(out[0]! - Math.log(n)) < 1e-13);
   assert.deepEqual([out[2], out[3]], [0, 1]);
+});
+
+test('Rng.fillInt32 gives the nextUint32 stream (as int32) and leaves the generator where single draws would', async () => {
+  const { Rng } = await import('../../src/core/rng.js');
+  const a = new Rng(7);
+  const b = new Rng(7);
+  const o = a.fillInt32(new Int32Array(1001));
+  for (let i = 0; i < o.length; i++) assert.equal(o[i], b.nextUint32() | 0);
+  assert.equal(a.nextUint32(), b.nextUint32());
 });
