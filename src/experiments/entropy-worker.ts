@@ -1,15 +1,15 @@
 /**
  * Worker thread of `runEntropyExperimentParallel` (experiments/entropy.ts): receives
- * `{ index }`, answers `{ index, block }` with the block's packed partial sums (transferred), or
- * `{ index, error }` for a bug. The resolved configuration arrives once, as workerData.
+ * `{ cfg, index }` (a resolved configuration and a block index), answers `{ index, block }` with
+ * the block's packed partial sums (transferred), or `{ index, error }` for a bug. The thread is
+ * kept in a pool between runs.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { runEntropyBlock, type EntropyOptions } from './entropy.js';
 
-const { cfg } = workerData as { cfg: EntropyOptions };
-parentPort!.on('message', (msg: { index: number }) => {
+parentPort!.on('message', (msg: { cfg: EntropyOptions; index: number }) => {
   try {
-    const block = runEntropyBlock(cfg, msg.index);
+    const block = runEntropyBlock(msg.cfg, msg.index);
     parentPort!.postMessage({ index: msg.index, block }, [block.buffer as ArrayBuffer]);
   } catch (error) {
     const e = error as Error;

@@ -7,10 +7,15 @@
  *
  * Sampling: one standard-normal key block G (n×d) per trial, shared by every σ (keys σG) and
  * every kind (common random numbers: kinds and σ are compared on the same draws; each (kind, σ)
- * sample is still i.i.d. over trials). Normals are drawn in bulk blocks from the seeded Rng by
- * a ziggurat sampler; fork 1 draws the keys, fork 2 the random query directions, fork 3 the
- * matrix variant (Rng.fillNormal). For softmax, H = log Z + Σ_j p_j (m − x_j) from the row's
- * log-partition (one log per row instead of N).
+ * sample is still i.i.d. over trials). Trials run in blocks of TRIALS_PER_BLOCK with their own
+ * streams (block b: keys from Rng(seed).fork(1).fork(b) by a ziggurat sampler, random query
+ * directions fork(2).fork(b), matrix variant fork(3).fork(b) with Rng.fillNormal); block sums are
+ * merged in block order, so a seed gives the same numbers on any number of worker threads.
+ * (This changed the random stream once, in issue 11: results for a seed differ from earlier
+ * versions by sampling noise only.) σ-invariant work is done once per trial: the logits z₀ = q·g
+ * (z = σz₀, Var z = σ² Var z₀), the ReLU-kernel row (σ-free), the positive part of the ELU+1
+ * similarities, and for σ grids that double, one exp per entry (entropy-kernels.ts). For
+ * softmax, H = log Z + Σ_j p_j (m − x_j) from the row's log-partition (one log per row).
  * Pure: config → result, no files, no printing.
  */
 import { ATTENTION_KIND_DEFAULTS, ATTENTION_KINDS, ROW_STOCHASTIC_KINDS, attentionFromLogits, attentionRow, isKernelKind, type AttentionKind } from '../core/attention-kinds.js';
@@ -639,41 +644,78 @@ export async function runEntropyExperimentParallel(options?: Partial<EntropyOpti
   if (workers <= 1) return runEntropyExperiment(cfg);
   const tLoop = performance.now();
   const blocks: EntropyBlock[] = new Array<EntropyBlock>(count);
+  const threads = workerPool(workers);
   let next = 0;
-  const threads: Worker[] = [];
+  const listeners: [Worker, (m: WorkerAnswer) => void, (e: Error) => void][] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let done = 0;
       const feed = (w: Worker): void => {
-        if (next < count) w.postMessage({ index: next++ });
+        if (next < count) w.postMessage({ cfg, index: next++ });
       };
-      for (let i = 0; i < workers; i++) {
-        const w = startEntropyWorker(cfg);
-        threads.push(w);
-        w.on('message', (m: { index: number; block?: Float64Array; error?: { message: string; stack?: string } }) => {
+      for (const w of threads) {
+        const onMessage = (m: WorkerAnswer): void => {
           if (m.error) return reject(Object.assign(new Error(m.error.message), { stack: m.error.stack }));
           blocks[m.index] = m.block!;
           if (++done === count) resolve();
           else feed(w);
-        });
-        w.on('error', reject);
+        };
+        const onError = (e: Error): void => reject(e);
+        listeners.push([w, onMessage, onError]);
+        w.ref();
+        w.on('message', onMessage);
+        w.on('error', onError);
         feed(w);
       }
     });
+  } catch (error) {
+    // A failed run leaves its threads in an unknown state: drop them from the pool.
+    for (const w of threads) void w.terminate();
+    pool.splice(0, pool.length, ...pool.filter((w) => !threads.includes(w)));
+    throw error;
   } finally {
-    await Promise.all(threads.map((w) => w.terminate()));
+    for (const [w, m, e] of listeners) {
+      w.off('message', m);
+      w.off('error', e);
+      w.unref();
+    }
   }
   return assemble(cfg, blocks, t0, performance.now() - tLoop);
 }
 
+interface WorkerAnswer {
+  index: number;
+  block?: Float64Array;
+  error?: { message: string; stack?: string };
+}
+
+/**
+ * Worker threads kept between calls (unref'd while idle, so they never keep the process alive):
+ * a thread's start-up and JIT warm-up are paid once per process, not once per run.
+ */
+const pool: Worker[] = [];
+
+function workerPool(size: number): Worker[] {
+  while (pool.length < size) {
+    const w = startEntropyWorker();
+    w.unref();
+    w.once('exit', () => {
+      const i = pool.indexOf(w);
+      if (i >= 0) pool.splice(i, 1);
+    });
+    pool.push(w);
+  }
+  return pool.slice(0, size);
+}
+
 /** A worker running entropy-worker beside this module (under tsx: the bootstrap of sweep.ts). */
-function startEntropyWorker(cfg: EntropyOptions): Worker {
+function startEntropyWorker(): Worker {
   const here = new URL(import.meta.url);
-  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./entropy-worker.js', here), { workerData: { cfg } });
+  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./entropy-worker.js', here));
   const target = new URL('./entropy-worker.ts', here).href;
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-  return new Worker(boot, { eval: true, workerData: { cfg } });
+  return new Worker(boot, { eval: true });
 }
 
 function check(
