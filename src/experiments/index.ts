@@ -1,6 +1,6 @@
 /** Public API of src/experiments (re-exported by src/index.ts). */
 export { simulate, SIMULATE_DEFAULTS, SIMULATE_METHODS, FORMULATIONS, type Formulation, type SimulateOptions, type SimulateResult, type SimulateConfig } from './simulate.js';
-export { runEntropyExperiment, resolveEntropyOptions, smallSigmaEntropy, SMALL_SIGMA_MAX, ENTROPY_DEFAULTS, type EntropyOptions, type EntropyResult, type EntropyCell, type SampleStats, type Histogram, type EntropyPrediction } from './entropy.js';
+export { runEntropyExperiment, runEntropyExperimentParallel, TRIALS_PER_BLOCK, resolveEntropyOptions, smallSigmaEntropy, SMALL_SIGMA_MAX, ENTROPY_DEFAULTS, type EntropyOptions, type EntropyResult, type EntropyCell, type SampleStats, type Histogram, type EntropyPrediction } from './entropy.js';
 export { runBoundsExperiment, resolveBoundsOptions, BOUNDS_DEFAULTS, type BoundsOptions, type BoundsResult, type BoundVerdict, type Counterexample, type RatioSummary } from './bounds.js';
 export { runSweep, runSweepEntry, resolveSweepConfig, resolveWorkers, sweepParameters, sweepProblem, summarizeSweep, sweepResult, SWEEP_DEFAULTS, SWEEP_WORST, RUN_SWEEP_DEFAULTS, type SweepConfig, type SweepEntry, type SweepTally, type SweepResult, type RunSweepOptions } from './sweep.js';
 export { SHARD_INDEX_VARIABLES, MAX_SHARDS, arraySpec, parseShard, parseShardFileName, shardFileName, shardOfItem, shardRange, type Shard, type ShardRange } from './shard.js';
