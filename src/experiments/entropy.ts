@@ -135,6 +135,9 @@ export interface EntropyResult {
   readonly predictions: EntropyPrediction[];
   /** Compute time of the sampling loops, ms. */
   readonly computeMs: number;
+  /** `interrupted` when the signal stopped the sampling: the statistics cover `trialsDone` trials. */
+  readonly status: 'success' | 'interrupted';
+  readonly trialsDone: number;
 }
 
 /**
@@ -519,7 +522,9 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
 
 /** Merges block partials in index order into the experiment's result (the order fixes the rounding). */
 function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t0: number, computeMs: number): EntropyResult {
-  const { kinds, sigmas, n, trials, bins, queries, tau } = cfg;
+  const { kinds, sigmas, n, bins, queries, tau } = cfg;
+  // Trials in the merged blocks (all of them unless a signal stopped the run early).
+  const trials = Math.min(cfg.trials, blocks.length * TRIALS_PER_BLOCK);
   const nk = kinds.length;
   const ns = sigmas.length;
   const L = blockLayout(cfg);
@@ -607,6 +612,8 @@ function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t0: numb
     gaussian,
     predictions,
     computeMs,
+    status: trials < cfg.trials ? 'interrupted' : 'success',
+    trialsDone: trials,
   };
 }
 
@@ -619,12 +626,13 @@ function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t0: numb
  * const r = runEntropyExperiment({ kinds: ['softmax'], sigmas: [0.5], trials: 1000 });
  * r.cells[0].entropy.mean; // ≈ 2.88 nats (log 20 = 3.00 at σ → 0)
  */
-export function runEntropyExperiment(options?: Partial<EntropyOptions>): EntropyResult {
+export function runEntropyExperiment(options?: Partial<EntropyOptions>, control: { signal?: AbortSignal } = {}): EntropyResult {
   const t0 = performance.now();
   const cfg = resolveEntropyOptions(options);
   const tLoop = performance.now();
   const blocks: EntropyBlock[] = [];
-  for (let b = 0; b < entropyBlockCount(cfg); b++) blocks.push(runEntropyBlock(cfg, b));
+  // Stops between blocks when asked (after the first, so every statistic has ≥ 2 trials).
+  for (let b = 0; b < entropyBlockCount(cfg) && !(b > 0 && control.signal?.aborted); b++) blocks.push(runEntropyBlock(cfg, b));
   return assemble(cfg, blocks, t0, performance.now() - tLoop);
 }
 
@@ -636,12 +644,12 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>): Entropy
  * @example
  * const r = await runEntropyExperimentParallel({ trials: 40000 }, { workers: 2 });
  */
-export async function runEntropyExperimentParallel(options?: Partial<EntropyOptions>, run: { workers?: number | 'auto' } = {}): Promise<EntropyResult> {
+export async function runEntropyExperimentParallel(options?: Partial<EntropyOptions>, run: { workers?: number | 'auto'; signal?: AbortSignal } = {}): Promise<EntropyResult> {
   const t0 = performance.now();
   const cfg = resolveEntropyOptions(options);
   const count = entropyBlockCount(cfg);
   const workers = Math.min(resolveWorkers(run.workers ?? 'auto'), count);
-  if (workers <= 1) return runEntropyExperiment(cfg);
+  if (workers <= 1) return runEntropyExperiment(cfg, { signal: run.signal });
   const tLoop = performance.now();
   const blocks: EntropyBlock[] = new Array<EntropyBlock>(count);
   const threads = workerPool(workers);
@@ -650,15 +658,19 @@ export async function runEntropyExperimentParallel(options?: Partial<EntropyOpti
   try {
     await new Promise<void>((resolve, reject) => {
       let done = 0;
+      let stopped = false;
+      // After an abort no new block is handed out; the run ends when those in flight are back.
       const feed = (w: Worker): void => {
-        if (next < count) w.postMessage({ cfg, index: next++ });
+        if (next > 0 && run.signal?.aborted) stopped = true;
+        if (!stopped && next < count) w.postMessage({ cfg, index: next++ });
       };
       for (const w of threads) {
         const onMessage = (m: WorkerAnswer): void => {
           if (m.error) return reject(Object.assign(new Error(m.error.message), { stack: m.error.stack }));
           blocks[m.index] = m.block!;
-          if (++done === count) resolve();
-          else feed(w);
+          done++;
+          feed(w);
+          if (done === next && (stopped || next === count)) resolve();
         };
         const onError = (e: Error): void => reject(e);
         listeners.push([w, onMessage, onError]);
@@ -680,7 +692,8 @@ export async function runEntropyExperimentParallel(options?: Partial<EntropyOpti
       w.unref();
     }
   }
-  return assemble(cfg, blocks, t0, performance.now() - tLoop);
+  const prefix = blocks.findIndex((x) => x === undefined);
+  return assemble(cfg, prefix < 0 ? blocks : blocks.slice(0, prefix), t0, performance.now() - tLoop);
 }
 
 interface WorkerAnswer {

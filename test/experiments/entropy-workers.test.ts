@@ -75,3 +75,21 @@ test('Rng.fillInt32 gives the nextUint32 stream (as int32) and leaves the genera
   for (let i = 0; i < o.length; i++) assert.equal(o[i], b.nextUint32() | 0);
   assert.equal(a.nextUint32(), b.nextUint32());
 });
+
+test('an aborted signal stops between blocks: status interrupted, the statistics of the finished blocks (= a run of that many trials)', async () => {
+  const opts = { kinds: ['softmax', 'elu1-kernel'] as ('softmax' | 'elu1-kernel')[], sigmas: [1, 2], trials: 5 * TRIALS_PER_BLOCK, seed: 8 };
+  const ac = new AbortController();
+  ac.abort();
+  const a = runEntropyExperiment(opts, { signal: ac.signal });
+  assert.equal(a.status, 'interrupted');
+  assert.equal(a.trialsDone, TRIALS_PER_BLOCK);
+  const b = await runEntropyExperimentParallel(opts, { workers: 2, signal: ac.signal });
+  assert.equal(b.status, 'interrupted');
+  assert.ok(b.trialsDone >= TRIALS_PER_BLOCK && b.trialsDone < opts.trials && b.trialsDone % TRIALS_PER_BLOCK === 0, String(b.trialsDone));
+  for (const r of [a, b]) {
+    const full = runEntropyExperiment({ ...opts, trials: r.trialsDone });
+    assert.equal(full.status, 'success');
+    assert.deepEqual(r.cells, full.cells);
+    assert.equal(r.cells[0]!.entropy.count, r.trialsDone);
+  }
+});
