@@ -539,6 +539,8 @@ function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t0: numb
   const gCounts = tot.subarray(L.gauss + 1, L.gauss + 1 + gBins);
   const gOut = tot[L.gauss]! + tot[L.gauss + gBins + 1]!;
 
+  // Histograms are counted inside the sampling loop (no stored samples, one pass over the trials),
+  // which a histogram library working on arrays would not allow; only the edges are built here.
   const edges = Array.from({ length: bins + 1 }, (_, b) => (b * logN) / bins);
   const outCells: EntropyCell[] = [];
   for (let ki = 0; ki < nk; ki++) {
