@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../core/errors.js';
 import { checkPredictions } from '../analysis/predictions.js';
-import { runEntropyExperiment } from '../experiments/entropy.js';
+import { runEntropyExperimentParallel } from '../experiments/entropy.js';
 import { runBoundsExperiment } from '../experiments/bounds.js';
 
 interface Job {
@@ -20,16 +20,20 @@ const job = workerData as Job;
 const controller = new AbortController();
 Object.defineProperty(controller.signal, 'aborted', { get: () => Atomics.load(job.flag, 0) !== 0 });
 const signal = controller.signal;
-try {
-  const [a, b] = job.args as [never, never];
-  const result =
-    job.name === 'check'
-      ? checkPredictions(a, { ...(b as object), signal })
-      : job.name === 'entropy'
-        ? runEntropyExperiment(a, { signal })
-        : runBoundsExperiment(a, { signal });
-  parentPort!.postMessage({ ok: true, result });
-} catch (error) {
-  const e = error as Error;
-  parentPort!.postMessage({ ok: false, user: isUserError(error), name: e.name, message: e.message, stack: e.stack });
+/** Runs the job and posts its result (a function: this file may load as CommonJS, without top-level await). */
+async function run(): Promise<void> {
+  try {
+    const [a, b] = job.args as [never, never];
+    const result =
+      job.name === 'check'
+        ? checkPredictions(a, { ...(b as object), signal })
+        : job.name === 'entropy'
+          ? await runEntropyExperimentParallel(a, { workers: (b as 'auto' | number | undefined) ?? 'auto', signal })
+          : runBoundsExperiment(a, { signal });
+    parentPort!.postMessage({ ok: true, result });
+  } catch (error) {
+    const e = error as Error;
+    parentPort!.postMessage({ ok: false, user: isUserError(error), name: e.name, message: e.message, stack: e.stack });
+  }
 }
+void run();

@@ -7,18 +7,26 @@
  *
  * Sampling: one standard-normal key block G (n×d) per trial, shared by every σ (keys σG) and
  * every kind (common random numbers: kinds and σ are compared on the same draws; each (kind, σ)
- * sample is still i.i.d. over trials). Normals are drawn in bulk blocks from the seeded Rng by
- * a ziggurat sampler; fork 1 draws the keys, fork 2 the random query directions, fork 3 the
- * matrix variant (Rng.fillNormal). For softmax, H = log Z + Σ_j p_j (m − x_j) from the row's
- * log-partition (one log per row instead of N).
+ * sample is still i.i.d. over trials). Trials run in blocks of TRIALS_PER_BLOCK with their own
+ * streams (block b: keys from Rng(seed).fork(1).fork(b) by a ziggurat sampler, random query
+ * directions fork(2).fork(b), matrix variant fork(3).fork(b) with Rng.fillNormal); block sums are
+ * merged in block order, so a seed gives the same numbers on any number of worker threads.
+ * (This changed the random stream once, in issue 11: results for a seed differ from earlier
+ * versions by sampling noise only.) σ-invariant work is done once per trial: the logits z₀ = q·g
+ * (z = σz₀, Var z = σ² Var z₀), the ReLU-kernel row (σ-free), the positive part of the ELU+1
+ * similarities, and for σ grids that double, one exp per entry (entropy-kernels.ts). For
+ * softmax, H = log Z + Σ_j p_j (m − x_j) from the row's log-partition (one log per row).
  * Pure: config → result, no files, no printing.
  */
 import { ATTENTION_KIND_DEFAULTS, ATTENTION_KINDS, ROW_STOCHASTIC_KINDS, attentionFromLogits, attentionRow, isKernelKind, type AttentionKind } from '../core/attention-kinds.js';
 import { frobeniusNorm, logitVariance, meanEntropy, rowEntropy, rowMax, rowSkewness } from '../core/attention-metrics.js';
 import { OptionError } from '../core/errors.js';
+import { Worker } from 'node:worker_threads';
 import { Rng } from '../core/rng.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
+import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, expScaled, normalisedRow, reluKernelWeights, softmaxRow } from './entropy-kernels.js';
+import { resolveWorkers } from './sweep.js';
 
 /** Options of `runEntropyExperiment`. */
 export interface EntropyOptions {
@@ -165,15 +173,17 @@ class Ziggurat {
       this.wn[i] = dn / m1;
     }
   }
-  /** Fills `out` with N(0, 1) draws. */
+  private bits = new Int32Array(0);
+  /** Fills `out` with N(0, 1) draws (32 bits per draw taken in bulk from the Rng first). */
   fill(out: Float64Array): void {
-    const rng = this.rng;
+    if (this.bits.length !== out.length) this.bits = new Int32Array(out.length);
+    const bits = this.rng.fillInt32(this.bits);
     const kn = this.kn;
     const wn = this.wn;
     for (let k = 0; k < out.length; k++) {
-      const u = rng.nextUint32();
+      const u = bits[k]!;
       const iz = u & 127;
-      const hz = (u | 0) >> 7;
+      const hz = u >> 7;
       out[k] = (hz < 0 ? -hz : hz) < kn[iz]! ? hz * wn[iz]! : this.slow(hz, iz);
     }
   }
@@ -218,6 +228,16 @@ class Acc {
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
   }
+  /** Writes [count, mean, M2, min, max] at `off`. */
+  pack(out: Float64Array, off: number): void {
+    const n = this.n;
+    const m = n > 0 ? this.s / n : 0;
+    out[off] = n;
+    out[off + 1] = this.shift + m;
+    out[off + 2] = n > 0 ? Math.max(0, this.s2 - this.s * m) : 0;
+    out[off + 3] = this.min;
+    out[off + 4] = this.max;
+  }
   stats(): SampleStats {
     const n = this.n;
     const m = this.s / n;
@@ -225,6 +245,26 @@ class Acc {
     const std = Math.sqrt(v);
     return { mean: this.shift + m, std, se: std / Math.sqrt(n), min: this.min, max: this.max, count: n };
   }
+}
+
+/** Merges packed [count, mean, M2, min, max] of `b` into `a` at `off` (Chan et al.'s update). */
+function mergePacked(a: Float64Array, b: Float64Array, off: number): void {
+  const na = a[off]!;
+  const nb = b[off]!;
+  if (nb === 0) return;
+  const n = na + nb;
+  const delta = b[off + 1]! - a[off + 1]!;
+  a[off + 1] = na === 0 ? b[off + 1]! : a[off + 1]! + (delta * nb) / n;
+  a[off + 2] = a[off + 2]! + b[off + 2]! + (na === 0 ? 0 : (delta * delta * na * nb) / n);
+  a[off] = n;
+  a[off + 3] = na === 0 ? b[off + 3]! : Math.min(a[off + 3]!, b[off + 3]!);
+  a[off + 4] = na === 0 ? b[off + 4]! : Math.max(a[off + 4]!, b[off + 4]!);
+}
+
+function unpack(a: Float64Array, off: number): SampleStats {
+  const n = a[off]!;
+  const std = Math.sqrt(n > 1 ? a[off + 2]! / (n - 1) : 0);
+  return { mean: a[off + 1]!, std, se: std / Math.sqrt(n), min: a[off + 3]!, max: a[off + 4]! , count: n };
 }
 
 function checkList<T>(name: string, value: unknown, each: (label: string, v: unknown) => T): T[] {
@@ -275,121 +315,187 @@ export function smallSigmaEntropy(n: number, sigma: number, order: 2 | 4): numbe
 export const SMALL_SIGMA_MAX = 0.5;
 
 /**
- * Runs the controlled experiment. 40 000 trials × 5 σ × 3 kinds at N = 20, d = 5 take a few
- * hundred ms on one core (bench/entropy.bench.ts).
- *
- * @example
- * const r = runEntropyExperiment({ kinds: ['softmax'], sigmas: [0.5], trials: 1000 });
- * r.cells[0].entropy.mean; // ≈ 2.88 nats (log 20 = 3.00 at σ → 0)
+ * Trials per block. Blocks are the unit of the random streams and of the work given to worker
+ * threads: block b draws its keys from `new Rng(seed).fork(1).fork(b)` (queries: fork 2, matrix
+ * variant: fork 3), and the per-block sums are merged in block order, so the numbers depend on
+ * the seed only, not on how many threads run the blocks.
  */
-export function runEntropyExperiment(options?: Partial<EntropyOptions>, control: { signal?: AbortSignal } = {}): EntropyResult {
-  const t0 = performance.now();
-  const cfg = resolveEntropyOptions(options);
-  const { kinds, sigmas, n, d, trials, bins, queries, tau } = cfg;
+export const TRIALS_PER_BLOCK = 2000;
+
+/** Kernel codes (dispatch on the configuration, never on random values). */
+const K_SOFTMAX = 0;
+const K_RELU = 1;
+const K_ELU1 = 2;
+const K_GENERIC = 3;
+/** Statistics accumulated per cell: entropy, logit variance, max P, skewness, matrix H, ‖P‖_F. */
+const N_STATS = 6;
+/** Per statistic and cell: count, mean, M2 (Σ (x − mean)²), min, max. */
+const ACC_W = 5;
+
+/** Packed partial sums of one block (see `blockLayout`). */
+export type EntropyBlock = Float64Array;
+
+function blockLayout(cfg: EntropyOptions): { cells: number; acc: number; counts: number; zero: number; gauss: number; size: number } {
+  const cells = cfg.kinds.length * cfg.sigmas.length;
+  const acc = 0;
+  const counts = acc + N_STATS * cells * ACC_W;
+  const zero = counts + cells * cfg.bins;
+  const gauss = zero + cells;
+  // gaussianBins + 2 slots: index 0 and gaussianBins + 1 collect the logits outside ±6.
+  return { cells, acc, counts, zero, gauss, size: gauss + cfg.gaussianBins + 2 };
+}
+
+/** Number of blocks of a resolved configuration. */
+export function entropyBlockCount(cfg: EntropyOptions): number {
+  return Math.ceil(cfg.trials / TRIALS_PER_BLOCK);
+}
+
+/**
+ * Partial sums of block `b` (trials [b·TRIALS_PER_BLOCK, …)) of a resolved configuration.
+ * Pure; the worker threads of `runEntropyExperimentParallel` call this.
+ */
+export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
+  const { kinds, sigmas, n, d, bins, queries, tau } = cfg;
   const nk = kinds.length;
   const ns = sigmas.length;
-  const cells = nk * ns;
-  const accH = Array.from({ length: cells }, () => new Acc());
-  const accV = Array.from({ length: cells }, () => new Acc());
-  const accM = Array.from({ length: cells }, () => new Acc());
-  const accS = Array.from({ length: cells }, () => new Acc());
-  const accMH = Array.from({ length: cells }, () => new Acc());
-  const accMF = Array.from({ length: cells }, () => new Acc());
-  const counts = Array.from({ length: cells }, () => new Float64Array(bins));
-  const zeroMass = new Float64Array(cells);
+  const L = blockLayout(cfg);
+  const out = new Float64Array(L.size);
+  const cells = L.cells;
+  const accs: Acc[] = Array.from({ length: N_STATS * cells }, () => new Acc());
+  const codes = new Int32Array(nk);
+  for (let ki = 0; ki < nk; ki++) codes[ki] = kinds[ki] === 'softmax' ? K_SOFTMAX : kinds[ki] === 'relu-kernel' ? K_RELU : kinds[ki] === 'elu1-kernel' ? K_ELU1 : K_GENERIC;
+  const hasRelu = codes.includes(K_RELU);
+  const hasElu = codes.includes(K_ELU1);
+  const hasSoftmax = codes.includes(K_SOFTMAX);
   const logN = Math.log(n);
   const binScale = bins / logN;
   const gBins = cfg.gaussianBins;
-  const gCounts = new Float64Array(gBins);
   const gScale = gBins / 12;
-  let gOut = 0;
-  const anyKernel = kinds.some(isKernelKind);
+  const gBase = L.gauss;
+  const start = b * TRIALS_PER_BLOCK;
+  const nb = Math.min(TRIALS_PER_BLOCK, cfg.trials - start);
+  const root = new Rng(cfg.seed);
+  const zigK = new Ziggurat(root.fork(1).fork(b));
+  const zigQ = new Ziggurat(root.fork(2).fork(b));
+  const rngM = root.fork(3).fork(b);
+  const randomQ = cfg.queryDirection === 'random';
 
-  const rngKeys = new Ziggurat(new Rng(cfg.seed).fork(1));
-  const rngQ = new Ziggurat(new Rng(cfg.seed).fork(2));
-  const rngM = new Rng(cfg.seed).fork(3);
-  const block = Math.max(1, Math.min(trials, Math.floor(65536 / (n * d))));
-  const G = new Float64Array(block * n * d);
-  const Qb = new Float64Array(block * d);
+  const g = new Float64Array(n * d);
+  const qRaw = new Float64Array(d);
   const q = new Float64Array(d);
-  const Ks = new Float64Array(n * d);
+  q[0] = 1;
+  const phiRelu = new Float64Array(d);
+  const phiElu = new Float64Array(d);
   const z0 = new Float64Array(n);
+  const y = new Float64Array(n);
   const z = new Float64Array(n);
+  const w = new Float64Array(n);
   const p = new Float64Array(n);
+  const Ks = new Float64Array(n * d);
+  const eA = new Float64Array(n);
+  const eB = new Float64Array(n);
+  const negV = new Float64Array(n * d);
+  const negC = new Float64Array(n * d);
+  const negJ = new Int32Array(n * d);
+  const negE = new Float64Array(n * d);
+  const eS = new Float64Array(n);
+  let negCount = 0;
+  // σ_i = 2σ_{i−1} exactly: exp(σ_i x) = exp(σ_{i−1} x)² (a property of the grid, not of the draws).
+  const doubles = sigmas.map((s2, i) => i > 0 && s2 === 2 * sigmas[i - 1]!);
+  const row = new Float64Array(4);
+  const reluRow = new Float64Array(4);
   const QM = new Float64Array(queries * d);
   const PM = new Float64Array(queries * n);
   const KM = new Float64Array(n * d);
   const GM = new Float64Array(n * d);
+  const setPhi = (): void => {
+    for (let l = 0; l < d; l++) {
+      const x = q[l]!;
+      phiRelu[l] = Math.max(x, 0);
+      phiElu[l] = Math.max(x, 0) + Math.exp(Math.min(x, 0));
+    }
+  };
+  setPhi();
 
-  const tLoop = performance.now();
-  let trialsDone = trials;
-  for (let start = 0; start < trials; start += block) {
-    // Stop between blocks when asked (with at least 2 trials, so every statistic is defined).
-    if (start >= 2 && control.signal?.aborted) {
-      trialsDone = start;
-      break;
+  for (let t = 0; t < nb; t++) {
+    zigK.fill(g);
+    if (randomQ) {
+      zigQ.fill(qRaw);
+      let s = 0;
+      for (let l = 0; l < d; l++) s += qRaw[l]! * qRaw[l]!;
+      const inv = 1 / Math.sqrt(s);
+      for (let l = 0; l < d; l++) q[l] = qRaw[l]! * inv;
+      setPhi();
     }
-    const nb = Math.min(block, trials - start);
-    rngKeys.fill(nb === block ? G : G.subarray(0, nb * n * d));
-    if (cfg.queryDirection === 'random') rngQ.fill(nb === block ? Qb : Qb.subarray(0, nb * d));
-    for (let t = 0; t < nb; t++) {
-      const gOff = t * n * d;
-      if (cfg.queryDirection === 'e1') {
-        q.fill(0);
-        q[0] = 1;
-      } else {
-        let s = 0;
-        for (let l = 0; l < d; l++) s += Qb[t * d + l]! * Qb[t * d + l]!;
-        const inv = 1 / Math.sqrt(s);
-        for (let l = 0; l < d; l++) q[l] = Qb[t * d + l]! * inv;
-      }
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let l = 0; l < d; l++) s += q[l]! * G[gOff + j * d + l]!;
-        z0[j] = s;
-      }
-      // Pooled logits for the Gaussian-entropy check (E-9): z = σ z0, so bins over [−6σ, 6σ]
-      // for z are bins over [−6, 6] for z0, the same counts for every σ.
-      for (let j = 0; j < n; j++) {
-        const b = Math.floor((z0[j]! + 6) * gScale);
-        if (b >= 0 && b < gBins) gCounts[b]! += 1;
-        else gOut++;
-      }
-      for (let si = 0; si < ns; si++) {
-        const sigma = sigmas[si]!;
-        for (let j = 0; j < n; j++) z[j] = sigma * z0[j]!;
-        const v = logitVariance(z, 0, n);
-        if (anyKernel) for (let e = 0; e < n * d; e++) Ks[e] = sigma * G[gOff + e]!;
-        for (let ki = 0; ki < nk; ki++) {
+    // Standardised logits z₀ = q·g_j (z = σz₀), their mean, max and histogram (E-9: bins over
+    // [−6σ, 6σ] for z are bins over [−6, 6] for z₀, the same counts for every σ).
+    let zs = 0;
+    let zm = -Infinity;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let l = 0; l < d; l++) s += q[l]! * g[j * d + l]!;
+      z0[j] = s;
+      zs += s;
+      zm = Math.max(zm, s);
+      const bi = Math.min(Math.max(Math.floor((s + 6) * gScale) + 1, 0), gBins + 1);
+      out[gBase + bi]! += 1;
+    }
+    const zmean = zs / n;
+    let v0 = 0;
+    for (let j = 0; j < n; j++) {
+      const e = z0[j]! - zmean;
+      v0 += e * e;
+      y[j] = z0[j]! - zm;
+    }
+    v0 /= n;
+    if (hasRelu) {
+      reluKernelWeights(phiRelu, g, 0, n, d, w);
+      normalisedRow(w, n, p, reluRow);
+    }
+    if (hasElu) negCount = elu1Split(phiElu, g, n, d, eA, eB, negV, negC, negJ);
+    for (let si = 0; si < ns; si++) {
+      const sigma = sigmas[si]!;
+      const v = sigma * sigma * v0;
+      const sq = doubles[si]!;
+      if (hasSoftmax) expScaled(y, n, sigma / tau, sq, eS);
+      if (hasElu) expScaled(negV, negCount, sigma, sq, negE);
+      let scaled = false;
+      for (let ki = 0; ki < nk; ki++) {
+        const code = codes[ki]!;
+        const c = ki * ns + si;
+        let r = row;
+        if (code === K_SOFTMAX) softmaxRow(eS, y, n, sigma / tau, p, row);
+        else if (code === K_RELU) r = reluRow;
+        else if (code === K_ELU1) {
+          elu1KernelWeights(eA, eB, negE, negC, negJ, negCount, n, sigma, w);
+          normalisedRow(w, n, p, row);
+        } else {
           const kind = kinds[ki]!;
-          const c = ki * ns + si;
-          const mass = isKernelKind(kind) ? attentionRow(kind, q, 0, Ks, 0, n, d, p, 0, tau) : attentionFromLogits(kind, z, 0, n, p, 0, tau);
-          if (mass === 0) zeroMass[c]! += 1;
-          let h: number;
-          if (kind === 'softmax') {
-            // H = lse(x) − Σ p x = log(mass) + Σ_j p_j (m − x_j), x = z/τ, m = max x ≥ x_j.
-            let zm = -Infinity;
-            for (let j = 0; j < n; j++) if (z[j]! > zm) zm = z[j]!;
-            let s = 0;
-            for (let j = 0; j < n; j++) s += p[j]! * (zm - z[j]!);
-            h = Math.log(mass) + s / tau;
+          let mass: number;
+          if (isKernelKind(kind)) {
+            if (!scaled) for (let e = 0; e < n * d; e++) Ks[e] = sigma * g[e]!;
+            scaled = true;
+            mass = attentionRow(kind, q, 0, Ks, 0, n, d, p, 0, tau);
           } else {
-            h = rowEntropy(p, 0, n);
+            for (let j = 0; j < n; j++) z[j] = sigma * z0[j]!;
+            mass = attentionFromLogits(kind, z, 0, n, p, 0, tau);
           }
-          accH[c]!.add(h);
-          accV[c]!.add(v);
-          accM[c]!.add(rowMax(p, 0, n));
-          accS[c]!.add(rowSkewness(p, 0, n));
-          let b = Math.floor(h * binScale);
-          if (b >= bins) b = bins - 1;
-          if (b < 0) b = 0;
-          counts[c]![b]! += 1;
+          row[0] = rowEntropy(p, 0, n);
+          row[1] = rowMax(p, 0, n);
+          row[2] = rowSkewness(p, 0, n);
+          row[3] = mass === 0 ? 1 : 0;
         }
+        const h = r[OUT_H]!;
+        accs[c]!.add(h);
+        accs[cells + c]!.add(v);
+        accs[2 * cells + c]!.add(r[OUT_MAXP]!);
+        accs[3 * cells + c]!.add(r[OUT_SKEW]!);
+        out[L.zero + c]! += r[OUT_ZERO]!;
+        const bin = Math.min(Math.max(Math.floor(h * binScale), 0), bins - 1);
+        out[L.counts + c * bins + bin]! += 1;
       }
     }
-  }
-  if (queries > 0) {
-    for (let t = 0; t < trialsDone; t++) {
+    if (queries > 0) {
       rngM.fillNormal(GM);
       rngM.fillNormal(QM);
       for (let i = 0; i < queries; i++) {
@@ -404,13 +510,34 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>, control:
         for (let ki = 0; ki < nk; ki++) {
           const c = ki * ns + si;
           for (let i = 0; i < queries; i++) attentionRow(kinds[ki]!, QM, i * d, KM, 0, n, d, PM, i * n, tau);
-          accMH[c]!.add(meanEntropy(PM, queries, n));
-          accMF[c]!.add(frobeniusNorm(PM, queries, n));
+          accs[4 * cells + c]!.add(meanEntropy(PM, queries, n));
+          accs[5 * cells + c]!.add(frobeniusNorm(PM, queries, n));
         }
       }
     }
   }
-  const computeMs = performance.now() - tLoop;
+  for (let k = 0; k < accs.length; k++) accs[k]!.pack(out, L.acc + k * ACC_W);
+  return out;
+}
+
+/** Merges block partials in index order into the experiment's result (the order fixes the rounding). */
+function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t0: number, computeMs: number): EntropyResult {
+  const { kinds, sigmas, n, bins, queries, tau } = cfg;
+  // Trials in the merged blocks (all of them unless a signal stopped the run early).
+  const trials = Math.min(cfg.trials, blocks.length * TRIALS_PER_BLOCK);
+  const nk = kinds.length;
+  const ns = sigmas.length;
+  const L = blockLayout(cfg);
+  const tot = new Float64Array(L.size);
+  for (const blk of blocks) {
+    for (let k = 0; k < N_STATS * L.cells; k++) mergePacked(tot, blk, L.acc + k * ACC_W);
+    for (let i = L.counts; i < L.size; i++) tot[i]! += blk[i]!;
+  }
+  const stat = (k: number, c: number): SampleStats => unpack(tot, L.acc + (k * L.cells + c) * ACC_W);
+  const logN = Math.log(n);
+  const gBins = cfg.gaussianBins;
+  const gCounts = tot.subarray(L.gauss + 1, L.gauss + 1 + gBins);
+  const gOut = tot[L.gauss]! + tot[L.gauss + gBins + 1]!;
 
   // Histograms are counted inside the sampling loop (no stored samples, one pass over the trials),
   // which a histogram library working on arrays would not allow; only the edges are built here.
@@ -419,25 +546,24 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>, control:
   for (let ki = 0; ki < nk; ki++) {
     for (let si = 0; si < ns; si++) {
       const c = ki * ns + si;
-      const cnt = Array.from(counts[c]!);
+      const cnt = Array.from(tot.subarray(L.counts + c * bins, L.counts + (c + 1) * bins));
       const w = logN / bins;
       outCells.push({
         kind: kinds[ki]!,
         sigma: sigmas[si]!,
-        entropy: accH[c]!.stats(),
-        logitVariance: accV[c]!.stats(),
-        maxP: accM[c]!.stats(),
-        skewness: accS[c]!.stats(),
-        histogram: { edges, counts: cnt, density: cnt.map((x) => x / (trialsDone * w)) },
-        zeroMassRows: zeroMass[c]!,
-        ...(queries > 0 ? { matrix: { queries, entropy: accMH[c]!.stats(), frobenius: accMF[c]!.stats() } } : {}),
+        entropy: stat(0, c),
+        logitVariance: stat(1, c),
+        maxP: stat(2, c),
+        skewness: stat(3, c),
+        histogram: { edges, counts: cnt, density: cnt.map((x) => x / (trials * w)) },
+        zeroMassRows: tot[L.zero + c]!,
+        ...(queries > 0 ? { matrix: { queries, entropy: stat(4, c), frobenius: stat(5, c) } } : {}),
       });
     }
   }
-
   // E-9: histogram estimate of the logits' differential entropy, Miller–Madow corrected.
   const gaussian = sigmas.map((sigma) => {
-    const M = trialsDone * n;
+    const M = trials * n;
     const w = (12 * sigma) / gBins;
     let h = 0;
     let h2 = 0;
@@ -488,9 +614,123 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>, control:
     gaussian,
     predictions,
     computeMs,
-    status: trialsDone < trials ? 'interrupted' : 'success',
-    trialsDone,
+    status: trials < cfg.trials ? 'interrupted' : 'success',
+    trialsDone: trials,
   };
+}
+
+/**
+ * Runs the controlled experiment in this thread (the same numbers as
+ * `runEntropyExperimentParallel` with any number of workers). 40 000 trials × 5 σ × 3 kinds at
+ * N = 20, d = 5 take about 0.1 s of CPU (bench/entropy.bench.ts).
+ *
+ * @example
+ * const r = runEntropyExperiment({ kinds: ['softmax'], sigmas: [0.5], trials: 1000 });
+ * r.cells[0].entropy.mean; // ≈ 2.88 nats (log 20 = 3.00 at σ → 0)
+ */
+export function runEntropyExperiment(options?: Partial<EntropyOptions>, control: { signal?: AbortSignal } = {}): EntropyResult {
+  const t0 = performance.now();
+  const cfg = resolveEntropyOptions(options);
+  const tLoop = performance.now();
+  const blocks: EntropyBlock[] = [];
+  // Stops between blocks when asked (after the first, so every statistic has ≥ 2 trials).
+  for (let b = 0; b < entropyBlockCount(cfg) && !(b > 0 && control.signal?.aborted); b++) blocks.push(runEntropyBlock(cfg, b));
+  return assemble(cfg, blocks, t0, performance.now() - tLoop);
+}
+
+/**
+ * Runs the experiment's blocks on `workers` threads (`'auto'` = os.availableParallelism(); 1 or
+ * 0 runs in this thread) and merges them in block order: the result equals
+ * `runEntropyExperiment` bit for bit (test: entropy "workers").
+ *
+ * @example
+ * const r = await runEntropyExperimentParallel({ trials: 40000 }, { workers: 2 });
+ */
+export async function runEntropyExperimentParallel(options?: Partial<EntropyOptions>, run: { workers?: number | 'auto'; signal?: AbortSignal } = {}): Promise<EntropyResult> {
+  const t0 = performance.now();
+  const cfg = resolveEntropyOptions(options);
+  const count = entropyBlockCount(cfg);
+  const workers = Math.min(resolveWorkers(run.workers ?? 'auto'), count);
+  if (workers <= 1) return runEntropyExperiment(cfg, { signal: run.signal });
+  const tLoop = performance.now();
+  const blocks: EntropyBlock[] = new Array<EntropyBlock>(count);
+  const threads = workerPool(workers);
+  let next = 0;
+  const listeners: [Worker, (m: WorkerAnswer) => void, (e: Error) => void][] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let done = 0;
+      let stopped = false;
+      // After an abort no new block is handed out; the run ends when those in flight are back.
+      const feed = (w: Worker): void => {
+        if (next > 0 && run.signal?.aborted) stopped = true;
+        if (!stopped && next < count) w.postMessage({ cfg, index: next++ });
+      };
+      for (const w of threads) {
+        const onMessage = (m: WorkerAnswer): void => {
+          if (m.error) return reject(Object.assign(new Error(m.error.message), { stack: m.error.stack }));
+          blocks[m.index] = m.block!;
+          done++;
+          feed(w);
+          if (done === next && (stopped || next === count)) resolve();
+        };
+        const onError = (e: Error): void => reject(e);
+        listeners.push([w, onMessage, onError]);
+        w.ref();
+        w.on('message', onMessage);
+        w.on('error', onError);
+        feed(w);
+      }
+    });
+  } catch (error) {
+    // A failed run leaves its threads in an unknown state: drop them from the pool.
+    for (const w of threads) void w.terminate();
+    pool.splice(0, pool.length, ...pool.filter((w) => !threads.includes(w)));
+    throw error;
+  } finally {
+    for (const [w, m, e] of listeners) {
+      w.off('message', m);
+      w.off('error', e);
+      w.unref();
+    }
+  }
+  const prefix = blocks.findIndex((x) => x === undefined);
+  return assemble(cfg, prefix < 0 ? blocks : blocks.slice(0, prefix), t0, performance.now() - tLoop);
+}
+
+interface WorkerAnswer {
+  index: number;
+  block?: Float64Array;
+  error?: { message: string; stack?: string };
+}
+
+/**
+ * Worker threads kept between calls (unref'd while idle, so they never keep the process alive):
+ * a thread's start-up and JIT warm-up are paid once per process, not once per run.
+ */
+const pool: Worker[] = [];
+
+function workerPool(size: number): Worker[] {
+  while (pool.length < size) {
+    const w = startEntropyWorker();
+    w.unref();
+    w.once('exit', () => {
+      const i = pool.indexOf(w);
+      if (i >= 0) pool.splice(i, 1);
+    });
+    pool.push(w);
+  }
+  return pool.slice(0, size);
+}
+
+/** A worker running entropy-worker beside this module (under tsx: the bootstrap of sweep.ts). */
+function startEntropyWorker(): Worker {
+  const here = new URL(import.meta.url);
+  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./entropy-worker.js', here));
+  const target = new URL('./entropy-worker.ts', here).href;
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+  return new Worker(boot, { eval: true });
 }
 
 function check(

@@ -5,7 +5,7 @@
  *
  *   vsflow entropy --kinds softmax,relu-kernel,elu1-kernel --sigmas 0.5,1,2,4,8 --n 20 --d 5 \
  *     --trials 40000 --seed 0 [--bins 40] [--query-direction e1|random] [--queries 20] \
- *     [--tau 1] --json [--out FILE]
+ *     [--tau 1] [--workers auto|N] --json [--out FILE]
  *
  * Exit codes: 0 success, 2 bad input (one line on stderr, nothing written).
  */
@@ -14,7 +14,8 @@ import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { checkMemory } from '../../core/limits.js';
 import { ROW_STOCHASTIC_KINDS } from '../../core/attention-kinds.js';
 import { checkChoice } from '../../core/validate.js';
-import { ENTROPY_DEFAULTS, runEntropyExperiment, type EntropyOptions, type EntropyResult } from '../../experiments/entropy.js';
+import { ENTROPY_DEFAULTS, runEntropyExperimentParallel, type EntropyOptions, type EntropyResult } from '../../experiments/entropy.js';
+import { resolveWorkers } from '../../experiments/sweep.js';
 import { parseChoiceList, parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { runInterruptible } from '../interruptible.js';
@@ -30,6 +31,7 @@ interface Flags {
   queryDirection?: string;
   queries?: string;
   tau?: string;
+  workers?: string;
   json?: boolean;
   out?: string;
 }
@@ -76,6 +78,18 @@ export function entropyTable(r: EntropyResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Runs `fn` with SIGINT aborting its signal. */
+async function withSigint<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
 async function action(flags: Flags): Promise<void> {
   const opts = entropyOptionsFromFlags(flags);
   // Keys (n×d) and a block of them, plus the N×N variant's queries: checked before allocating.
@@ -83,7 +97,11 @@ async function action(flags: Flags): Promise<void> {
   const d = opts.d ?? ENTROPY_DEFAULTS.d;
   const queries = opts.queries ?? ENTROPY_DEFAULTS.queries;
   checkMemory(n * d >= queries * n ? (n >= d ? '--n' : '--d') : '--queries', n * d >= queries * n ? Math.max(n, d) : queries, 8 * (2 * n * d + queries * (n + d) + 8 * n), 'the key and query buffers');
-  const { result } = await runInterruptible<EntropyResult>('entropy', [opts]);
+  const workers = flags.workers === undefined || flags.workers === 'auto' ? 'auto' : parseNumber('--workers', flags.workers, { integer: true, min: 0, max: 256 });
+  // One thread: the trials run in a worker so that Ctrl-C still stops them (the trials done are
+  // kept). Several: the blocks go to worker threads and this thread only waits, so the signal is
+  // handled here between blocks.
+  const result = resolveWorkers(workers) <= 1 ? (await runInterruptible<EntropyResult>('entropy', [opts, 1])).result : await withSigint((signal) => runEntropyExperimentParallel(opts, { workers, signal }));
   const json = { ...result };
   if (flags.out !== undefined) writeJsonAtomic(flags.out, json);
   if (flags.json) process.stdout.write(`${JSON.stringify(json)}\n`);
@@ -110,6 +128,7 @@ export function register(program: Command): void {
     .option('--query-direction <e1|random>', `e1 or random (uniform on the sphere per trial) (default ${d.queryDirection})`)
     .option('--queries <int>', 'N×N variant: random unit queries per trial (0 = off)')
     .option('--tau <num>', `softmax temperature / NormSoftmax cap τ (default ${String(d.tau)})`)
+    .option('--workers <n|auto>', 'worker threads over blocks of trials; same numbers for any count (default auto = os.availableParallelism())')
     .option('--json', 'print the result JSON on stdout')
     .option('--out <file>', 'write the result JSON to FILE (atomically)')
     .action(runAction(action));
