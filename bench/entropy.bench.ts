@@ -15,7 +15,8 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { runEntropyExperiment, runEntropyExperimentParallel, type EntropyResult } from '../src/experiments/entropy.js';
+import { runEntropyExperiment, type EntropyResult } from '../src/experiments/entropy.js';
+import { runEntropyExperimentParallel } from '../src/experiments/entropy-parallel.js';
 import type { BenchModule } from './types.js';
 
 const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../core/errors.js';
 import { checkPredictions } from '../analysis/predictions.js';
-import { runEntropyExperimentParallel } from '../experiments/entropy.js';
+import { runEntropyExperimentParallel } from '../experiments/entropy-parallel.js';
 import { runBoundsExperiment } from '../experiments/bounds.js';
 
 interface Job {

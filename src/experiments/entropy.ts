@@ -11,7 +11,7 @@
  * streams (block b: keys from Rng(seed).fork(1).fork(b) by a ziggurat sampler, random query
  * directions fork(2).fork(b), matrix variant fork(3).fork(b) with Rng.fillNormal); block sums are
  * merged in block order, so a seed gives the same numbers on any number of worker threads.
- * (This changed the random stream once, in issue 11: results for a seed differ from earlier
+ * (This changed the random stream once, see CHANGELOG.md, Unreleased: results for a seed differ from earlier
  * versions by sampling noise only.) σ-invariant work is done once per trial: the logits z₀ = q·g
  * (z = σz₀, Var z = σ² Var z₀), the ReLU-kernel row (σ-free), the positive part of the ELU+1
  * similarities, and for σ grids that double, one exp per entry (entropy-kernels.ts). For
@@ -21,12 +21,10 @@
 import { ATTENTION_KIND_DEFAULTS, ATTENTION_KINDS, ROW_STOCHASTIC_KINDS, attentionFromLogits, attentionRow, isKernelKind, type AttentionKind } from '../core/attention-kinds.js';
 import { frobeniusNorm, logitVariance, meanEntropy, rowEntropy, rowMax, rowSkewness } from '../core/attention-metrics.js';
 import { OptionError } from '../core/errors.js';
-import { Worker } from 'node:worker_threads';
 import { Rng } from '../core/rng.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
 import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, expScaled, normalisedRow, reluKernelWeights, softmaxRow } from './entropy-kernels.js';
-import { resolveWorkers } from './sweep.js';
 
 /** Options of `runEntropyExperiment`. */
 export interface EntropyOptions {
@@ -521,7 +519,8 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
 }
 
 /** Merges block partials in index order into the experiment's result (the order fixes the rounding). */
-function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t0: number, computeMs: number): EntropyResult {
+/** Merges blocks (in block order) into the result; shared with entropy-parallel.ts. */
+export function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t0: number, computeMs: number): EntropyResult {
   const { kinds, sigmas, n, bins, queries, tau } = cfg;
   // Trials in the merged blocks (all of them unless a signal stopped the run early).
   const trials = Math.min(cfg.trials, blocks.length * TRIALS_PER_BLOCK);
@@ -636,101 +635,6 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>, control:
   // Stops between blocks when asked (after the first, so every statistic has ≥ 2 trials).
   for (let b = 0; b < entropyBlockCount(cfg) && !(b > 0 && control.signal?.aborted); b++) blocks.push(runEntropyBlock(cfg, b));
   return assemble(cfg, blocks, t0, performance.now() - tLoop);
-}
-
-/**
- * Runs the experiment's blocks on `workers` threads (`'auto'` = os.availableParallelism(); 1 or
- * 0 runs in this thread) and merges them in block order: the result equals
- * `runEntropyExperiment` bit for bit (test: entropy "workers").
- *
- * @example
- * const r = await runEntropyExperimentParallel({ trials: 40000 }, { workers: 2 });
- */
-export async function runEntropyExperimentParallel(options?: Partial<EntropyOptions>, run: { workers?: number | 'auto'; signal?: AbortSignal } = {}): Promise<EntropyResult> {
-  const t0 = performance.now();
-  const cfg = resolveEntropyOptions(options);
-  const count = entropyBlockCount(cfg);
-  const workers = Math.min(resolveWorkers(run.workers ?? 'auto'), count);
-  if (workers <= 1) return runEntropyExperiment(cfg, { signal: run.signal });
-  const tLoop = performance.now();
-  const blocks: EntropyBlock[] = new Array<EntropyBlock>(count);
-  const threads = workerPool(workers);
-  let next = 0;
-  const listeners: [Worker, (m: WorkerAnswer) => void, (e: Error) => void][] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let done = 0;
-      let stopped = false;
-      // After an abort no new block is handed out; the run ends when those in flight are back.
-      const feed = (w: Worker): void => {
-        if (next > 0 && run.signal?.aborted) stopped = true;
-        if (!stopped && next < count) w.postMessage({ cfg, index: next++ });
-      };
-      for (const w of threads) {
-        const onMessage = (m: WorkerAnswer): void => {
-          if (m.error) return reject(Object.assign(new Error(m.error.message), { stack: m.error.stack }));
-          blocks[m.index] = m.block!;
-          done++;
-          feed(w);
-          if (done === next && (stopped || next === count)) resolve();
-        };
-        const onError = (e: Error): void => reject(e);
-        listeners.push([w, onMessage, onError]);
-        w.ref();
-        w.on('message', onMessage);
-        w.on('error', onError);
-        feed(w);
-      }
-    });
-  } catch (error) {
-    // A failed run leaves its threads in an unknown state: drop them from the pool.
-    for (const w of threads) void w.terminate();
-    pool.splice(0, pool.length, ...pool.filter((w) => !threads.includes(w)));
-    throw error;
-  } finally {
-    for (const [w, m, e] of listeners) {
-      w.off('message', m);
-      w.off('error', e);
-      w.unref();
-    }
-  }
-  const prefix = blocks.findIndex((x) => x === undefined);
-  return assemble(cfg, prefix < 0 ? blocks : blocks.slice(0, prefix), t0, performance.now() - tLoop);
-}
-
-interface WorkerAnswer {
-  index: number;
-  block?: Float64Array;
-  error?: { message: string; stack?: string };
-}
-
-/**
- * Worker threads kept between calls (unref'd while idle, so they never keep the process alive):
- * a thread's start-up and JIT warm-up are paid once per process, not once per run.
- */
-const pool: Worker[] = [];
-
-function workerPool(size: number): Worker[] {
-  while (pool.length < size) {
-    const w = startEntropyWorker();
-    w.unref();
-    w.once('exit', () => {
-      const i = pool.indexOf(w);
-      if (i >= 0) pool.splice(i, 1);
-    });
-    pool.push(w);
-  }
-  return pool.slice(0, size);
-}
-
-/** A worker running entropy-worker beside this module (under tsx: the bootstrap of sweep.ts). */
-function startEntropyWorker(): Worker {
-  const here = new URL(import.meta.url);
-  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./entropy-worker.js', here));
-  const target = new URL('./entropy-worker.ts', here).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-  return new Worker(boot, { eval: true });
 }
 
 function check(

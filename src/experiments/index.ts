@@ -5,7 +5,8 @@
 export { simulate, SIMULATE_DEFAULTS, SIMULATE_METHODS, FORMULATIONS, type Formulation, type SimulateOptions, type SimulateResult, type SimulateConfig, type SimulateRun } from './simulate.js';
 export { simulationColumns, PER_SAMPLE_COLUMNS, type SimColumns } from './result-columns.js';
 export { resultSeries, withSeriesViews, SERIES_NAMES, type SeriesName, type SeriesArray, type SimulateViews } from './series-view.js';
-export { runEntropyExperiment, runEntropyExperimentParallel, TRIALS_PER_BLOCK, resolveEntropyOptions, smallSigmaEntropy, SMALL_SIGMA_MAX, ENTROPY_DEFAULTS, type EntropyOptions, type EntropyResult, type EntropyCell, type SampleStats, type Histogram, type EntropyPrediction } from './entropy.js';
+export { runEntropyExperimentParallel } from './entropy-parallel.js';
+export { runEntropyExperiment, TRIALS_PER_BLOCK, resolveEntropyOptions, smallSigmaEntropy, SMALL_SIGMA_MAX, ENTROPY_DEFAULTS, type EntropyOptions, type EntropyResult, type EntropyCell, type SampleStats, type Histogram, type EntropyPrediction } from './entropy.js';
 export { runBoundsExperiment, resolveBoundsOptions, BOUNDS_DEFAULTS, type BoundsOptions, type BoundsResult, type BoundVerdict, type Counterexample, type RatioSummary } from './bounds.js';
 export { runSweep, runSweepEntry, resolveSweepConfig, resolveWorkers, sweepParameters, sweepProblem, summarizeSweep, sweepResult, SWEEP_DEFAULTS, SWEEP_WORST, RUN_SWEEP_DEFAULTS, type SweepConfig, type SweepEntry, type SweepTally, type SweepResult, type RunSweepOptions } from './sweep.js';
 export { parseSimulateResult, SIMULATE_RESULT_SCHEMA, SIM_RECORD_SCHEMA, RUN_META_SCHEMA, type SimulateResultJson } from './result-schema.js';

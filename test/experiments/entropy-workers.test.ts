@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runEntropyExperiment, runEntropyExperimentParallel, TRIALS_PER_BLOCK } from '../../src/experiments/entropy.js';
+import { runEntropyExperiment, TRIALS_PER_BLOCK } from '../../src/experiments/entropy.js';
+import { runEntropyExperimentParallel } from '../../src/experiments/entropy-parallel.js';
 import { fastExp, normalisedRow, softmaxRow } from '../../src/experiments/entropy-kernels.js';
 import { attentionFromLogits } from '../../src/core/attention-kinds.js';
 import { rowEntropy, rowMax, rowSkewness } from '../../src/core/attention-metrics.js';
