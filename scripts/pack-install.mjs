@@ -69,8 +69,8 @@ check('typescript strict, skipLibCheck false (vsflow, vsflow/core)', () => {
   return 'ok';
 });
 
-// Informational (not in the exit code): tfjs's own .d.ts files need lib DOM (WebGL types) while
-// `@tensorflow/tfjs` with its webgl backend is a dependency.
+// Informational (not in the exit code): tfjs-core's own .d.ts files refer to DOM/WebGL types, so a
+// consumer of vsflow/train with skipLibCheck false needs lib DOM.
 check('typescript strict, skipLibCheck false, lib ES2022 only (vsflow/train) [informational]', () => {
   const dir = join(project, 'ts-user');
   writeFileSync(join(dir, 'train.ts'), "import { trainRun } from 'vsflow/train';\nconsole.log(typeof trainRun);\n");
