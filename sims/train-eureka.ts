@@ -103,7 +103,7 @@ const sim: SimDefinition = {
   id: SPEC.id,
   title: 'Training: Eureka-moments with softmax, heat treatment and NormSoftmax',
   paper: 'eureka',
-  reproduces: 'Sec. 4–5: Eureka-ratio and Eureka-epoch by attention variant; small W_Q/W_K gradients before the jump',
+  reproduces: 'Sec. 4–5: Eureka-ratio and Eureka-epoch by attention variant; small W<sub>Q</sub>/W<sub>K</sub> gradients before the jump',
   heavy: true,
   theoryIds: ['N-1', 'N-2', 'N-3', 'T-4'],
   async run(ctx): Promise<SimResult> {
@@ -123,9 +123,9 @@ const sim: SimDefinition = {
     data.push(horizontalLine(6 / 11, [1, maxEpoch], { name: 'task 2 alone: 6/11', dash: 'dot' }));
     return [
       { name: 'validation-accuracy', title: 'Validation accuracy per epoch', figure: figure({ title: 'Validation accuracy (70% test split)', x: { title: 'epoch', log: true }, y: { title: 'accuracy', range: [0, 1] }, data }) },
-      stepFigure(r, 'grad-wq', 'Mean |∂L/∂W_Q| (layer 1)', { title: 'mean |∂L/∂W_Q|', log: true }, (x) => x.gradQKV?.[0]?.q),
-      stepFigure(r, 'grad-wk', 'Mean |∂L/∂W_K| (layer 1)', { title: 'mean |∂L/∂W_K|', log: true }, (x) => x.gradQKV?.[0]?.k),
-      stepFigure(r, 'grad-wv', 'Mean |∂L/∂W_V| (layer 1)', { title: 'mean |∂L/∂W_V|', log: true }, (x) => x.gradQKV?.[0]?.v),
+      stepFigure(r, 'grad-wq', 'Mean |∂L/∂W<sub>Q</sub>| (layer 1)', { title: 'mean |∂L/∂W<sub>Q</sub>|', log: true }, (x) => x.gradQKV?.[0]?.q),
+      stepFigure(r, 'grad-wk', 'Mean |∂L/∂W<sub>K</sub>| (layer 1)', { title: 'mean |∂L/∂W<sub>K</sub>|', log: true }, (x) => x.gradQKV?.[0]?.k),
+      stepFigure(r, 'grad-wv', 'Mean |∂L/∂W<sub>V</sub>| (layer 1)', { title: 'mean |∂L/∂W<sub>V</sub>|', log: true }, (x) => x.gradQKV?.[0]?.v),
     ];
   },
 };

@@ -35,7 +35,7 @@ export function weightHistogram(r: TrainManyResult): NamedFigure {
     return [{ type: 'histogram', name: `${kind} (step ${best.step}, skewness ${best.s.toFixed(2)})`, x: [...best.P], opacity: 0.6, marker: { color: seriesColor(i) }, xbins: { start: 0, end: 1, size: 0.02 } }];
   });
   const title = `Layer-1 attention weights at each kind's most skewed snapshot (seed ${seed}), Fig. 6 right`;
-  return { name: 'weights-at-max-skewness', title, figure: figure({ title, x: { title: 'attention weight P_ij' }, y: { title: 'count of entries' }, data, layout: { barmode: 'overlay' } }) };
+  return { name: 'weights-at-max-skewness', title, figure: figure({ title, x: { title: 'attention weight P<sub>ij</sub>' }, y: { title: 'count of entries' }, data, layout: { barmode: 'overlay' } }) };
 }
 
 const sim: SimDefinition = {
