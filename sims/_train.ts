@@ -4,7 +4,7 @@
  * Sims use the wasm backend (the portable default) and the task's `--quick` settings.
  */
 import { summaryTable, trainMany, type TaskId, type TrainConfig, type TrainManyResult } from '../src/train/index.js';
-import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
+import { figure, horizontalLine, legendKey, lineTrace, seriesColor } from '../src/plot/index.js';
 import type { NamedFigure } from '../src/plot/figure-types.js';
 import type { SimContext, SimResult } from './types.js';
 
@@ -64,35 +64,68 @@ export function trainSimResult(id: string, r: TrainManyResult, quick: boolean, c
   return { sim: id, config: { ...rest, quick }, meta: r.meta, data: r, claims };
 }
 
-/** A per-step series of each run as line traces (one colour per variant, dashes per seed). */
+/** Which runs a step figure shows and how (defaults: every seed, colour per variant, dash per seed). */
+export interface StepFigureStyle {
+  /** Only these seeds (default: every seed of the result). */
+  readonly seeds?: readonly number[];
+  /** Dash of a run's line from its attention label and seed index (default: one dash per seed). */
+  readonly dash?: (attention: string, seedIndex: number) => string;
+  /** Legend entry of a run (default: `<attention> seed <seed>`). */
+  readonly name?: (attention: string, seed: number) => string;
+}
+
+/** Dashes of the seeds, by seed index. */
+export const SEED_DASHES: readonly string[] = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
+
+/**
+ * Legend of many runs as a key: one entry per variant (its colour) and one per seed (its dash,
+ * in black) instead of one per run (20 entries for 4 variants × 5 seeds); the runs' own traces
+ * keep their full names (CSV series, hover) but leave the legend.
+ */
+export function runKey(variants: readonly string[], seeds: readonly number[], dash: (seedIndex: number) => string = (i) => SEED_DASHES[i % SEED_DASHES.length]!): Record<string, unknown>[] {
+  const byVariant = variants.map((v, i) => legendKey(v, 'solid', seriesColor(i)));
+  // More seeds than dashes: the dashes repeat, so one entry names the seeds instead.
+  if (seeds.length > SEED_DASHES.length) return [...byVariant, legendKey(`seeds ${seeds.join(', ')} (dash per seed, repeating)`, 'solid')];
+  return [...byVariant, ...seeds.map((s, i) => legendKey(`seed ${s}`, dash(i)))];
+}
+
+/**
+ * A per-step series of each run as line traces (one colour per variant, dashes per seed; with
+ * several seeds the legend is a key of variants and seeds, see `runKey`). A run that diverged is
+ * flagged (`meta.diverged`), so the paper style ends its line in a × marker.
+ */
 export function stepFigure(
   r: TrainManyResult,
   name: string,
   title: string,
   y: { title: string; unit?: string; log?: boolean },
   pick: (rec: TrainManyResult['runs'][number]['records'] extends readonly (infer R)[] | undefined ? R : never) => number | undefined,
-  refs: { value: number; name: string }[] = [],
+  refs: { value: number; name: string; dash?: string }[] = [],
+  style: StepFigureStyle = {},
 ): NamedFigure {
   const variants = r.config.variants;
+  const seeds = style.seeds ?? r.config.seeds;
+  const keyed = style.dash === undefined && style.name === undefined && seeds.length > 1;
   const data: Record<string, unknown>[] = [];
   let maxStep = 1;
   r.runs.forEach((run) => {
+    if (style.seeds !== undefined && !style.seeds.includes(run.config.seed)) return;
     const recs = (run.records ?? []).filter((x) => pick(x) !== undefined);
     const vi = variants.findIndex((v) => run.summary.attention === v.replace('+ht', '+heat-treatment'));
     const seedIndex = r.config.seeds.indexOf(run.config.seed);
     maxStep = Math.max(maxStep, ...recs.map((x) => x.step + 1));
-    data.push(
-      lineTrace({
-        name: `${run.summary.attention} seed ${run.config.seed}`,
-        x: recs.map((x) => x.step + 1),
-        y: recs.map((x) => pick(x)!),
-        index: vi,
-        dash: ['solid', 'dash', 'dot', 'dashdot', 'longdash'][seedIndex % 5]!,
-        legendgroup: run.summary.attention,
-      }),
-    );
+    const trace = lineTrace({
+      name: style.name?.(run.summary.attention, run.config.seed) ?? `${run.summary.attention} seed ${run.config.seed}`,
+      x: recs.map((x) => x.step + 1),
+      y: recs.map((x) => pick(x)!),
+      index: vi,
+      dash: style.dash?.(run.summary.attention, seedIndex) ?? SEED_DASHES[seedIndex % SEED_DASHES.length]!,
+      ...(keyed ? { showlegend: false } : { legendgroup: run.summary.attention }),
+    });
+    data.push(run.status === 'diverged' && recs.length > 0 ? { ...trace, meta: { diverged: true } } : trace);
   });
-  for (const ref of refs) data.push(horizontalLine(ref.value, [1, maxStep], { name: ref.name }));
+  if (keyed) data.push(...runKey(variants.map((v) => v.replace('+ht', '+heat-treatment')), seeds));
+  for (const ref of refs) data.push(horizontalLine(ref.value, [1, maxStep], { name: ref.name, ...(ref.dash !== undefined ? { dash: ref.dash } : {}) }));
   return { name, title, figure: figure({ title, x: { title: 'training step', log: true }, y, data }) };
 }
 

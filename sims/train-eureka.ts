@@ -13,7 +13,7 @@ import type { TrainManyResult } from '../src/train/index.js';
 import type { Claim } from '../src/core/claim.js';
 import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
-import { runTrainSim, stepFigure, trainSimResult, type TrainSimSpec } from './_train.js';
+import { SEED_DASHES, runKey, runTrainSim, stepFigure, trainSimResult, type TrainSimSpec } from './_train.js';
 import { differenceClaim, meanClaim, proportionClaim } from './_train-claims.js';
 
 /**
@@ -113,12 +113,15 @@ const sim: SimDefinition = {
   figures(result) {
     const r = result.data as TrainManyResult;
     const data: Record<string, unknown>[] = [];
+    const keyed = r.config.seeds.length > 1;
     let maxEpoch = 1;
     r.runs.forEach((run) => {
       const vi = r.config.variants.findIndex((v) => run.summary.attention === v.replace('+ht', '+heat-treatment'));
       maxEpoch = Math.max(maxEpoch, ...run.evals.map((e) => e.epoch));
-      data.push(lineTrace({ name: `${run.summary.attention} seed ${run.config.seed}`, x: run.evals.map((e) => Math.max(1, e.epoch)), y: run.evals.map((e) => e.accuracy), index: vi, dash: ['solid', 'dash', 'dot', 'dashdot', 'longdash'][r.config.seeds.indexOf(run.config.seed) % 5]! }));
+      const seedIndex = r.config.seeds.indexOf(run.config.seed);
+      data.push(lineTrace({ name: `${run.summary.attention} seed ${run.config.seed}`, x: run.evals.map((e) => Math.max(1, e.epoch)), y: run.evals.map((e) => e.accuracy), index: vi, dash: SEED_DASHES[seedIndex % SEED_DASHES.length]!, ...(keyed ? { showlegend: false } : {}) }));
     });
+    if (keyed) data.push(...runKey(r.config.variants.map((v) => v.replace('+ht', '+heat-treatment')), r.config.seeds));
     data.push(horizontalLine(0.7, [1, maxEpoch], { name: 'Eureka threshold 70% [paper, vision task]' }));
     data.push(horizontalLine(6 / 11, [1, maxEpoch], { name: 'task 2 alone: 6/11', dash: 'dot' }));
     return [

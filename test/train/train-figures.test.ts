@@ -13,6 +13,7 @@ import type { TrainConfig } from '../../src/train/index.js';
 import { sims } from '../../sims/index.js';
 import { runTrainSim, trainSimResult, type TrainSimSpec } from '../../sims/_train.js';
 import { ICL_SPEC } from '../../sims/_icl.js';
+import { fig1 } from '../../sims/train-icl-entropy-collapse.js';
 import { SPEC as CLS } from '../../sims/train-classification-cls.js';
 import { SPEC as IND } from '../../sims/train-induction-sinks.js';
 import { SPEC as EUR } from '../../sims/train-eureka.js';
@@ -56,4 +57,21 @@ test('training sims: every figure of a smoke run follows the conventions, is typ
       assert.equal(rows.length - 1, points, `${where}: one CSV row per point`);
     }
   }
+});
+
+test("train-icl-entropy-collapse fig1: the paper's Fig. 1 as (a) loss, (b) gradient norm, (c) layer-1 entropy over one shared step axis, first seed, softmax-based dashed", async () => {
+  const r = await runTrainSim(ICL_SPEC, { quick: true, seed: undefined }, { ...SMOKE.icl!.overrides, steps: 3 });
+  const f = fig1(r);
+  const L = f.figure.layout as Obj;
+  assert.deepEqual(L.meta.panels, { rows: 1, cols: 3 });
+  assert.deepEqual([L.yaxis.title.text, L.yaxis2.title.text, L.yaxis3.title.text].map((t: string) => t.split(' ')[0]), ['loss', 'gradient', 'entropy']);
+  assert.equal(L.xaxis2.matches, 'x');
+  assert.equal(L.xaxis3.matches, 'x');
+  assert.deepEqual((L.annotations as Obj[]).filter((a) => a.meta?.panelLetter).map((a) => a.text), ['(a)', '(b)', '(c)']);
+  const runs = (f.figure.data as Obj[]).filter((t) => t.meta?.reference === undefined && t.meta?.legendOnly !== true && ICL_SPEC.variants.includes(t.name));
+  assert.equal(runs.length, 3 * ICL_SPEC.variants.length, 'one line per kind and panel (first seed only)');
+  for (const t of runs) assert.equal(t.line.dash, t.name === 'softmax' || t.name === 'qk-layernorm' ? 'dash' : 'solid', t.name);
+  const uniform = (f.figure.data as Obj[]).find((t) => t.yaxis === 'y3' && t.meta?.reference === 'horizontal');
+  assert.equal(uniform?.line.dash, 'dot', 'log N dotted');
+  assert.ok(Math.abs(uniform.y[0] - Math.log(r.runs[0]!.config.iclContext + 1)) < 1e-12);
 });
