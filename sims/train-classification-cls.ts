@@ -9,7 +9,7 @@ import type { TrainManyResult } from '../src/train/index.js';
 import type { Claim } from '../src/core/claim.js';
 import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
-import { heatmapFigure, runTrainSim, trainSimResult, type TrainSimSpec } from './_train.js';
+import { heatmapFigure, runTrainSim, trainSimResult, type TrainSimSpec, trainParameters } from './_train.js';
 import { meanClaim } from './_train-claims.js';
 
 /** The runs of this sim. */
@@ -40,6 +40,7 @@ const sim: SimDefinition = {
   paper: 'polarization',
   reproduces: 'Fig. 5: per-step CLS attention rows of a one-layer classifier become one-hot',
   heavy: true,
+  parameters: trainParameters(SPEC),
   theoryIds: ['T-3'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);

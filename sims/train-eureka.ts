@@ -13,7 +13,7 @@ import type { TrainManyResult } from '../src/train/index.js';
 import type { Claim } from '../src/core/claim.js';
 import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
-import { SEED_DASHES, runKey, runTrainSim, stepFigure, trainSimResult, type TrainSimSpec } from './_train.js';
+import { SEED_DASHES, runKey, runTrainSim, stepFigure, trainSimResult, type TrainSimSpec, trainParameters } from './_train.js';
 import { differenceClaim, meanClaim, proportionClaim } from './_train-claims.js';
 
 /**
@@ -105,6 +105,7 @@ const sim: SimDefinition = {
   paper: 'eureka',
   reproduces: 'Sec. 4–5: Eureka-ratio and Eureka-epoch by attention variant; small W<sub>Q</sub>/W<sub>K</sub> gradients before the jump',
   heavy: true,
+  parameters: trainParameters(SPEC),
   theoryIds: ['N-1', 'N-2', 'N-3', 'T-4'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);

@@ -12,7 +12,7 @@ import type { NamedFigure } from '../src/plot/figure-types.js';
 import { panelFigure } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
 import { stepFigure, trainSimResult, type StepFigureStyle, type TrainSimSpec } from './_train.js';
-import { ICL_SPEC, entropyCollapseClaims, iclRuns } from './_icl.js';
+import { ICL_PARAMETERS, ICL_SPEC, entropyCollapseClaims, iclRuns } from './_icl.js';
 
 /** The runs of this sim (shared with the other in-context-regression sims). */
 export const SPEC: TrainSimSpec = { ...ICL_SPEC, id: 'train-icl-entropy-collapse' };
@@ -54,6 +54,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'Sec. 3.1, Fig. 1: softmax/QK-LN layer-1 entropy collapses with exploding gradients; ReLU/ELU+1 kernels stay high-entropy and stable',
   heavy: true,
+  parameters: ICL_PARAMETERS,
   theoryIds: ['E-4', 'E-5', 'T-1a', 'T-1b', 'T-1c', 'T-1e', 'T-1f'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);

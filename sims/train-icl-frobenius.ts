@@ -9,7 +9,7 @@ import type { TrainManyResult } from '../src/train/index.js';
 import { figure, lineTrace } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
 import { stepFigure, trainSimResult } from './_train.js';
-import { finiteMetricRecords, frobeniusClaims, iclRuns } from './_icl.js';
+import { ICL_PARAMETERS, finiteMetricRecords, frobeniusClaims, iclRuns } from './_icl.js';
 
 /** Sim id. */
 export const ID = 'train-icl-frobenius';
@@ -20,6 +20,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'Sec. 3.5, Fig. 5: softmax ‖P‖<sub>F</sub> → √N with the gradient norm; ReLU/ELU+1 kernels ‖P‖<sub>F</sub> ≈ 1',
   heavy: true,
+  parameters: ICL_PARAMETERS,
   theoryIds: ['E-7', 'E-8', 'T-1g', 'T-1h', 'T-1i', 'T-1j'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);

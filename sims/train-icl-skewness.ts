@@ -11,7 +11,7 @@ import { rowSkewness } from '../src/core/attention-metrics.js';
 import { seriesColor } from '../src/plot/palette.js';
 import type { SimDefinition, SimResult } from './types.js';
 import { stepFigure, trainSimResult } from './_train.js';
-import { iclRuns, skewnessClaims } from './_icl.js';
+import { ICL_PARAMETERS, iclRuns, skewnessClaims } from './_icl.js';
 
 /** Sim id. */
 export const ID = 'train-icl-skewness';
@@ -44,6 +44,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'App. C, Fig. 6: softmax row skewness rises towards the one-hot maximum; kernels stay lower',
   heavy: true,
+  parameters: ICL_PARAMETERS,
   theoryIds: ['E-6', 'T-1k', 'T-1l'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);

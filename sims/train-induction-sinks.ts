@@ -14,7 +14,7 @@ import { isRowStochastic } from '../src/train/index.js';
 import type { Claim } from '../src/core/claim.js';
 import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
-import { heatmapFigure, runTrainSim, trainSimResult, type TrainSimSpec } from './_train.js';
+import { heatmapFigure, runTrainSim, trainSimResult, type TrainSimSpec, trainParameters } from './_train.js';
 import { differenceClaim, proportionClaim } from './_train-claims.js';
 
 /** The runs of this sim: two normalised and two unnormalised kinds. */
@@ -88,6 +88,7 @@ const sim: SimDefinition = {
   paper: 'polarization',
   reproduces: 'Fig. 1 (layer-2 heat maps: a BOS sink for softmax, none for unnormalised sigmoid and linear) and Fig. 4 (sink-head proportion, with vs without normalisation)',
   heavy: true,
+  parameters: trainParameters(SPEC),
   theoryIds: ['T-2'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);
