@@ -32,10 +32,10 @@ export function weightHistogram(r: TrainManyResult): NamedFigure {
       if (best === null || s > best.s) best = { step: rec.step, P: rec.snapshot, s };
     }
     if (best === null) return [];
-    return [{ type: 'histogram', name: `${kind} (step ${best.step}, skewness ${best.s.toFixed(2)})`, x: [...best.P], opacity: 0.6, marker: { color: seriesColor(i) }, xbins: { start: 0, end: 1, size: 0.02 } }];
+    return [{ type: 'histogram', name: `${kind} (step ${best.step}, skewness ${best.s.toFixed(2)})`, x: [...best.P], opacity: 0.6, marker: { color: seriesColor(i) }, xbins: { start: 0, end: 1.02, size: 0.02 } }];
   });
   const title = `Layer-1 attention weights at each kind's most skewed snapshot (seed ${seed}), Fig. 6 right`;
-  return { name: 'weights-at-max-skewness', title, figure: figure({ title, x: { title: 'attention weight P<sub>ij</sub>' }, y: { title: 'count of entries' }, data, layout: { barmode: 'overlay' } }) };
+  return { name: 'weights-at-max-skewness', title, figure: figure({ title, x: { title: 'attention weight P<sub>ij</sub>', range: [0, 1.02] }, y: { title: 'count of entries' }, data, layout: { barmode: 'overlay' } }) };
 }
 
 const sim: SimDefinition = {
