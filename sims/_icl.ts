@@ -13,7 +13,7 @@
 import { CLAIM_CONFIDENCE, seedsToExclude, tInterval, thresholdVerdict, wilsonInterval, type Claim } from '../src/core/claim.js';
 import type { StepRecord, TrainConfig, TrainManyResult } from '../src/train/index.js';
 import type { SimContext } from './types.js';
-import { runTrainSim, type TrainSimSpec } from './_train.js';
+import { runTrainSim, trainParameters, trainRunPlan, type TrainSimSpec } from './_train.js';
 
 /** The runs of the in-context-regression sims (B.3): the paper's four kinds. */
 export const ICL_SPEC: TrainSimSpec = {
@@ -25,16 +25,20 @@ export const ICL_SPEC: TrainSimSpec = {
   mediumSeeds: [0, 1, 2, 3, 4],
 };
 
+/** The parameters of the in-context-regression sims (shared: equal parameters share the runs). */
+export const ICL_PARAMETERS = Object.freeze(trainParameters(ICL_SPEC));
+
 type Run = TrainManyResult['runs'][number];
 
 const cache = new Map<string, Promise<TrainManyResult>>();
 
 /**
- * The shared runs for a context (trained once per scale, seed override and overrides in this
- * process; an interrupted result is not kept).
+ * The shared runs for a context (trained once per scale, seed override, parameters and overrides
+ * in this process; an interrupted result is not kept).
  */
 export function iclRuns(ctx: SimContext, overrides: Partial<TrainConfig> = {}): Promise<TrainManyResult> {
-  const key = JSON.stringify([ctx.scale ?? (ctx.quick ? 'quick' : 'paper'), ctx.seed ?? null, overrides]);
+  // The plan holds the scale, seeds, variants and every override (the parameters included).
+  const key = JSON.stringify(trainRunPlan(ICL_SPEC, ctx, overrides));
   let p = cache.get(key);
   if (p === undefined) {
     p = runTrainSim(ICL_SPEC, ctx, overrides).then((r) => {

@@ -5,12 +5,20 @@
  * the parameter, so the CLI prints one line and exits 2.
  */
 import { OptionError } from '../src/core/errors.js';
+import { plainText } from '../src/plot/figure-text.js';
 import type { SimDefinition, SimParameter, SimParamValue, SimParams } from './types.js';
 
-/** The parameter values of a run with no overrides (`quick` values where declared). */
-export function parameterDefaults(parameters: readonly SimParameter[] | undefined, quick: boolean): Record<string, SimParamValue> {
+/** Scale of a training-sim run (`--scale`); absent: `quick` with `--quick`, else the full run. */
+export type SimScale = 'quick' | 'medium' | 'paper';
+
+/**
+ * The parameter values of a run with no overrides: `quick` values where declared under `--quick`
+ * (or `--scale quick`), `medium` values under `--scale medium`, else `default`.
+ */
+export function parameterDefaults(parameters: readonly SimParameter[] | undefined, quick: boolean, scale?: SimScale): Record<string, SimParamValue> {
+  const s = scale ?? (quick ? 'quick' : 'paper');
   const out: Record<string, SimParamValue> = {};
-  for (const p of parameters ?? []) out[p.name] = quick && p.quick !== undefined ? p.quick : p.default;
+  for (const p of parameters ?? []) out[p.name] = s === 'quick' && p.quick !== undefined ? p.quick : s === 'medium' && p.medium !== undefined ? p.medium : p.default;
   return out;
 }
 
@@ -111,8 +119,9 @@ export function resolveSimParams(
   quick: boolean,
   overrides: Readonly<Record<string, unknown>> = {},
   flag = 'params',
+  scale?: SimScale,
 ): { params: SimParams; changed: string[] } {
-  const params = parameterDefaults(sim.parameters, quick);
+  const params = parameterDefaults(sim.parameters, quick, scale);
   const defaults = { ...params };
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
@@ -130,14 +139,14 @@ export function resolveSimParams(
  * @example
  * const p = simParams<{ n: number }>(ctx, PARAMETERS); p.n; // 20 unless --set n=…
  */
-export function simParams<T extends Record<string, SimParamValue>>(ctx: { quick: boolean; params?: SimParams | undefined }, parameters: readonly SimParameter[]): T {
-  const base = parameterDefaults(parameters, ctx.quick);
+export function simParams<T extends Record<string, SimParamValue>>(ctx: { quick: boolean; scale?: SimScale; params?: SimParams | undefined }, parameters: readonly SimParameter[]): T {
+  const base = parameterDefaults(parameters, ctx.quick, ctx.scale);
   return { ...base, ...(ctx.params ?? {}) } as T;
 }
 
 /** `--describe` text: the sim, its seed policy and one line per parameter. */
 export function describeSimText(sim: SimDefinition): string {
-  const lines = [`${sim.id}: ${sim.title}`, `  reproduces: ${sim.reproduces}`];
+  const lines = [`${sim.id}: ${plainText(sim.title)}`, `  reproduces: ${plainText(sim.reproduces)}`];
   lines.push(sim.fixedInit !== undefined ? `  seed: fixed by the paper (${sim.fixedInit}); --seed is rejected` : '  seed: --seed N (default: the documented seed)');
   const ps = sim.parameters ?? [];
   if (ps.length === 0) lines.push('  parameters: none');
@@ -145,7 +154,8 @@ export function describeSimText(sim: SimDefinition): string {
     lines.push('  parameters (--set NAME=VALUE, repeatable; or --config FILE.json):');
     const w = Math.max(...ps.map((p) => p.name.length));
     for (const p of ps) {
-      const def = p.quick !== undefined ? `${String(p.default)} (--quick: ${String(p.quick)})` : String(p.default);
+      const alt = [...(p.quick !== undefined ? [`--quick: ${String(p.quick)}`] : []), ...(p.medium !== undefined ? [`--scale medium: ${String(p.medium)}`] : [])];
+      const def = alt.length > 0 ? `${String(p.default)} (${alt.join('; ')})` : String(p.default);
       lines.push(`    ${p.name.padEnd(w)}  ${p.type.padEnd(7)}  default ${def}; ${expectedText(p)}. ${p.doc}`);
     }
   }

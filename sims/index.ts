@@ -68,7 +68,7 @@ export async function runSim(sim: string | SimDefinition, options: RunSimOptions
     if (def.fixedInit !== undefined) throw new OptionError(seedFlag, `no seed for ${def.id}: it starts from the paper's fixed initialisation (${def.fixedInit})`, seed);
     seed = checkNumber(seedFlag, seed, { integer: true, min: 0 });
   }
-  const { params, changed } = resolveSimParams(def, quick, options.params ?? {}, options.paramsFlag ?? 'params');
+  const { params, changed } = resolveSimParams(def, quick, options.params ?? {}, options.paramsFlag ?? 'params', options.scale);
   const raw = await def.run({ quick, seed, params, signal: options.signal, onProgress: options.onProgress, ...(options.scale !== undefined ? { scale: options.scale } : {}) });
   // Every claim in a result carries its status (deterministic claims: from `pass`).
   const result: SimResult = raw && Array.isArray(raw.claims) ? { ...raw, claims: raw.claims.map((c) => ({ ...c, status: c.status ?? (c.pass ? 'pass' : 'fail') })) } : raw;

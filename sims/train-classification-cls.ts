@@ -7,9 +7,9 @@
  */
 import type { TrainManyResult } from '../src/train/index.js';
 import type { Claim } from '../src/core/claim.js';
-import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
+import { figure, horizontalLine, legendKey, lineTrace } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
-import { heatmapFigure, runTrainSim, trainSimResult, type TrainSimSpec } from './_train.js';
+import { heatmapFigure, runTrainSim, trainSimResult, type TrainSimSpec, trainParameters } from './_train.js';
 import { meanClaim } from './_train-claims.js';
 
 /** The runs of this sim. */
@@ -40,6 +40,7 @@ const sim: SimDefinition = {
   paper: 'polarization',
   reproduces: 'Fig. 5: per-step CLS attention rows of a one-layer classifier become one-hot',
   heavy: true,
+  parameters: trainParameters(SPEC),
   theoryIds: ['T-3'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);
@@ -55,7 +56,17 @@ const sim: SimDefinition = {
     for (let label = 0; label < (recs[0]?.clsRows?.length ?? 0); label++) {
       const steps = recs.map((x) => x.step + 1);
       const data: Record<string, unknown>[] = [];
-      for (let j = 0; j < n - 1; j++) data.push(lineTrace({ name: `token position ${j}`, x: steps, y: recs.map((x) => x.clsRows![label]![j]!), index: j % 8, showlegend: label === 0 }));
+      // The token that wins (largest final weight) in colour, the other tokens grey under one
+      // legend key (10 interchangeable positions in 8 colours repeated colours and took the figure).
+      const last = recs.at(-1)?.clsRows?.[label] ?? [];
+      let win = 0;
+      for (let j = 1; j < n - 1; j++) if ((last[j] ?? -Infinity) > (last[win] ?? -Infinity)) win = j;
+      for (let j = 0; j < n - 1; j++) {
+        if (j === win) continue;
+        data.push(lineTrace({ name: `token position ${j}`, x: steps, y: recs.map((x) => x.clsRows![label]![j]!), color: '#999999', width: 1.5, showlegend: false, legendgroup: 'others' }));
+      }
+      data.push(legendKey('other tokens', 'solid', '#999999'));
+      data.push(lineTrace({ name: `token position ${win} (largest at the end)`, x: steps, y: recs.map((x) => x.clsRows![label]![win]!), index: 0 }));
       data.push(lineTrace({ name: 'CLS itself', x: steps, y: recs.map((x) => x.clsRows![label]![n - 1]!), color: '#000000', dash: 'dot' }));
       data.push(horizontalLine(1 / n, [1, steps.at(-1) ?? 1], { name: 'uniform 1/N' }));
       out.push({ name: `cls-row-label-${label}`, title: `CLS attention row, probe of label ${label}`, figure: figure({ title: `CLS attention weights per step (probe sample of label ${label})`, x: { title: 'training step', log: true }, y: { title: 'attention weight' }, data }) });

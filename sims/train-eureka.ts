@@ -13,7 +13,7 @@ import type { TrainManyResult } from '../src/train/index.js';
 import type { Claim } from '../src/core/claim.js';
 import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
-import { runTrainSim, stepFigure, trainSimResult, type TrainSimSpec } from './_train.js';
+import { SEED_DASHES, runKey, runTrainSim, stepFigure, trainSimResult, type TrainSimSpec, trainParameters } from './_train.js';
 import { differenceClaim, meanClaim, proportionClaim } from './_train-claims.js';
 
 /**
@@ -103,8 +103,9 @@ const sim: SimDefinition = {
   id: SPEC.id,
   title: 'Training: Eureka-moments with softmax, heat treatment and NormSoftmax',
   paper: 'eureka',
-  reproduces: 'Sec. 4–5: Eureka-ratio and Eureka-epoch by attention variant; small W_Q/W_K gradients before the jump',
+  reproduces: 'Sec. 4–5: Eureka-ratio and Eureka-epoch by attention variant; small W<sub>Q</sub>/W<sub>K</sub> gradients before the jump',
   heavy: true,
+  parameters: trainParameters(SPEC),
   theoryIds: ['N-1', 'N-2', 'N-3', 'T-4'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);
@@ -113,19 +114,22 @@ const sim: SimDefinition = {
   figures(result) {
     const r = result.data as TrainManyResult;
     const data: Record<string, unknown>[] = [];
+    const keyed = r.config.seeds.length > 1;
     let maxEpoch = 1;
     r.runs.forEach((run) => {
       const vi = r.config.variants.findIndex((v) => run.summary.attention === v.replace('+ht', '+heat-treatment'));
       maxEpoch = Math.max(maxEpoch, ...run.evals.map((e) => e.epoch));
-      data.push(lineTrace({ name: `${run.summary.attention} seed ${run.config.seed}`, x: run.evals.map((e) => Math.max(1, e.epoch)), y: run.evals.map((e) => e.accuracy), index: vi, dash: ['solid', 'dash', 'dot', 'dashdot', 'longdash'][r.config.seeds.indexOf(run.config.seed) % 5]! }));
+      const seedIndex = r.config.seeds.indexOf(run.config.seed);
+      data.push(lineTrace({ name: `${run.summary.attention} seed ${run.config.seed}`, x: run.evals.map((e) => Math.max(1, e.epoch)), y: run.evals.map((e) => e.accuracy), index: vi, dash: SEED_DASHES[seedIndex % SEED_DASHES.length]!, ...(keyed ? { showlegend: false } : {}) }));
     });
+    if (keyed) data.push(...runKey(r.config.variants.map((v) => v.replace('+ht', '+heat-treatment')), r.config.seeds));
     data.push(horizontalLine(0.7, [1, maxEpoch], { name: 'Eureka threshold 70% [paper, vision task]' }));
     data.push(horizontalLine(6 / 11, [1, maxEpoch], { name: 'task 2 alone: 6/11', dash: 'dot' }));
     return [
       { name: 'validation-accuracy', title: 'Validation accuracy per epoch', figure: figure({ title: 'Validation accuracy (70% test split)', x: { title: 'epoch', log: true }, y: { title: 'accuracy', range: [0, 1] }, data }) },
-      stepFigure(r, 'grad-wq', 'Mean |∂L/∂W_Q| (layer 1)', { title: 'mean |∂L/∂W_Q|', log: true }, (x) => x.gradQKV?.[0]?.q),
-      stepFigure(r, 'grad-wk', 'Mean |∂L/∂W_K| (layer 1)', { title: 'mean |∂L/∂W_K|', log: true }, (x) => x.gradQKV?.[0]?.k),
-      stepFigure(r, 'grad-wv', 'Mean |∂L/∂W_V| (layer 1)', { title: 'mean |∂L/∂W_V|', log: true }, (x) => x.gradQKV?.[0]?.v),
+      stepFigure(r, 'grad-wq', 'Mean |∂L/∂W<sub>Q</sub>| (layer 1)', { title: 'mean |∂L/∂W<sub>Q</sub>|', log: true }, (x) => x.gradQKV?.[0]?.q),
+      stepFigure(r, 'grad-wk', 'Mean |∂L/∂W<sub>K</sub>| (layer 1)', { title: 'mean |∂L/∂W<sub>K</sub>|', log: true }, (x) => x.gradQKV?.[0]?.k),
+      stepFigure(r, 'grad-wv', 'Mean |∂L/∂W<sub>V</sub>| (layer 1)', { title: 'mean |∂L/∂W<sub>V</sub>|', log: true }, (x) => x.gradQKV?.[0]?.v),
     ];
   },
 };

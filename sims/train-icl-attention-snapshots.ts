@@ -8,7 +8,7 @@ import type { TrainManyResult } from '../src/train/index.js';
 import type { NamedFigure } from '../src/plot/figure-types.js';
 import type { SimDefinition, SimResult } from './types.js';
 import { heatmapFigure, trainSimResult } from './_train.js';
-import { iclRuns, snapshotClaims } from './_icl.js';
+import { ICL_PARAMETERS, iclRuns, snapshotClaims } from './_icl.js';
 
 /** Sim id. */
 export const ID = 'train-icl-attention-snapshots';
@@ -35,6 +35,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'Sec. 3.2, Fig. 2: softmax rows converge to one-hot vectors; Lipschitz-kernel rows stay spread',
   heavy: true,
+  parameters: ICL_PARAMETERS,
   theoryIds: ['T-1m', 'T-1n'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);

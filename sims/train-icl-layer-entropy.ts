@@ -9,7 +9,7 @@ import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
 import type { NamedFigure } from '../src/plot/figure-types.js';
 import type { SimDefinition, SimResult } from './types.js';
 import { trainSimResult } from './_train.js';
-import { ICL_SPEC, finiteMetricRecords, iclRuns, layerEntropyClaims } from './_icl.js';
+import { ICL_PARAMETERS, ICL_SPEC, finiteMetricRecords, iclRuns, layerEntropyClaims } from './_icl.js';
 
 /** Sim id. */
 export const ID = 'train-icl-layer-entropy';
@@ -38,6 +38,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'App. D, Fig. 7: kernels keep high entropy in all layers; softmax is lowest in the early layers',
   heavy: true,
+  parameters: ICL_PARAMETERS,
   theoryIds: ['E-4', 'T-1d'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);

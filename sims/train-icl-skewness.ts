@@ -11,7 +11,7 @@ import { rowSkewness } from '../src/core/attention-metrics.js';
 import { seriesColor } from '../src/plot/palette.js';
 import type { SimDefinition, SimResult } from './types.js';
 import { stepFigure, trainSimResult } from './_train.js';
-import { iclRuns, skewnessClaims } from './_icl.js';
+import { ICL_PARAMETERS, iclRuns, skewnessClaims } from './_icl.js';
 
 /** Sim id. */
 export const ID = 'train-icl-skewness';
@@ -32,10 +32,10 @@ export function weightHistogram(r: TrainManyResult): NamedFigure {
       if (best === null || s > best.s) best = { step: rec.step, P: rec.snapshot, s };
     }
     if (best === null) return [];
-    return [{ type: 'histogram', name: `${kind} (step ${best.step}, skewness ${best.s.toFixed(2)})`, x: [...best.P], opacity: 0.6, marker: { color: seriesColor(i) }, xbins: { start: 0, end: 1, size: 0.02 } }];
+    return [{ type: 'histogram', name: `${kind} (step ${best.step}, skewness ${best.s.toFixed(2)})`, x: [...best.P], opacity: 0.6, marker: { color: seriesColor(i) }, xbins: { start: 0, end: 1.02, size: 0.02 } }];
   });
   const title = `Layer-1 attention weights at each kind's most skewed snapshot (seed ${seed}), Fig. 6 right`;
-  return { name: 'weights-at-max-skewness', title, figure: figure({ title, x: { title: 'attention weight P_ij' }, y: { title: 'count of entries' }, data, layout: { barmode: 'overlay' } }) };
+  return { name: 'weights-at-max-skewness', title, figure: figure({ title, x: { title: 'attention weight P<sub>ij</sub>', range: [0, 1.02] }, y: { title: 'count of entries' }, data, layout: { barmode: 'overlay' } }) };
 }
 
 const sim: SimDefinition = {
@@ -44,6 +44,7 @@ const sim: SimDefinition = {
   paper: 'lipschitz',
   reproduces: 'App. C, Fig. 6: softmax row skewness rises towards the one-hot maximum; kernels stay lower',
   heavy: true,
+  parameters: ICL_PARAMETERS,
   theoryIds: ['E-6', 'T-1k', 'T-1l'],
   async run(ctx): Promise<SimResult> {
     const r = await iclRuns(ctx);

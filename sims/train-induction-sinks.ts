@@ -12,9 +12,9 @@
 import type { TrainManyResult } from '../src/train/index.js';
 import { isRowStochastic } from '../src/train/index.js';
 import type { Claim } from '../src/core/claim.js';
-import { figure, lineTrace, horizontalLine } from '../src/plot/index.js';
+import { figure, horizontalLine, legendKey, lineTrace, seriesColor } from '../src/plot/index.js';
 import type { SimDefinition, SimResult } from './types.js';
-import { heatmapFigure, runTrainSim, trainSimResult, type TrainSimSpec } from './_train.js';
+import { SEED_DASHES, heatmapFigure, runKey, runTrainSim, trainParameters, trainSimResult, type TrainSimSpec } from './_train.js';
 import { differenceClaim, proportionClaim } from './_train-claims.js';
 
 /** The runs of this sim: two normalised and two unnormalised kinds. */
@@ -88,6 +88,7 @@ const sim: SimDefinition = {
   paper: 'polarization',
   reproduces: 'Fig. 1 (layer-2 heat maps: a BOS sink for softmax, none for unnormalised sigmoid and linear) and Fig. 4 (sink-head proportion, with vs without normalisation)',
   heavy: true,
+  parameters: trainParameters(SPEC),
   theoryIds: ['T-2'],
   async run(ctx): Promise<SimResult> {
     const r = await runTrainSim(SPEC, ctx);
@@ -98,18 +99,30 @@ const sim: SimDefinition = {
     const data: Record<string, unknown>[] = [];
     const sinkData: Record<string, unknown>[] = [];
     let maxStep = 1;
-    r.runs.forEach((run, i) => {
-      const vi = r.config.variants.indexOf(run.summary.attention);
+    // Colour per kind; accuracy: dash per seed; sink scores: dash per head (seeds share it). The
+    // legend is a key of kinds and dashes; each run's trace keeps its full name (CSV, hover).
+    // Linear steps: evaluations are every evalEvery steps (a log axis left its left half empty).
+    const kinds = [...new Set(r.runs.map((x) => x.summary.attention))];
+    const colourOf = (kind: string): number => Math.max(0, r.config.variants.indexOf(kind));
+    let heads = 0;
+    r.runs.forEach((run) => {
+      const vi = colourOf(run.summary.attention);
+      const seedIndex = r.config.seeds.indexOf(run.config.seed);
       maxStep = Math.max(maxStep, run.stepsDone);
-      data.push(lineTrace({ name: `${run.summary.attention} seed ${run.config.seed}`, x: run.evals.map((e) => Math.max(1, e.step)), y: run.evals.map((e) => e.accuracy), index: vi, mode: 'lines+markers' }));
-      const heads = run.evals[0]?.sink?.length ?? 0;
-      for (let h = 0; h < heads; h++) sinkData.push(lineTrace({ name: `${run.summary.attention} seed ${run.config.seed} head ${h}`, x: run.evals.map((e) => Math.max(1, e.step)), y: run.evals.map((e) => e.sink![h]!), index: vi, dash: ['solid', 'dash', 'dot', 'dashdot'][h % 4]!, legendgroup: `${i}` }));
+      const steps = run.evals.map((e) => e.step);
+      data.push(lineTrace({ name: `${run.summary.attention} seed ${run.config.seed}`, x: steps, y: run.evals.map((e) => e.accuracy), index: vi, mode: 'lines+markers', dash: SEED_DASHES[seedIndex % SEED_DASHES.length]!, showlegend: false }));
+      const h0 = run.evals[0]?.sink?.length ?? 0;
+      heads = Math.max(heads, h0);
+      for (let h = 0; h < h0; h++) sinkData.push(lineTrace({ name: `${run.summary.attention} seed ${run.config.seed} head ${h}`, x: steps, y: run.evals.map((e) => e.sink![h]!), index: vi, dash: SEED_DASHES[h % SEED_DASHES.length]!, showlegend: false }));
     });
-    data.push(horizontalLine(0.95, [1, maxStep], { name: 'accuracy 0.95 (runs counted for sinks)' }));
-    sinkData.push(horizontalLine(0.9, [1, maxStep], { name: 'sink threshold 0.9' }));
+    const kindKey = kinds.map((k) => legendKey(k, 'solid', seriesColor(colourOf(k))));
+    data.push(...kindKey, ...runKey([], r.config.seeds));
+    sinkData.push(...kindKey, ...Array.from({ length: heads }, (_, h) => legendKey(`head ${h}`, SEED_DASHES[h % SEED_DASHES.length]!)));
+    data.push(horizontalLine(0.95, [0, maxStep], { name: 'accuracy 0.95 (runs counted for sinks)' }));
+    sinkData.push(horizontalLine(0.9, [0, maxStep], { name: 'sink threshold 0.9' }));
     const out = [
-      { name: 'accuracy', title: 'Induction accuracy (held-out)', figure: figure({ title: 'Held-out induction accuracy at the query position', x: { title: 'training step', log: true }, y: { title: 'accuracy', range: [0, 1] }, data }) },
-      { name: 'sink-scores', title: 'Layer-2 sink scores per head', figure: figure({ title: 'Layer-2 sink score per head (share of attention on BOS, query rows 1–9)', x: { title: 'training step', log: true }, y: { title: 'sink score', range: [0, 1] }, data: sinkData }) },
+      { name: 'accuracy', title: 'Induction accuracy (held-out)', figure: figure({ title: 'Held-out induction accuracy at the query position', x: { title: 'training step' }, y: { title: 'accuracy', range: [0, 1] }, data }) },
+      { name: 'sink-scores', title: 'Layer-2 sink scores per head', figure: figure({ title: 'Layer-2 sink score per head (share of attention on BOS, query rows 1–9; every seed)', x: { title: 'training step' }, y: { title: 'sink score', range: [0, 1] }, data: sinkData }) },
     ];
     const firstSeed = r.runs.filter((x) => x.config.seed === r.config.seeds[0]);
     for (const run of firstSeed) {

@@ -25,8 +25,10 @@ export interface SimParameter {
   readonly type: 'integer' | 'number' | 'boolean' | 'choice';
   /** Value of a full run. */
   readonly default: SimParamValue;
-  /** Value under `--quick`, when it differs from `default`. */
+  /** Value under `--quick` (training sims: `--scale quick`), when it differs from `default`. */
   readonly quick?: SimParamValue;
+  /** Value under `--scale medium` (training sims), when it differs from `default`. */
+  readonly medium?: SimParamValue;
   /** Inclusive bounds of numbers. */
   readonly min?: number;
   readonly max?: number;

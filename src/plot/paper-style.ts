@@ -507,7 +507,11 @@ function placeLegends(data: Trace[], layout: Record<string, unknown>, width: num
       const widest = Math.max(...shown.map((t) => entryWidthPx(String(t.name ?? ''), fontPx))) + 6;
       // In a panel figure the row may run across the panels to its right that show no legend.
       const free = multi ? width * (1 - dx0) - 20 : plotW;
-      const ncols = Math.max(1, Math.min(shown.length, Math.floor(free / widest)));
+      // Plotly's `entrywidth` is the text part only: it adds the line sample (itemwidth 30) and
+      // gaps (2 × 5 px) before it and 2 × 5 px after, so a column takes `widest + 12` px (the last
+      // one 5 px less); passing the whole width made every entry 40 px too wide and the row wrap
+      // after one entry (one column, taller than the room reserved: top entries were cut off).
+      const ncols = Math.max(1, Math.min(shown.length, Math.floor((free + 4) / (widest + 12))));
       const rows = Math.ceil(shown.length / ncols);
       members.forEach((t, i) => {
         if (typeof t.legendgroup !== 'string') t.legendgroup = `${key}-entry-${i}`;
@@ -515,7 +519,7 @@ function placeLegends(data: Trace[], layout: Record<string, unknown>, width: num
       // Above the panel letters and titles of a multi-panel figure (they sit just above the axes).
       const lift = multi ? 20 : 0;
       const plotAreaH = Math.max(40, height - ((layout.margin as Record<string, number>).t ?? 0) - 40);
-      Object.assign(legend, { orientation: 'h', x: dx0, xanchor: 'left', y: dy1 + lift / plotAreaH, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0)', entrywidth: Math.ceil(widest), entrywidthmode: 'pixels', traceorder: 'normal' });
+      Object.assign(legend, { orientation: 'h', x: dx0, xanchor: 'left', y: dy1 + lift / plotAreaH, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0)', entrywidth: Math.ceil(widest - 38), entrywidthmode: 'pixels', traceorder: 'normal' });
       extraTop = Math.max(extraTop, rows * fontPx * 1.8 + 4 + lift);
     }
     layout[key] = legend;

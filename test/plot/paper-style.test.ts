@@ -98,6 +98,13 @@ test('legend: no free corner → columns above the axes (each entry its own grou
   assert.ok(L.height > paperSize(src).heightIn * 96, 'room added above the axes');
   const groups = new Set((f.data as Obj[]).map((t) => t.legendgroup));
   assert.equal(groups.size, f.data.length, 'one legend group per entry (Plotly stacks a group vertically)');
+  // Plotly lays out a horizontal legend entry as itemwidth 30 + 2 × 5 px + entrywidth + 2 × 5 px
+  // and wraps a row at the plot width: the room reserved above must hold at least the rows that
+  // Plotly needs even if the whole width is available.
+  const cols = Math.max(1, Math.floor((L.width - L.margin.l - L.margin.r + 5) / (L.legend.entrywidth + 50)));
+  const rowsPlotly = Math.ceil(7 / cols);
+  const reservedRows = (L.height - paperSize(src).heightIn * 96 - 4) / (L.legend.font.size * 1.8);
+  assert.ok(rowsPlotly <= Math.round(reservedRows), `Plotly makes ${rowsPlotly} legend rows (${cols} per row), ${reservedRows.toFixed(1)} reserved`);
 });
 
 test('indexed families (a₁ … a₂₀) leave the legend; other entries stay', () => {

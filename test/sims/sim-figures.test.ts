@@ -17,7 +17,6 @@ type Obj = Record<string, any>;
 test('sim titles, descriptions and figure titles have no raw underscores (all sims)', () => {
   for (const s of sims) {
     for (const [where, text] of [['title', s.title], ['reproduces', s.reproduces]] as const) {
-      if (s.heavy) continue; // the training sims are another issue's files (checked by their figures' tests)
       assert.ok(!text.includes('_'), `${s.id} ${where}: ${text}`);
     }
   }

@@ -18,8 +18,9 @@ test('every sim declares its parameters well: unique identifiers, documented, de
       assert.ok(p.doc.length > 10, `${s.id}.${p.name}: doc`);
       assert.equal(checkParamValue(p, p.default, 'default'), p.default, `${s.id}.${p.name}: default valid`);
       if (p.quick !== undefined) assert.equal(checkParamValue(p, p.quick, 'quick'), p.quick, `${s.id}.${p.name}: quick value valid`);
+      if (p.medium !== undefined) assert.equal(checkParamValue(p, p.medium, 'medium'), p.medium, `${s.id}.${p.name}: medium value valid`);
     }
-    if (!s.heavy) assert.ok(names.length > 0, `${s.id}: a non-training sim has parameters`);
+    assert.ok(names.length > 0, `${s.id}: has parameters`);
   }
   assert.ok(sims.some((s) => s.fixedInit !== undefined) && sims.some((s) => s.fixedInit === undefined && !s.heavy));
 });
