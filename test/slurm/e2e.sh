@@ -187,7 +187,8 @@ wait_job "$cpus_job" 30
 say "1-CPU task: os.availableParallelism() = 1: ok"
 
 # 3. Interrupt shard 1 of 2 mid-run, see the merge refuse, resubmit index 1 only.
-BIG=(--count 1200 --sizes 8x8 --init-scales 1 --losses logistic --t-end 300)
+# Large enough that each shard runs well past its first 2-s save (≈ 600 problems/s per core here).
+BIG=(--count 8000 --sizes 8x8 --init-scales 1 --losses logistic --t-end 300)
 vsflow slurm sweep "${BIG[@]}" --shards 2 --out "$WORK/run2" --time 00:05:00 >"$WORK/submit2.sh"
 submit bash "$WORK/submit2.sh"
 FIRST_SHARDS="$SHARD_JOB"
