@@ -6,7 +6,7 @@
  * 1. It integrates `y0` in place and exposes that same array as its state (`integrator.y === y0`):
  *    the adapter hands it a private copy, so the caller's y0 is never touched.
  * 2. It reuses that one buffer for every step: saved states are copies made by the driver.
- * 3. It logs to `console.log` by default (`verbose: true`): the adapter passes `verbose: false`
+ * 3. It logs to the console by default (`verbose: true`): the adapter passes `verbose: false`
  *    (library code never prints).
  * 4. It takes a single scalar `tol` on a max-norm of errors scaled by |y| + |h·f| (relative
  *    only): the adapter passes `tol: 1` and its documented hooks `errorScaleFunction`
