@@ -2,32 +2,19 @@
 // reproduce engine in process with demo sims (caching, exit codes, errors, no-browser mode).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { reproduce, type ReproduceOptions } from '../../src/cli/commands/reproduce.js';
 import { createProgress, planFormatsWith } from '../../src/cli/io.js';
 import { cacheKey } from '../../src/cli/sim-output.js';
 import type { SimDefinition } from '../../sims/types.js';
 import { listSims } from '../../sims/registry.js';
 import { demoSim } from '../plot/demo-sim.js';
+import { cli } from '../helpers/cli.js';
 
-const run = promisify(execFile);
 const tmp = mkdtempSync(join(tmpdir(), 'vsflow-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Runs the CLI from source; resolves with exit code, stdout, stderr (never rejects). */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 /** One line on stderr starting `vsflow: <option>:` (the user-error contract). */
 function assertUserError(r: { code: number; stderr: string }, option: string): void {
