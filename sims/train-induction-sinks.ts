@@ -18,7 +18,7 @@ import { SEED_DASHES, heatmapFigure, runKey, runTrainSim, trainParameters, train
 import { differenceClaim, proportionClaim } from './_train-claims.js';
 
 /** The runs of this sim: two normalised and two unnormalised kinds. */
-export const SPEC: TrainSimSpec = { id: 'train-induction-sinks', task: 'induction', variants: ['softmax', 'elu1-kernel', 'sigmoid', 'raw-dot'], seeds: [0, 1, 2, 3, 4], quickSeeds: [0], mediumSeeds: [0, 1, 2] };
+export const SPEC: TrainSimSpec = { id: 'train-induction-sinks', task: 'induction', variants: ['softmax', 'elu1-kernel', 'sigmoid', 'raw-dot'], seeds: [0, 1, 2, 3, 4], quickSeeds: [0], mediumSeeds: [0, 1, 2, 3, 4] };
 
 /** Is this run's attention normalised (rows are probability vectors)? */
 function normalised(run: TrainManyResult['runs'][number]): boolean {

@@ -93,8 +93,9 @@ export function estimateTrainRun(c: TrainConfig, backend: string): TrainEstimate
   const evalFlops = c.task === 'icl-regression' ? 0 : (forward / B) * evalSize * evals;
   let parameters = 0;
   // Parameter count from the model's own shape table would import tfjs; count from the config.
-  if (m.input === 'tokens') parameters += m.vocab * D;
-  if (m.positions) parameters += m.maxLen * D;
+  const De = m.positions && m.positionalType === 'concat' ? D / 2 : D;
+  if (m.input === 'tokens') parameters += m.vocab * De;
+  if (m.positions) parameters += m.maxLen * De;
   parameters += L * (3 * D * D + (m.outputProjection ? D * D : 0) + (m.layerNorm ? 2 * D : 0) + (m.mlp > 0 ? 2 * D * m.mlp + m.mlp + D + (m.layerNorm ? 2 * D : 0) : 0));
   if (m.layerNorm) parameters += 2 * D;
   if (m.outputDim > 0) parameters += D * m.outputDim + m.outputDim;

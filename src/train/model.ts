@@ -28,8 +28,14 @@ export interface ModelConfig {
   readonly mlp: number;
   /** Pre-LN blocks and a final LN (learned gain and bias). */
   readonly layerNorm: boolean;
-  /** Learned absolute positions added to the embeddings. */
+  /** Learned absolute positions (added to the embeddings, or concatenated: `positionalType`). */
   readonly positions: boolean;
+  /**
+   * How learned positions join the token embeddings (tml-epfl/softmax `positional_type`):
+   * `add` (default): x = E[t] + P[i], E ~ N(0, 1), P ~ N(0, 0.02²); `concat`: x = [E[t], P[i]]
+   * with E and P each of width D/2 and both N(0, 1) (PyTorch nn.Embedding, the authors' code).
+   */
+  readonly positionalType?: 'add' | 'concat';
   /** Longest sequence (size of the position table). */
   readonly maxLen: number;
   readonly causal: boolean;
@@ -53,6 +59,12 @@ export interface ModelConfig {
   readonly initScale: number;
   /** Absolute std of the weight matrices (N(0, initStd²)); absent or 0 = `initScale`/√fan_in. */
   readonly initStd?: number;
+  /**
+   * Distribution of the weight matrices: `normal` (default) N(0, initScale²/fan_in), or `uniform`
+   * U(−a, a) with a = initScale/√fan_in, PyTorch's nn.Linear default (kaiming_uniform with
+   * a = √5), whose std is initScale/√(3·fan_in). Embeddings and positions are unaffected.
+   */
+  readonly initDistribution?: 'normal' | 'uniform';
   /** In-context-regression reading (vectors input; see icl-reading.ts); absent = the generic block. */
   readonly icl?: IclReading;
 }
@@ -77,8 +89,10 @@ export interface ForwardOutput {
 export function parameterShapes(c: ModelConfig): [string, number[]][] {
   const s: [string, number[]][] = [];
   const D = c.width;
-  if (c.input === 'tokens') s.push(['embed', [c.vocab, D]]);
-  if (c.positions) s.push(['pos', [c.maxLen, D]]);
+  const concat = c.positions && c.positionalType === 'concat';
+  if (concat && D % 2 !== 0) throw new RangeError(`concatenated positions need an even width; received ${D}`);
+  if (c.input === 'tokens') s.push(['embed', [c.vocab, concat ? D / 2 : D]]);
+  if (c.positions) s.push(['pos', [c.maxLen, concat ? D / 2 : D]]);
   for (let l = 0; l < c.layers; l++) {
     if (c.layerNorm) s.push([`L${l}.ln1.g`, [D]], [`L${l}.ln1.b`, [D]]);
     // The sparse icl layout acts on x only (d = D − 1); its value of y is y itself.
@@ -105,9 +119,13 @@ function initValue(name: string, shape: number[], c: ModelConfig, rng: Rng): Flo
   if (leaf === 'g') out.fill(1);
   else if (leaf === 'b' || leaf === 'b1' || leaf === 'b2') out.fill(0);
   else {
-    // embed: N(0, 1) (PyTorch nn.Embedding); pos: N(0, 0.02²); matrices: N(0, initScale²/fan_in).
-    const std = name === 'embed' ? 1 : name === 'pos' ? 0.02 : c.initStd !== undefined && c.initStd > 0 ? c.initStd : c.initScale / Math.sqrt(shape[0]!);
-    for (let i = 0; i < size; i++) out[i] = std * rng.normal();
+    // embed: N(0, 1) (PyTorch nn.Embedding); pos: N(0, 0.02²) added, N(0, 1) concatenated (the
+    // authors' nn.Embedding); matrices: N(0, initScale²/fan_in).
+    const table = name === 'embed' || name === 'pos';
+    const std = name === 'embed' ? 1 : name === 'pos' ? (c.positionalType === 'concat' ? 1 : 0.02) : c.initStd !== undefined && c.initStd > 0 ? c.initStd : c.initScale / Math.sqrt(shape[0]!);
+    if (!table && c.initDistribution === 'uniform' && !(c.initStd !== undefined && c.initStd > 0)) {
+      for (let i = 0; i < size; i++) out[i] = std * (2 * rng.uniform() - 1);
+    } else for (let i = 0; i < size; i++) out[i] = std * rng.normal();
   }
   return out;
 }
@@ -220,9 +238,12 @@ export class TransformerModel {
     let x: tf.Tensor3D;
     const N = input.shape[1]!;
     const B = input.shape[0]!;
-    if (c.input === 'tokens') x = embedLookup(this.p('embed') as tf.Tensor2D, input.toInt().reshape([B * N]) as tf.Tensor1D).reshape([B, N, D]);
+    const concat = c.positions && c.positionalType === 'concat';
+    const De = concat ? D / 2 : D;
+    if (c.input === 'tokens') x = embedLookup(this.p('embed') as tf.Tensor2D, input.toInt().reshape([B * N]) as tf.Tensor1D).reshape([B, N, De]);
     else x = input as tf.Tensor3D;
-    if (c.positions) x = x.add(this.p('pos').slice([0, 0], [N, D]).expandDims(0));
+    if (concat) x = tf.concat([x, this.p('pos').slice([0, 0], [N, De]).expandDims(0).tile([B, 1, 1])], -1) as tf.Tensor3D;
+    else if (c.positions) x = x.add(this.p('pos').slice([0, 0], [N, D]).expandDims(0));
     const mask = this.mask(N);
     const Ps: tf.Tensor4D[] = [];
     const Zs: tf.Tensor4D[] = [];

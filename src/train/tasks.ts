@@ -150,7 +150,9 @@ function inductionBatch(rng: Rng, B: number): HostBatch {
 
 const induction: Task = {
   id: 'induction',
-  model: (c) => ({ ...baseModel(c), vocab: INDUCTION_VOCAB, maxLen: INDUCTION_LEN, causal: true, outputDim: INDUCTION_VOCAB }),
+  // As the authors' code (tml-epfl/softmax): positions concatenated (conf/induction_config.yaml
+  // `positional_type: concat`) and PyTorch's nn.Linear initialisation (src/model.py).
+  model: (c) => ({ ...baseModel(c), vocab: INDUCTION_VOCAB, maxLen: INDUCTION_LEN, causal: true, outputDim: INDUCTION_VOCAB, positionalType: 'concat', initDistribution: 'uniform' }),
   batch: (rng, c) => inductionBatch(rng, c.batchSize),
   evalSet: (c) => inductionBatch(new Rng(c.seed).fork(1_000_003), Math.max(1, c.evalSize)),
   loss(out, target) {
@@ -199,7 +201,8 @@ function classificationBatch(rng: Rng, B: number): HostBatch {
 
 const classification: Task = {
   id: 'classification',
-  model: (c) => ({ ...baseModel(c), vocab: 41, layerNorm: false, positions: false, maxLen: CLASSIFICATION_LEN, mlp: 0, outputProjection: false, outputDim: 4, readout: 'last' }),
+  // PyTorch's nn.Linear initialisation, as the authors' code (tml-epfl/softmax src/model.py).
+  model: (c) => ({ ...baseModel(c), vocab: 41, layerNorm: false, positions: false, maxLen: CLASSIFICATION_LEN, mlp: 0, outputProjection: false, outputDim: 4, readout: 'last', initDistribution: 'uniform' }),
   batch: (rng, c) => classificationBatch(rng, c.batchSize),
   evalSet: (c) => classificationBatch(new Rng(c.seed).fork(1_000_003), Math.max(1, c.evalSize)),
   loss: (out, target) => crossEntropy(lastPosition(out), target as tf.Tensor1D),

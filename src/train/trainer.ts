@@ -301,7 +301,8 @@ export async function trainRun(config: TrainConfig, backend: BackendName | Backe
   const trainT = c.task === 'eureka' ? toTensors(task.batch(new Rng(c.seed), { ...c, batchSize: trainSetSize(c) })) : null;
   const probes = c.task === 'classification' ? toTensors(classificationProbes(c.seed)) : null;
   const dk = c.width / c.heads;
-  const totalEpochs = epochOf(c.steps, c);
+  // The schedules' horizon: the run's length, or `scheduleEpochs` when the run is a prefix.
+  const totalEpochs = c.scheduleEpochs > 0 ? c.scheduleEpochs : epochOf(c.steps, c);
   const scaleAt = (step: number): number => (c.heatTreatment ? heatScale(epochOf(step, c), totalEpochs, dk) : 1);
   const varList = [...model.params.values()];
   const nameOf = new Map([...model.params].map(([n, v]) => [v.name, n]));

@@ -45,6 +45,7 @@ export interface TrainGridFlags {
   initScale?: string;
   metricsEvery?: string;
   evalEvery?: string;
+  scheduleEpochs?: string;
   rowNormalize: boolean;
 }
 
@@ -140,6 +141,7 @@ export function addTrainGridOptions(command: Command): Command {
     .option('--init-scale <list>', 'multiplier of the N(0, 1/fan_in) weight initialisation; a comma list sweeps')
     .option('--metrics-every <n>', 'attention metrics every n steps')
     .option('--eval-every <n>', 'held-out evaluation every n steps')
+    .option('--schedule-epochs <n>', 'length in epochs of the lr schedule and heat treatment (0 = the run; a shorter run is its first part)')
     .option('--no-row-normalize', 'kernel/φ-logit kinds without row normalisation');
 }
 
@@ -155,6 +157,7 @@ export async function trainGridFromFlags(flags: TrainGridFlags): Promise<TrainGr
   const fixed: Record<string, unknown> = { rowNormalize: flags.rowNormalize };
   if (flags.metricsEvery !== undefined) fixed.metricsEvery = parseNumber('--metrics-every', flags.metricsEvery, { integer: true, min: 1 });
   if (flags.evalEvery !== undefined) fixed.evalEvery = parseNumber('--eval-every', flags.evalEvery, { integer: true, min: 0 });
+  if (flags.scheduleEpochs !== undefined) fixed.scheduleEpochs = parseNumber('--schedule-epochs', flags.scheduleEpochs, { min: 0 });
   // Library import after validation: loading TensorFlow.js takes a moment.
   const { DEFAULT_VARIANTS, parseVariant, enumerateGrid } = await import('../../train/index.js');
   const variants = flags.attention === undefined ? [...DEFAULT_VARIANTS[task]] : flags.attention.split(',').map((v, i) => (parseVariant(v.trim(), `--attention[${i}]`), v.trim()));
@@ -174,6 +177,7 @@ export function trainGridArgs(grid: TrainGrid): string[] {
   for (const [, flag, setting] of LIST_FLAGS) if (grid.settings[setting] !== undefined) args.push(flag, grid.settings[setting]!.join(','));
   if (grid.fixed.metricsEvery !== undefined) args.push('--metrics-every', String(grid.fixed.metricsEvery));
   if (grid.fixed.evalEvery !== undefined) args.push('--eval-every', String(grid.fixed.evalEvery));
+  if (grid.fixed.scheduleEpochs !== undefined) args.push('--schedule-epochs', String(grid.fixed.scheduleEpochs));
   if (grid.fixed.rowNormalize === false) args.push('--no-row-normalize');
   return args;
 }
