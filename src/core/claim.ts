@@ -81,13 +81,24 @@ export function countStatuses(items: readonly { readonly status?: CheckStatus | 
   let inconclusive = 0;
   let notApplicable = 0;
   for (const c of items) {
-    const s = c.status ?? (c.pass ? 'pass' : 'fail');
+    const s = claimStatus(c);
     if (s === 'pass') pass++;
     else if (s === 'fail') fail++;
     else if (s === 'inconclusive') inconclusive++;
     else notApplicable++;
   }
   return { pass, fail, inconclusive, notApplicable };
+}
+
+/**
+ * A claim as stored in results and reports: `status` may be absent in a record written before
+ * statuses existed or by a sim that leaves it to `runSim` (a deterministic claim: read from `pass`).
+ */
+export type ClaimRecord = Omit<Claim, 'status'> & { readonly status?: ClaimStatus };
+
+/** The status of a claim record: `status`, else from `pass`. Example: `claimStatus({ pass: true })` → `'pass'`. */
+export function claimStatus(c: { readonly status?: CheckStatus | undefined; readonly pass?: boolean }): CheckStatus {
+  return c.status ?? (c.pass ? 'pass' : 'fail');
 }
 
 /** Default confidence level of training-claim intervals. */
