@@ -118,41 +118,33 @@ function scalarDirection(P: Problem): Float64Array | undefined {
   return undefined;
 }
 
+/** The case of `checkPredictions`: the problem with its scalar-output reduction (P-0) read at t = 0. */
+export interface PolarizationSetting extends PolarizationCase {
+  /** The scalar-output direction b, or undefined. */
+  readonly direction: Float64Array | undefined;
+  readonly bNorm2: number;
+  /** u(0) = V(0)ᵀb (zeros when there is no direction). */
+  readonly u0: Float64Array;
+}
+
 /**
- * Integrates the flow of `problem` and checks every applicable prediction of
- * theory/polarization-predictions.md. Never throws on numerical failure: a failed integration is
- * reported as a failed `integration` check with the solver's message.
+ * The case the polarisation predictions are decided on (which apply, and why not), from the
+ * problem alone: the scalar direction b, the clock's sign, the co-ordered pairs and the
+ * predicted winner. `checkPredictions` builds it before integrating; each registered
+ * prediction's `applies(case)` reads it.
  *
  * @example
- * const r = checkPredictions(randomProblem({ loss: 'logistic', d: 4, n: 4, seed: 1 }));
- * r.ok;                                                   // true
- * r.checks.find((c) => c.name === 'winner')!.status;      // 'pass'
- * r.checks.find((c) => c.name === 'n2-invariant')!.status; // 'not-applicable' (n = 4)
+ * const c = polarizationCase(resolveProblem(randomProblem({ loss: 'logistic', d: 2, n: 4, seed: 1 })));
+ * N2_INVARIANT.applies(c); // { applies: false, reason: 'n = 4' }
  */
-export function checkPredictions(problem: ProblemSpec | Problem, options?: Partial<CheckOptions>): CheckResult {
-  const started = performance.now();
-  const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
-  const o = resolveOptions('checkPredictions', CHECK_DEFAULTS, options);
-  const method = checkChoice('method', o.method, CHECK_METHODS);
-  const tEnd = o.tEnd === undefined ? CHECK_T_END[P.loss] : checkNumber('tEnd', o.tEnd, { gt: 0 });
-  const rtol = checkNumber('rtol', o.rtol, RTOL_RULE);
-  const atol = checkNumber('atol', o.atol, { gt: 0 });
-  const lr = checkNumber('lr', o.lr, { gt: 0 });
-  const perDecade = checkNumber('perDecade', o.perDecade, { integer: true, min: 2, max: 1000 });
-  const decades = checkNumber('decades', o.decades, { integer: true, min: 2, max: 30 });
-  const maxSteps = checkNumber('maxSteps', o.maxSteps, { integer: true, min: 1 });
+export function polarizationCase(P: Problem, options: { tEnd?: number; rtol?: number; winner?: number | undefined } = {}): PolarizationSetting {
   const { d, n, K } = P;
-  const winnerOverride = o.winner === undefined ? undefined : checkNumber('winner', o.winner, { integer: true, min: 0, max: n - 1 });
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal', o.signal);
-  if (method === 'gd' && lr > tEnd / 2) throw new OptionError('lr', `a learning rate ≤ tEnd/2 (${tEnd / 2})`, lr);
-  // gd takes exactly tEnd/lr steps: without a budget, tEnd = 1e12 would run 1e13 steps.
-  const gdBudget = Math.max(maxSteps, GD_STEP_BUDGET);
-  if (method === 'gd' && tEnd / lr > gdBudget) throw new OptionError('tEnd', `at most ${gdBudget} gd steps (tEnd/lr = ${tEnd / lr})`, tEnd, 'raise lr, lower tEnd, or raise maxSteps');
-
+  const tEnd = options.tEnd ?? CHECK_T_END[P.loss];
+  const rtol = options.rtol ?? CHECK_DEFAULTS.rtol;
+  const winnerOverride = options.winner;
   const aOff = d * n;
   const flow = valueSoftmaxRhs(P);
   const y0 = flow.y0;
-  checkObservableStart(P, y0);
   const b = scalarDirection(P);
   const bNorm2 = b === undefined ? 0 : b.reduce((s, v) => s + v * v, 0);
   const bNorm = Math.sqrt(bNorm2);
@@ -192,6 +184,65 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
     }
   }
   const predictedWinner = winnerOverride ?? dominant;
+  const scalarReason =
+    P.normalization !== 'softmax'
+      ? `normalisation ${P.normalization} (the reduction is for softmax)`
+      : K > 1
+        ? `${K} samples share V: not a scalar-output loss`
+        : n < 2
+          ? 'n = 1'
+          : b === undefined
+            ? `loss ${P.loss} with d = ${d} is not scalar-output (P-0)`
+            : 'w(0) = 0: the clock does not run';
+  return { problem: P, tEnd, rtol, scalar, scalarReason, sign, bNorm, pairs, predictedWinner, winnerOverride, direction: b, bNorm2, u0 };
+}
+
+/**
+ * Integrates the flow of `problem` and checks every applicable prediction of
+ * theory/polarization-predictions.md. Never throws on numerical failure: a failed integration is
+ * reported as a failed `integration` check with the solver's message.
+ *
+ * @example
+ * const r = checkPredictions(randomProblem({ loss: 'logistic', d: 4, n: 4, seed: 1 }));
+ * r.ok;                                                   // true
+ * r.checks.find((c) => c.name === 'winner')!.status;      // 'pass'
+ * r.checks.find((c) => c.name === 'n2-invariant')!.status; // 'not-applicable' (n = 4)
+ */
+export function checkPredictions(problem: ProblemSpec | Problem, options?: Partial<CheckOptions>): CheckResult {
+  const started = performance.now();
+  const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
+  const o = resolveOptions('checkPredictions', CHECK_DEFAULTS, options);
+  const method = checkChoice('method', o.method, CHECK_METHODS);
+  const tEnd = o.tEnd === undefined ? CHECK_T_END[P.loss] : checkNumber('tEnd', o.tEnd, { gt: 0 });
+  const rtol = checkNumber('rtol', o.rtol, RTOL_RULE);
+  const atol = checkNumber('atol', o.atol, { gt: 0 });
+  const lr = checkNumber('lr', o.lr, { gt: 0 });
+  const perDecade = checkNumber('perDecade', o.perDecade, { integer: true, min: 2, max: 1000 });
+  const decades = checkNumber('decades', o.decades, { integer: true, min: 2, max: 30 });
+  const maxSteps = checkNumber('maxSteps', o.maxSteps, { integer: true, min: 1 });
+  const { d, n, K } = P;
+  const winnerOverride = o.winner === undefined ? undefined : checkNumber('winner', o.winner, { integer: true, min: 0, max: n - 1 });
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal', o.signal);
+  if (method === 'gd' && lr > tEnd / 2) throw new OptionError('lr', `a learning rate ≤ tEnd/2 (${tEnd / 2})`, lr);
+  // gd takes exactly tEnd/lr steps: without a budget, tEnd = 1e12 would run 1e13 steps.
+  const gdBudget = Math.max(maxSteps, GD_STEP_BUDGET);
+  if (method === 'gd' && tEnd / lr > gdBudget) throw new OptionError('tEnd', `at most ${gdBudget} gd steps (tEnd/lr = ${tEnd / lr})`, tEnd, 'raise lr, lower tEnd, or raise maxSteps');
+
+  const aOff = d * n;
+  const flow = valueSoftmaxRhs(P);
+  const y0 = flow.y0;
+  checkObservableStart(P, y0);
+  const setting = polarizationCase(P, { tEnd, rtol, winner: winnerOverride });
+  const { scalar, sign, pairs, predictedWinner, bNorm, bNorm2, u0 } = setting;
+  const b = setting.direction;
+  // u = Vᵀb of a state into `out` (scalar-output problems).
+  const project = (y: Float64Array, out: Float64Array): void => {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += y[i * n + j]! * b![i]!;
+      out[j] = s;
+    }
+  };
 
   // Per-step monitors.
   const sumA0 = new Float64Array(K);
@@ -316,17 +367,6 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   if (sim.status !== 'success') {
     checks.push({ id: 'VS-4', name: 'integration', statement: 'the flow integrates to t_end', predicted: fmtT(tEnd), measured: fmtT(tReached), tolerance: 'exact', pass: false, status: 'fail', range: tRange(0, tReached), note: `${sim.status}: ${sim.message}` });
   }
-  const scalarReason =
-    P.normalization !== 'softmax'
-      ? `normalisation ${P.normalization} (the reduction is for softmax)`
-      : K > 1
-        ? `${K} samples share V: not a scalar-output loss`
-        : n < 2
-          ? 'n = 1'
-          : b === undefined
-            ? `loss ${P.loss} with d = ${d} is not scalar-output (P-0)`
-            : 'w(0) = 0: the clock does not run';
-  const setting: PolarizationCase = { problem: P, tEnd, rtol, scalar, scalarReason, sign, bNorm, pairs, predictedWinner, winnerOverride };
   const observed: FlowObservation = {
     solverOk: sim.status === 'success',
     records,
