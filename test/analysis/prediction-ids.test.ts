@@ -123,3 +123,35 @@ test('P-8b and P-8c: the rates hold on the Fig-2 flow; records with ‖V‖ grow
   for (const p of [EPS_GAP_CONSTANT, EPS_SLOPE_GAP, EPS_SLOPE_LOGT]) assert.equal(p.verdict(bad, c).status, 'fail', p.name);
   assertClose(EPS_SLOPE_GAP.verdict(bad, c).measured as number, 1.5 * (get(check, 'eps-slope-gap').measured as number), { rtol: 1e-9, label: 'slope ×1.5' });
 });
+
+/** ‖J u‖²/(2ε‖b‖²) of one logistic record, with σ from its logits (or the given σ). */
+function juRatio(r: SimRecord, label: number, bNorm: number, sigma?: number[]): number {
+  const a = r.a as number[];
+  const u = r.u!.map((x) => label * x);
+  const mx = Math.max(...a);
+  const e = a.map((x) => Math.exp(x - mx));
+  const s = sigma ?? e.map((x) => x / e.reduce((p, q) => p + q, 0));
+  const z = s.reduce((acc, sj, j) => acc + sj * u[j]!, 0);
+  const ju2 = s.reduce((acc, sj, j) => acc + (sj * (u[j]! - z)) ** 2, 0);
+  const eps = 1 - Math.max(...s);
+  return ju2 / (2 * eps * bNorm * bNorm);
+}
+
+test('P-8d: ‖J u‖² ≈ 2ε‖b‖² in the polarised regime of the Fig-2 flow; a σ with all the losers\' mass on one token breaks it', () => {
+  const P = resolveProblem(fig2);
+  const c = polarizationCase(P, { tEnd: 1e5 });
+  const label = P.labels![0]!;
+  const last = fig2Records().at(-1)!;
+  // Next-order terms are O(1/G) with G ≈ 10 at t = 1e5 (as for ε·G², P-8c): tolerance 0.2.
+  const ratio = juRatio(last, label, c.bNorm);
+  assert.ok(Math.abs(ratio - 1) <= 0.2, `‖Ju‖²/(2ε‖b‖²) = ${ratio}`);
+  // The same ε, but carried by the nearest loser alone (not the flow's loser weights 2/(nG²)).
+  const m = last.argmax as number;
+  const u = last.u!.map((x) => label * x);
+  let j = m === 0 ? 1 : 0;
+  for (let k = 0; k < u.length; k++) if (k !== m && u[k]! > u[j]!) j = k;
+  const eps = last.oneMinusMax as number;
+  const lopsided = u.map((_, k) => (k === m ? 1 - eps : k === j ? eps : 0));
+  const bad = juRatio(last, label, c.bNorm, lopsided);
+  assert.ok(Math.abs(bad - 1) > 0.2, `lopsided σ: ratio ${bad}`);
+});
