@@ -20,8 +20,8 @@ import type { PredictionCheck } from './claim.js';
 /** Whether a prediction covers a case, and why not. */
 export type Applicability = { readonly applies: true } | { readonly applies: false; readonly reason: string };
 
-/** One registered prediction over cases `C`, run output `O` and measured statistic(s) `M`. */
-export interface Prediction<C, O, M> {
+/** One registered prediction over cases `C`, run output `O`, measured statistic(s) `M` and check `R`. */
+export interface Prediction<C, O, M, R extends PredictionCheck = PredictionCheck> {
   /** Theory id (theory/*.md), e.g. `P-4`, `E-10`. */
   readonly id: string;
   /** Stable short key, unique in its registry (e.g. `n2-invariant`): sweeps tally by it. */
@@ -30,7 +30,7 @@ export interface Prediction<C, O, M> {
   readonly statement: string;
   applies(c: C): Applicability;
   measure(o: O, c: C): M;
-  verdict(m: M, c: C): PredictionCheck;
+  verdict(m: M, c: C): R;
 }
 
 /** Applies. */
@@ -48,7 +48,7 @@ export function doesNotApply(reason: string): Applicability {
  * Example: `notApplicableCheck({ id: 'P-4', name: 'n2-invariant', statement: 'E conserved' }, 'n = 8').status`
  * → `'not-applicable'`.
  */
-export function notApplicableCheck(p: Pick<Prediction<unknown, unknown, unknown>, 'id' | 'name' | 'statement'>, reason: string): PredictionCheck {
+export function notApplicableCheck(p: { readonly id: string; readonly name: string; readonly statement: string }, reason: string): PredictionCheck {
   return { id: p.id, name: p.name, statement: p.statement, predicted: null, measured: null, tolerance: '—', pass: false, status: 'not-applicable', range: '—', note: reason };
 }
 
@@ -57,7 +57,7 @@ export function notApplicableCheck(p: Pick<Prediction<unknown, unknown, unknown>
  * not-applicable check with the reason. Example: with a registered `p` and an n = 8 problem,
  * `runPrediction(p, c, o).status` is `'not-applicable'` for P-4.
  */
-export function runPrediction<C, O, M>(p: Prediction<C, O, M>, c: C, o: O): PredictionCheck {
+export function runPrediction<C, O, M, R extends PredictionCheck>(p: Prediction<C, O, M, R>, c: C, o: O): R | PredictionCheck {
   const a = p.applies(c);
   if (!a.applies) return notApplicableCheck(p, a.reason);
   return p.verdict(p.measure(o, c), c);
