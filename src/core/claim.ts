@@ -101,6 +101,18 @@ export function claimStatus(c: { readonly status?: CheckStatus | undefined; read
   return c.status ?? (c.pass ? 'pass' : 'fail');
 }
 
+/**
+ * The status of "all of these hold": `fail` when one fails, else `inconclusive` when one is,
+ * else `pass` (not-applicable ones are left out; none left is `inconclusive`). Example:
+ * `allHold(['pass', 'inconclusive'])` → `'inconclusive'`.
+ */
+export function allHold(statuses: readonly CheckStatus[]): ClaimStatus {
+  const decided = statuses.filter((s) => s !== 'not-applicable');
+  if (decided.includes('fail')) return 'fail';
+  if (decided.length === 0 || decided.includes('inconclusive')) return 'inconclusive';
+  return 'pass';
+}
+
 /** Default confidence level of training-claim intervals. */
 export const CLAIM_CONFIDENCE = 0.95;
 

@@ -4,7 +4,7 @@
  * `gallery.html` (every figure as a thumbnail). Pure: report data in, HTML text out. The types
  * are structural so this file needs nothing from `sims/`.
  */
-import { claimStatus, countStatuses, type CheckStatus, type ClaimRecord } from '../core/claim.js';
+import { allHold, claimStatus, countStatuses, type CheckStatus, type ClaimRecord } from '../core/claim.js';
 import { captionHtml, plainText } from './figure-text.js';
 import { escapeHtml } from './html-writer.js';
 
@@ -158,8 +158,7 @@ function badge(status: CheckStatus): string {
 
 /** An entry's status: fail when a claim fails, else inconclusive when one is, else pass. */
 function worstStatus(claims: readonly ReportClaim[]): CheckStatus {
-  const statuses = claims.map(claimStatus);
-  return statuses.some((s) => s !== 'pass' && s !== 'inconclusive') ? 'fail' : statuses.includes('inconclusive') ? 'inconclusive' : 'pass';
+  return claims.length === 0 ? 'pass' : allHold(claims.map(claimStatus));
 }
 
 function figureBlock(f: ReportFigure): string {
