@@ -123,7 +123,7 @@ export const DESCENT: FlowPrediction<Pick<FlowObservation, 'worstRise' | 'worstR
 };
 
 /** P-3: Σ_i a_i conserved (softmax: 1ᵀJ = 0). */
-export const SUM_A: FlowPrediction<Pick<FlowObservation, 'sumADrift' | 'maxAbsA' | 'steps' | 'tReached'>> = {
+export const SUM_A: FlowPrediction<Pick<FlowObservation, 'sumADrift' | 'maxAbsA' | 'steps' | 'tReached'> & { readonly where?: string }> = {
   id: 'P-3',
   name: 'sum-a',
   statement: 'Σ_i a_i is conserved',
@@ -140,7 +140,8 @@ export const SUM_A: FlowPrediction<Pick<FlowObservation, 'sumADrift' | 'maxAbsA'
       tolerance: `max |Σa(t) − Σa(0)| ≤ 1e-10·(1 + max|a|) = ${tol.toExponential(2)} (Runge–Kutta and GD conserve linear invariants exactly: round-off only)`,
       status: m.sumADrift <= tol ? 'pass' : 'fail',
       margin: m.sumADrift / tol,
-      range: stepRange(m),
+      // Measured at every accepted step by `vsflow check`; a sim measures it on its saves.
+      range: m.where ?? stepRange(m),
     });
   },
 };
