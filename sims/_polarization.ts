@@ -4,6 +4,12 @@
  * records. Not a sim itself (the registry skips files starting with `_`).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { polarizationCase } from '../src/analysis/predictions.js';
+import { SUM_A } from '../src/analysis/polarization-registry.js';
+import type { SimRecord } from '../src/analysis/observables.js';
+import type { PredictionCheck } from '../src/core/claim.js';
+import { notApplicableCheck } from '../src/core/prediction.js';
+import { resolveProblem, type ProblemSpec } from '../src/models/problem.js';
 import type { ClaimCheck } from './types.js';
 
 /** Reads sims/data/<name> (works from sims/*.ts under tsx and from dist/sims/*.js). */
@@ -44,3 +50,43 @@ export function claim(id: string, statement: string, predicted: number | string,
 
 /** Short number formatting for claims. */
 export const num = (v: number, digits = 4): number => Number(v.toPrecision(digits));
+
+/**
+ * A registered prediction's check (src/analysis/polarization-registry.ts) as a sim claim: the id,
+ * numbers, tolerance and verdict are the registry's; `statement` may name the sim's setting. A
+ * prediction that does not apply, or whose regime the run did not reach, is inconclusive.
+ */
+export function checkClaim(c: PredictionCheck, statement = c.statement): ClaimCheck {
+  const status = c.status === 'not-applicable' ? 'inconclusive' : c.status;
+  return {
+    id: c.id,
+    statement,
+    predicted: c.predicted ?? '—',
+    measured: c.measured ?? '—',
+    tolerance: c.tolerance,
+    pass: status === 'pass',
+    status,
+    ...(c.range !== undefined && c.range !== '—' ? { range: c.range } : {}),
+    ...(c.note !== undefined ? { note: c.note } : {}),
+  };
+}
+
+/**
+ * P-3 (Σ_i a_ki conserved, every sample) on a sim's saves, decided by the registered prediction
+ * `SUM_A`: the largest drift of Σa over the saves against 1e-10·(1 + max|a|).
+ */
+export function sumAClaim(problem: ProblemSpec, records: readonly SimRecord[], statement: string): ClaimCheck {
+  const c = polarizationCase(resolveProblem(problem));
+  const a = SUM_A.applies(c);
+  if (!a.applies) return checkClaim(notApplicableCheck(SUM_A, a.reason), statement);
+  const sums = (x: SimRecord): number[] => (Array.isArray(x.sumA) ? x.sumA : [x.sumA]);
+  const s0 = sums(records[0]!);
+  let drift = 0;
+  let maxAbsA = 0;
+  for (const r of records) {
+    sums(r).forEach((v, k) => (drift = Math.max(drift, Math.abs(v - s0[k]!))));
+    for (const v of (r.a as (number | number[])[]).flat()) maxAbsA = Math.max(maxAbsA, Math.abs(v));
+  }
+  const tEnd = records[records.length - 1]!.t;
+  return checkClaim(SUM_A.verdict({ sumADrift: drift, maxAbsA, steps: records.length, tReached: tEnd, where: `${records.length} saves, t ∈ [0, ${tEnd}]` }, c), statement);
+}

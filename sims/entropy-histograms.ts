@@ -6,6 +6,7 @@
  * (theory: E-1 … E-4, E-9 … E-11). N = 20, d = 5, q = e₁ (not stated in the paper).
  */
 import { runEntropyExperiment, smallSigmaEntropy, type EntropyResult } from '../src/experiments/entropy.js';
+import { entropyClaim } from '../src/experiments/entropy-predictions.js';
 import { figure, lineTrace, panelFigure, verticalLine } from '../src/plot/index.js';
 import type { ClaimCheck, SimDefinition, SimParameter, SimResult } from './types.js';
 import { simParams } from './_params.js';
@@ -39,15 +40,8 @@ const sim: SimDefinition = {
     const claims: ClaimCheck[] = [
       { id: 'E-4', statement: 'softmax mean entropy falls from near log N at σ = 0.5 to below 0.5 nats at σ = 8', predicted: '< 0.5 nats at σ = 8', measured: soft8.mean, tolerance: 'threshold', pass: soft8.mean < 0.5 && soft05.mean > 2.8 },
       { id: 'E-3', statement: 'ELU+1 kernel mean entropy stays above 2.7 nats (log 20 = 3.00) for every σ', predicted: '> 2.7', measured: eluMin, tolerance: 'threshold', pass: eluMin > 2.7 },
-      ...r.predictions.filter((p) => p.applicable && (p.id !== 'E-11' || p.statement.startsWith('small σ:'))).map((p) => ({
-        id: p.id,
-        statement: `${p.statement}${p.kind ? ` [${p.kind}]` : ''}`,
-        predicted: p.predicted,
-        measured: p.measured,
-        tolerance: `±${p.tolerance.toPrecision(3)} (${p.note})`,
-        pass: p.pass,
-        range: `σ = ${p.sigma}`,
-      })),
+      // The registered predictions that apply, as claims (E-11 to order σ² only).
+      ...r.predictions.filter((p) => p.applicable && p.name !== 'small-sigma-entropy-4').map(entropyClaim),
     ];
     return { sim: sim.id, config: { quick: ctx.quick, params: p, ...r.config }, meta: r.meta, data: r, claims };
   },

@@ -7,6 +7,7 @@
  */
 import { OptionError } from '../src/core/errors.js';
 import { runEntropyExperiment, smallSigmaEntropy, type EntropyResult } from '../src/experiments/entropy.js';
+import { entropyClaim } from '../src/experiments/entropy-predictions.js';
 import { figure, horizontalLine, lineTrace } from '../src/plot/index.js';
 import type { ClaimCheck, SimDefinition, SimParameter, SimResult } from './types.js';
 import { simParams } from './_params.js';
@@ -44,7 +45,7 @@ const sim: SimDefinition = {
     const claims: ClaimCheck[] = [
       { id: 'E-5', statement: 'softmax mean entropy strictly decreases as the logit variance grows', predicted: 'decreasing', measured: monotone ? 'decreasing' : 'not monotone', tolerance: 'exact order', pass: monotone },
       { id: 'E-3', statement: `ELU+1 kernel: entropy drop over a ${Number(((p.sigmaMax / p.sigmaMin) ** 2).toPrecision(3))}× range of logit variance is below 0.3 nats`, predicted: '< 0.3', measured: elu[0]! - elu[elu.length - 1]!, tolerance: 'threshold', pass: elu[0]! - elu[elu.length - 1]! < 0.3 },
-      ...r.predictions.filter((p) => p.id === 'E-10').map((p) => ({ id: p.id, statement: p.statement, predicted: p.predicted, measured: p.measured, tolerance: '3 s.e.', pass: p.pass, range: `σ = ${p.sigma.toPrecision(3)}` })),
+      ...r.predictions.filter((p) => p.name === 'logit-variance').map(entropyClaim),
     ];
     return { sim: sim.id, config: { quick: ctx.quick, params: p, ...r.config }, meta: r.meta, data: r, claims };
   },

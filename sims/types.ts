@@ -3,7 +3,7 @@
  * Each file in sims/ (other than this one and registry.ts) default-exports a `SimDefinition`;
  * the registry discovers them, so adding a sim needs no edit elsewhere.
  */
-import type { Claim, ClaimStatus } from '../src/core/claim.js';
+import type { ClaimRecord } from '../src/core/claim.js';
 import type { RunMeta } from '../src/core/run-meta.js';
 import type { NamedFigure } from '../src/plot/figure-types.js';
 
@@ -63,7 +63,7 @@ export interface SimContext {
  * a sim may leave out for a deterministic claim (`runSim` fills it in from `pass`); claims over
  * seeds also carry `seeds` and `interval`.
  */
-export type ClaimCheck = Omit<Claim, 'status'> & { readonly status?: ClaimStatus };
+export type ClaimCheck = ClaimRecord;
 
 export interface SimResult {
   readonly sim: string;

@@ -23,6 +23,9 @@ export { resultSeries, withSeriesViews, SERIES_NAMES, type SeriesName, type Seri
 export { parseSimulateResult, SIMULATE_RESULT_SCHEMA, SIM_RECORD_SCHEMA, RUN_META_SCHEMA, type SimulateResultJson } from './experiments/result-schema.js';
 export { jsonSchemas } from './experiments/json-schemas.js';
 export { runEntropyExperiment, resolveEntropyOptions, smallSigmaEntropy, SMALL_SIGMA_MAX, ENTROPY_DEFAULTS, type EntropyOptions, type EntropyResult, type EntropyCell, type SampleStats, type Histogram, type EntropyPrediction } from './experiments/entropy.js';
+export { ENTROPY_PREDICTIONS, entropyClaim, type EntropyCase, type MeanEstimate, type EntropyPredictionDef } from './experiments/entropy-predictions.js';
+export { BOUND_PREDICTIONS, boundPrediction, checkBound, type BoundCase, type BoundCounts, type BoundPrediction } from './experiments/bound-predictions.js';
+export { PREDICTIONS, findPrediction, registeredIds, type PredictionFamily, type RegisteredPrediction } from './experiments/prediction-registry.js';
 export { runBoundsExperiment, resolveBoundsOptions, BOUNDS_DEFAULTS, type BoundsOptions, type BoundsResult, type BoundVerdict, type Counterexample, type RatioSummary } from './experiments/bounds.js';
 export * from './plot/palette.js';
 export * from './plot/axes.js';

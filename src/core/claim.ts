@@ -39,6 +39,80 @@ export interface Claim {
   readonly note?: string;
 }
 
+/**
+ * The status of a registered prediction on one case (a problem, a σ, a bound setting): a claim's
+ * status, or `not-applicable` when the prediction does not cover the case (e.g. the n = 2
+ * invariant P-4 on an n = 8 problem). Only `fail` is a failure.
+ */
+export type CheckStatus = ClaimStatus | 'not-applicable';
+
+/**
+ * A registered prediction checked on one case: a `Claim` whose prediction may not apply (then
+ * `predicted` and `measured` are null and `note` says why). `pass` is `status === 'pass'`.
+ * `vsflow check`, `vsflow sweep`, `vsflow entropy` and the sims' claims are all this shape.
+ */
+export interface PredictionCheck extends Omit<Claim, 'status' | 'predicted' | 'measured'> {
+  /** Stable short key of the registered prediction (e.g. `winner`, `loss-rate`, `E-10`). */
+  readonly name: string;
+  readonly predicted: number | string | null;
+  readonly measured: number | string | null;
+  readonly status: CheckStatus;
+  /** |measured − predicted| / tolerance for numeric checks (≤ 1 passes); sweeps rank worst cases by it. */
+  readonly margin?: number;
+}
+
+/** Tallies of statuses (the summary line of `check`, `sweep`, `reproduce`). */
+export interface StatusCounts {
+  readonly pass: number;
+  readonly fail: number;
+  readonly inconclusive: number;
+  readonly notApplicable: number;
+}
+
+/**
+ * Counts claims or checks by status; a record without `status` (a deterministic sim claim before
+ * `runSim` fills it in) counts by its `pass`. Example:
+ * `countStatuses([{ status: 'pass' }, { status: 'inconclusive' }])` →
+ * `{ pass: 1, fail: 0, inconclusive: 1, notApplicable: 0 }`.
+ */
+export function countStatuses(items: readonly { readonly status?: CheckStatus | undefined; readonly pass?: boolean }[]): StatusCounts {
+  let pass = 0;
+  let fail = 0;
+  let inconclusive = 0;
+  let notApplicable = 0;
+  for (const c of items) {
+    const s = claimStatus(c);
+    if (s === 'pass') pass++;
+    else if (s === 'fail') fail++;
+    else if (s === 'inconclusive') inconclusive++;
+    else notApplicable++;
+  }
+  return { pass, fail, inconclusive, notApplicable };
+}
+
+/**
+ * A claim as stored in results and reports: `status` may be absent in a record written before
+ * statuses existed or by a sim that leaves it to `runSim` (a deterministic claim: read from `pass`).
+ */
+export type ClaimRecord = Omit<Claim, 'status'> & { readonly status?: ClaimStatus };
+
+/** The status of a claim record: `status`, else from `pass`. Example: `claimStatus({ pass: true })` → `'pass'`. */
+export function claimStatus(c: { readonly status?: CheckStatus | undefined; readonly pass?: boolean }): CheckStatus {
+  return c.status ?? (c.pass ? 'pass' : 'fail');
+}
+
+/**
+ * The status of "all of these hold": `fail` when one fails, else `inconclusive` when one is,
+ * else `pass` (not-applicable ones are left out; none left is `inconclusive`). Example:
+ * `allHold(['pass', 'inconclusive'])` → `'inconclusive'`.
+ */
+export function allHold(statuses: readonly CheckStatus[]): ClaimStatus {
+  const decided = statuses.filter((s) => s !== 'not-applicable');
+  if (decided.includes('fail')) return 'fail';
+  if (decided.length === 0 || decided.includes('inconclusive')) return 'inconclusive';
+  return 'pass';
+}
+
 /** Default confidence level of training-claim intervals. */
 export const CLAIM_CONFIDENCE = 0.95;
 

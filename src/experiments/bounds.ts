@@ -22,6 +22,8 @@ import { Rng } from '../core/rng.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { softmax } from '../core/softmax.js';
 import { checkBoolean, checkNumber, resolveOptions } from '../core/validate.js';
+import type { PredictionCheck } from '../core/claim.js';
+import { checkBound } from './bound-predictions.js';
 import { attentionForward, createJacobianWorkspace, layerNorms, mixedNormBracket, type TwoInfReading } from '../analysis/attention-jacobian.js';
 
 /** Options of `runBoundsExperiment`. */
@@ -74,8 +76,12 @@ export interface RatioSummary {
   readonly max: number;
 }
 
-/** One bound evaluated over the draws of one setting. */
-export interface BoundVerdict {
+/**
+ * One bound evaluated over the draws of one setting, with the check of what the theory predicts
+ * for it (`id`, `name` — `eq9-identity`, `eq9-literal-false`, `proven-bound` or `sharp-sqrt2` —,
+ * `statement`, `predicted`, `measured` = failure fraction, `status`, …; bound-predictions.ts).
+ */
+export interface BoundVerdict extends PredictionCheck {
   /** e.g. `eq9`, `sharp`, `sharp-sqrt2`. */
   readonly bound: string;
   readonly reading?: TwoInfReading;
@@ -355,17 +361,21 @@ export function runBoundsExperiment(options?: Partial<BoundsOptions>, control: {
     }
   }
 
-  const verdicts: BoundVerdict[] = [...accs.values()].map((a) => ({
-    bound: a.bound,
-    ...(a.reading ? { reading: a.reading } : {}),
-    valueMap: a.valueMap,
-    wvScale: a.wvScale,
-    draws: a.slack.length,
-    slack: summarize(a.slack),
-    failureFraction: a.fail / a.slack.length,
-    undecidedFraction: a.undecided / a.slack.length,
-    ...(a.worst ? { counterexample: a.worst } : {}),
-  }));
+  const verdicts: BoundVerdict[] = [...accs.values()].map((a) => {
+    const counts = { draws: a.slack.length, failureFraction: a.fail / a.slack.length, undecidedFraction: a.undecided / a.slack.length };
+    return {
+      ...checkBound({ bound: a.bound, ...(a.reading ? { reading: a.reading } : {}), valueMap: a.valueMap, wvScale: a.wvScale, d: D }, counts),
+      bound: a.bound,
+      ...(a.reading ? { reading: a.reading } : {}),
+      valueMap: a.valueMap,
+      wvScale: a.wvScale,
+      draws: counts.draws,
+      slack: summarize(a.slack),
+      failureFraction: counts.failureFraction,
+      undecidedFraction: counts.undecidedFraction,
+      ...(a.worst ? { counterexample: a.worst } : {}),
+    };
+  });
   return {
     config: cfg,
     meta: runMeta({ seed: cfg.seed, wallTimeMs: performance.now() - t0 }),

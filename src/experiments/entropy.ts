@@ -24,7 +24,10 @@ import { OptionError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
+import { GAUSSIAN_ENTROPY, LOGIT_VARIANCE, SMALL_SIGMA_ENTROPY, SMALL_SIGMA_ENTROPY_4, type EntropyPrediction } from './entropy-predictions.js';
 import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, expScaled, normalisedRow, reluKernelWeights, softmaxRow } from './entropy-kernels.js';
+
+export { smallSigmaEntropy, SMALL_SIGMA_MAX, type EntropyPrediction } from './entropy-predictions.js';
 
 /** Options of `runEntropyExperiment`. */
 export interface EntropyOptions {
@@ -106,22 +109,6 @@ export interface EntropyCell {
   readonly matrix?: { readonly queries: number; readonly entropy: SampleStats; readonly frobenius: SampleStats };
 }
 
-/** A prediction checked against a measurement. */
-export interface EntropyPrediction {
-  readonly id: string;
-  readonly statement: string;
-  readonly kind?: AttentionKind;
-  readonly sigma: number;
-  readonly predicted: number;
-  readonly measured: number;
-  readonly se: number;
-  readonly tolerance: number;
-  /** (measured − predicted)/se. */
-  readonly zScore: number;
-  readonly applicable: boolean;
-  readonly pass: boolean;
-  readonly note: string;
-}
 
 /** Result of `runEntropyExperiment`. */
 export interface EntropyResult {
@@ -296,21 +283,6 @@ export function resolveEntropyOptions(options?: Partial<EntropyOptions>): Entrop
   return { kinds, sigmas, n, d, trials, seed, bins, queryDirection, queries, tau, gaussianBins };
 }
 
-/**
- * E[H] of softmax over n i.i.d. N(0, σ²) logits to order σ⁴ (E-11):
- * log n − σ²(n−1)/(2n) + (3/4)σ⁴(n−1)/n².
- *
- * @example
- * smallSigmaEntropy(20, 0.5, 2); // log 20 − 0.25·19/40 = 2.8769822735539908
- */
-export function smallSigmaEntropy(n: number, sigma: number, order: 2 | 4): number {
-  const s2 = sigma * sigma;
-  const base = Math.log(n) - (s2 * (n - 1)) / (2 * n);
-  return order === 2 ? base : base + (0.75 * s2 * s2 * (n - 1)) / (n * n);
-}
-
-/** Largest σ at which the small-σ expansion is checked (σ² ≤ 1/4; see E-11). */
-export const SMALL_SIGMA_MAX = 0.5;
 
 /**
  * Trials per block. Blocks are the unit of the random streams and of the work given to worker
@@ -583,27 +555,20 @@ export function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t
     return { sigma, estimate, se, predicted, tolerance, pass: Math.abs(estimate - predicted) <= tolerance };
   });
 
+  // The registered predictions (entropy-predictions.ts). The logits are shared by every kind
+  // (common random numbers): E-10 is checked once per σ; E-11 is about softmax at τ = 1.
   const predictions: EntropyPrediction[] = [];
   for (const cell of outCells) {
-    const s = cell.sigma;
-    const pv = (s * s * (n - 1)) / n;
-    const lv = cell.logitVariance;
-    // The logits are shared by every kind (common random numbers): check them once per σ.
-    if (cell.kind === kinds[0]) predictions.push(check('E-10', 'E[Var_j z_j] = σ²(N−1)/N (exact, every σ)', undefined, s, pv, lv.mean, lv.se, 3 * lv.se, true, 'tolerance 3 s.e.'));
+    const at = { n, sigma: cell.sigma };
+    if (cell.kind === kinds[0]) predictions.push(LOGIT_VARIANCE.verdict(LOGIT_VARIANCE.measure(cell.logitVariance, at), at));
     if (cell.kind === 'softmax' && tau === 1) {
-      const applicable = s <= SMALL_SIGMA_MAX;
-      const c4 = (0.75 * s ** 4 * (n - 1)) / (n * n);
-      const e = cell.entropy;
-      predictions.push(
-        check('E-11', 'small σ: E[H] ≈ log N − σ²(N−1)/(2N)', cell.kind, s, smallSigmaEntropy(n, s, 2), e.mean, e.se, 3 * e.se + c4, applicable, `tolerance 3 s.e. + first omitted term (3/4)σ⁴(N−1)/N² = ${c4.toPrecision(3)}; checked for σ ≤ ${SMALL_SIGMA_MAX}`),
-      );
-      predictions.push(
-        check('E-11', 'small σ, to order σ⁴: E[H] ≈ log N − σ²(N−1)/(2N) + (3/4)σ⁴(N−1)/N²', cell.kind, s, smallSigmaEntropy(n, s, 4), e.mean, e.se, 3 * e.se + c4 * s * s, applicable, `tolerance 3 s.e. + c₄σ⁶ (heuristic size of the O(σ⁶) remainder); checked for σ ≤ ${SMALL_SIGMA_MAX}`),
-      );
+      const c = { ...at, kind: cell.kind };
+      for (const p of [SMALL_SIGMA_ENTROPY, SMALL_SIGMA_ENTROPY_4]) predictions.push(p.verdict(p.measure(cell.entropy, c), c));
     }
   }
   for (const g of gaussian) {
-    predictions.push(check('E-9', 'differential entropy of the logits = ½ log(2πσ²) + ½', undefined, g.sigma, g.predicted, g.estimate, g.se, g.tolerance, true, 'histogram estimate (Miller–Madow), tolerance 3 s.e. + binning bias w²/(24σ²)'));
+    const at = { n, sigma: g.sigma };
+    predictions.push(GAUSSIAN_ENTROPY.verdict(GAUSSIAN_ENTROPY.measure({ mean: g.estimate, se: g.se, tolerance: g.tolerance }, at), at));
   }
 
   return {
@@ -635,33 +600,4 @@ export function runEntropyExperiment(options?: Partial<EntropyOptions>, control:
   // Stops between blocks when asked (after the first, so every statistic has ≥ 2 trials).
   for (let b = 0; b < entropyBlockCount(cfg) && !(b > 0 && control.signal?.aborted); b++) blocks.push(runEntropyBlock(cfg, b));
   return assemble(cfg, blocks, t0, performance.now() - tLoop);
-}
-
-function check(
-  id: string,
-  statement: string,
-  kind: AttentionKind | undefined,
-  sigma: number,
-  predicted: number,
-  measured: number,
-  se: number,
-  tolerance: number,
-  applicable: boolean,
-  note: string,
-): EntropyPrediction {
-  const diff = measured - predicted;
-  return {
-    id,
-    statement,
-    ...(kind !== undefined ? { kind } : {}),
-    sigma,
-    predicted,
-    measured,
-    se,
-    tolerance,
-    zScore: se > 0 ? diff / se : diff === 0 ? 0 : Infinity,
-    applicable,
-    pass: !applicable || Math.abs(diff) <= tolerance,
-    note,
-  };
 }

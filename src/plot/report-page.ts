@@ -4,6 +4,7 @@
  * `gallery.html` (every figure as a thumbnail). Pure: report data in, HTML text out. The types
  * are structural so this file needs nothing from `sims/`.
  */
+import { allHold, claimStatus, countStatuses, type CheckStatus, type ClaimRecord } from '../core/claim.js';
 import { captionHtml, plainText } from './figure-text.js';
 import { escapeHtml } from './html-writer.js';
 
@@ -14,16 +15,8 @@ export const PAPERS: Readonly<Record<string, { title: string; authors: string }>
   eureka: { title: 'Eureka-Moments in Transformers: Multi-Step Tasks Reveal Softmax Induced Optimization Problems', authors: 'Hoffmann, Schrodi, Behrmann, Fischer, Brox' },
 });
 
-/** One claim row: predicted vs measured. */
-export interface ReportClaim {
-  readonly id: string;
-  readonly statement: string;
-  readonly predicted: number | string;
-  readonly measured: number | string;
-  readonly tolerance: string;
-  readonly pass: boolean;
-  readonly range?: string;
-}
+/** One claim row: predicted vs measured (the project's claim, src/core/claim.ts). */
+export type ReportClaim = ClaimRecord;
 
 /** One figure of a sim, by paths relative to the report folder. */
 export interface ReportFigure {
@@ -75,28 +68,42 @@ export interface ReportData {
   readonly command: string;
   readonly wallTimeMs: number;
   readonly entries: readonly ReportEntry[];
+  /** The claim counts (`reportCounts`), written into report.json by `vsflow reproduce`. */
+  readonly counts?: ReportCounts;
   /** Run-wide notes (e.g. "Chromium not found: HTML figures only"). */
   readonly notes: readonly string[];
 }
 
+/** Claim counts of a report: pass, fail and inconclusive separately, plus sims that errored. */
+export interface ReportCounts {
+  readonly claims: number;
+  readonly passed: number;
+  /** Claims whose status is `fail` (inconclusive ones are not failures). */
+  readonly failed: number;
+  readonly inconclusive: number;
+  readonly errors: number;
+}
+
 /**
- * Pass/fail counts of a report: claims, plus sims that errored.
+ * Pass / fail / inconclusive counts of a report's claims, plus sims that errored.
  *
  * @example
- * reportCounts({ ...data, entries: [] }); // { claims: 0, passed: 0, failed: 0, errors: 0 }
+ * reportCounts({ ...data, entries: [] }); // { claims: 0, passed: 0, failed: 0, inconclusive: 0, errors: 0 }
  */
-export function reportCounts(data: ReportData): { claims: number; passed: number; failed: number; errors: number } {
-  let claims = 0;
-  let passed = 0;
-  let errors = 0;
-  for (const e of data.entries) {
-    if (e.error !== undefined) errors++;
-    for (const c of e.claims) {
-      claims++;
-      if (c.pass) passed++;
-    }
-  }
-  return { claims, passed, failed: claims - passed, errors };
+export function reportCounts(data: ReportData): ReportCounts {
+  const c = countStatuses(data.entries.flatMap((e) => e.claims));
+  const errors = data.entries.filter((e) => e.error !== undefined).length;
+  return { claims: c.pass + c.fail + c.inconclusive + c.notApplicable, passed: c.pass, failed: c.fail, inconclusive: c.inconclusive, errors };
+}
+
+/**
+ * The counts as one line: `12 claims: 10 pass, 1 fail, 1 inconclusive`.
+ *
+ * @example
+ * countsLine({ claims: 3, passed: 2, failed: 0, inconclusive: 1, errors: 0 }); // '3 claims: 2 pass, 0 fail, 1 inconclusive'
+ */
+export function countsLine(c: ReportCounts): string {
+  return `${c.claims} claims: ${c.passed} pass, ${c.failed} fail, ${c.inconclusive} inconclusive`;
 }
 
 function formatValue(v: number | string): string {
@@ -112,7 +119,7 @@ const STYLE = `
   h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2; padding-bottom: 0.2em; margin-top: 2em; }
   h3 { margin-top: 1.6em; } .sub { color: #555; margin-top: 0; }
   .badge { display: inline-block; padding: 0.05em 0.55em; border-radius: 0.8em; font-weight: bold; font-size: 0.85em; color: #fff; }
-  .pass { background: #009E73; } .fail { background: #D55E00; } .error { background: #000; } .cached { background: #56B4E9; color: #000; }
+  .pass { background: #009E73; } .fail { background: #D55E00; } .inconclusive { background: #E69F00; color: #000; } .error { background: #000; } .cached { background: #56B4E9; color: #000; }
   table { border-collapse: collapse; width: 100%; margin: 0.6em 0; font-size: 0.92em; }
   th, td { border: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
   th { background: #f4f4f4; } td.num { font-family: "Liberation Mono", monospace; overflow-wrap: anywhere; }
@@ -143,8 +150,15 @@ ${body}
 `;
 }
 
-function badge(pass: boolean): string {
-  return pass ? '<span class="badge pass">PASS</span>' : '<span class="badge fail">FAIL</span>';
+function badge(status: CheckStatus): string {
+  if (status === 'pass') return '<span class="badge pass">PASS</span>';
+  if (status === 'inconclusive') return '<span class="badge inconclusive">INCONCLUSIVE</span>';
+  return '<span class="badge fail">FAIL</span>';
+}
+
+/** An entry's status: fail when a claim fails, else inconclusive when one is, else pass. */
+function worstStatus(claims: readonly ReportClaim[]): CheckStatus {
+  return claims.length === 0 ? 'pass' : allHold(claims.map(claimStatus));
 }
 
 function figureBlock(f: ReportFigure): string {
@@ -164,7 +178,7 @@ function claimsTable(claims: readonly ReportClaim[]): string {
   if (claims.length === 0) return '<p class="meta">No numerical claims checked by this sim.</p>';
   const rows = claims
     .map(
-      (c) => `<tr><td>${badge(c.pass)}</td><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.statement)}</td>` +
+      (c) => `<tr><td>${badge(claimStatus(c))}</td><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.statement)}</td>` +
         `<td class="num">${escapeHtml(formatValue(c.predicted))}</td><td class="num">${escapeHtml(formatValue(c.measured))}</td>` +
         `<td>${escapeHtml(c.tolerance)}</td><td>${escapeHtml(c.range ?? '')}</td></tr>`,
     )
@@ -187,7 +201,7 @@ function metaLine(e: ReportEntry): string {
 
 function entryStatus(e: ReportEntry): string {
   if (e.error !== undefined) return '<span class="badge error">ERROR</span>';
-  return badge(e.claims.every((c) => c.pass));
+  return badge(worstStatus(e.claims));
 }
 
 function entrySection(e: ReportEntry): string {
@@ -228,12 +242,12 @@ export function papersInOrder(entries: readonly ReportEntry[]): string[] {
  */
 export function reportHtml(data: ReportData): string {
   const counts = reportCounts(data);
-  const allPass = counts.failed === 0 && counts.errors === 0;
+  const headStatus: CheckStatus = counts.failed > 0 || counts.errors > 0 ? 'fail' : counts.inconclusive > 0 ? 'inconclusive' : 'pass';
   const papers = papersInOrder(data.entries);
   const summaryRows = data.entries
     .map((e) => {
-      const pass = e.claims.filter((c) => c.pass).length;
-      return `<tr><td>${entryStatus(e)}</td><td><a href="#${escapeHtml(e.id)}">${escapeHtml(e.title)}</a></td><td>${escapeHtml(PAPERS[e.paper]?.title ?? e.paper)}</td><td class="num">${pass} / ${e.claims.length}</td>` +
+      const c = countStatuses(e.claims);
+      return `<tr><td>${entryStatus(e)}</td><td><a href="#${escapeHtml(e.id)}">${escapeHtml(e.title)}</a></td><td>${escapeHtml(PAPERS[e.paper]?.title ?? e.paper)}</td><td class="num">${c.pass} / ${e.claims.length}${c.inconclusive > 0 ? ` (${c.inconclusive} inconclusive)` : ''}</td>` +
         `<td class="num">${typeof e.meta?.wallTimeMs === 'number' ? ((e.meta.wallTimeMs as number) / 1000).toFixed(2) + ' s' : ''}${e.cached ? ' (cached)' : ''}</td></tr>`;
     })
     .join('\n');
@@ -245,8 +259,8 @@ export function reportHtml(data: ReportData): string {
     })
     .join('\n');
   const notes = data.notes.length > 0 ? `<ul class="warn">${data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
-  const body = `<h1>vsflow: reproduced claims ${data.entries.length > 0 ? badge(allPass) : ''}</h1>
-<p class="sub">${counts.passed} of ${counts.claims} claims pass${counts.errors ? `, ${counts.errors} sim(s) failed to run` : ''} · ${data.entries.length} sims · ${data.quick ? '<b>quick mode</b> (short runs; the full runs drop <code>--quick</code>)' : 'full runs'} · vsflow ${escapeHtml(data.version)} · ${escapeHtml(data.createdAt)} · ${(data.wallTimeMs / 1000).toFixed(1)} s</p>
+  const body = `<h1>vsflow: reproduced claims ${data.entries.length > 0 ? badge(headStatus) : ''}</h1>
+<p class="sub">${countsLine(counts)}${counts.errors ? `, ${counts.errors} sim(s) failed to run` : ''} · ${data.entries.length} sims · ${data.quick ? '<b>quick mode</b> (short runs; the full runs drop <code>--quick</code>)' : 'full runs'} · vsflow ${escapeHtml(data.version)} · ${escapeHtml(data.createdAt)} · ${(data.wallTimeMs / 1000).toFixed(1)} s</p>
 <p>Regenerate this report: <code>${escapeHtml(data.command)}</code> · <a href="gallery.html">figure gallery</a></p>
 ${notes}
 <table class="summary"><thead><tr><th></th><th>sim</th><th>paper</th><th>claims passed</th><th>wall time</th></tr></thead><tbody>

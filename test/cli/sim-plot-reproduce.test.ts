@@ -135,7 +135,8 @@ test('reproduce: a failing claim or a throwing sim gives exit code 1 and the rep
     ['demo-throws', [], 'numerical trouble'],
   ]);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
-  assert.ok(html.includes('1 of 2 claims pass, 1 sim(s) failed to run'));
+  assert.ok(html.includes('2 claims: 1 pass, 1 fail, 0 inconclusive, 1 sim(s) failed to run'));
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).counts, { claims: 2, passed: 1, failed: 1, inconclusive: 0, errors: 1 });
   assert.ok(html.includes('vsflow sim demo-fail --quick'));
   assert.ok(existsSync(join(out, 'gallery.html')));
   assert.equal(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).entries.length, 3);
@@ -143,6 +144,11 @@ test('reproduce: a failing claim or a throwing sim gives exit code 1 and the rep
   const only = await reproduce([demoSim(), demoSim({ id: 'demo-fail', failing: true })], options(join(tmp, 'only'), { only: ['demo-decay'] }), quiet());
   assert.deepEqual(only.data.entries.map((e) => e.id), ['demo-decay']);
   assert.equal(only.exitCode, 0);
+  // An inconclusive claim is reported as such and does not fail the run.
+  const open = await reproduce([demoSim({ id: 'demo-open', inconclusive: true })], options(join(tmp, 'open')), quiet());
+  assert.equal(open.exitCode, 0);
+  assert.deepEqual(open.data.counts, { claims: 2, passed: 1, failed: 0, inconclusive: 1, errors: 0 });
+  assert.ok(readFileSync(join(tmp, 'open', 'index.html'), 'utf8').includes('badge inconclusive">INCONCLUSIVE'));
 });
 
 test('without Chromium: HTML only, with a warning line in the report', async () => {

@@ -1,5 +1,5 @@
 /**
- * Attention metrics (E-4 … E-7): closed forms (one-hot skewness (N−2)/√(N−1), uniform and
+ * Attention metrics (E-4 … E-7; the row skewness is E-6): closed forms (one-hot skewness (N−2)/√(N−1), uniform and
  * one-hot norms), seeded property tests (entropy ∈ [0, log n], 1 ≤ ‖P‖_F ≤ √N, ‖P‖₂ ≤ ‖P‖_F),
  * and the numpy fixture (entropy, skewness, max, ‖P‖_F, ‖P‖₂ = np.linalg.norm(P, 2), logit
  * variance). Tolerances: 1e-13 relative (sums of ≤ 50 O(1) terms); the power iteration stops

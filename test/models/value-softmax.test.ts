@@ -1,6 +1,6 @@
 /**
  * The value-softmax flow (theory/value-softmax.md): analytic gradients against central finite
- * differences for every loss × normalisation × {K = 1, 2} (VS-2/3/5, VS-LOG/SQ/REG/CE), the
+ * differences for every loss × normalisation × {K = 1, 2} (VS-2, VS-3, VS-5; VS-LOG/SQ/REG/CE), the
  * closed forms VS-11 and VS-12 with a frozen, Σa conservation (VS-8) and loss monotonicity
  * along the flow. Integrated here with a classical RK4 loop written in this file, independent of
  * src/integrators.

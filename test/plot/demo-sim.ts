@@ -2,13 +2,14 @@
  * A tiny sim for the plot/CLI tests (not in sims/, so `vsflow reproduce` never runs it):
  * closed form VS-11, square loss with frozen logits: f(t) − y = e^{−‖σ‖²t}(f₀ − y), so the loss
  * L = ½(f − y)² decays like e^{−2‖σ‖²t}. The claim compares the fitted decay rate with 2‖σ‖².
- * `failing: true` builds a variant whose claim predicts the wrong rate (exit-code tests).
+ * `failing: true` builds a variant whose claim predicts the wrong rate (exit-code tests);
+ * `inconclusive: true` adds a claim over seeds whose interval straddles its threshold.
  */
 import { runMeta } from '../../src/core/run-meta.js';
 import { figure, horizontalLine, lineTrace } from '../../src/plot/index.js';
 import type { SimDefinition, SimResult } from '../../sims/types.js';
 
-export function demoSim(options: { id?: string; failing?: boolean; runs?: { count: number } } = {}): SimDefinition {
+export function demoSim(options: { id?: string; failing?: boolean; inconclusive?: boolean; runs?: { count: number } } = {}): SimDefinition {
   const id = options.id ?? 'demo-decay';
   return {
     id,
@@ -40,6 +41,9 @@ export function demoSim(options: { id?: string; failing?: boolean; runs?: { coun
         data: { t, loss },
         claims: [
           { id: 'VS-11', statement: 'loss decay rate −d ln L/dt = 2‖σ‖²', predicted, measured: rate, tolerance: 'rel 1e-9', pass: Math.abs(rate - predicted) <= 1e-9 * predicted, range: 't ∈ [1e-2, 10]' },
+          ...(options.inconclusive
+            ? [{ id: 'VS-11', statement: 'over seeds: the rate exceeds 0.5', predicted: '> 0.5', measured: 'mean 0.6', tolerance: 't 95 % above 0.5', pass: false, status: 'inconclusive' as const, seeds: 3, interval: [0.4, 0.8] as [number, number], confidence: 0.95 }]
+            : []),
         ],
       };
     },

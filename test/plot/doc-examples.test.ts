@@ -54,7 +54,7 @@ test('checks, writers, exporter helpers and report: examples as stated', () => {
   assert.equal((figs[0]!.figure.layout.xaxis as { type: string }).type, 'log');
   assert.equal(entropyFigures({ records: [] }), undefined);
   const data = { version: '0.1.0', createdAt: '…', quick: true, command: 'vsflow reproduce --quick', wallTimeMs: 1200, entries: [], notes: [] };
-  assert.ok(reportHtml(data).includes('0 of 0 claims pass'));
+  assert.ok(reportHtml(data).includes('0 claims: 0 pass, 0 fail, 0 inconclusive'));
   assert.equal(galleryHtml(data).includes('<div class="gallery">'), true);
-  assert.deepEqual(reportCounts(data), { claims: 0, passed: 0, failed: 0, errors: 0 });
+  assert.deepEqual(reportCounts(data), { claims: 0, passed: 0, failed: 0, inconclusive: 0, errors: 0 });
 });

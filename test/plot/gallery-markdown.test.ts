@@ -26,7 +26,7 @@ test('galleryMarkdown: papers in the fixed order, claims as table rows, SVG figu
   const md = galleryMarkdown(data, 'npm run gallery');
   assert.ok(md.startsWith('# Figure gallery\n'));
   assert.match(md, /which runs `vsflow reproduce --format svg`/, 'the temporary --out folder is not shown');
-  assert.match(md, /1 of 2 claims pass, 1 sims failed/);
+  assert.match(md, /2 claims: 1 pass, 1 fail, 0 inconclusive, 1 sims failed/);
   const pol = md.indexOf('## Gradient Flow Polarizes');
   const lip = md.indexOf('## Transformer Training Instability');
   const eur = md.indexOf('## Eureka-Moments');

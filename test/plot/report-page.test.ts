@@ -20,7 +20,18 @@ const data: ReportData = {
 };
 
 test('reportCounts counts claims, failures and errored sims', () => {
-  assert.deepEqual(reportCounts(data), { claims: 2, passed: 1, failed: 1, errors: 1 });
+  assert.deepEqual(reportCounts(data), { claims: 2, passed: 1, failed: 1, inconclusive: 0, errors: 1 });
+});
+
+test('an inconclusive claim is counted and shown as inconclusive, not as a failure', () => {
+  const open = { id: 'T-1a', statement: 'collapse over seeds', predicted: '> 0.5', measured: '3/5', tolerance: 'Wilson 95 % above 0.5', pass: false, status: 'inconclusive' as const, seeds: 5, interval: [0.23, 0.88] as [number, number] };
+  const d: ReportData = { ...data, entries: [entry({}), entry({ id: 'train-x', paper: 'lipschitz', title: 'Training', claims: [open] })], notes: [] };
+  assert.deepEqual(reportCounts(d), { claims: 2, passed: 1, failed: 0, inconclusive: 1, errors: 0 });
+  const html = reportHtml(d);
+  assert.ok(html.includes('2 claims: 1 pass, 0 fail, 1 inconclusive'));
+  assert.ok(html.includes('class="badge inconclusive">INCONCLUSIVE'), 'claim row, its sim and the page head');
+  assert.ok(!html.includes('class="badge fail"'), 'no FAIL badge anywhere');
+  assert.ok(html.includes('0 / 1 (1 inconclusive)'), 'the summary row counts it');
 });
 
 test('index: papers in order, badges, predicted vs measured, commands, metadata, escaping', () => {
@@ -29,7 +40,7 @@ test('index: papers in order, badges, predicted vs measured, commands, metadata,
   const iLip = html.indexOf('<h2>Transformer Training Instability');
   const iEur = html.indexOf('<h2>Eureka-Moments');
   assert.ok(iPol > 0 && iPol < iLip && iLip < iEur, 'papers appear in the fixed order');
-  assert.ok(html.includes('1 of 2 claims pass, 1 sim(s) failed to run'));
+  assert.ok(html.includes('2 claims: 1 pass, 1 fail, 0 inconclusive, 1 sim(s) failed to run'));
   assert.equal(html.match(/class="badge pass">PASS/g)!.length, 3, 'one claim row, its sim in the summary and in its section');
   assert.ok(html.includes('class="badge fail">FAIL'));
   assert.ok(html.includes('class="badge error">ERROR'));
@@ -55,5 +66,5 @@ test('gallery lists every figure with a link to its page and its claims', () => 
 
 test('an empty run still renders', () => {
   const html = reportHtml({ ...data, entries: [], notes: [] });
-  assert.ok(html.includes('0 of 0 claims pass'));
+  assert.ok(html.includes('0 claims: 0 pass, 0 fail, 0 inconclusive'));
 });

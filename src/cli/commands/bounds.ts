@@ -58,11 +58,11 @@ export function boundsTable(r: BoundsResult): string {
   lines.push(`‖P‖_F on ${f.random.count} random row-stochastic P: [${fmt(f.random.min, 6)}, ${fmt(f.random.max, 6)}] ⊂ [1, √N = ${fmt(f.upper, 6)}], violations ${f.random.violations}`);
   for (const a of f.adversarial) lines.push(`  ${a.name.padEnd(36)} ‖P‖_F = ${fmt(a.normF, 6)} (closed form ${fmt(a.expected, 6)}), H = ${fmt(a.entropy, 4)}`);
   lines.push(`Jacobian vs central finite differences (${r.jacobian.fdDraws} draws): max relative error ${r.jacobian.maxRelError.toExponential(2)}`);
-  lines.push('bound                reading  W_V       draws  slack min  q05     median  fail    undecided');
+  lines.push('bound                reading  W_V       draws  slack min  q05     median  fail    undecided  verdict');
   for (const v of r.verdicts) {
     const wv = v.valueMap === 'identity' ? 'I' : `s=${v.wvScale}`;
     lines.push(
-      `${v.bound.padEnd(20)} ${(v.reading ?? '-').padEnd(8)} ${wv.padEnd(9)} ${String(v.draws).padEnd(6)} ${fmt(v.slack.min).padEnd(10)} ${fmt(v.slack.q05).padEnd(7)} ${fmt(v.slack.median).padEnd(7)} ${fmt(v.failureFraction).padEnd(7)} ${fmt(v.undecidedFraction)}`,
+      `${v.bound.padEnd(20)} ${(v.reading ?? '-').padEnd(8)} ${wv.padEnd(9)} ${String(v.draws).padEnd(6)} ${fmt(v.slack.min).padEnd(10)} ${fmt(v.slack.q05).padEnd(7)} ${fmt(v.slack.median).padEnd(7)} ${fmt(v.failureFraction).padEnd(7)} ${fmt(v.undecidedFraction).padEnd(10)} ${v.status} (${v.id} ${v.name})`,
     );
   }
   lines.push('slack = RHS/LHS (RHS with the lower end of the ‖DZ_X‖_{F,(2,∞)} bracket); fail = LHS > RHS upper end (certain)');

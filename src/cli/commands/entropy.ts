@@ -73,7 +73,7 @@ export function entropyTable(r: EntropyResult): string {
   for (const row of rows) lines.push(row.map((v, i) => v.padEnd(widths[i]!)).join('  '));
   lines.push('predictions:');
   for (const p of r.predictions) {
-    const badge = !p.applicable ? 'n/a ' : p.pass ? 'PASS' : 'FAIL';
+    const badge = p.status === 'not-applicable' ? 'n/a ' : p.status === 'pass' ? 'PASS' : 'FAIL';
     lines.push(`  ${badge}  ${p.id}  ${p.statement}${p.kind ? ` [${p.kind}]` : ''}  σ = ${p.sigma}: predicted ${fmt(p.predicted, 5)}, measured ${fmt(p.measured, 5)} ± ${p.se.toExponential(1)} (z = ${fmt(p.zScore, 1)})`);
   }
   return `${lines.join('\n')}\n`;

@@ -3,7 +3,8 @@
  * and `DIR/index.html`: per paper, per claim, the figure, predicted vs measured with pass/fail,
  * the command that regenerates it and run metadata; plus `DIR/gallery.html`. Results are cached:
  * a sim is re-run only when its inputs (id, quick, seed, version, source hash) changed, or with
- * `--force`. Exit code 1 when any claim fails or a sim errors (the report is still written).
+ * `--force`. Claims are counted pass / fail / inconclusive; exit code 1 when any claim fails or a
+ * sim errors (inconclusive claims do not fail the run; the report is still written).
  *
  * Layout of DIR: `index.html`, `gallery.html`, `report.json`, `plotly.min.js`,
  * `<sim-id>/result.json`, `<sim-id>/<figure>.{html,json,meta.json,svg,png,pdf}`.
@@ -14,8 +15,9 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/atomic-write.js';
 import { BackendError, OptionError } from '../../core/errors.js';
 import { packageVersion } from '../../core/run-meta.js';
+import { claimStatus } from '../../core/claim.js';
 import { copyPlotly } from '../../plot/html-writer.js';
-import { galleryHtml, reportCounts, reportHtml, type ReportData, type ReportEntry, type ReportFigure } from '../../plot/report-page.js';
+import { countsLine, galleryHtml, reportCounts, reportHtml, type ReportData, type ReportEntry, type ReportFigure } from '../../plot/report-page.js';
 import { findChrome, type FigureExporter, type FigureFormat } from '../../plot/static-export.js';
 import { listSims } from '../../../sims/registry.js';
 import type { SimDefinition, SimResult } from '../../../sims/types.js';
@@ -93,15 +95,16 @@ function writeReport(o: ReproduceOptions, entries: readonly ReportEntry[], notes
     entries: [...entries],
     notes: [...notes],
   };
+  const counts = reportCounts(data);
   writeFileAtomic(join(o.out, 'index.html'), reportHtml(data));
   writeFileAtomic(join(o.out, 'gallery.html'), galleryHtml(data));
-  writeJsonAtomic(join(o.out, 'report.json'), data);
-  return data;
+  writeJsonAtomic(join(o.out, 'report.json'), { ...data, counts });
+  return { ...data, counts };
 }
 
 /**
- * Runs the sims and writes the report. Returns the report data and the exit code (0 all pass,
- * 1 a claim failed or a sim errored). `sims` is passed in (not discovered here) so tests can
+ * Runs the sims and writes the report. Returns the report data and the exit code (0 no claim
+ * failed, inconclusive ones included; 1 a claim failed or a sim errored). `sims` is passed in (not discovered here) so tests can
  * reproduce their own demo sims.
  */
 export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOptions, progress: Progress): Promise<{ data: ReportData; exitCode: number }> {
@@ -194,7 +197,7 @@ export async function reproduce(sims: readonly SimDefinition[], o: ReproduceOpti
         }
         const warnings = figureWarnings(figures);
         for (const w of warnings) progress.log(`vsflow: warning: ${sim.id}: ${w}`);
-        const failed = result.claims.filter((c) => !c.pass);
+        const failed = result.claims.filter((c) => claimStatus(c) !== 'pass');
         for (const c of failed) progress.log(`vsflow: ${c.status === 'inconclusive' ? 'INCONCLUSIVE' : 'FAIL'} ${sim.id} ${c.id}: predicted ${String(c.predicted)}, measured ${String(c.measured)} (${c.tolerance})`);
         entries.push({ ...base, figures: records, claims: result.claims, meta: { ...result.meta, reproduceMs: Math.round(performance.now() - simStart) }, config: result.config, cached, warnings });
         // A partial report after each sim: a long or interrupted run can be inspected as it goes.
@@ -254,7 +257,7 @@ async function reproduceAction(flags: ReproduceFlags): Promise<void> {
   // With --json the report goes to stdout and the summary line to stderr (as every --json command).
   if (flags.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   (flags.json ? process.stderr : process.stdout).write(
-    `${counts.passed} of ${counts.claims} claims pass${counts.errors ? `, ${counts.errors} sim(s) failed to run` : ''} · ${data.entries.length} sims${cachedCount ? ` (${cachedCount} cached)` : ''} · ${(data.wallTimeMs / 1000).toFixed(1)} s\nreport: ${join(out, 'index.html')}\n`,
+    `${countsLine(counts)}${counts.errors ? `, ${counts.errors} sim(s) failed to run` : ''} · ${data.entries.length} sims${cachedCount ? ` (${cachedCount} cached)` : ''} · ${(data.wallTimeMs / 1000).toFixed(1)} s\nreport: ${join(out, 'index.html')}\n`,
   );
   // --quick promises under a minute for the sims it runs by default (the heavy training sims,
   // asked for with --training or --only, take minutes by design): name the sims that break it.
