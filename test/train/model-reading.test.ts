@@ -29,9 +29,13 @@ test('induction: token and position tables of width D/2, concatenated, both N(0,
     // The forward pass runs on the half-width tables (a shape error otherwise).
     const host = TASKS.induction.batch(new Rng(1), c);
     const other = TASKS.induction.batch(new Rng(2), c);
-    const outs = [host, other].map((h) =>
-      tf.tidy(() => Float64Array.from(model.forward(tf.tensor(h.input as Int32Array, h.inputShape, 'int32')).out.dataSync())),
-    );
+    const outs = [host, other].map((h): Float64Array => {
+      let r = new Float64Array(0);
+      tf.tidy(() => {
+        r = Float64Array.from(model.forward(tf.tensor(h.input as Int32Array, h.inputShape, 'int32')).out.dataSync());
+      });
+      return r;
+    });
     assert.ok(outs[0]!.some((v, i) => v !== outs[1]![i]), 'different tokens give different outputs');
   } finally {
     model.dispose();
