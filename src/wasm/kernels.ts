@@ -1,0 +1,117 @@
+/**
+ * The WebAssembly SIMD kernels (source: src/wasm/asm/kernels.ts, AssemblyScript, compiled by
+ * `npm run build` into src/wasm/kernels-wasm.generated.ts): instantiated synchronously on first
+ * use from the embedded bytes (no file read, no Node built-in, so `vsflow/core` stays
+ * browser-safe), after `WebAssembly.validate` of those bytes, which is false on an engine without
+ * SIMD. When WebAssembly or SIMD is missing, or the environment sets `VSFLOW_WASM=0`, or a caller
+ * passes `false` to `setWasmKernelsEnabled`, `wasmKernels()` returns undefined and callers use
+ * the TypeScript twins (same operations, same bits; tested).
+ *
+ * Memory: one linear memory, a stack of scratch regions (`mark` / `allocF64` / `release`).
+ * Growing the memory detaches earlier views, so a caller allocates all it needs, then makes its
+ * views, and releases before returning; it never holds views across calls that may allocate.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+
+/** The kernel module's exports (pointers are byte offsets of f64 arrays in `memory`). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  expScaled(x: number, n: number, c: number, out: number): void;
+  logArray(x: number, n: number, out: number): void;
+  squareArray(e: number, n: number): void;
+  softmaxRow(e: number, y: number, n: number, scale: number, p: number, out: number): void;
+  normalisedRow(w: number, n: number, p: number, lg: number, out: number): void;
+  gdReducedSoftmax(y: number, f: number, work: number, N: number, w: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
+}
+
+/** The instantiated kernels with a scratch allocator over their memory. */
+export interface WasmKernels {
+  readonly exports: KernelExports;
+  /** The current top of the scratch stack (pass to `release`). */
+  mark(): number;
+  /** Reserves `length` f64 slots (16-byte aligned) and returns their byte offset; grows memory. */
+  allocF64(length: number): number;
+  /** Pops every region allocated since `mark` returned `top`. */
+  release(top: number): void;
+  /** A Float64Array view of `length` slots at byte offset `ptr` (valid until memory grows). */
+  f64(ptr: number, length: number): Float64Array;
+}
+
+/** Scratch starts above the first 64 KiB page (the module has no static data; headroom kept). */
+const HEAP_BASE = 65536;
+
+let cached: WasmKernels | null | undefined;
+let enabled = true;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** True unless the environment variable VSFLOW_WASM is "0" (read without importing node:process). */
+function envAllows(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.VSFLOW_WASM !== '0';
+}
+
+function instantiate(): WasmKernels | null {
+  if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return null;
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no WebAssembly 2.0 features)
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  const exports = instance.exports as unknown as KernelExports;
+  const memory = exports.memory;
+  let top = HEAP_BASE;
+  return Object.freeze({
+    exports,
+    mark: () => top,
+    allocF64(length: number): number {
+      const ptr = top;
+      top = ptr + ((length * 8 + 15) & ~15);
+      const need = top - memory.buffer.byteLength;
+      if (need > 0) memory.grow(Math.ceil(need / 65536));
+      return ptr;
+    },
+    release(t: number): void {
+      top = t;
+    },
+    f64: (ptr: number, length: number) => new Float64Array(memory.buffer, ptr, length),
+  });
+}
+
+/**
+ * The WebAssembly SIMD kernels, or undefined when they are unavailable or disabled (then use the
+ * TypeScript twins).
+ *
+ * @example
+ * const k = wasmKernels(); // undefined under VSFLOW_WASM=0 or without WebAssembly SIMD
+ */
+export function wasmKernels(): WasmKernels | undefined {
+  if (!enabled) return undefined;
+  if (cached === undefined) cached = envAllows() ? instantiate() : null;
+  return cached ?? undefined;
+}
+
+/**
+ * Turns the WebAssembly kernels off (`false`: every caller takes its TypeScript twin) or back on
+ * (`true`, still subject to VSFLOW_WASM and feature detection). For tests and comparisons; the
+ * numbers are the same either way.
+ *
+ * @example
+ * setWasmKernelsEnabled(false); // plain TypeScript from here on
+ */
+export function setWasmKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Which kernel implementation runs now: 'wasm-simd' or 'typescript'.
+ *
+ * @example
+ * kernelBackend(); // 'wasm-simd' on Node 20
+ */
+export function kernelBackend(): 'wasm-simd' | 'typescript' {
+  return wasmKernels() === undefined ? 'typescript' : 'wasm-simd';
+}
