@@ -14,7 +14,7 @@ const LOG2E = 1.4426950408889634;
 const LN2_HI = 0.6931471803691238; // high 32 bits of ln 2 (fdlibm)
 const LN2_LO = 1.9082149292705877e-10;
 const ROUND = 6755399441055744; // 1.5·2^52: v + ROUND − ROUND rounds v to the nearest integer (ties to even)
-/** 2^k for k = −600 … 600 (index k + 600): the two factors 2^(k>>1), 2^(k−(k>>1)) of the scaling. */
+/** 2^k for k = −600 … 600 (index k + 600): the two factors of the scaling 2^k = 2^kh · 2^(k − kh). */
 const POW2 = (() => {
   const t = new Float64Array(1201);
   for (let k = -600; k <= 600; k++) t[k + 600] = 2 ** k;
@@ -28,7 +28,8 @@ const POW2 = (() => {
  * expTwin(1); // 2.718281828459045
  */
 export function expTwin(x: number): number {
-  const xc = Math.min(Math.max(x, -746), 710);
+  const xl = x < -746 ? -746 : x;
+  const xc = 710 < xl ? 710 : xl; // NaN passes both compares unchanged
   const k = xc * LOG2E + ROUND - ROUND;
   const r = xc - k * LN2_HI - k * LN2_LO;
   const r2 = r * r;
@@ -40,9 +41,9 @@ export function expTwin(x: number): number {
   const b2 = 2.48015873015873e-5 + r * 2.7557319223985893e-6 + r2 * (2.755731922398589e-7 + r * 2.505210838544172e-8);
   const a6 = 2.08767569878681e-9 + r * 1.6059043836821613e-10;
   const p = b0 + r4 * b1 + r8 * (b2 + r4 * a6);
-  const ki = k | 0; // 0 for NaN, as the kernel's trunc_sat
-  const k1 = ki >> 1;
-  return p * POW2[k1 + 600]! * POW2[ki - k1 + 600]!;
+  // 2^k = 2^kh · 2^(k − kh), kh = k/2 rounded to even (both factors normal); NaN → NaN.
+  const kh = k * 0.5 + ROUND - ROUND;
+  return p * POW2[(kh | 0) + 600]! * POW2[((k - kh) | 0) + 600]!;
 }
 
 const LG1 = 6.66666666666673513e-1;
@@ -85,4 +86,17 @@ export function logTwin(x: number): number {
   if (x === 0) return -Infinity;
   if (x === Infinity) return Infinity;
   return x < 0 || x !== x ? NaN : y;
+}
+
+/**
+ * The logistic sigmoid 1/(1 + e^{−x}) of core/sigmoid.ts (same overflow-free branches) with
+ * expTwin in place of Math.exp: the form the reduced flow and its GD kernel share.
+ *
+ * @example
+ * sigmoidTwin(0); // 0.5
+ */
+export function sigmoidTwin(x: number): number {
+  if (x >= 0) return 1 / (1 + expTwin(-x));
+  const e = expTwin(x);
+  return e / (1 + e);
 }

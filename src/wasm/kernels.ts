@@ -21,7 +21,7 @@ export interface KernelExports {
   squareArray(e: number, n: number): void;
   softmaxRow(e: number, y: number, n: number, scale: number, p: number, out: number): void;
   normalisedRow(w: number, n: number, p: number, lg: number, out: number): void;
-  gdReducedSoftmax(y: number, f: number, work: number, N: number, w: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
+  gdReducedSoftmax(y: number, f: number, work: number, N: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

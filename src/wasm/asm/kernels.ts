@@ -37,7 +37,8 @@ const EXP_HI: f64 = 710.0;
 }
 
 @inline function expv(x: v128): v128 {
-  const xc = f64x2.min(f64x2.max(x, sp(EXP_LO)), sp(EXP_HI));
+  // pmax/pmin (one instruction each on x64): NaN stays NaN, as in the twin's compares.
+  const xc = f64x2.pmin(f64x2.pmax(x, sp(EXP_LO)), sp(EXP_HI));
   const k = sub(add(mul(xc, sp(LOG2E)), sp(ROUND)), sp(ROUND));
   const r = sub(sub(xc, mul(k, sp(LN2_HI))), mul(k, sp(LN2_LO)));
   const r2 = mul(r, r);
@@ -48,12 +49,13 @@ const EXP_HI: f64 = 710.0;
   const b2 = add(add(sp(2.48015873015873e-5), mul(r, sp(2.7557319223985893e-6))), mul(r2, add(sp(2.755731922398589e-7), mul(r, sp(2.505210838544172e-8)))));
   const a6 = add(sp(2.08767569878681e-9), mul(r, sp(1.6059043836821613e-10)));
   const p = add(add(b0, mul(r4, b1)), mul(r8, add(b2, mul(r4, a6))));
-  // k is an integer in [−1076, 1024] (0 for NaN: trunc_sat maps NaN to 0).
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  const k1 = i64x2.shr_s(ki, 1);
-  const k2 = i64x2.sub(ki, k1);
-  const s1 = i64x2.shl(i64x2.add(k1, i64x2.splat(1023)), 52);
-  const s2 = i64x2.shl(i64x2.add(k2, i64x2.splat(1023)), 52);
+  // 2^k = 2^kh · 2^(k − kh), kh = k/2 rounded to even, in [−538, 512]: both factors normal.
+  // The bits of 1.5·2^52 + m are bits(1.5·2^52) + m, whose low 12 bits are m's (mod 4096):
+  // adding 1023 and shifting left by 52 makes the double 2^m, with no integer conversion.
+  const kh = sub(add(mul(k, sp(0.5)), sp(ROUND)), sp(ROUND));
+  const k2 = sub(k, kh);
+  const s1 = i64x2.shl(i64x2.add(add(kh, sp(ROUND)), i64x2.splat(1023)), 52);
+  const s2 = i64x2.shl(i64x2.add(add(k2, sp(ROUND)), i64x2.splat(1023)), 52);
   return mul(mul(p, s1), s2);
 }
 
@@ -84,7 +86,9 @@ const TWO54: f64 = 18014398509481984.0;
   const xs = v128.bitselect(mul(x, sp(TWO54)), x, sub_);
   const kadj = v128.bitselect(i64x2.splat(-54), i64x2.splat(0), sub_);
   const ix = i64x2.add(xs, i64x2.splat(0x00095f6200000000));
-  const k = i64x2.add(i64x2.sub(i64x2.shr_s(ix, 52), i64x2.splat(1023)), kadj);
+  // Logical shift (one instruction; x64 has no 64-bit arithmetic vector shift before AVX-512):
+  // equal to the arithmetic one for x > 0, and other x are replaced by the selects below.
+  const k = i64x2.add(i64x2.sub(i64x2.shr_u(ix, 52), i64x2.splat(1023)), kadj);
   const m = i64x2.add(v128.and(ix, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3fe6a09e00000000));
   const f = sub(m, sp(1.0));
   const hfsq = mul(mul(sp(0.5), f), f);
@@ -208,15 +212,17 @@ export function normalisedRow(w: usize, n: i32, p: usize, lg: usize, out: usize)
     const v = add(mul(v128.load(w + o), iv), uv);
     v128.store(p + o, v);
     v128.store(lg + o, logv(add(v, tv)));
-    mx = f64x2.max(mx, v);
+    mx = f64x2.pmax(mx, v);
   }
-  let m = Math.max(f64x2.extract_lane(mx, 0), f64x2.extract_lane(mx, 1));
+  const m0 = f64x2.extract_lane(mx, 0);
+  const m1 = f64x2.extract_lane(mx, 1);
+  let m = m0 < m1 ? m1 : m0;
   if (j < n) {
     const o = <usize>j << 3;
     const v = load<f64>(w + o) * inv + uni;
     store<f64>(p + o, v);
     store<f64>(lg + o, logs(v + 1e-300));
-    m = Math.max(m, v);
+    m = m < v ? v : m;
   }
   let h = 0.0;
   for (let i = 0; i < n; i++) {
@@ -240,11 +246,13 @@ export function normalisedRow(w: usize, n: i32, p: usize, lg: usize, out: usize)
 
 /**
  * GD steps k0 .. k1−1 of the reduced (u, a_1..a_K) softmax logistic flow, in place on y (state,
- * length n(1+K)) and f (its derivative), with `work` (same length), N (K·n), w (n) as scratch
- * and `lab` (K labels). Returns the first step whose new state sum is non-finite, or k1; the
- * final state is in y. The operations are those of reduced-flow.ts's TypeScript gdBlock.
+ * length n(1+K)) and f (its derivative), with `work` (same length) and N (K·n) as scratch and
+ * `lab` (K labels). Returns the first step whose new state sum is non-finite, or k1; the final
+ * state is in y. The operations are those of reduced-flow.ts's `rhs` (softmax branch) and its
+ * TypeScript `gdBlock`: sums over j in two interleaved accumulators (lane 0: even j, lane 1: odd
+ * j, an odd tail added to lane 0), z = (Σ u_j e_j)·(1/Σ e_j), f_a = (−c/K)·N ⊙ (u − z).
  */
-export function gdReducedSoftmax(y0: usize, f: usize, work: usize, N: usize, w: usize, lab: usize, n: i32, K: i32, b2: f64, invK: f64, k0: i32, k1: i32, lr: f64, tEnd: f64): i32 {
+export function gdReducedSoftmax(y0: usize, f: usize, work: usize, N: usize, lab: usize, n: i32, K: i32, b2: f64, invK: f64, k0: i32, k1: i32, lr: f64, tEnd: f64): i32 {
   const len = n * (1 + K);
   let y = y0;
   let yNew = work;
@@ -282,48 +290,50 @@ export function gdReducedSoftmax(y0: usize, f: usize, work: usize, N: usize, w: 
         m = v > m ? v : m;
       }
       const mv = sp(m);
+      let sAcc = sp(0.0);
+      let zAcc = sp(0.0);
       let j = 0;
       for (; j + 2 <= n; j += 2) {
         const o = <usize>j << 3;
-        v128.store(N + ko + o, expv(sub(v128.load(r + ao + o), mv)));
+        const e = expv(sub(v128.load(r + ao + o), mv));
+        v128.store(N + ko + o, e);
+        sAcc = add(sAcc, e);
+        zAcc = add(zAcc, mul(v128.load(r + o), e));
       }
+      let s0 = f64x2.extract_lane(sAcc, 0);
+      let z0 = f64x2.extract_lane(zAcc, 0);
       if (j < n) {
         const o = <usize>j << 3;
-        store<f64>(N + ko + o, exps(load<f64>(r + ao + o) - m));
+        const e = exps(load<f64>(r + ao + o) - m);
+        store<f64>(N + ko + o, e);
+        s0 += e;
+        z0 += load<f64>(r + o) * e;
       }
-      let sum = 0.0;
-      for (let jj = 0; jj < n; jj++) sum += load<f64>(N + ko + (<usize>jj << 3));
-      const inv = 1.0 / sum;
-      let z = 0.0;
-      for (let jj = 0; jj < n; jj++) {
-        const o = <usize>jj << 3;
-        const nj = load<f64>(N + ko + o) * inv;
-        store<f64>(N + ko + o, nj);
-        z += load<f64>(r + o) * nj;
-      }
+      const inv = 1.0 / (s0 + f64x2.extract_lane(sAcc, 1));
+      const z = (z0 + f64x2.extract_lane(zAcc, 1)) * inv;
       const lb = load<f64>(lab + (<usize>q << 3));
       const c = -lb * sigmoid(-lb * z);
       const cu = -b2 * c * invK;
-      let nw = 0.0;
-      for (let jj = 0; jj < n; jj++) {
-        const o = <usize>jj << 3;
-        const nj = load<f64>(N + ko + o);
-        store<f64>(f + o, load<f64>(f + o) + cu * nj);
-        const wj = c * load<f64>(r + o);
-        store<f64>(w + o, wj);
-        nw += nj * wj;
-      }
-      const scale = -invK;
-      const sv = sp(scale);
-      const nwv = sp(nw);
+      const sc = -invK * c;
+      const iv = sp(inv);
+      const cuv = sp(cu);
+      const scv = sp(sc);
+      const zv = sp(z);
       let jj = 0;
       for (; jj + 2 <= n; jj += 2) {
         const o = <usize>jj << 3;
-        v128.store(f + ao + o, mul(mul(sv, v128.load(N + ko + o)), sub(v128.load(w + o), nwv)));
+        const ni = mul(v128.load(N + ko + o), iv);
+        const u = v128.load(r + o);
+        v128.store(N + ko + o, ni);
+        v128.store(f + o, add(v128.load(f + o), mul(cuv, ni)));
+        v128.store(f + ao + o, mul(mul(scv, ni), sub(u, zv)));
       }
       if (jj < n) {
         const o = <usize>jj << 3;
-        store<f64>(f + ao + o, scale * load<f64>(N + ko + o) * (load<f64>(w + o) - nw));
+        const ni = load<f64>(N + ko + o) * inv;
+        store<f64>(N + ko + o, ni);
+        store<f64>(f + o, load<f64>(f + o) + cu * ni);
+        store<f64>(f + ao + o, sc * ni * (load<f64>(r + o) - z));
       }
     }
     const tmp = y;
