@@ -24,7 +24,8 @@ import { OptionError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
-import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, expScaled, normalisedRow, reluKernelWeights, softmaxRow } from './entropy-kernels.js';
+import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, reluKernelWeights } from './entropy-kernels.js';
+import { rowScratch } from './entropy-row-kernels.js';
 
 /** Options of `runEntropyExperiment`. */
 export interface EntropyOptions {
@@ -385,23 +386,25 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
   const phiRelu = new Float64Array(d);
   const phiElu = new Float64Array(d);
   const z0 = new Float64Array(n);
-  const y = new Float64Array(n);
+  // The arrays the exp/log row kernels touch live in their memory (WebAssembly when available).
+  const rs = rowScratch(n);
+  const y = rs.f64(n);
   const z = new Float64Array(n);
-  const w = new Float64Array(n);
-  const p = new Float64Array(n);
+  const w = rs.f64(n);
+  const p = rs.f64(n);
   const Ks = new Float64Array(n * d);
   const eA = new Float64Array(n);
   const eB = new Float64Array(n);
-  const negV = new Float64Array(n * d);
+  const negV = rs.f64(n * d);
   const negC = new Float64Array(n * d);
   const negJ = new Int32Array(n * d);
-  const negE = new Float64Array(n * d);
-  const eS = new Float64Array(n);
+  const negE = rs.f64(n * d);
+  const eS = rs.f64(n);
   let negCount = 0;
   // σ_i = 2σ_{i−1} exactly: exp(σ_i x) = exp(σ_{i−1} x)² (a property of the grid, not of the draws).
   const doubles = sigmas.map((s2, i) => i > 0 && s2 === 2 * sigmas[i - 1]!);
-  const row = new Float64Array(4);
-  const reluRow = new Float64Array(4);
+  const row = rs.f64(4);
+  const reluRow = rs.f64(4);
   const QM = new Float64Array(queries * d);
   const PM = new Float64Array(queries * n);
   const KM = new Float64Array(n * d);
@@ -448,25 +451,25 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
     v0 /= n;
     if (hasRelu) {
       reluKernelWeights(phiRelu, g, 0, n, d, w);
-      normalisedRow(w, n, p, reluRow);
+      rs.normalisedRow(w, n, p, reluRow);
     }
     if (hasElu) negCount = elu1Split(phiElu, g, n, d, eA, eB, negV, negC, negJ);
     for (let si = 0; si < ns; si++) {
       const sigma = sigmas[si]!;
       const v = sigma * sigma * v0;
       const sq = doubles[si]!;
-      if (hasSoftmax) expScaled(y, n, sigma / tau, sq, eS);
-      if (hasElu) expScaled(negV, negCount, sigma, sq, negE);
+      if (hasSoftmax) rs.expScaled(y, n, sigma / tau, sq, eS);
+      if (hasElu) rs.expScaled(negV, negCount, sigma, sq, negE);
       let scaled = false;
       for (let ki = 0; ki < nk; ki++) {
         const code = codes[ki]!;
         const c = ki * ns + si;
         let r = row;
-        if (code === K_SOFTMAX) softmaxRow(eS, y, n, sigma / tau, p, row);
+        if (code === K_SOFTMAX) rs.softmaxRow(eS, y, n, sigma / tau, p, row);
         else if (code === K_RELU) r = reluRow;
         else if (code === K_ELU1) {
           elu1KernelWeights(eA, eB, negE, negC, negJ, negCount, n, sigma, w);
-          normalisedRow(w, n, p, row);
+          rs.normalisedRow(w, n, p, row);
         } else {
           const kind = kinds[ki]!;
           let mass: number;
@@ -514,6 +517,7 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
       }
     }
   }
+  rs.release();
   for (let k = 0; k < accs.length; k++) accs[k]!.pack(out, L.acc + k * ACC_W);
   return out;
 }
