@@ -21,6 +21,9 @@ export interface KernelExports {
   squareArray(e: number, n: number): void;
   softmaxRow(e: number, y: number, n: number, scale: number, p: number, out: number): void;
   normalisedRow(w: number, n: number, p: number, lg: number, out: number): void;
+  matVec(V: number, s: number, d: number, n: number, out: number): void;
+  matTVec(V: number, r: number, d: number, n: number, out: number): void;
+  stageCombine(y: number, K: number, c: number, m: number, h: number, len: number, out: number): void;
   gdReducedSoftmax(y: number, f: number, work: number, N: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
 }
 

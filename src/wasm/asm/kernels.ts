@@ -343,3 +343,66 @@ export function gdReducedSoftmax(y0: usize, f: usize, work: usize, N: usize, lab
   if (y != y0) memory.copy(y0, y, <usize>len << 3);
   return k;
 }
+
+// ---- linear algebra for the RK stage evaluators (twins: src/wasm/linear-algebra.ts) ----------
+
+/**
+ * out[i] = Σ_j V[i·n + j]·s[j] for i < d (V row-major d×n): per row two accumulators, lane 0 over
+ * even j and lane 1 over odd j (an odd tail added to lane 0), out[i] = lane 0 + lane 1.
+ */
+export function matVec(V: usize, s: usize, d: i32, n: i32, out: usize): void {
+  for (let i = 0; i < d; i++) {
+    const row = V + (<usize>(i * n) << 3);
+    let acc = sp(0.0);
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      acc = add(acc, mul(v128.load(row + o), v128.load(s + o)));
+    }
+    let a0 = f64x2.extract_lane(acc, 0);
+    if (j < n) {
+      const o = <usize>j << 3;
+      a0 += load<f64>(row + o) * load<f64>(s + o);
+    }
+    store<f64>(out + (<usize>i << 3), a0 + f64x2.extract_lane(acc, 1));
+  }
+}
+
+/** out[j] = Σ_i V[i·n + j]·r[i] for j < n, each sum in increasing i (out starts at 0·… = the i = 0 term). */
+export function matTVec(V: usize, r: usize, d: i32, n: i32, out: usize): void {
+  let j = 0;
+  for (; j + 2 <= n; j += 2) {
+    const o = <usize>j << 3;
+    let acc = sp(0.0);
+    for (let i = 0; i < d; i++) acc = add(acc, mul(v128.load(V + (<usize>(i * n) << 3) + o), sp(load<f64>(r + (<usize>i << 3)))));
+    v128.store(out + o, acc);
+  }
+  if (j < n) {
+    const o = <usize>j << 3;
+    let acc = 0.0;
+    for (let i = 0; i < d; i++) acc += load<f64>(V + (<usize>(i * n) << 3) + o) * load<f64>(r + (<usize>i << 3));
+    store<f64>(out + o, acc);
+  }
+}
+
+/**
+ * RK stage state out[q] = y[q] + h·Σ_{j<m} c[j]·K[j·len + q] for q < len (K: m stage derivatives
+ * stored one after another), the sum accumulated in increasing j from 0 (acc = 0 + c0·k0 + …).
+ */
+export function stageCombine(y: usize, K: usize, c: usize, m: i32, h: f64, len: i32, out: usize): void {
+  const hv = sp(h);
+  const stride = <usize>len << 3;
+  let q = 0;
+  for (; q + 2 <= len; q += 2) {
+    const o = <usize>q << 3;
+    let acc = sp(0.0);
+    for (let j = 0; j < m; j++) acc = add(acc, mul(sp(load<f64>(c + (<usize>j << 3))), v128.load(K + <usize>j * stride + o)));
+    v128.store(out + o, add(v128.load(y + o), mul(hv, acc)));
+  }
+  if (q < len) {
+    const o = <usize>q << 3;
+    let acc = 0.0;
+    for (let j = 0; j < m; j++) acc += load<f64>(c + (<usize>j << 3)) * load<f64>(K + <usize>j * stride + o);
+    store<f64>(out + o, load<f64>(y + o) + h * acc);
+  }
+}
