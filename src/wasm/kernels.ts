@@ -2,8 +2,8 @@
  * The WebAssembly SIMD kernels (source: src/wasm/asm/kernels.ts, AssemblyScript, compiled by
  * `npm run build` into src/wasm/kernels-wasm.generated.ts): instantiated synchronously on first
  * use from the embedded bytes (no file read, no Node built-in, so `vsflow/core` stays
- * browser-safe), after `WebAssembly.validate` of those bytes, which is false on an engine without
- * SIMD. When WebAssembly or SIMD is missing, or the environment sets `VSFLOW_WASM=0`, or a caller
+ * browser-safe), after `WebAssembly.validate` of a 43-byte module with one v128 constant, which
+ * is false on an engine without SIMD. When WebAssembly or SIMD is missing, or the environment sets `VSFLOW_WASM=0`, or a caller
  * passes `false` to `setWasmKernelsEnabled`, `wasmKernels()` returns undefined and callers use
  * the TypeScript twins (same operations, same bits; tested).
  *
@@ -59,11 +59,19 @@ function envAllows(): boolean {
   return env?.VSFLOW_WASM !== '0';
 }
 
+/** (module (func (result v128) v128.const 0)): valid exactly where WebAssembly SIMD is. */
+const SIMD_PROBE = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 0x0a, 0x16, 1, 0x14, 0, 0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b];
+
 function instantiate(): WasmKernels | null {
   if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return null;
-  const bytes = decodeBase64(KERNELS_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no WebAssembly 2.0 features)
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  if (!WebAssembly.validate(new Uint8Array(SIMD_PROBE))) return null;
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+  } catch {
+    return null; // an engine with SIMD but without another feature the module uses
+  }
+  const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as unknown as KernelExports;
   const memory = exports.memory;
   let top = HEAP_BASE;
