@@ -80,9 +80,10 @@ function instantiate(): WasmKernels | null {
     mark: () => top,
     allocF64(length: number): number {
       const ptr = top;
-      top = ptr + ((length * 8 + 15) & ~15);
-      const need = top - memory.buffer.byteLength;
-      if (need > 0) memory.grow(Math.ceil(need / 65536));
+      const end = ptr + ((length * 8 + 15) & ~15);
+      const need = end - memory.buffer.byteLength;
+      if (need > 0) memory.grow(Math.ceil(need / 65536)); // may throw RangeError: top unchanged
+      top = end;
       return ptr;
     },
     release(t: number): void {
