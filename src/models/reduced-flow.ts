@@ -180,6 +180,9 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     let same = true;
     for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
     const scalarAtol = same;
+    // The kernels' persistent slot: V0, β̂, then atol's V block when it is not one number.
+    const slotToken = {};
+    const slotLength = d * n + d + (scalarAtol ? 0 : d * n);
     // Locals, not closure slots, inside the loops (closure-slot loads in hot loops measured ~3× slower).
     const sums = (y: Float64Array, yNew: Float64Array, e1: Float64Array, e2: Float64Array | undefined, out: Float64Array): void => {
       const du = duBuf;
@@ -199,41 +202,64 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
       }
       let s1 = 0;
       let s2 = 0;
-      // V block, row by row: V_ij = V0_ij + β̂_i (u_j − u0_j), E_ij = β̂_i e_j. Two interleaved
-      // accumulator pairs break the add-latency chain (measured 1.7× faster than one pair).
-      const n2 = nn - (nn % 2);
-      const f2 = e2 ?? e1;
-      let t1 = 0;
-      let t2 = 0;
-      for (let i = 0; i < dd; i++) {
-        const bi = bh[i]!;
-        const row = i * nn;
-        let j = 0;
-        for (; j < n2; j += 2) {
-          const v0 = V[row + j]!;
-          const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
-          const a1 = r0 * e1[j]!;
-          const a2 = r0 * f2[j]!;
-          s1 += a1 * a1;
-          s2 += a2 * a2;
-          const v1 = V[row + j + 1]!;
-          const r1 = bi / ((one ? at0 : at[row + j + 1]!) + rt * Math.max(Math.abs(v1 + bi * du[j + 1]!), Math.abs(v1 + bi * dun[j + 1]!)));
-          const b1 = r1 * e1[j + 1]!;
-          const b2 = r1 * f2[j + 1]!;
-          t1 += b1 * b1;
-          t2 += b2 * b2;
+      const wk = wasmKernels();
+      const slot = wk === undefined ? undefined : wk.claimSlot(slotToken, slotLength);
+      if (wk !== undefined && slot !== undefined) {
+        // The V block in WebAssembly SIMD (reducedErrorSums: the loop below, lanes = the two
+        // accumulator pairs); V0, β̂ and a per-entry atol stay in the kernels' slot between calls.
+        if (slot.fresh) {
+          wk.f64(slot.ptr, dd * nn).set(V);
+          wk.f64(slot.ptr + 8 * dd * nn, dd).set(bh);
+          if (!one) wk.f64(slot.ptr + 8 * (dd * nn + dd), dd * nn).set(at.subarray(0, dd * nn));
         }
-        for (; j < nn; j++) {
-          const v0 = V[row + j]!;
-          const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
-          const a1 = r0 * e1[j]!;
-          const a2 = r0 * f2[j]!;
-          s1 += a1 * a1;
-          s2 += a2 * a2;
+        const top = wk.mark();
+        const p = wk.allocF64(4 * nn + 2);
+        const buf = wk.f64(p, 4 * nn + 2);
+        buf.set(du, 0);
+        buf.set(dun, nn);
+        buf.set(e1.subarray(0, nn), 2 * nn);
+        buf.set((e2 ?? e1).subarray(0, nn), 3 * nn);
+        wk.exports.reducedErrorSums(slot.ptr, slot.ptr + 8 * dd * nn, slot.ptr + 8 * (dd * nn + dd), one ? 1 : 0, at0, rt, p, p + 8 * nn, p + 16 * nn, p + 24 * nn, dd, nn, p + 32 * nn);
+        s1 = buf[4 * nn]!;
+        s2 = buf[4 * nn + 1]!;
+        wk.release(top);
+      } else {
+        // V block, row by row: V_ij = V0_ij + β̂_i (u_j − u0_j), E_ij = β̂_i e_j. Two interleaved
+        // accumulator pairs break the add-latency chain (measured 1.7× faster than one pair).
+        const n2 = nn - (nn % 2);
+        const f2 = e2 ?? e1;
+        let t1 = 0;
+        let t2 = 0;
+        for (let i = 0; i < dd; i++) {
+          const bi = bh[i]!;
+          const row = i * nn;
+          let j = 0;
+          for (; j < n2; j += 2) {
+            const v0 = V[row + j]!;
+            const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
+            const a1 = r0 * e1[j]!;
+            const a2 = r0 * f2[j]!;
+            s1 += a1 * a1;
+            s2 += a2 * a2;
+            const v1 = V[row + j + 1]!;
+            const r1 = bi / ((one ? at0 : at[row + j + 1]!) + rt * Math.max(Math.abs(v1 + bi * du[j + 1]!), Math.abs(v1 + bi * dun[j + 1]!)));
+            const b1 = r1 * e1[j + 1]!;
+            const b2 = r1 * f2[j + 1]!;
+            t1 += b1 * b1;
+            t2 += b2 * b2;
+          }
+          for (; j < nn; j++) {
+            const v0 = V[row + j]!;
+            const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
+            const a1 = r0 * e1[j]!;
+            const a2 = r0 * f2[j]!;
+            s1 += a1 * a1;
+            s2 += a2 * a2;
+          }
         }
+        s1 += t1;
+        s2 += t2;
       }
-      s1 += t1;
-      s2 += t2;
       // Logit blocks: the same components as the full state's.
       const m = K * nn;
       for (let q = 0; q < m; q++) {

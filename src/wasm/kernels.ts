@@ -7,7 +7,9 @@
  * passes `false` to `setWasmKernelsEnabled`, `wasmKernels()` returns undefined and callers use
  * the TypeScript twins (same operations, same bits; tested).
  *
- * Memory: one linear memory, a stack of scratch regions (`mark` / `allocF64` / `release`).
+ * Memory: one linear memory: a persistent slot for one owner at a time (`claimSlot`: a solve's
+ * fixed matrices, refilled when the owner changes), above it a stack of scratch regions (`mark` /
+ * `allocF64` / `release`).
  * Growing the memory detaches earlier views, so a caller allocates all it needs, then makes its
  * views, and releases before returning; it never holds views across calls that may allocate.
  */
@@ -24,6 +26,7 @@ export interface KernelExports {
   matVec(V: number, s: number, d: number, n: number, out: number): void;
   matTVec(V: number, r: number, d: number, n: number, out: number): void;
   stageCombine(y: number, K: number, c: number, m: number, h: number, len: number, out: number): void;
+  reducedErrorSums(V: number, bh: number, at: number, scalarAtol: number, at0: number, rt: number, du: number, dun: number, e1: number, e2: number, d: number, n: number, out: number): void;
   gdReducedSoftmax(y: number, f: number, work: number, N: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
 }
 
@@ -36,6 +39,12 @@ export interface WasmKernels {
   allocF64(length: number): number;
   /** Pops every region allocated since `mark` returned `top`. */
   release(top: number): void;
+  /**
+   * The one persistent slot (data kept between calls, e.g. a solve's fixed matrices): returns its
+   * byte offset for `owner`, `fresh` when the caller must (re)fill it (another owner had it, or
+   * first use), or undefined while scratch regions are allocated (then use the twin).
+   */
+  claimSlot(owner: object, length: number): { ptr: number; fresh: boolean } | undefined;
   /** A Float64Array view of `length` slots at byte offset `ptr` (valid until memory grows). */
   f64(ptr: number, length: number): Float64Array;
 }
@@ -74,20 +83,35 @@ function instantiate(): WasmKernels | null {
   const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as unknown as KernelExports;
   const memory = exports.memory;
+  // [HEAP_BASE, base): the persistent slot; [base, top): the scratch stack.
+  let base = HEAP_BASE;
   let top = HEAP_BASE;
+  let slotOwner: object | undefined;
+  const ensure = (end: number): void => {
+    const need = end - memory.buffer.byteLength;
+    if (need > 0) memory.grow(Math.ceil(need / 65536)); // may throw RangeError: state unchanged
+  };
   return Object.freeze({
     exports,
     mark: () => top,
     allocF64(length: number): number {
       const ptr = top;
       const end = ptr + ((length * 8 + 15) & ~15);
-      const need = end - memory.buffer.byteLength;
-      if (need > 0) memory.grow(Math.ceil(need / 65536)); // may throw RangeError: top unchanged
+      ensure(end);
       top = end;
       return ptr;
     },
     release(t: number): void {
-      top = t;
+      top = Math.max(t, base);
+    },
+    claimSlot(owner: object, length: number): { ptr: number; fresh: boolean } | undefined {
+      if (owner === slotOwner) return { ptr: HEAP_BASE, fresh: false };
+      if (top !== base) return undefined;
+      const end = HEAP_BASE + ((length * 8 + 15) & ~15);
+      ensure(end);
+      base = top = end;
+      slotOwner = owner;
+      return { ptr: HEAP_BASE, fresh: true };
     },
     f64: (ptr: number, length: number) => new Float64Array(memory.buffer, ptr, length),
   });

@@ -406,3 +406,47 @@ export function stageCombine(y: usize, K: usize, c: usize, m: i32, h: f64, len: 
     store<f64>(out + o, load<f64>(y + o) + h * acc);
   }
 }
+
+// ---- error norm of the reduced flow's V block (twin: reduced-flow.ts errorNorm `sums`) --------
+
+/**
+ * Σ (E_ij / sc_ij)² over the V block for two error estimates, V_ij = V0_ij + β̂_i·du_j: with
+ * r = β̂_i / (atol_ij + rtol·max(|V0_ij + β̂_i du_j|, |V0_ij + β̂_i dun_j|)), a = r·e1_j, b = r·e2_j.
+ * Lanes: the twin's two accumulator pairs (lane 0: even j, lane 1: odd j, an odd tail into lane
+ * 0), carried across rows; out = [lane 0 + lane 1 for e1, the same for e2].
+ */
+export function reducedErrorSums(V: usize, bh: usize, at: usize, scalarAtol: i32, at0: f64, rt: f64, du: usize, dun: usize, e1: usize, e2: usize, d: i32, n: i32, out: usize): void {
+  let acc1 = sp(0.0);
+  let acc2 = sp(0.0);
+  const rtv = sp(rt);
+  const at0v = sp(at0);
+  for (let i = 0; i < d; i++) {
+    const bi = load<f64>(bh + (<usize>i << 3));
+    const biv = sp(bi);
+    const row = <usize>(i * n) << 3;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      const v0 = v128.load(V + row + o);
+      const atv = scalarAtol ? at0v : v128.load(at + row + o);
+      const big = f64x2.max(f64x2.abs(add(v0, mul(biv, v128.load(du + o)))), f64x2.abs(add(v0, mul(biv, v128.load(dun + o)))));
+      const r = f64x2.div(biv, add(atv, mul(rtv, big)));
+      const a = mul(r, v128.load(e1 + o));
+      const b = mul(r, v128.load(e2 + o));
+      acc1 = add(acc1, mul(a, a));
+      acc2 = add(acc2, mul(b, b));
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      const v0 = load<f64>(V + row + o);
+      const atj = scalarAtol ? at0 : load<f64>(at + row + o);
+      const r = bi / (atj + rt * Math.max(Math.abs(v0 + bi * load<f64>(du + o)), Math.abs(v0 + bi * load<f64>(dun + o))));
+      const a = r * load<f64>(e1 + o);
+      const b = r * load<f64>(e2 + o);
+      acc1 = f64x2.replace_lane(acc1, 0, f64x2.extract_lane(acc1, 0) + a * a);
+      acc2 = f64x2.replace_lane(acc2, 0, f64x2.extract_lane(acc2, 0) + b * b);
+    }
+  }
+  store<f64>(out, f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1));
+  store<f64>(out + 8, f64x2.extract_lane(acc2, 0) + f64x2.extract_lane(acc2, 1));
+}
