@@ -10,44 +10,14 @@
  *   per trial and e_j = exp(σ y_j / τ); max P = 1/Σ e (the maximal e is exp(0) = 1).
  * - ReLU kernel: φ(σk) = σφ(k), so P does not depend on σ (computed once per trial).
  * - ELU+1 kernel: φ(x) = max(x, 0) + exp(min(x, 0)) (= x + 1 for x > 0, eˣ otherwise).
- */
-
-const LOG2E = 1.4426950408889634;
-const LN2_HI = 0.6931471803691238; // high 32 bits of ln 2 (fdlibm)
-const LN2_LO = 1.9082149292705877e-10;
-const ROUND = 6755399441055744; // 1.5·2^52: x + ROUND − ROUND rounds x to the nearest integer
-/** 2^k for k = −1075 … 1024 (index k + 1075); 2^−1075 and below round to 0, 2^1024 = ∞. */
-const POW2 = (() => {
-  const t = new Float64Array(2100);
-  for (let k = -1075; k <= 1024; k++) t[k + 1075] = 2 ** k;
-  return t;
-})();
-
-/**
- * eˣ within 2 ulp of Math.exp on [−708, 709] (test: entropy-kernels), 1.7× faster than
- * Math.exp in V8 (a C call) when inlined in a loop (measured on this machine, CPU time):
- * x = k ln 2 + r, |r| ≤ ln2/2, e^r by its degree-13 Taylor polynomial (truncation < 1e-17
- * relative) evaluated by Estrin's scheme, times 2^k from a table. Below −708 it returns
- * e^−708 ≈ 3.3e-308 instead of a subnormal or 0 (absolute error < 3.4e-308: irrelevant for
- * the sums of O(1) terms it feeds); above 709.78 it returns ∞; NaN gives NaN.
  *
- * @example
- * fastExp(1); // 2.718281828459045
+ * exp and log are expTwin / logTwin (src/wasm/exp-log.ts): these TypeScript kernels are the twins
+ * of the WebAssembly SIMD ones (src/wasm/asm/kernels.ts `expScaled`, `squareArray`, `softmaxRow`,
+ * `normalisedRow`), bit for bit (tested), and the fallback where WebAssembly SIMD is missing;
+ * entropy-row-kernels.ts picks one.
  */
-export function fastExp(x: number): number {
-  const xc = Math.max(x, -708);
-  const k = xc * LOG2E + ROUND - ROUND;
-  const r = xc - k * LN2_HI - k * LN2_LO;
-  const r2 = r * r;
-  const r4 = r2 * r2;
-  const r8 = r4 * r4;
-  // Σ_{i=0}^{13} r^i/i!, grouped in pairs (Estrin).
-  const b0 = 1 + r + r2 * (0.5 + r * 0.16666666666666666);
-  const b1 = 0.041666666666666664 + r * 0.008333333333333333 + r2 * (0.001388888888888889 + r * 0.0001984126984126984);
-  const b2 = 2.48015873015873e-5 + r * 2.7557319223985893e-6 + r2 * (2.755731922398589e-7 + r * 2.505210838544172e-8);
-  const a6 = 2.08767569878681e-9 + r * 1.6059043836821613e-10;
-  return (b0 + r4 * b1 + r8 * (b2 + r4 * a6)) * POW2[(Math.min(k, 1024) | 0) + 1075]!;
-}
+
+import { expTwin, logTwin } from '../wasm/exp-log.js';
 
 /** Output slots of a row kernel. */
 export const OUT_H = 0;
@@ -85,7 +55,7 @@ function skewOf(p: Float64Array, n: number): number {
  */
 export function expScaled(y: Float64Array, count: number, c: number, square: boolean, e: Float64Array): void {
   if (square) for (let j = 0; j < count; j++) e[j] = e[j]! * e[j]!;
-  else for (let j = 0; j < count; j++) e[j] = fastExp(c * y[j]!);
+  else for (let j = 0; j < count; j++) e[j] = expTwin(c * y[j]!);
 }
 
 /**
@@ -102,7 +72,7 @@ export function softmaxRow(e: Float64Array, y: Float64Array, n: number, scale: n
     p[j] = v;
     py += v * y[j]!;
   }
-  out[OUT_H] = Math.log(s) - scale * py;
+  out[OUT_H] = logTwin(s) - scale * py;
   out[OUT_MAXP] = inv;
   out[OUT_SKEW] = skewOf(p, n);
   out[OUT_ZERO] = 0;
@@ -124,8 +94,8 @@ export function normalisedRow(w: Float64Array, n: number, p: Float64Array, out: 
   for (let j = 0; j < n; j++) {
     const v = w[j]! * inv + uni;
     p[j] = v;
-    h -= v * Math.log(v + 1e-300);
-    mx = Math.max(mx, v);
+    h -= v * logTwin(v + 1e-300);
+    mx = mx < v ? v : mx; // the kernel's pmax (the maximum does not depend on the order)
   }
   out[OUT_H] = h;
   out[OUT_MAXP] = mx;

@@ -25,7 +25,8 @@ import { Rng } from '../core/rng.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
 import { GAUSSIAN_ENTROPY, LOGIT_VARIANCE, SMALL_SIGMA_ENTROPY, SMALL_SIGMA_ENTROPY_4, type EntropyPrediction } from './entropy-predictions.js';
-import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, expScaled, normalisedRow, reluKernelWeights, softmaxRow } from './entropy-kernels.js';
+import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, reluKernelWeights } from './entropy-kernels.js';
+import { rowScratch } from './entropy-row-kernels.js';
 
 export { smallSigmaEntropy, SMALL_SIGMA_MAX, type EntropyPrediction } from './entropy-predictions.js';
 
@@ -357,23 +358,25 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
   const phiRelu = new Float64Array(d);
   const phiElu = new Float64Array(d);
   const z0 = new Float64Array(n);
-  const y = new Float64Array(n);
+  // The arrays the exp/log row kernels touch live in their memory (WebAssembly when available).
+  const rs = rowScratch(n);
+  const y = rs.f64(n);
   const z = new Float64Array(n);
-  const w = new Float64Array(n);
-  const p = new Float64Array(n);
+  const w = rs.f64(n);
+  const p = rs.f64(n);
   const Ks = new Float64Array(n * d);
   const eA = new Float64Array(n);
   const eB = new Float64Array(n);
-  const negV = new Float64Array(n * d);
+  const negV = rs.f64(n * d);
   const negC = new Float64Array(n * d);
   const negJ = new Int32Array(n * d);
-  const negE = new Float64Array(n * d);
-  const eS = new Float64Array(n);
+  const negE = rs.f64(n * d);
+  const eS = rs.f64(n);
   let negCount = 0;
   // σ_i = 2σ_{i−1} exactly: exp(σ_i x) = exp(σ_{i−1} x)² (a property of the grid, not of the draws).
   const doubles = sigmas.map((s2, i) => i > 0 && s2 === 2 * sigmas[i - 1]!);
-  const row = new Float64Array(4);
-  const reluRow = new Float64Array(4);
+  const row = rs.f64(4);
+  const reluRow = rs.f64(4);
   const QM = new Float64Array(queries * d);
   const PM = new Float64Array(queries * n);
   const KM = new Float64Array(n * d);
@@ -387,104 +390,108 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
   };
   setPhi();
 
-  for (let t = 0; t < nb; t++) {
-    zigK.fill(g);
-    if (randomQ) {
-      zigQ.fill(qRaw);
-      let s = 0;
-      for (let l = 0; l < d; l++) s += qRaw[l]! * qRaw[l]!;
-      const inv = 1 / Math.sqrt(s);
-      for (let l = 0; l < d; l++) q[l] = qRaw[l]! * inv;
-      setPhi();
-    }
-    // Standardised logits z₀ = q·g_j (z = σz₀), their mean, max and histogram (E-9: bins over
-    // [−6σ, 6σ] for z are bins over [−6, 6] for z₀, the same counts for every σ).
-    let zs = 0;
-    let zm = -Infinity;
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let l = 0; l < d; l++) s += q[l]! * g[j * d + l]!;
-      z0[j] = s;
-      zs += s;
-      zm = Math.max(zm, s);
-      const bi = Math.min(Math.max(Math.floor((s + 6) * gScale) + 1, 0), gBins + 1);
-      out[gBase + bi]! += 1;
-    }
-    const zmean = zs / n;
-    let v0 = 0;
-    for (let j = 0; j < n; j++) {
-      const e = z0[j]! - zmean;
-      v0 += e * e;
-      y[j] = z0[j]! - zm;
-    }
-    v0 /= n;
-    if (hasRelu) {
-      reluKernelWeights(phiRelu, g, 0, n, d, w);
-      normalisedRow(w, n, p, reluRow);
-    }
-    if (hasElu) negCount = elu1Split(phiElu, g, n, d, eA, eB, negV, negC, negJ);
-    for (let si = 0; si < ns; si++) {
-      const sigma = sigmas[si]!;
-      const v = sigma * sigma * v0;
-      const sq = doubles[si]!;
-      if (hasSoftmax) expScaled(y, n, sigma / tau, sq, eS);
-      if (hasElu) expScaled(negV, negCount, sigma, sq, negE);
-      let scaled = false;
-      for (let ki = 0; ki < nk; ki++) {
-        const code = codes[ki]!;
-        const c = ki * ns + si;
-        let r = row;
-        if (code === K_SOFTMAX) softmaxRow(eS, y, n, sigma / tau, p, row);
-        else if (code === K_RELU) r = reluRow;
-        else if (code === K_ELU1) {
-          elu1KernelWeights(eA, eB, negE, negC, negJ, negCount, n, sigma, w);
-          normalisedRow(w, n, p, row);
-        } else {
-          const kind = kinds[ki]!;
-          let mass: number;
-          if (isKernelKind(kind)) {
-            if (!scaled) for (let e = 0; e < n * d; e++) Ks[e] = sigma * g[e]!;
-            scaled = true;
-            mass = attentionRow(kind, q, 0, Ks, 0, n, d, p, 0, tau);
-          } else {
-            for (let j = 0; j < n; j++) z[j] = sigma * z0[j]!;
-            mass = attentionFromLogits(kind, z, 0, n, p, 0, tau);
-          }
-          row[0] = rowEntropy(p, 0, n);
-          row[1] = rowMax(p, 0, n);
-          row[2] = rowSkewness(p, 0, n);
-          row[3] = mass === 0 ? 1 : 0;
-        }
-        const h = r[OUT_H]!;
-        accs[c]!.add(h);
-        accs[cells + c]!.add(v);
-        accs[2 * cells + c]!.add(r[OUT_MAXP]!);
-        accs[3 * cells + c]!.add(r[OUT_SKEW]!);
-        out[L.zero + c]! += r[OUT_ZERO]!;
-        const bin = Math.min(Math.max(Math.floor(h * binScale), 0), bins - 1);
-        out[L.counts + c * bins + bin]! += 1;
-      }
-    }
-    if (queries > 0) {
-      rngM.fillNormal(GM);
-      rngM.fillNormal(QM);
-      for (let i = 0; i < queries; i++) {
+  try {
+    for (let t = 0; t < nb; t++) {
+      zigK.fill(g);
+      if (randomQ) {
+        zigQ.fill(qRaw);
         let s = 0;
-        for (let l = 0; l < d; l++) s += QM[i * d + l]! * QM[i * d + l]!;
+        for (let l = 0; l < d; l++) s += qRaw[l]! * qRaw[l]!;
         const inv = 1 / Math.sqrt(s);
-        for (let l = 0; l < d; l++) QM[i * d + l]! *= inv;
+        for (let l = 0; l < d; l++) q[l] = qRaw[l]! * inv;
+        setPhi();
       }
+      // Standardised logits z₀ = q·g_j (z = σz₀), their mean, max and histogram (E-9: bins over
+      // [−6σ, 6σ] for z are bins over [−6, 6] for z₀, the same counts for every σ).
+      let zs = 0;
+      let zm = -Infinity;
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let l = 0; l < d; l++) s += q[l]! * g[j * d + l]!;
+        z0[j] = s;
+        zs += s;
+        zm = Math.max(zm, s);
+        const bi = Math.min(Math.max(Math.floor((s + 6) * gScale) + 1, 0), gBins + 1);
+        out[gBase + bi]! += 1;
+      }
+      const zmean = zs / n;
+      let v0 = 0;
+      for (let j = 0; j < n; j++) {
+        const e = z0[j]! - zmean;
+        v0 += e * e;
+        y[j] = z0[j]! - zm;
+      }
+      v0 /= n;
+      if (hasRelu) {
+        reluKernelWeights(phiRelu, g, 0, n, d, w);
+        rs.normalisedRow(w, n, p, reluRow);
+      }
+      if (hasElu) negCount = elu1Split(phiElu, g, n, d, eA, eB, negV, negC, negJ);
       for (let si = 0; si < ns; si++) {
         const sigma = sigmas[si]!;
-        for (let e = 0; e < n * d; e++) KM[e] = sigma * GM[e]!;
+        const v = sigma * sigma * v0;
+        const sq = doubles[si]!;
+        if (hasSoftmax) rs.expScaled(y, n, sigma / tau, sq, eS);
+        if (hasElu) rs.expScaled(negV, negCount, sigma, sq, negE);
+        let scaled = false;
         for (let ki = 0; ki < nk; ki++) {
+          const code = codes[ki]!;
           const c = ki * ns + si;
-          for (let i = 0; i < queries; i++) attentionRow(kinds[ki]!, QM, i * d, KM, 0, n, d, PM, i * n, tau);
-          accs[4 * cells + c]!.add(meanEntropy(PM, queries, n));
-          accs[5 * cells + c]!.add(frobeniusNorm(PM, queries, n));
+          let r = row;
+          if (code === K_SOFTMAX) rs.softmaxRow(eS, y, n, sigma / tau, p, row);
+          else if (code === K_RELU) r = reluRow;
+          else if (code === K_ELU1) {
+            elu1KernelWeights(eA, eB, negE, negC, negJ, negCount, n, sigma, w);
+            rs.normalisedRow(w, n, p, row);
+          } else {
+            const kind = kinds[ki]!;
+            let mass: number;
+            if (isKernelKind(kind)) {
+              if (!scaled) for (let e = 0; e < n * d; e++) Ks[e] = sigma * g[e]!;
+              scaled = true;
+              mass = attentionRow(kind, q, 0, Ks, 0, n, d, p, 0, tau);
+            } else {
+              for (let j = 0; j < n; j++) z[j] = sigma * z0[j]!;
+              mass = attentionFromLogits(kind, z, 0, n, p, 0, tau);
+            }
+            row[0] = rowEntropy(p, 0, n);
+            row[1] = rowMax(p, 0, n);
+            row[2] = rowSkewness(p, 0, n);
+            row[3] = mass === 0 ? 1 : 0;
+          }
+          const h = r[OUT_H]!;
+          accs[c]!.add(h);
+          accs[cells + c]!.add(v);
+          accs[2 * cells + c]!.add(r[OUT_MAXP]!);
+          accs[3 * cells + c]!.add(r[OUT_SKEW]!);
+          out[L.zero + c]! += r[OUT_ZERO]!;
+          const bin = Math.min(Math.max(Math.floor(h * binScale), 0), bins - 1);
+          out[L.counts + c * bins + bin]! += 1;
+        }
+      }
+      if (queries > 0) {
+        rngM.fillNormal(GM);
+        rngM.fillNormal(QM);
+        for (let i = 0; i < queries; i++) {
+          let s = 0;
+          for (let l = 0; l < d; l++) s += QM[i * d + l]! * QM[i * d + l]!;
+          const inv = 1 / Math.sqrt(s);
+          for (let l = 0; l < d; l++) QM[i * d + l]! *= inv;
+        }
+        for (let si = 0; si < ns; si++) {
+          const sigma = sigmas[si]!;
+          for (let e = 0; e < n * d; e++) KM[e] = sigma * GM[e]!;
+          for (let ki = 0; ki < nk; ki++) {
+            const c = ki * ns + si;
+            for (let i = 0; i < queries; i++) attentionRow(kinds[ki]!, QM, i * d, KM, 0, n, d, PM, i * n, tau);
+            accs[4 * cells + c]!.add(meanEntropy(PM, queries, n));
+            accs[5 * cells + c]!.add(frobeniusNorm(PM, queries, n));
+          }
         }
       }
     }
+  } finally {
+    rs.release();
   }
   for (let k = 0; k < accs.length; k++) accs[k]!.pack(out, L.acc + k * ACC_W);
   return out;

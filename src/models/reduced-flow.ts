@@ -14,10 +14,15 @@
  * `errorNorm` gives the adaptive steppers the error norm of the full [V, a] state (one O(dn) pass
  * per attempt: E_V = β̂ e_uᵀ with β̂ = β/‖β‖², sc_ij = atol_ij + rtol·max(|V_ij|, |V_new,ij|)), so the
  * reduced run takes the same steps as the full one up to round-off in the accept/reject tests.
+ *
+ * The softmax exponentials and the sigmoid use expTwin (src/wasm/exp-log.ts, ≤ 2 ulp of Math.exp)
+ * rather than Math.exp, so that the fused GD kernel in WebAssembly SIMD (src/wasm/asm/kernels.ts
+ * `gdReducedSoftmax`) and its TypeScript twin `gdBlock` below give solve's gd numbers bit for bit.
  */
 import type { Rhs } from '../integrators/types.js';
 import type { ErrorNorm } from '../integrators/step-control.js';
-import { sigmoid } from '../core/sigmoid.js';
+import { expTwin, sigmoidTwin as sigmoid } from '../wasm/exp-log.js';
+import { wasmKernels } from '../wasm/kernels.js';
 import { normalize, normalizationVjp } from './normalizations.js';
 import type { Problem } from './problem.js';
 import type { FrozenBlock } from './value-softmax.js';
@@ -96,23 +101,48 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     for (let k = 0; k < K; k++) {
       const ko = k * n;
       const ao = n + ko;
-      let S: number;
       if (isSoftmax) {
-        // Max-shifted softmax inline (as value-softmax.ts).
+        // Max-shifted softmax inline, fused with z = ⟨u, N⟩ = ⟨u, e⟩/Σe; sums in two interleaved
+        // accumulators (even, odd indices; the f64x2 lanes of the WebAssembly kernel), and the
+        // softmax VJP of w = c·u as c·N ⊙ (u − z) (⟨N, c·u⟩ = c·z): the operations of `gdBlock`.
         let m = -Infinity;
         for (let j = 0; j < n; j++) if (r[ao + j]! > m) m = r[ao + j]!;
-        let s = 0;
-        for (let j = 0; j < n; j++) {
-          const e = Math.exp(r[ao + j]! - m);
-          N[ko + j] = e;
-          s += e;
+        let s0 = 0;
+        let s1 = 0;
+        let z0 = 0;
+        let z1 = 0;
+        let j = 0;
+        for (; j + 1 < n; j += 2) {
+          const e0 = expTwin(r[ao + j]! - m);
+          const e1 = expTwin(r[ao + j + 1]! - m);
+          N[ko + j] = e0;
+          N[ko + j + 1] = e1;
+          s0 += e0;
+          s1 += e1;
+          z0 += r[j]! * e0;
+          z1 += r[j + 1]! * e1;
         }
-        const inv = 1 / s;
-        for (let j = 0; j < n; j++) N[ko + j] *= inv;
-        S = s;
-      } else {
-        S = normalize(kind, r, ao, n, N, ko);
+        if (j < n) {
+          const e0 = expTwin(r[ao + j]! - m);
+          N[ko + j] = e0;
+          s0 += e0;
+          z0 += r[j]! * e0;
+        }
+        const inv = 1 / (s0 + s1);
+        const z = (z0 + z1) * inv;
+        for (let i = 0; i < n; i++) N[ko + i] *= inv;
+        const lab = lb[k]!;
+        const c = -lab * sigmoid(-lab * z);
+        if (!freezeV) {
+          const cu = -b2 * c * invK;
+          for (let i = 0; i < n; i++) dr[i] += cu * N[ko + i]!;
+        }
+        const sc = -invK * c;
+        if (freezeA) for (let i = 0; i < n; i++) dr[ao + i] = 0;
+        else for (let i = 0; i < n; i++) dr[ao + i] = sc * N[ko + i]! * (r[i]! - z);
+        continue;
       }
+      const S = normalize(kind, r, ao, n, N, ko);
       let z = 0;
       for (let j = 0; j < n; j++) z += r[j]! * N[ko + j]!;
       const lab = lb[k]!;
@@ -150,6 +180,9 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     let same = true;
     for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
     const scalarAtol = same;
+    // The kernels' persistent slot: V0, β̂, then atol's V block when it is not one number.
+    const slotToken = {};
+    const slotLength = d * n + d + (scalarAtol ? 0 : d * n);
     // Locals, not closure slots, inside the loops (closure-slot loads in hot loops measured ~3× slower).
     const sums = (y: Float64Array, yNew: Float64Array, e1: Float64Array, e2: Float64Array | undefined, out: Float64Array): void => {
       const du = duBuf;
@@ -169,41 +202,64 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
       }
       let s1 = 0;
       let s2 = 0;
-      // V block, row by row: V_ij = V0_ij + β̂_i (u_j − u0_j), E_ij = β̂_i e_j. Two interleaved
-      // accumulator pairs break the add-latency chain (measured 1.7× faster than one pair).
-      const n2 = nn - (nn % 2);
-      const f2 = e2 ?? e1;
-      let t1 = 0;
-      let t2 = 0;
-      for (let i = 0; i < dd; i++) {
-        const bi = bh[i]!;
-        const row = i * nn;
-        let j = 0;
-        for (; j < n2; j += 2) {
-          const v0 = V[row + j]!;
-          const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
-          const a1 = r0 * e1[j]!;
-          const a2 = r0 * f2[j]!;
-          s1 += a1 * a1;
-          s2 += a2 * a2;
-          const v1 = V[row + j + 1]!;
-          const r1 = bi / ((one ? at0 : at[row + j + 1]!) + rt * Math.max(Math.abs(v1 + bi * du[j + 1]!), Math.abs(v1 + bi * dun[j + 1]!)));
-          const b1 = r1 * e1[j + 1]!;
-          const b2 = r1 * f2[j + 1]!;
-          t1 += b1 * b1;
-          t2 += b2 * b2;
+      const wk = wasmKernels();
+      const slot = wk === undefined ? undefined : wk.claimSlot(slotToken, slotLength);
+      if (wk !== undefined && slot !== undefined) {
+        // The V block in WebAssembly SIMD (reducedErrorSums: the loop below, lanes = the two
+        // accumulator pairs); V0, β̂ and a per-entry atol stay in the kernels' slot between calls.
+        if (slot.fresh) {
+          wk.f64(slot.ptr, dd * nn).set(V);
+          wk.f64(slot.ptr + 8 * dd * nn, dd).set(bh);
+          if (!one) wk.f64(slot.ptr + 8 * (dd * nn + dd), dd * nn).set(at.subarray(0, dd * nn));
         }
-        for (; j < nn; j++) {
-          const v0 = V[row + j]!;
-          const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
-          const a1 = r0 * e1[j]!;
-          const a2 = r0 * f2[j]!;
-          s1 += a1 * a1;
-          s2 += a2 * a2;
+        const top = wk.mark();
+        const p = wk.allocF64(4 * nn + 2);
+        const buf = wk.f64(p, 4 * nn + 2);
+        buf.set(du, 0);
+        buf.set(dun, nn);
+        buf.set(e1.subarray(0, nn), 2 * nn);
+        buf.set((e2 ?? e1).subarray(0, nn), 3 * nn);
+        wk.exports.reducedErrorSums(slot.ptr, slot.ptr + 8 * dd * nn, slot.ptr + 8 * (dd * nn + dd), one ? 1 : 0, at0, rt, p, p + 8 * nn, p + 16 * nn, p + 24 * nn, dd, nn, p + 32 * nn);
+        s1 = buf[4 * nn]!;
+        s2 = buf[4 * nn + 1]!;
+        wk.release(top);
+      } else {
+        // V block, row by row: V_ij = V0_ij + β̂_i (u_j − u0_j), E_ij = β̂_i e_j. Two interleaved
+        // accumulator pairs break the add-latency chain (measured 1.7× faster than one pair).
+        const n2 = nn - (nn % 2);
+        const f2 = e2 ?? e1;
+        let t1 = 0;
+        let t2 = 0;
+        for (let i = 0; i < dd; i++) {
+          const bi = bh[i]!;
+          const row = i * nn;
+          let j = 0;
+          for (; j < n2; j += 2) {
+            const v0 = V[row + j]!;
+            const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
+            const a1 = r0 * e1[j]!;
+            const a2 = r0 * f2[j]!;
+            s1 += a1 * a1;
+            s2 += a2 * a2;
+            const v1 = V[row + j + 1]!;
+            const r1 = bi / ((one ? at0 : at[row + j + 1]!) + rt * Math.max(Math.abs(v1 + bi * du[j + 1]!), Math.abs(v1 + bi * dun[j + 1]!)));
+            const b1 = r1 * e1[j + 1]!;
+            const b2 = r1 * f2[j + 1]!;
+            t1 += b1 * b1;
+            t2 += b2 * b2;
+          }
+          for (; j < nn; j++) {
+            const v0 = V[row + j]!;
+            const r0 = bi / ((one ? at0 : at[row + j]!) + rt * Math.max(Math.abs(v0 + bi * du[j]!), Math.abs(v0 + bi * dun[j]!)));
+            const a1 = r0 * e1[j]!;
+            const a2 = r0 * f2[j]!;
+            s1 += a1 * a1;
+            s2 += a2 * a2;
+          }
         }
+        s1 += t1;
+        s2 += t2;
       }
-      s1 += t1;
-      s2 += t2;
       // Logit blocks: the same components as the full state's.
       const m = K * nn;
       for (let q = 0; q < m; q++) {
@@ -220,11 +276,11 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     };
     return Object.freeze({ size: d * n + K * n, sums });
   };
-  const gdBlock: GdBlock | undefined =
+  // The TypeScript twin of the WebAssembly kernel gdReducedSoftmax (same operations, same order).
+  const gdBlockTs: GdBlock | undefined =
     isSoftmax && !freezeV && !freezeA
       ? (y0buf, f, work, k0, k1, lr, tEnd) => {
           const N = NBuf;
-          const w = wBuf;
           const lb = labels;
           const nn = n;
           const KK = K;
@@ -252,36 +308,42 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
             for (let q = 0; q < KK; q++) {
               const ko = q * nn;
               const ao = nn + ko;
-              // Passes fused where the accumulation order of every sum stays that of `rhs`.
+              // The operations of `rhs` above (softmax branch), in its order.
               let m = -Infinity;
               for (let j = 0; j < nn; j++) if (r[ao + j]! > m) m = r[ao + j]!;
-              let sum = 0;
-              for (let j = 0; j < nn; j++) {
-                const e = Math.exp(r[ao + j]! - m);
-                N[ko + j] = e;
-                sum += e;
+              let s0 = 0;
+              let s1 = 0;
+              let z0 = 0;
+              let z1 = 0;
+              let j = 0;
+              for (; j + 1 < nn; j += 2) {
+                const e0 = expTwin(r[ao + j]! - m);
+                const e1 = expTwin(r[ao + j + 1]! - m);
+                N[ko + j] = e0;
+                N[ko + j + 1] = e1;
+                s0 += e0;
+                s1 += e1;
+                z0 += r[j]! * e0;
+                z1 += r[j + 1]! * e1;
               }
-              const inv = 1 / sum;
-              let z = 0;
-              for (let j = 0; j < nn; j++) {
-                const nj = N[ko + j]! * inv;
-                N[ko + j] = nj;
-                z += r[j]! * nj;
+              if (j < nn) {
+                const e0 = expTwin(r[ao + j]! - m);
+                N[ko + j] = e0;
+                s0 += e0;
+                z0 += r[j]! * e0;
               }
+              const inv = 1 / (s0 + s1);
+              const z = (z0 + z1) * inv;
               const lab = lb[q]!;
               const c = -lab * sigmoid(-lab * z);
               const cu = -bb * c * iK;
-              // normalizationVjp('softmax', …, w = c·u, scale −1/K), same expression order.
-              let nw = 0;
-              for (let j = 0; j < nn; j++) {
-                const nj = N[ko + j]!;
-                f[j] += cu * nj;
-                const wj = c * r[j]!;
-                w[j] = wj;
-                nw += nj * wj;
+              const sc = -iK * c;
+              for (let i = 0; i < nn; i++) {
+                const ni = N[ko + i]! * inv;
+                N[ko + i] = ni;
+                f[i] += cu * ni;
+                f[ao + i] = sc * ni * (r[i]! - z);
               }
-              const scale = -iK;
-              for (let j = 0; j < nn; j++) f[ao + j] = scale * N[ko + j]! * (w[j]! - nw);
             }
             const tmp = y;
             y = yNew;
@@ -291,5 +353,29 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
           return k;
         }
       : undefined;
+  const labelsF64 = Float64Array.from(labels);
+  // The WebAssembly kernel when available (checked per block, so setWasmKernelsEnabled applies):
+  // state and scratch copied into its memory for the block and the state copied back.
+  const gdBlock: GdBlock | undefined =
+    gdBlockTs === undefined
+      ? undefined
+      : (y0buf, f, work, k0, k1, lr, tEnd) => {
+          const wk = wasmKernels();
+          if (wk === undefined) return gdBlockTs(y0buf, f, work, k0, k1, lr, tEnd);
+          const top = wk.mark();
+          const py = wk.allocF64(size);
+          const pf = wk.allocF64(size);
+          const pw = wk.allocF64(size);
+          const pN = wk.allocF64(K * n);
+          const pl = wk.allocF64(K);
+          wk.f64(py, size).set(y0buf);
+          wk.f64(pf, size).set(f);
+          wk.f64(pl, K).set(labelsF64);
+          const k = wk.exports.gdReducedSoftmax(py, pf, pw, pN, pl, n, K, b2, invK, k0, k1, lr, tEnd);
+          y0buf.set(wk.f64(py, size));
+          f.set(wk.f64(pf, size));
+          wk.release(top);
+          return k;
+        };
   return Object.freeze({ rhs, y0, size, lift, errorNorm, gdBlock });
 }

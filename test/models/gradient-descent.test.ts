@@ -67,8 +67,12 @@ test('failure statuses match solve: max-steps, non-finite, interrupted', () => {
   assert.equal(it.message, solve(f.rhs, f.y0, 0, 10, { method: 'gd', dt: 0.1, saveAt: [0, 10], signal: ac.signal }).message);
 });
 
-test('fused reduced-logistic GD block: bitwise gradientDescent without it and solve\'s gd (K = 1, 3; budgets, abort, overflow)', async () => {
+for (const wasm of [true, false]) test(`fused reduced-logistic GD block (${wasm ? 'WebAssembly SIMD kernel' : 'TypeScript twin'}): bitwise gradientDescent without it and solve's gd (K = 1, 3; budgets, abort, overflow)`, async (t) => {
   const { reducedFlow } = await import('../../src/models/reduced-flow.js');
+  const { setWasmKernelsEnabled, kernelBackend } = await import('../../src/wasm/kernels.js');
+  setWasmKernelsEnabled(wasm);
+  t.after(() => setWasmKernelsEnabled(true));
+  assert.equal(kernelBackend(), wasm ? 'wasm-simd' : 'typescript');
   const same = (a: ReturnType<typeof gradientDescent>, b: ReturnType<typeof gradientDescent>, label: string): void => {
     assert.deepEqual(a.t, b.t, `${label} t`);
     assert.deepEqual(a.y.map((v) => Array.from(v)), b.y.map((v) => Array.from(v)), `${label} y`);
@@ -107,4 +111,20 @@ test('fused reduced-logistic GD block: bitwise gradientDescent without it and so
   const nf = gradientDescent(Rb.rhs, Rb.y0, 1, 0.1, { ...ob, block: Rb.gdBlock });
   assert.equal(nf.status, 'non-finite');
   same(nf, gradientDescent(Rb.rhs, Rb.y0, 1, 0.1, ob), 'non-finite');
+});
+
+test('fused reduced-logistic GD: the WebAssembly kernel and its TypeScript twin give the same bits (K = 1, 2, 5; n odd and even)', async (t) => {
+  const { reducedFlow } = await import('../../src/models/reduced-flow.js');
+  const { setWasmKernelsEnabled } = await import('../../src/wasm/kernels.js');
+  t.after(() => setWasmKernelsEnabled(true));
+  for (const [d, n, K] of [[3, 5, 1], [8, 8, 2], [2, 7, 5], [4, 1, 1]] as const) {
+    const R = reducedFlow(resolveProblem(randomProblem({ loss: 'logistic', d, n, samples: K, seed: 11 + n, aScale: 2 })));
+    const o = opts({ log: [0.05, 500, 40] } as never, 500);
+    setWasmKernelsEnabled(true);
+    const w = gradientDescent(R.rhs, R.y0, 500, 0.05, { ...o, block: R.gdBlock });
+    setWasmKernelsEnabled(false);
+    const ts = gradientDescent(R.rhs, R.y0, 500, 0.05, { ...o, block: R.gdBlock });
+    assert.equal(w.stats.steps, 10_000);
+    assert.deepEqual(w.y.map((v) => Array.from(v)), ts.y.map((v) => Array.from(v)), `d=${d} n=${n} K=${K}`);
+  }
 });

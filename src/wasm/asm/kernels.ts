@@ -1,0 +1,452 @@
+// AssemblyScript source of vsflow's WebAssembly SIMD kernels (compiled by scripts/build-wasm.mjs
+// with `asc --enable simd -O3 --runtime stub`; not part of the TypeScript program).
+//
+// Every kernel has a TypeScript twin (src/wasm/exp-log.ts, src/wasm/twins.ts) that performs the
+// same IEEE-754 operations in the same order, so both give bit-identical results (tested). Rules
+// that keep this true: no fused multiply-add (WebAssembly has none outside relaxed SIMD), no
+// reassociation (binaryen does not reassociate floats), sums accumulated in index order as the
+// twins do, and f64x2 lanes used only for element-wise work (each lane is one scalar operation).
+//
+// Memory layout: all pointers are byte offsets of f64 arrays in the exported memory, 8-aligned;
+// the JavaScript side (src/wasm/kernels.ts) owns allocation.
+
+// ---- exp -------------------------------------------------------------------------------------
+// x = k ln 2 + r, |r| ≤ ln2/2 (k by round-to-nearest-even through 1.5·2^52), e^r by its
+// degree-13 Taylor polynomial in Estrin's scheme, times 2^k applied as 2^(k>>1) · 2^(k−(k>>1))
+// (two normal factors, so results down to the subnormal range and up to 2^1024·(1−ε) are right).
+// x is clamped to [−746, 710] first (e^−746 rounds to 0, e^710 overflows to ∞); NaN stays NaN.
+
+const LOG2E: f64 = 1.4426950408889634;
+const LN2_HI: f64 = 0.6931471803691238; // high 32 bits of ln 2 (fdlibm)
+const LN2_LO: f64 = 1.9082149292705877e-10;
+const ROUND: f64 = 6755399441055744.0; // 1.5·2^52
+const EXP_LO: f64 = -746.0;
+const EXP_HI: f64 = 710.0;
+
+@inline function sp(x: f64): v128 {
+  return f64x2.splat(x);
+}
+@inline function add(a: v128, b: v128): v128 {
+  return f64x2.add(a, b);
+}
+@inline function sub(a: v128, b: v128): v128 {
+  return f64x2.sub(a, b);
+}
+@inline function mul(a: v128, b: v128): v128 {
+  return f64x2.mul(a, b);
+}
+
+@inline function expv(x: v128): v128 {
+  // pmax/pmin (one instruction each on x64): NaN stays NaN, as in the twin's compares.
+  const xc = f64x2.pmin(f64x2.pmax(x, sp(EXP_LO)), sp(EXP_HI));
+  const k = sub(add(mul(xc, sp(LOG2E)), sp(ROUND)), sp(ROUND));
+  const r = sub(sub(xc, mul(k, sp(LN2_HI))), mul(k, sp(LN2_LO)));
+  const r2 = mul(r, r);
+  const r4 = mul(r2, r2);
+  const r8 = mul(r4, r4);
+  const b0 = add(add(sp(1.0), r), mul(r2, add(sp(0.5), mul(r, sp(0.16666666666666666)))));
+  const b1 = add(add(sp(0.041666666666666664), mul(r, sp(0.008333333333333333))), mul(r2, add(sp(0.001388888888888889), mul(r, sp(0.0001984126984126984)))));
+  const b2 = add(add(sp(2.48015873015873e-5), mul(r, sp(2.7557319223985893e-6))), mul(r2, add(sp(2.755731922398589e-7), mul(r, sp(2.505210838544172e-8)))));
+  const a6 = add(sp(2.08767569878681e-9), mul(r, sp(1.6059043836821613e-10)));
+  const p = add(add(b0, mul(r4, b1)), mul(r8, add(b2, mul(r4, a6))));
+  // 2^k = 2^kh · 2^(k − kh), kh = k/2 rounded to even, in [−538, 512]: both factors normal.
+  // The bits of 1.5·2^52 + m are bits(1.5·2^52) + m, whose low 12 bits are m's (mod 4096):
+  // adding 1023 and shifting left by 52 makes the double 2^m, with no integer conversion.
+  const kh = sub(add(mul(k, sp(0.5)), sp(ROUND)), sp(ROUND));
+  const k2 = sub(k, kh);
+  const s1 = i64x2.shl(i64x2.add(add(kh, sp(ROUND)), i64x2.splat(1023)), 52);
+  const s2 = i64x2.shl(i64x2.add(add(k2, sp(ROUND)), i64x2.splat(1023)), 52);
+  return mul(mul(p, s1), s2);
+}
+
+@inline function exps(x: f64): f64 {
+  return f64x2.extract_lane(expv(f64x2.splat(x)), 0);
+}
+
+// ---- log -------------------------------------------------------------------------------------
+// fdlibm's e_log.c method: x = 2^k·m with m in [√2/2, √2) (by adding 0x95f62 to the high word),
+// f = m − 1, s = f/(2+f), log m = f − f²/2 + s(f²/2 + R(s²)) with fdlibm's Lg1..Lg7, and
+// log x = s(hfsq + R) + k·ln2_lo − hfsq + f + k·ln2_hi. Subnormal x is scaled by 2^54 first.
+// Specials by selects: log 0 = −∞, log ∞ = ∞, x < 0 or NaN → NaN.
+
+const LG1: f64 = 6.666666666666735130e-01;
+const LG2: f64 = 3.999999999940941908e-01;
+const LG3: f64 = 2.857142874366239149e-01;
+const LG4: f64 = 2.222219843214978396e-01;
+const LG5: f64 = 1.818357216161805012e-01;
+const LG6: f64 = 1.531383769920937332e-01;
+const LG7: f64 = 1.479819860511658591e-01;
+const LN2_HI_LOG: f64 = 6.93147180369123816490e-01;
+const LN2_LO_LOG: f64 = 1.90821492927058770002e-10;
+const TINY: f64 = 2.2250738585072014e-308; // smallest normal
+const TWO54: f64 = 18014398509481984.0;
+
+@inline function logv(x: v128): v128 {
+  const sub_ = f64x2.lt(x, sp(TINY));
+  const xs = v128.bitselect(mul(x, sp(TWO54)), x, sub_);
+  const kadj = v128.bitselect(i64x2.splat(-54), i64x2.splat(0), sub_);
+  const ix = i64x2.add(xs, i64x2.splat(0x00095f6200000000));
+  // Logical shift (one instruction; x64 has no 64-bit arithmetic vector shift before AVX-512):
+  // equal to the arithmetic one for x > 0, and other x are replaced by the selects below.
+  const k = i64x2.add(i64x2.sub(i64x2.shr_u(ix, 52), i64x2.splat(1023)), kadj);
+  const m = i64x2.add(v128.and(ix, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3fe6a09e00000000));
+  const f = sub(m, sp(1.0));
+  const hfsq = mul(mul(sp(0.5), f), f);
+  const s = f64x2.div(f, add(sp(2.0), f));
+  const z = mul(s, s);
+  const w = mul(z, z);
+  const t1 = mul(w, add(sp(LG2), mul(w, add(sp(LG4), mul(w, sp(LG6))))));
+  const t2 = mul(z, add(sp(LG1), mul(w, add(sp(LG3), mul(w, add(sp(LG5), mul(w, sp(LG7))))))));
+  const R = add(t2, t1);
+  // k as f64: the bits of 1.5·2^52 plus k are the double 1.5·2^52 + k (|k| < 2^51).
+  const dk = sub(i64x2.add(k, sp(ROUND)), sp(ROUND));
+  const y = add(add(sub(add(mul(s, add(hfsq, R)), mul(dk, sp(LN2_LO_LOG))), hfsq), f), mul(dk, sp(LN2_HI_LOG)));
+  const r0 = v128.bitselect(sp(-Infinity), y, f64x2.eq(x, sp(0.0)));
+  const r1 = v128.bitselect(sp(Infinity), r0, f64x2.eq(x, sp(Infinity)));
+  return v128.bitselect(sp(NaN), r1, v128.or(f64x2.lt(x, sp(0.0)), f64x2.ne(x, x)));
+}
+
+@inline function logs(x: f64): f64 {
+  return f64x2.extract_lane(logv(f64x2.splat(x)), 0);
+}
+
+// ---- array kernels ---------------------------------------------------------------------------
+
+/** out[i] = e^{c·x[i]}, i < n (out may equal x). */
+export function expScaled(x: usize, n: i32, c: f64, out: usize): void {
+  const cv = sp(c);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(out + o, expv(mul(cv, v128.load(x + o))));
+  }
+  if (i < n) {
+    const o = <usize>i << 3;
+    store<f64>(out + o, exps(c * load<f64>(x + o)));
+  }
+}
+
+/** out[i] = log x[i], i < n (out may equal x). */
+export function logArray(x: usize, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(out + o, logv(v128.load(x + o)));
+  }
+  if (i < n) {
+    const o = <usize>i << 3;
+    store<f64>(out + o, logs(load<f64>(x + o)));
+  }
+}
+
+/** e[i] ← e[i]², i < n. */
+export function squareArray(e: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 3;
+    const v = v128.load(e + o);
+    v128.store(e + o, mul(v, v));
+  }
+  if (i < n) {
+    const o = <usize>i << 3;
+    const v = load<f64>(e + o);
+    store<f64>(e + o, v * v);
+  }
+}
+
+// ---- entropy-experiment rows (twins: src/experiments/entropy-kernels.ts) ----------------------
+
+/** Skewness of a probability row (mean 1/n); the twin of entropy-kernels' skewOf. */
+function skewOf(p: usize, n: i32): f64 {
+  const mu = 1.0 / <f64>n;
+  let m2 = 0.0;
+  let m3 = 0.0;
+  for (let j = 0; j < n; j++) {
+    const e = load<f64>(p + (<usize>j << 3)) - mu;
+    const e2 = e * e;
+    m2 += e2;
+    m3 += e2 * e;
+  }
+  m2 /= <f64>n;
+  m3 /= <f64>n;
+  const ok = m2 > 1e-30 * (mu * mu + 1e-300);
+  const s = m3 / (m2 * Math.sqrt(m2) + 1e-300);
+  return ok ? s : 0.0;
+}
+
+/** Softmax row from e = exp(scale·y) (see entropy-kernels.ts softmaxRow); out = [H, max P, skew, 0]. */
+export function softmaxRow(e: usize, y: usize, n: i32, scale: f64, p: usize, out: usize): void {
+  let s = 0.0;
+  for (let j = 0; j < n; j++) s += load<f64>(e + (<usize>j << 3));
+  const inv = 1.0 / s;
+  let py = 0.0;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    const v = load<f64>(e + o) * inv;
+    store<f64>(p + o, v);
+    py += v * load<f64>(y + o);
+  }
+  store<f64>(out, logs(s) - scale * py);
+  store<f64>(out + 8, inv);
+  store<f64>(out + 16, skewOf(p, n));
+  store<f64>(out + 24, 0.0);
+}
+
+/**
+ * Normalised row of non-negative weights w (see entropy-kernels.ts normalisedRow), using
+ * `lg` (n entries) as scratch for log(p + 1e-300); out = [H, max P, skew, zero].
+ */
+export function normalisedRow(w: usize, n: i32, p: usize, lg: usize, out: usize): void {
+  let s = 0.0;
+  for (let j = 0; j < n; j++) s += load<f64>(w + (<usize>j << 3));
+  const zero: f64 = s > 0 ? 0.0 : 1.0;
+  const inv = zero == 0.0 ? 1.0 / s : 0.0;
+  const uni = zero / <f64>n;
+  const iv = sp(inv);
+  const uv = sp(uni);
+  const tv = sp(1e-300);
+  let mx = sp(0.0);
+  let j = 0;
+  for (; j + 2 <= n; j += 2) {
+    const o = <usize>j << 3;
+    const v = add(mul(v128.load(w + o), iv), uv);
+    v128.store(p + o, v);
+    v128.store(lg + o, logv(add(v, tv)));
+    mx = f64x2.pmax(mx, v);
+  }
+  const m0 = f64x2.extract_lane(mx, 0);
+  const m1 = f64x2.extract_lane(mx, 1);
+  let m = m0 < m1 ? m1 : m0;
+  if (j < n) {
+    const o = <usize>j << 3;
+    const v = load<f64>(w + o) * inv + uni;
+    store<f64>(p + o, v);
+    store<f64>(lg + o, logs(v + 1e-300));
+    m = m < v ? v : m;
+  }
+  let h = 0.0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    h -= load<f64>(p + o) * load<f64>(lg + o);
+  }
+  store<f64>(out, h);
+  store<f64>(out + 8, m);
+  store<f64>(out + 16, skewOf(p, n));
+  store<f64>(out + 24, zero);
+}
+
+// ---- reduced logistic GD (twin: the TypeScript gdBlock of src/models/reduced-flow.ts) ---------
+
+/** The logistic sigmoid with the twin's branch (core/sigmoid.ts's form, exp by `exps`). */
+@inline function sigmoid(x: f64): f64 {
+  if (x >= 0) return 1.0 / (1.0 + exps(-x));
+  const e = exps(x);
+  return e / (1.0 + e);
+}
+
+/**
+ * GD steps k0 .. k1−1 of the reduced (u, a_1..a_K) softmax logistic flow, in place on y (state,
+ * length n(1+K)) and f (its derivative), with `work` (same length) and N (K·n) as scratch and
+ * `lab` (K labels). Returns the first step whose new state sum is non-finite, or k1; the final
+ * state is in y. The operations are those of reduced-flow.ts's `rhs` (softmax branch) and its
+ * TypeScript `gdBlock`: sums over j in two interleaved accumulators (lane 0: even j, lane 1: odd
+ * j, an odd tail added to lane 0), z = (Σ u_j e_j)·(1/Σ e_j), f_a = (−c/K)·N ⊙ (u − z).
+ */
+export function gdReducedSoftmax(y0: usize, f: usize, work: usize, N: usize, lab: usize, n: i32, K: i32, b2: f64, invK: f64, k0: i32, k1: i32, lr: f64, tEnd: f64): i32 {
+  const len = n * (1 + K);
+  let y = y0;
+  let yNew = work;
+  let k = k0;
+  for (; k < k1; k++) {
+    const t = <f64>k * lr;
+    let tNew = <f64>(k + 1) * lr;
+    if (tNew >= tEnd - 1e-9 * lr) tNew = tEnd;
+    const h = tNew - t;
+    const hv = sp(h);
+    let s = 0.0;
+    let i = 0;
+    for (; i + 2 <= len; i += 2) {
+      const o = <usize>i << 3;
+      const v = add(v128.load(y + o), mul(hv, v128.load(f + o)));
+      v128.store(yNew + o, v);
+      s += f64x2.extract_lane(v, 0);
+      s += f64x2.extract_lane(v, 1);
+    }
+    if (i < len) {
+      const o = <usize>i << 3;
+      const v = load<f64>(y + o) + h * load<f64>(f + o);
+      store<f64>(yNew + o, v);
+      s += v;
+    }
+    if (!isFinite(s)) break;
+    const r = yNew;
+    for (let j = 0; j < n; j++) store<f64>(f + (<usize>j << 3), 0.0);
+    for (let q = 0; q < K; q++) {
+      const ko = <usize>(q * n) << 3;
+      const ao = <usize>(n + q * n) << 3;
+      let m = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = load<f64>(r + ao + (<usize>j << 3));
+        m = v > m ? v : m;
+      }
+      const mv = sp(m);
+      let sAcc = sp(0.0);
+      let zAcc = sp(0.0);
+      let j = 0;
+      for (; j + 2 <= n; j += 2) {
+        const o = <usize>j << 3;
+        const e = expv(sub(v128.load(r + ao + o), mv));
+        v128.store(N + ko + o, e);
+        sAcc = add(sAcc, e);
+        zAcc = add(zAcc, mul(v128.load(r + o), e));
+      }
+      let s0 = f64x2.extract_lane(sAcc, 0);
+      let z0 = f64x2.extract_lane(zAcc, 0);
+      if (j < n) {
+        const o = <usize>j << 3;
+        const e = exps(load<f64>(r + ao + o) - m);
+        store<f64>(N + ko + o, e);
+        s0 += e;
+        z0 += load<f64>(r + o) * e;
+      }
+      const inv = 1.0 / (s0 + f64x2.extract_lane(sAcc, 1));
+      const z = (z0 + f64x2.extract_lane(zAcc, 1)) * inv;
+      const lb = load<f64>(lab + (<usize>q << 3));
+      const c = -lb * sigmoid(-lb * z);
+      const cu = -b2 * c * invK;
+      const sc = -invK * c;
+      const iv = sp(inv);
+      const cuv = sp(cu);
+      const scv = sp(sc);
+      const zv = sp(z);
+      let jj = 0;
+      for (; jj + 2 <= n; jj += 2) {
+        const o = <usize>jj << 3;
+        const ni = mul(v128.load(N + ko + o), iv);
+        const u = v128.load(r + o);
+        v128.store(N + ko + o, ni);
+        v128.store(f + o, add(v128.load(f + o), mul(cuv, ni)));
+        v128.store(f + ao + o, mul(mul(scv, ni), sub(u, zv)));
+      }
+      if (jj < n) {
+        const o = <usize>jj << 3;
+        const ni = load<f64>(N + ko + o) * inv;
+        store<f64>(N + ko + o, ni);
+        store<f64>(f + o, load<f64>(f + o) + cu * ni);
+        store<f64>(f + ao + o, sc * ni * (load<f64>(r + o) - z));
+      }
+    }
+    const tmp = y;
+    y = yNew;
+    yNew = tmp;
+  }
+  if (y != y0) memory.copy(y0, y, <usize>len << 3);
+  return k;
+}
+
+// ---- linear algebra for the RK stage evaluators (twins: src/wasm/linear-algebra.ts) ----------
+
+/**
+ * out[i] = Σ_j V[i·n + j]·s[j] for i < d (V row-major d×n): per row two accumulators, lane 0 over
+ * even j and lane 1 over odd j (an odd tail added to lane 0), out[i] = lane 0 + lane 1.
+ */
+export function matVec(V: usize, s: usize, d: i32, n: i32, out: usize): void {
+  for (let i = 0; i < d; i++) {
+    const row = V + (<usize>(i * n) << 3);
+    let acc = sp(0.0);
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      acc = add(acc, mul(v128.load(row + o), v128.load(s + o)));
+    }
+    let a0 = f64x2.extract_lane(acc, 0);
+    if (j < n) {
+      const o = <usize>j << 3;
+      a0 += load<f64>(row + o) * load<f64>(s + o);
+    }
+    store<f64>(out + (<usize>i << 3), a0 + f64x2.extract_lane(acc, 1));
+  }
+}
+
+/** out[j] = Σ_i V[i·n + j]·r[i] for j < n, each sum in increasing i (out starts at 0·… = the i = 0 term). */
+export function matTVec(V: usize, r: usize, d: i32, n: i32, out: usize): void {
+  let j = 0;
+  for (; j + 2 <= n; j += 2) {
+    const o = <usize>j << 3;
+    let acc = sp(0.0);
+    for (let i = 0; i < d; i++) acc = add(acc, mul(v128.load(V + (<usize>(i * n) << 3) + o), sp(load<f64>(r + (<usize>i << 3)))));
+    v128.store(out + o, acc);
+  }
+  if (j < n) {
+    const o = <usize>j << 3;
+    let acc = 0.0;
+    for (let i = 0; i < d; i++) acc += load<f64>(V + (<usize>(i * n) << 3) + o) * load<f64>(r + (<usize>i << 3));
+    store<f64>(out + o, acc);
+  }
+}
+
+/**
+ * RK stage state out[q] = y[q] + h·Σ_{j<m} c[j]·K[j·len + q] for q < len (K: m stage derivatives
+ * stored one after another), the sum accumulated in increasing j from 0 (acc = 0 + c0·k0 + …).
+ */
+export function stageCombine(y: usize, K: usize, c: usize, m: i32, h: f64, len: i32, out: usize): void {
+  const hv = sp(h);
+  const stride = <usize>len << 3;
+  let q = 0;
+  for (; q + 2 <= len; q += 2) {
+    const o = <usize>q << 3;
+    let acc = sp(0.0);
+    for (let j = 0; j < m; j++) acc = add(acc, mul(sp(load<f64>(c + (<usize>j << 3))), v128.load(K + <usize>j * stride + o)));
+    v128.store(out + o, add(v128.load(y + o), mul(hv, acc)));
+  }
+  if (q < len) {
+    const o = <usize>q << 3;
+    let acc = 0.0;
+    for (let j = 0; j < m; j++) acc += load<f64>(c + (<usize>j << 3)) * load<f64>(K + <usize>j * stride + o);
+    store<f64>(out + o, load<f64>(y + o) + h * acc);
+  }
+}
+
+// ---- error norm of the reduced flow's V block (twin: reduced-flow.ts errorNorm `sums`) --------
+
+/**
+ * Σ (E_ij / sc_ij)² over the V block for two error estimates, V_ij = V0_ij + β̂_i·du_j: with
+ * r = β̂_i / (atol_ij + rtol·max(|V0_ij + β̂_i du_j|, |V0_ij + β̂_i dun_j|)), a = r·e1_j, b = r·e2_j.
+ * Lanes: the twin's two accumulator pairs (lane 0: even j, lane 1: odd j, an odd tail into lane
+ * 0), carried across rows; out = [lane 0 + lane 1 for e1, the same for e2].
+ */
+export function reducedErrorSums(V: usize, bh: usize, at: usize, scalarAtol: i32, at0: f64, rt: f64, du: usize, dun: usize, e1: usize, e2: usize, d: i32, n: i32, out: usize): void {
+  let acc1 = sp(0.0);
+  let acc2 = sp(0.0);
+  const rtv = sp(rt);
+  const at0v = sp(at0);
+  for (let i = 0; i < d; i++) {
+    const bi = load<f64>(bh + (<usize>i << 3));
+    const biv = sp(bi);
+    const row = <usize>(i * n) << 3;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      const v0 = v128.load(V + row + o);
+      const atv = scalarAtol ? at0v : v128.load(at + row + o);
+      const big = f64x2.max(f64x2.abs(add(v0, mul(biv, v128.load(du + o)))), f64x2.abs(add(v0, mul(biv, v128.load(dun + o)))));
+      const r = f64x2.div(biv, add(atv, mul(rtv, big)));
+      const a = mul(r, v128.load(e1 + o));
+      const b = mul(r, v128.load(e2 + o));
+      acc1 = add(acc1, mul(a, a));
+      acc2 = add(acc2, mul(b, b));
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      const v0 = load<f64>(V + row + o);
+      const atj = scalarAtol ? at0 : load<f64>(at + row + o);
+      const r = bi / (atj + rt * Math.max(Math.abs(v0 + bi * load<f64>(du + o)), Math.abs(v0 + bi * load<f64>(dun + o))));
+      const a = r * load<f64>(e1 + o);
+      const b = r * load<f64>(e2 + o);
+      acc1 = f64x2.replace_lane(acc1, 0, f64x2.extract_lane(acc1, 0) + a * a);
+      acc2 = f64x2.replace_lane(acc2, 0, f64x2.extract_lane(acc2, 0) + b * b);
+    }
+  }
+  store<f64>(out, f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1));
+  store<f64>(out + 8, f64x2.extract_lane(acc2, 0) + f64x2.extract_lane(acc2, 1));
+}

@@ -1,0 +1,153 @@
+/**
+ * The WebAssembly SIMD kernels (source: src/wasm/asm/kernels.ts, AssemblyScript, compiled by
+ * `npm run build` into src/wasm/kernels-wasm.generated.ts): instantiated synchronously on first
+ * use from the embedded bytes (no file read, no Node built-in, so `vsflow/core` stays
+ * browser-safe), after `WebAssembly.validate` of a 43-byte module with one v128 constant, which
+ * is false on an engine without SIMD. When WebAssembly or SIMD is missing, or the environment sets `VSFLOW_WASM=0`, or a caller
+ * passes `false` to `setWasmKernelsEnabled`, `wasmKernels()` returns undefined and callers use
+ * the TypeScript twins (same operations, same bits; tested).
+ *
+ * Memory: one linear memory: a persistent slot for one owner at a time (`claimSlot`: a solve's
+ * fixed matrices, refilled when the owner changes), above it a stack of scratch regions (`mark` /
+ * `allocF64` / `release`).
+ * Growing the memory detaches earlier views, so a caller allocates all it needs, then makes its
+ * views, and releases before returning; it never holds views across calls that may allocate.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+
+/** The kernel module's exports (pointers are byte offsets of f64 arrays in `memory`). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  expScaled(x: number, n: number, c: number, out: number): void;
+  logArray(x: number, n: number, out: number): void;
+  squareArray(e: number, n: number): void;
+  softmaxRow(e: number, y: number, n: number, scale: number, p: number, out: number): void;
+  normalisedRow(w: number, n: number, p: number, lg: number, out: number): void;
+  matVec(V: number, s: number, d: number, n: number, out: number): void;
+  matTVec(V: number, r: number, d: number, n: number, out: number): void;
+  stageCombine(y: number, K: number, c: number, m: number, h: number, len: number, out: number): void;
+  reducedErrorSums(V: number, bh: number, at: number, scalarAtol: number, at0: number, rt: number, du: number, dun: number, e1: number, e2: number, d: number, n: number, out: number): void;
+  gdReducedSoftmax(y: number, f: number, work: number, N: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
+}
+
+/** The instantiated kernels with a scratch allocator over their memory. */
+export interface WasmKernels {
+  readonly exports: KernelExports;
+  /** The current top of the scratch stack (pass to `release`). */
+  mark(): number;
+  /** Reserves `length` f64 slots (16-byte aligned) and returns their byte offset; grows memory. */
+  allocF64(length: number): number;
+  /** Pops every region allocated since `mark` returned `top`. */
+  release(top: number): void;
+  /**
+   * The one persistent slot (data kept between calls, e.g. a solve's fixed matrices): returns its
+   * byte offset for `owner`, `fresh` when the caller must (re)fill it (another owner had it, or
+   * first use), or undefined while scratch regions are allocated (then use the twin).
+   */
+  claimSlot(owner: object, length: number): { ptr: number; fresh: boolean } | undefined;
+  /** A Float64Array view of `length` slots at byte offset `ptr` (valid until memory grows). */
+  f64(ptr: number, length: number): Float64Array;
+}
+
+/** Scratch starts above the first 64 KiB page (the module has no static data; headroom kept). */
+const HEAP_BASE = 65536;
+
+let cached: WasmKernels | null | undefined;
+let enabled = true;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** True unless the environment variable VSFLOW_WASM is "0" (read without importing node:process). */
+function envAllows(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.VSFLOW_WASM !== '0';
+}
+
+/** (module (func (result v128) v128.const 0)): valid exactly where WebAssembly SIMD is. */
+const SIMD_PROBE = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 0x0a, 0x16, 1, 0x14, 0, 0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b];
+
+function instantiate(): WasmKernels | null {
+  if (typeof WebAssembly === 'undefined' || typeof WebAssembly.validate !== 'function') return null;
+  if (!WebAssembly.validate(new Uint8Array(SIMD_PROBE))) return null;
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+  } catch {
+    return null; // an engine with SIMD but without another feature the module uses
+  }
+  const instance = new WebAssembly.Instance(module, {});
+  const exports = instance.exports as unknown as KernelExports;
+  const memory = exports.memory;
+  // [HEAP_BASE, base): the persistent slot; [base, top): the scratch stack.
+  let base = HEAP_BASE;
+  let top = HEAP_BASE;
+  let slotOwner: object | undefined;
+  const ensure = (end: number): void => {
+    const need = end - memory.buffer.byteLength;
+    if (need > 0) memory.grow(Math.ceil(need / 65536)); // may throw RangeError: state unchanged
+  };
+  return Object.freeze({
+    exports,
+    mark: () => top,
+    allocF64(length: number): number {
+      const ptr = top;
+      const end = ptr + ((length * 8 + 15) & ~15);
+      ensure(end);
+      top = end;
+      return ptr;
+    },
+    release(t: number): void {
+      top = Math.max(t, base);
+    },
+    claimSlot(owner: object, length: number): { ptr: number; fresh: boolean } | undefined {
+      if (owner === slotOwner) return { ptr: HEAP_BASE, fresh: false };
+      if (top !== base) return undefined;
+      const end = HEAP_BASE + ((length * 8 + 15) & ~15);
+      ensure(end);
+      base = top = end;
+      slotOwner = owner;
+      return { ptr: HEAP_BASE, fresh: true };
+    },
+    f64: (ptr: number, length: number) => new Float64Array(memory.buffer, ptr, length),
+  });
+}
+
+/**
+ * The WebAssembly SIMD kernels, or undefined when they are unavailable or disabled (then use the
+ * TypeScript twins).
+ *
+ * @example
+ * const k = wasmKernels(); // undefined under VSFLOW_WASM=0 or without WebAssembly SIMD
+ */
+export function wasmKernels(): WasmKernels | undefined {
+  if (!enabled) return undefined;
+  if (cached === undefined) cached = envAllows() ? instantiate() : null;
+  return cached ?? undefined;
+}
+
+/**
+ * Turns the WebAssembly kernels off (`false`: every caller takes its TypeScript twin) or back on
+ * (`true`, still subject to VSFLOW_WASM and feature detection). For tests and comparisons; the
+ * numbers are the same either way.
+ *
+ * @example
+ * setWasmKernelsEnabled(false); // plain TypeScript from here on
+ */
+export function setWasmKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Which kernel implementation runs now: 'wasm-simd' or 'typescript'.
+ *
+ * @example
+ * kernelBackend(); // 'wasm-simd' on Node 20
+ */
+export function kernelBackend(): 'wasm-simd' | 'typescript' {
+  return wasmKernels() === undefined ? 'typescript' : 'wasm-simd';
+}
