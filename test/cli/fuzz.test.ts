@@ -40,10 +40,6 @@ const missing = join(fx, 'missing', 'nothing.json');
 const PLACEHOLDERS: Record<string, 'integer' | 'number' | 'choice' | 'list' | 'save-at' | 'freeze' | 'workers' | 'executable' | 'path'> = {
   '<int>': 'integer',
   '<x>': 'number',
-  '<t>': 'number',
-  '<E>': 'number',
-  '<P>': 'number',
-  '<L>': 'number',
   '<GB>': 'number',
   '<name>': 'choice',
   '<id>': 'choice',

@@ -130,6 +130,6 @@ test('one help style: "(default X)" in the text, never "(default: …)" nor comm
     assert.equal(h.code, 0, h.stderr);
     assert.doesNotMatch(h.stdout, /\(default: /, `${commands[i]} --help`);
     assert.match(h.stdout, /--json\b/, `${commands[i]} has --json`);
-    assert.doesNotMatch(h.stdout, /<(n|i|num|N|s)>|<n\|auto>/, `${commands[i]}: integers are <int>, reals <x>`);
+    assert.doesNotMatch(h.stdout, /<(n|i|num|N|s|t|E|P|L)>|<n\|auto>/, `${commands[i]}: integers are <int>, reals <x>`);
   });
 });

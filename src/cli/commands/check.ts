@@ -81,7 +81,7 @@ export function register(program: Command): void {
   problemOptions(command)
     .option('--quick', 'accepted for scripts that pass --quick to every command; changes nothing: the default run already takes about a second, and the asymptotic predictions need the default final time')
     .option('--loss-expr <expr>', LOSS_EXPR_HELP)
-    .option('--t-end <t>', `final time (default per loss: ${Object.entries(CHECK_T_END).map(([k, v]) => `${k} ${v}`).join(', ')})`)
+    .option('--t-end <x>', `final time (default per loss: ${Object.entries(CHECK_T_END).map(([k, v]) => `${k} ${v}`).join(', ')})`)
     .option('--method <name>', `${CHECK_METHODS.join(' | ')} (default ${CHECK_DEFAULTS.method})`)
     .option('--rtol <x>', `relative tolerance (default ${CHECK_DEFAULTS.rtol})`)
     .option('--atol <x>', `absolute tolerance (default ${CHECK_DEFAULTS.atol})`)

@@ -104,7 +104,7 @@ export function addSweepConfigOptions(command: Command): Command {
     .option('--a-scales <list>', 'a ~ x·N(0,1) scales, as --a-scale of vsflow check (default 0: uniform attention at t = 0)')
     .option('--losses <list>', `losses (default ${SWEEP_DEFAULTS.losses.join(',')})`)
     .option('--seed <int>', 'sweep seed (default 0)')
-    .option('--t-end <t>', 'final time (default per loss, as vsflow check)')
+    .option('--t-end <x>', 'final time (default per loss, as vsflow check)')
     .option('--max-steps <int>', 'step budget of each integration (default as vsflow check); stiff problems (e.g. regression with large ‖X‖‖V‖) need more');
 }
 
