@@ -3,8 +3,9 @@
  * warm-up steps): `npx tsx bench/train-profile.ts icl|cls [wasm|cpu]`. DETAIL=1 lists the
  * BatchMatMul and Transpose calls of one step with their shapes. Not part of `npm run bench`.
  */
-import { loadBackend, resolveTrainConfig, TransformerModel, Optimizer, TASKS, toTensors } from '../src/train/index.js';
-import { tf } from '../src/train/backend.js';
+import { loadBackend, resolveTrainConfig } from '../src/train/index.js';
+import { Optimizer, TASKS, TransformerModel, toTensors } from '../src/train/tensors.js';
+import { tf } from '../src/train/tf.js';
 import { Rng } from '../src/core/rng.js';
 const which = process.argv[2] ?? 'icl';
 const backend = (process.argv[3] ?? 'wasm') as 'wasm';

@@ -113,7 +113,7 @@ const sim: SimDefinition = {
           title: 'Logits a<sub>i</sub>(t), semilog-x (as the notebook)',
           x: { title: 't', unit: 'gradient-flow time', log: true },
           y: { title: 'a<sub>i</sub>(t)' },
-          data: Array.from({ length: n }, (_, i) => lineTrace({ name: `a<sub>${i + 1}</sub>`, x: t, y: column(d.a, i).slice(1), index: i })),
+          data: Array.from({ length: n }, (_, i) => lineTrace({ name: `a<sub>${i}</sub>`, x: t, y: column(d.a, i).slice(1), index: i })),
         }),
       },
     ];

@@ -118,10 +118,10 @@ const sim: SimDefinition = {
       // The winner gets the first Okabe–Ito colour (blue, as the paper's caption: "blue line goes to 1").
       const color = seriesColor(i === d.winner ? 0 : i < d.winner ? i + 1 : i);
       const win = i === d.winner;
-      sigmaTraces.push(lineTrace({ name: win ? `σ<sub>${i + 1}</sub> (winner), flow` : `σ<sub>${i + 1}</sub>`, x: skip0(d.flow.t), y: skip0(column(d.flow.sigma, i)), color, dash: 'solid', legendgroup: `s${i}`, width: win ? 3 : 1.5 }));
-      sigmaTraces.push(lineTrace({ name: win ? `GD, lr ${lr} (dotted)` : `σ<sub>${i + 1}</sub> GD`, x: d.gd.t, y: column(d.gd.sigma, i), color, dash: 'dot', legendgroup: `s${i}`, showlegend: win, width: 1.5 }));
-      uTraces.push(lineTrace({ name: win ? `u<sub>${i + 1}</sub> (winner), flow` : `u<sub>${i + 1}</sub>`, x: skip0(d.flow.t), y: skip0(column(d.flow.u, i)), color, dash: 'solid', legendgroup: `u${i}`, width: win ? 3 : 1.5 }));
-      uTraces.push(lineTrace({ name: win ? `GD, lr ${lr} (dotted)` : `u<sub>${i + 1}</sub> GD`, x: d.gd.t, y: column(d.gd.u, i), color, dash: 'dot', legendgroup: `u${i}`, showlegend: win, width: 1.5 }));
+      sigmaTraces.push(lineTrace({ name: win ? `σ<sub>${i}</sub> (winner), flow` : `σ<sub>${i}</sub>`, x: skip0(d.flow.t), y: skip0(column(d.flow.sigma, i)), color, dash: 'solid', legendgroup: `s${i}`, width: win ? 3 : 1.5 }));
+      sigmaTraces.push(lineTrace({ name: win ? `GD, lr ${lr} (dotted)` : `σ<sub>${i}</sub> GD`, x: d.gd.t, y: column(d.gd.sigma, i), color, dash: 'dot', legendgroup: `s${i}`, showlegend: win, width: 1.5 }));
+      uTraces.push(lineTrace({ name: win ? `u<sub>${i}</sub> (winner), flow` : `u<sub>${i}</sub>`, x: skip0(d.flow.t), y: skip0(column(d.flow.u, i)), color, dash: 'solid', legendgroup: `u${i}`, width: win ? 3 : 1.5 }));
+      uTraces.push(lineTrace({ name: win ? `GD, lr ${lr} (dotted)` : `u<sub>${i}</sub> GD`, x: d.gd.t, y: column(d.gd.u, i), color, dash: 'dot', legendgroup: `u${i}`, showlegend: win, width: 1.5 }));
     }
     const tRange: [number, number] = [d.flow.t[1]!, d.flow.t[d.flow.t.length - 1]!];
     sigmaTraces.push(horizontalLine(1 / n, tRange, { name: `1/n (uniform)` }));
@@ -144,6 +144,7 @@ const sim: SimDefinition = {
       {
         name: 'fig2',
         title: 'Fig. 2: σ<sub>i</sub>(t) (log-log) and u<sub>i</sub>(t) (semilog-x)',
+        caption: 'Token indices are 0-based, as in the result JSON and the claims (the winner σ<sub>6</sub> is σ<sub>7</sub> in the notebook\'s 1-based legend).',
         figure: panelFigure({
           title: `Logistic loss, d = n = 8: (a) σ(a(t)) → one-hot; (b) u = Vᵀβ diverges in order (flow solid, GD lr ${lr} dotted)`,
           panels: [sigma, u],

@@ -109,7 +109,7 @@ const sim: SimDefinition = {
       const traces: Record<string, unknown>[] = [];
       for (let i = 0; i < n; i++) {
         // 20 logits: colours cycle through the 8 Okabe–Ito colours, dashes tell the blocks apart.
-        traces.push(lineTrace({ name: `a<sub>${i + 1}</sub>`, x: r.t, y: column(r.a, i), index: i, width: 1.5 }));
+        traces.push(lineTrace({ name: `a<sub>${i}</sub>`, x: r.t, y: column(r.a, i), index: i, width: 1.5 }));
       }
       const gdLr = (result.config as { gd?: { lr?: number } | null }).gd?.lr ?? 1e-3;
       if (r.gd) traces.push(lineTrace({ name: `GD, lr ${gdLr} (max<sub>i</sub> a<sub>i</sub>)`, x: r.gd.t, y: r.gd.a.map((row) => Math.max(...row)), color: seriesColor(6), dash: 'dot', width: 1.5 }));

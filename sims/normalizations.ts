@@ -144,7 +144,7 @@ const sim: SimDefinition = {
           title: `Softmax weights α<sub>i</sub>(t), ${o.loss} loss`,
           x: { title: 't', unit: 'lr × iterations', log: true },
           y: { title: 'α<sub>i</sub>(t)' },
-          data: Array.from({ length: 10 }, (_, i) => lineTrace({ name: `α<sub>${i + 1}</sub>`, x: sm.t.slice(1), y: column(sm.alpha, i).slice(1), index: i })),
+          data: Array.from({ length: 10 }, (_, i) => lineTrace({ name: `α<sub>${i}</sub>`, x: sm.t.slice(1), y: column(sm.alpha, i).slice(1), index: i })),
         }),
       });
     }

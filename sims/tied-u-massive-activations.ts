@@ -141,7 +141,7 @@ const sim: SimDefinition = {
           title: `Attention α = softmax(Ua) polarises (D = ${small.D})`,
           x: { title: 't', unit: 'lr × iterations', log: true },
           y: { title: 'α<sub>i</sub>(t)' },
-          data: Array.from({ length: small.D }, (_, i) => lineTrace({ name: `α<sub>${i + 1}</sub>`, x: small.t, y: column(small.alpha!, i), index: i })),
+          data: Array.from({ length: small.D }, (_, i) => lineTrace({ name: `α<sub>${i}</sub>`, x: small.t, y: column(small.alpha!, i), index: i })),
         }),
       });
     }

@@ -78,15 +78,15 @@ const sim: SimDefinition = {
     const n = d.sigma[0]![0]!.length;
     return [0, 1].map((k) => ({
       name: `sigma-sample${k + 1}`,
-      title: `σ(a<sub>${k + 1}</sub>(t)), label ${d.labels[k]! > 0 ? '+1' : '−1'}`,
+      title: `σ(a<sub>${k}</sub>(t)), label ${d.labels[k]! > 0 ? '+1' : '−1'}`,
       figure: figure({
-        title: `Sample ${k + 1} (label ${d.labels[k]! > 0 ? '+1' : '−1'}): attention polarises onto token ${d.winners[k]! + 1}`,
+        title: `Sample ${k} (label ${d.labels[k]! > 0 ? '+1' : '−1'}): attention polarises onto token ${d.winners[k]!}`,
         x: { title: 't', unit: 'gradient-flow time', log: true },
-        y: { title: `σ(a<sub>${k + 1}</sub>)<sub>i</sub>`, log: true },
+        y: { title: `σ(a<sub>${k}</sub>)<sub>i</sub>`, log: true },
         data: [
           ...Array.from({ length: n }, (_, i) =>
             // The predicted winner in the first colour (blue), the others after it, as in Fig. 2.
-            lineTrace({ name: `σ<sub>${i + 1}</sub>${i === d.winners[k] ? ' (predicted winner)' : ''}`, x: t, y: d.sigma[k]!.slice(1).map((row) => row[i]!), color: seriesColor(i === d.winners[k] ? 0 : i < d.winners[k]! ? i + 1 : i), dash: 'solid', width: i === d.winners[k] ? 3 : 1.5 }),
+            lineTrace({ name: `σ<sub>${i}</sub>${i === d.winners[k] ? ' (predicted winner)' : ''}`, x: t, y: d.sigma[k]!.slice(1).map((row) => row[i]!), color: seriesColor(i === d.winners[k] ? 0 : i < d.winners[k]! ? i + 1 : i), dash: 'solid', width: i === d.winners[k] ? 3 : 1.5 }),
           ),
           horizontalLine(1 / n, [t[0]!, t[t.length - 1]!], { name: '1/n (uniform)' }),
         ],

@@ -12,6 +12,7 @@ import { checkCommandOutputPaths } from './output-paths.js';
 import { setMemoryLimit } from '../core/limits.js';
 import { parseNumber } from './parse.js';
 import { CliExit, failWithUserError } from './run-action.js';
+import { applyRenamedOptions, takeDeprecationLine } from './renamed-options.js';
 
 /** One line for a commander parse error of `command`, naming the option or argument first. */
 function parseErrorLine(command: Command, error: CommanderError): string {
@@ -61,10 +62,11 @@ export function createProgram(): Command {
   }
   // One memory-limit override for every command that sizes its work (core/limits.ts).
   // (Not on a command that only groups sub-commands, like `slurm`, which computes nothing.)
-  for (const command of program.commands) if (hasAction(command)) command.option('--max-memory <GB>', 'raise the memory limit of the size checks (default: half the RAM, at most the V8 heap)');
+  for (const command of program.commands) if (hasAction(command)) command.option('--max-memory <GB>', 'raise the memory limit of the size checks (default half the RAM, at most the V8 heap)');
   program.hook('preAction', (_program, action) => {
     try {
       const max = (action.opts() as { maxMemory?: string }).maxMemory;
+      applyRenamedOptions(action);
       setMemoryLimit(max === undefined ? undefined : parseNumber('--max-memory', max, { gt: 0 }) * 2 ** 30);
       checkCommandOutputPaths(action);
     } catch (error) {
@@ -88,8 +90,11 @@ function hasAction(command: Command): boolean {
 export async function runCli(argv: readonly string[]): Promise<number> {
   const before = process.exitCode;
   process.exitCode = undefined;
+  takeDeprecationLine(); // nothing left over from an earlier in-process run
   try {
     await createProgram().parseAsync([...argv]);
+    const deprecated = takeDeprecationLine();
+    if (deprecated !== undefined) process.stderr.write(`${deprecated}\n`);
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CliExit) return error.code;

@@ -4,6 +4,7 @@
  * anything else is a bug and keeps its stack (exit 1).
  */
 import { isUserError } from '../core/errors.js';
+import { withRenamedFlags } from './renamed-options.js';
 
 /** Thrown to end the CLI with `code` once its message is printed (caught by `runCli`). */
 export class CliExit extends Error {
@@ -15,7 +16,7 @@ export class CliExit extends Error {
 
 /** Prints a user error as the one line `vsflow: <message>` (newlines folded) and throws `CliExit(2)`. */
 export function failWithUserError(message: string): never {
-  process.stderr.write(`vsflow: ${message.replace(/\s*\n\s*/g, '; ')}\n`);
+  process.stderr.write(`vsflow: ${withRenamedFlags(message).replace(/\s*\n\s*/g, '; ')}\n`);
   throw new CliExit(2);
 }
 

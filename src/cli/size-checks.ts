@@ -10,12 +10,12 @@ import { checkMemory, flowBytes, jsonFileBytes } from '../core/limits.js';
 export const DEFAULT_SAVES = 61;
 
 /** Random problem d×n with K samples and `saves` saved times; names the largest given flag. */
-export function checkRandomProblemSize(d: number, n: number, K: number, saves: number, given: { d?: string; n?: string; samples?: string }): void {
+export function checkRandomProblemSize(d: number, n: number, K: number, saves: number, given: { dim?: string; tokens?: string; samples?: string }): void {
   const candidates: [string, number][] = [];
-  if (given.d !== undefined) candidates.push(['--d', d]);
-  if (given.n !== undefined) candidates.push(['--n', n]);
+  if (given.dim !== undefined) candidates.push(['--dim', d]);
+  if (given.tokens !== undefined) candidates.push(['--tokens', n]);
   if (given.samples !== undefined) candidates.push(['--samples', K]);
-  const [flag, value] = candidates.reduce<[string, number]>((best, c) => (c[1] > best[1] ? c : best), ['--d', d]);
+  const [flag, value] = candidates.reduce<[string, number]>((best, c) => (c[1] > best[1] ? c : best), ['--dim', d]);
   checkMemory(flag, value, flowBytes(d, n, K, saves), 'the flow state, solver buffers and records');
 }
 

@@ -15,12 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core's Node entry registers neither gradients nor chained tensor methods (x.add(y)); the
-// umbrella @tensorflow/tfjs did, and is no longer a dependency (it pulled in layers, converter,
-// data and webgl: ~290 MB). Load order matters: core, then these registrations, then backends.
-import './vendor/tfjs-core-extras.js';
-import '@tensorflow/tfjs-backend-cpu';
+import { tf } from './tf.js';
 import { BackendError } from '../core/errors.js';
 import { prepareWebgpu, type WebgpuAdapterInfo } from './webgpu.js';
 
@@ -126,4 +121,3 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   return Object.freeze({ backend: tf.getBackend(), tfjsVersion: tf.version_core, precision: 'float32' as const, package: pkg, ...adapterText });
 }
 
-export { tf };

@@ -4,7 +4,7 @@
  */
 import { OptionError } from '../core/errors.js';
 import { checkBoolean, checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
-import { TRAIN_ATTENTION_KINDS, type TrainAttentionKind } from './attention.js';
+import { TRAIN_ATTENTION_KINDS, type TrainAttentionKind } from './attention-kinds.js';
 import { ICL_OUTPUT_SCALES, ICL_QUERY_MASKS, ICL_STRUCTURES } from './icl-reading.js';
 
 /** Task ids (`vsflow train --task <id>`). */

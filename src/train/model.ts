@@ -10,7 +10,7 @@
  * [B, N, width] used as the residual stream directly (in-context regression, B.3).
  */
 import { Rng } from '../core/rng.js';
-import { tf } from './backend.js';
+import { tf } from './tf.js';
 import { attentionWeights, type TrainAttentionKind } from './attention.js';
 import type { IclReading } from './icl-reading.js';
 

@@ -7,7 +7,7 @@
  *   v̂ = v/(1−β₂ᵗ).
  * Optional global gradient-norm clipping g ← g·min(1, c/‖g‖) before the update.
  */
-import { tf } from './backend.js';
+import { tf } from './tf.js';
 
 /** Optimiser settings. */
 export interface OptimizerConfig {

@@ -4,7 +4,7 @@
  * so no generator state needs saving in a checkpoint.
  */
 import { Rng } from '../core/rng.js';
-import { tf } from './backend.js';
+import { tf } from './tf.js';
 import type { TaskId, TrainConfig } from './config.js';
 import type { ModelConfig } from './model.js';
 

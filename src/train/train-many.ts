@@ -4,7 +4,7 @@
  */
 import { OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
-import { TRAIN_ATTENTION_KINDS, type TrainAttentionKind } from './attention.js';
+import { TRAIN_ATTENTION_KINDS, type TrainAttentionKind } from './attention-kinds.js';
 import { loadBackend, type BackendInfo, type BackendName } from './backend.js';
 import { resolveTrainConfig, toScale, type TaskId, type TrainConfig, type TrainScale } from './config.js';
 import { trainRun, type RunSummary, type TrainHooks, type TrainRunResult } from './trainer.js';

@@ -36,7 +36,7 @@ test('check: exit 2 with one line naming the flag, and no --out file', () => {
   const cases: [string[], RegExp][] = [
     [['--loss', 'hinge'], /--loss/],
     [['--problem', join(dir, 'missing.json')], /--problem/],
-    [['--problem', fig2, '--d', '3'], /--d/],
+    [['--problem', fig2, '--dim', '3'], /--dim/],
     [['--problem', fig2, '--winner', '8'], /--winner/],
     [['--t-end', '-1'], /--t-end/],
     [['--method', 'euler'], /--method/],
@@ -54,7 +54,7 @@ test('check: exit 2 with one line naming the flag, and no --out file', () => {
 test('sweep: output, worst cases replayable, resume, exit codes 0 and 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsflow-sweep-'));
   const out = join(dir, 'sweep.json');
-  const args = ['sweep', '--count', '8', '--sizes', '2x2,3x3', '--init-scales', '1', '--losses', 'logistic,square', '--t-end', '300', '--workers', '2', '--out', out];
+  const args = ['sweep', '--count', '8', '--sizes', '2x2,3x3', '--v-scales', '1', '--losses', 'logistic,square', '--t-end', '300', '--workers', '2', '--out', out];
   const first = run(args);
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /8\/8 problems, 0 with a failed prediction/);
@@ -73,7 +73,7 @@ test('sweep: output, worst cases replayable, resume, exit codes 0 and 2', () => 
   const clash = run(['sweep', '--count', '8', '--sizes', '4x4', '--out', out]);
   assert.equal(clash.code, 2);
   assert.match(clash.stderr, /--out/);
-  for (const bad of [['--sizes', '2by2'], ['--count', '0'], ['--losses', 'hinge'], ['--workers', '-1'], ['--init-scales', 'x'], ['--max-steps', '0']]) {
+  for (const bad of [['--sizes', '2by2'], ['--count', '0'], ['--losses', 'hinge'], ['--workers', '-1'], ['--v-scales', 'x'], ['--max-steps', '0']]) {
     const r = run(['sweep', ...bad, '--out', join(dir, 'never.json')]);
     assert.equal(r.code, 2, bad.join(' '));
     assert.equal(existsSync(join(dir, 'never.json')), false);

@@ -47,7 +47,7 @@ test('entropy --json: cells per (kind, σ), predictions, config and meta; --out 
 
 test('bounds --json and counterexample files; table', () => {
   const cdir = join(dir, 'cex');
-  const r = run(['bounds', '--n', '4', '--d', '3', '--draws', '30', '--wv-scale', '1,8', '--seed', '0', '--matrices', '50', '--fd-draws', '2', '--counterexamples', cdir, '--json']);
+  const r = run(['bounds', '--tokens', '4', '--dim', '3', '--draws', '30', '--wv-scales', '1,8', '--seed', '0', '--matrices', '50', '--fd-draws', '2', '--counterexamples', cdir, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.config.n, 4);
@@ -71,19 +71,19 @@ test('bad flags: every option raises an OptionError naming its flag (in process)
     [{ kinds: '' }, '--kinds', 'entropy'],
     [{ sigmas: '0' }, '--sigmas[0]', 'entropy'],
     [{ sigmas: '1,x' }, '--sigmas[1]', 'entropy'],
-    [{ n: '1' }, '--n', 'entropy'],
-    [{ n: 'abc' }, '--n', 'entropy'],
-    [{ d: '0' }, '--d', 'entropy'],
+    [{ tokens: '1' }, '--tokens', 'entropy'],
+    [{ tokens: 'abc' }, '--tokens', 'entropy'],
+    [{ dim: '0' }, '--dim', 'entropy'],
     [{ trials: '1.5' }, '--trials', 'entropy'],
     [{ seed: '-1' }, '--seed', 'entropy'],
     [{ bins: '0' }, '--bins', 'entropy'],
     [{ queryDirection: 'e2' }, '--query-direction', 'entropy'],
     [{ queries: '-3' }, '--queries', 'entropy'],
     [{ tau: '0' }, '--tau', 'entropy'],
-    [{ n: '1' }, '--n', 'bounds'],
-    [{ d: '0' }, '--d', 'bounds'],
+    [{ tokens: '1' }, '--tokens', 'bounds'],
+    [{ dim: '0' }, '--dim', 'bounds'],
     [{ draws: '0' }, '--draws', 'bounds'],
-    [{ wvScale: '1,-5' }, '--wv-scale[1]', 'bounds'],
+    [{ wvScales: '1,-5' }, '--wv-scales[1]', 'bounds'],
     [{ seed: 'x' }, '--seed', 'bounds'],
     [{ matrices: '0' }, '--matrices', 'bounds'],
     [{ fdDraws: '-1' }, '--fd-draws', 'bounds'],
@@ -98,7 +98,8 @@ test('bad input end to end: exit 2, one line naming the flag, no file written', 
   const cases: [string[], string][] = [
     [['entropy', '--kinds', 'linear'], '--kinds[0]'],
     [['entropy', '--sigmas', '-1'], '--sigmas[0]'],
-    [['bounds', '--wv-scale', 'x'], '--wv-scale[0]'],
+    [['bounds', '--wv-scales', 'x'], '--wv-scales[0]'],
+    [['bounds', '--wv-scale', 'x'], '--wv-scale[0]'], // the old name: the line names it as typed
   ];
   for (const [args, flag] of cases) {
     const out = join(dir, `bad-${flag.replace(/\W/g, '')}.json`);

@@ -39,14 +39,7 @@ const missing = join(fx, 'missing', 'nothing.json');
 /** Placeholder → value class. A placeholder not listed fails the suite (classify it here). */
 const PLACEHOLDERS: Record<string, 'integer' | 'number' | 'choice' | 'list' | 'save-at' | 'freeze' | 'workers' | 'executable' | 'path'> = {
   '<int>': 'integer',
-  '<n>': 'integer',
-  '<i>': 'integer',
   '<x>': 'number',
-  '<t>': 'number',
-  '<E>': 'number',
-  '<P>': 'number',
-  '<L>': 'number',
-  '<num>': 'number',
   '<GB>': 'number',
   '<name>': 'choice',
   '<id>': 'choice',
@@ -60,7 +53,7 @@ const PLACEHOLDERS: Record<string, 'integer' | 'number' | 'choice' | 'list' | 's
   '<ids>': 'list',
   '<blocks>': 'freeze',
   '<spec>': 'save-at',
-  '<n|auto>': 'workers',
+  '<int|auto>': 'workers',
   '<path>': 'executable',
   '<file>': 'path',
   '<file|dir>': 'path',
@@ -70,16 +63,16 @@ const PLACEHOLDERS: Record<string, 'integer' | 'number' | 'choice' | 'list' | 's
 /** Numeric options where a negative value is meaningful (every other one must refuse -1). */
 const NEGATIVE_OK = new Set(['--seed', '--until-loss']);
 /** Sizes: 1e9 must be refused (with the memory estimate or the documented maximum). */
-const SIZES = new Set(['--d', '--n', '--samples', '--trials', '--draws', '--matrices', '--bins', '--queries', '--count', '--layers', '--width', '--batch-size', '--heads', '--fd-draws']);
+const SIZES = new Set(['--d', '--n', '--dim', '--tokens', '--samples', '--trials', '--draws', '--matrices', '--bins', '--queries', '--count', '--layers', '--width', '--batch-size', '--heads', '--fd-draws']);
 
 /** Small valid settings per command, so a wrongly accepted value ends quickly. */
 const BASE: Record<string, string[]> = {
   simulate: ['--t-end', '1', '--save-at', '0,1'],
-  check: ['--t-end', '1', '--d', '2', '--n', '2'],
+  check: ['--t-end', '1', '--dim', '2', '--tokens', '2'],
   sweep: ['--count', '1', '--sizes', '2x2', '--losses', 'logistic', '--t-end', '1', '--workers', '0'],
   sim: ['entropy-histograms', '--quick', '--format', 'html'],
-  entropy: ['--trials', '2', '--sigmas', '1', '--kinds', 'softmax', '--n', '2', '--d', '1'],
-  bounds: ['--draws', '1', '--matrices', '1', '--fd-draws', '0', '--n', '2', '--d', '1', '--wv-scales', '1'],
+  entropy: ['--trials', '2', '--sigmas', '1', '--kinds', 'softmax', '--tokens', '2', '--dim', '1'],
+  bounds: ['--draws', '1', '--matrices', '1', '--fd-draws', '0', '--tokens', '2', '--dim', '1', '--wv-scales', '1'],
   plot: [result, '--format', 'html'],
   reproduce: ['--quick', '--only', 'entropy-histograms', '--format', 'html'],
   train: ['--task', 'induction', '--quick', '--steps', '1', '--backend', 'cpu'],

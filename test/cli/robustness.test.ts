@@ -100,7 +100,7 @@ function interruptAfter(args: string[], ms: number): Promise<{ code: number | nu
 
 test('Ctrl-C on check, entropy and bounds writes what was computed with status interrupted, exit 130', async () => {
   const cases: [string, string[], (r: Record<string, unknown>) => void][] = [
-    ['check', ['check', '--method', 'gd', '--t-end', '1e6', '--lr', '0.01', '--d', '20', '--n', '20'], (r) => assert.equal((r.solver as { status: string }).status, 'interrupted')],
+    ['check', ['check', '--method', 'gd', '--t-end', '1e6', '--lr', '0.01', '--dim', '20', '--tokens', '20'], (r) => assert.equal((r.solver as { status: string }).status, 'interrupted')],
     ['entropy', ['entropy', '--trials', '100000000'], (r) => assert.ok((r.trialsDone as number) < 1e8 && (r.trialsDone as number) >= 2)],
     ['bounds', ['bounds', '--draws', '1000000'], (r) => assert.ok((r.drawsDone as number) < 1e6 && (r.drawsDone as number) >= 1)],
   ];

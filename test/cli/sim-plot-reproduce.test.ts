@@ -81,6 +81,7 @@ test('vsflow reproduce: bad options are one-line errors naming the option', asyn
     [['--seed', '1.5'], '--seed'],
     [['--seed', 'abc'], '--seed'],
     [['--scale', '0'], '--scale'],
+    [['--png-scale', '0'], '--png-scale'],
     [['--format', 'gif'], '--format[0]'],
   ];
   const results = await Promise.all(cases.map(([args]) => cli('reproduce', '--quick', '--out', join(tmp, 'bad-reproduce'), ...args)));

@@ -39,14 +39,14 @@ test('--json is parseable and carries config, meta, status, stats, records', () 
 
 test('gd: records at t = lr·k; --out is written atomically (no temp file left); table without --json', () => {
   const out = join(dir, 'gd.json');
-  const r = run(['--loss', 'square', '--d', '2', '--n', '3', '--seed', '4', '--method', 'gd', '--lr', '0.25', '--t-end', '10', '--save-at', '0,1,2.6,10', '--out', out]);
+  const r = run(['--loss', 'square', '--dim', '2', '--tokens', '3', '--seed', '4', '--method', 'gd', '--lr', '0.25', '--t-end', '10', '--save-at', '0,1,2.6,10', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
   const res = JSON.parse(readFileSync(out, 'utf8'));
   assert.deepEqual(res.records.map((x: { t: number }) => x.t), [0, 1, 2.5, 10]);
   assert.equal(res.config.lr, 0.25);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
-  const table = run(['--loss', 'square', '--d', '2', '--n', '3', '--t-end', '10', '--save-at', '0,10']);
+  const table = run(['--loss', 'square', '--dim', '2', '--tokens', '3', '--t-end', '10', '--save-at', '0,10']);
   assert.equal(table.code, 0, table.stderr);
   const lines = table.stdout.trim().split('\n');
   assert.match(lines[0]!, /t\s+loss\s+entropy\s+max σ\s+argmax/);
@@ -69,7 +69,7 @@ test('bad input: exit 2, one line naming the flag or field, no output file', () 
     [['--problem', badProblem], /^vsflow: y: expected shape/],
     [['--problem', notJson], /--problem/],
     [['--problem', join(dir, 'missing.json')], /--problem/],
-    [['--problem', problemFile, '--d', '3'], /--d/],
+    [['--problem', problemFile, '--dim', '3'], /--dim/],
     [['--method', 'rk4'], /--dt/],
   ];
   for (const [args, pattern] of cases) {
@@ -84,7 +84,7 @@ test('bad input: exit 2, one line naming the flag or field, no output file', () 
 });
 
 test('numerical failure: exit 1, JSON with status and last good state', () => {
-  const r = run(['--loss', 'square', '--d', '2', '--n', '3', '--t-end', '1000', '--max-steps', '3', '--json']);
+  const r = run(['--loss', 'square', '--dim', '2', '--tokens', '3', '--t-end', '1000', '--max-steps', '3', '--json']);
   assert.equal(r.code, 1);
   const out = JSON.parse(r.stdout);
   assert.equal(out.status, 'max-steps');
@@ -97,7 +97,7 @@ test('Ctrl-C: SIGINT writes what was computed with status interrupted, exit 130'
   // A signal that lands before Node has installed the handler (slow start-up on a loaded
   // machine) kills the child outright; then retry once with a longer wait.
   const attempt = async (waitMs: number): Promise<{ code: number | null; stderr: string }> => {
-    const child = spawn(process.execPath, [...MAIN, '--loss', 'logistic', '--d', '32', '--n', '256', '--method', 'gd', '--lr', '0.1', '--t-end', '1e8', '--out', out], { cwd: ROOT });
+    const child = spawn(process.execPath, [...MAIN, '--loss', 'logistic', '--dim', '32', '--tokens', '256', '--method', 'gd', '--lr', '0.1', '--t-end', '1e8', '--out', out], { cwd: ROOT });
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += String(b)));
     await new Promise((r) => setTimeout(r, waitMs));

@@ -19,7 +19,7 @@ const run = (args: string[], env: Record<string, string> = {}): { code: number |
   const r = spawnSync(process.execPath, [...cli, ...args], { cwd: root, encoding: 'utf8', env: { ...clean, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-const config = ['--count', '10', '--sizes', '2x2,3x3', '--init-scales', '1', '--losses', 'logistic,square', '--t-end', '300'];
+const config = ['--count', '10', '--sizes', '2x2,3x3', '--v-scales', '1', '--losses', 'logistic,square', '--t-end', '300'];
 interface Result {
   meta: unknown;
   entries: { wallTimeMs: number }[];
@@ -102,7 +102,7 @@ test('SIGTERM: exit 130 with the shard saved; the rerun resumes from it (keeps i
   const dir = mkdtempSync(join(tmpdir(), 'vsflow-shard-term-'));
   try {
     // Far more work than the test waits for: each run is stopped after its first periodic save.
-    const big = ['--count', '20000', '--sizes', '8x8', '--init-scales', '1', '--losses', 'logistic', '--t-end', '300'];
+    const big = ['--count', '20000', '--sizes', '8x8', '--v-scales', '1', '--losses', 'logistic', '--t-end', '300'];
     const file = join(dir, 'shard-1-of-2.json');
     const startAndTerm = async (): Promise<{ code: number | null; stderr: string; saved: Result }> => {
       const before = existsSync(file) ? readFileSync(file, 'utf8') : '';

@@ -34,7 +34,7 @@ test('train --list-runs: indices in enumeration order, distinct keys, per shard'
   assert.deepEqual(shard.stdout.trim().split('\n').slice(1, -1).map((l) => Number(l.trim().split(/\s+/)[0])), [4, 5, 6, 7]);
   for (const [args, re] of [
     [['--lr', '1e-3,0'], /^vsflow: --lr\[1\]/],
-    [['--width', '64,x'], /^vsflow: --width\[1\]/],
+    [['--dim', '64,x'], /^vsflow: --dim\[1\]/],
     [['--heads', '3'], /heads: expected a divisor of width/],
     [['--shard', '3/3'], /^vsflow: --shard/],
     [['--shard', '0/3'], /^vsflow: --out/],
@@ -49,7 +49,7 @@ test('train --list-runs: indices in enumeration order, distinct keys, per shard'
 test('train grid in shards (one interrupted and rerun) + merge = the one-machine tables', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsflow-train-grid-'));
   try {
-    const grid = ['train', '--task', 'classification', '--quick', '--attention', 'softmax', '--lr', '1e-3,3e-3', '--seeds', '0', '--width', '16', '--steps', '3', '--backend', 'cpu'];
+    const grid = ['train', '--task', 'classification', '--quick', '--attention', 'softmax', '--lr', '1e-3,3e-3', '--seeds', '0', '--dim', '16', '--steps', '3', '--backend', 'cpu'];
     const full = run([...grid, '--out', join(dir, 'full.json')]);
     assert.equal(full.code, 0, full.stderr);
     const shards = join(dir, 'shards');

@@ -5,7 +5,11 @@
  *   require(esm) switched off (as on older Node) it fails with one line that says to use import();
  * - an ES module project: `import 'vsflow'` resolves no module of TensorFlow.js, Plotly or
  *   playwright (recorded by a resolve hook), while `vsflow/train` does load TensorFlow.js;
- * - `vsflow/core` imports in Node and has the same `simulate` numbers as the main entry.
+ * - `vsflow/core` imports in Node and has the same `simulate` numbers as the main entry;
+ * - a TypeScript project with `strict: true`, `skipLibCheck: false` and no DOM lib compiles
+ *   against the emitted declarations of `vsflow`, `vsflow/core` and `vsflow/train` (none of them
+ *   names a tfjs type), while `vsflow/train/tensors` (tfjs-core's types) needs the DOM lib: the
+ *   negative control that shows the check sees tfjs-core's declarations when they leak.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +31,7 @@ before(() => {
   mkdirSync(pkgDir, { recursive: true });
   copyFileSync('package.json', join(pkgDir, 'package.json'));
   symlinkSync(join(root, 'node_modules'), join(pkgDir, 'node_modules'), 'dir');
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(pkgDir, 'dist'), '--sourceMap', 'false', '--declaration', 'false'], { stdio: 'pipe' });
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(pkgDir, 'dist'), '--sourceMap', 'false', '--declarationMap', 'false'], { stdio: 'pipe' });
   // As `npm run build` does: the generated tfjs-core gradients bundle is copied, not compiled.
   cpSync('src/train/vendor', join(pkgDir, 'dist/src/train/vendor'), { recursive: true });
   for (const kind of ['cjs', 'esm']) {
@@ -81,4 +85,44 @@ test('ESM: vsflow/core and vsflow give the same simulate numbers', () => {
   const r = node(['--input-type=module', '-e', code], join(scratch, 'esm'));
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'true true');
+});
+
+/** Type-checks `code` as main.ts of a fresh ES module project with `compilerOptions`; the tsc output. */
+function typecheck(name: string, code: string, compilerOptions: Record<string, unknown>): { status: number | null; output: string } {
+  const dir = join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `user-${name}`, private: true, type: 'module' }));
+  writeFileSync(join(dir, 'main.ts'), code);
+  const options = { strict: true, skipLibCheck: false, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')], ...compilerOptions };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['main.ts'] }));
+  const r = node([join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
+  return { status: r.status, output: r.stdout + r.stderr };
+}
+
+test('TypeScript, strict and skipLibCheck false, no DOM lib: vsflow, vsflow/core and vsflow/train type-check', { timeout: 120_000 }, () => {
+  const code = [
+    "import { simulate } from 'vsflow';",
+    "import { simulationColumns } from 'vsflow/core';",
+    "import { TRAIN_ATTENTION_KINDS, loadBackend, resolveTrainConfig, trainRun, type BackendInfo, type TrainManyResult, type TrainRunResult } from 'vsflow/train';",
+    "const r = simulate({ loss: 'square', V: [[1, 0]], a: [0, 0], y: [1] }, { tEnd: 1 });",
+    'const last: string = simulationColumns(r).maxProb.at(-1)!.toFixed(3);',
+    "const config = resolveTrainConfig('classification', { steps: 2 });",
+    "const info: BackendInfo = await loadBackend('cpu');",
+    'const run: TrainRunResult = await trainRun(config, info);',
+    'const steps: number = run.stepsDone;',
+    'const many: TrainManyResult | undefined = undefined;',
+    'console.log(last, info.backend, steps, many, TRAIN_ATTENTION_KINDS.length);',
+    '',
+  ].join('\n');
+  const r = typecheck('ts-strict', code, {});
+  assert.equal(r.status, 0, r.output);
+});
+
+test('TypeScript negative control: vsflow/train/tensors names tfjs-core types, which need the DOM lib', { timeout: 120_000 }, () => {
+  const code = "import { TransformerModel, tf } from 'vsflow/train/tensors';\nconst t: tf.Tensor = tf.zeros([2]);\nconsole.log(typeof TransformerModel, t.shape);\n";
+  const without = typecheck('ts-tensors', code, {});
+  assert.notEqual(without.status, 0, 'tfjs-core declarations must fail without the DOM lib (else the check above proves nothing)');
+  assert.match(without.output, /@tensorflow\/tfjs-core\/dist\/.*error TS2304: Cannot find name '(ImageData|WebGLTexture|HTMLImageElement)'/);
+  const withDom = typecheck('ts-tensors-dom', code, { lib: ['ES2022', 'DOM'], types: ['node', 'long'] });
+  assert.equal(withDom.status, 0, withDom.output);
 });

@@ -165,7 +165,7 @@ same_result() {
 }
 
 # 1. A 4-task array and its merge job.
-CFG=(--count 48 --sizes 2x2,3x3 --init-scales 0.1,1 --losses logistic,square --t-end 300)
+CFG=(--count 48 --sizes 2x2,3x3 --v-scales 0.1,1 --losses logistic,square --t-end 300)
 vsflow sweep "${CFG[@]}" --workers 2 --out "$WORK/full.json" >/dev/null
 vsflow slurm sweep "${CFG[@]}" --shards 4 --out "$WORK/run" --time 00:05:00 >"$WORK/submit.sh"
 grep -q -- '--signal=B:INT@60' "$WORK/submit.sh"
@@ -188,7 +188,7 @@ say "1-CPU task: os.availableParallelism() = 1: ok"
 
 # 3. Interrupt shard 1 of 2 mid-run, see the merge refuse, resubmit index 1 only.
 # Large enough that each shard runs well past its first 2-s save (≈ 600 problems/s per core here).
-BIG=(--count 8000 --sizes 8x8 --init-scales 1 --losses logistic --t-end 300)
+BIG=(--count 8000 --sizes 8x8 --v-scales 1 --losses logistic --t-end 300)
 vsflow slurm sweep "${BIG[@]}" --shards 2 --out "$WORK/run2" --time 00:05:00 >"$WORK/submit2.sh"
 submit bash "$WORK/submit2.sh"
 FIRST_SHARDS="$SHARD_JOB"
@@ -230,7 +230,7 @@ say "resubmitted shard resumed and completed the merge: ok"
 
 # 4. A training grid (2 variants × 2 learning rates) as a 2-task array: the merge job prints the
 #    tables of the one-machine run.
-GRID=(--task classification --quick --attention softmax,sigmoid --lr 1e-3,3e-3 --seeds 0 --width 16 --steps 3)
+GRID=(--task classification --quick --attention softmax,sigmoid --lr 1e-3,3e-3 --seeds 0 --dim 16 --steps 3)
 vsflow slurm train "${GRID[@]}" --shards 2 --out "$WORK/run3" --time 00:05:00 >"$WORK/submit3.sh"
 submit bash "$WORK/submit3.sh"
 vsflow train "${GRID[@]}" >"$WORK/train-full.txt"

@@ -8,8 +8,9 @@ import { before, test } from 'node:test';
 import { ATTENTION_KINDS, attentionRow, type AttentionKind } from '../../src/core/attention-kinds.js';
 import { logitVariance, rowEntropy } from '../../src/core/attention-metrics.js';
 import { Rng } from '../../src/core/rng.js';
-import { TRAIN_ATTENTION_KINDS, attentionWeights, isRowStochastic, layerStats, loadBackend, sinkScores, detectSpikes } from '../../src/train/index.js';
-import { tf } from '../../src/train/backend.js';
+import { TRAIN_ATTENTION_KINDS, isRowStochastic, layerStats, loadBackend, sinkScores, detectSpikes } from '../../src/train/index.js';
+import { attentionWeights } from '../../src/train/tensors.js';
+import { tf } from '../../src/train/tf.js';
 import { assertClose } from '../helpers/tolerance.js';
 
 const N = 7;

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { loadBackend, tf } from '../../src/train/backend.js';
+import { loadBackend } from '../../src/train/backend.js';
+import { tf } from '../../src/train/tf.js';
 
 const require = createRequire(import.meta.url);
 

@@ -82,11 +82,11 @@ test('vsflow train: bad flags exit 2 with one line naming the flag, and write no
       [['--task', 'classification', '--seeds', '1,x'], '--seeds[1]'],
       [['--task', 'classification', '--steps', '0'], '--steps'],
       [['--task', 'classification', '--lr', '-1'], '--lr'],
-      [['--task', 'classification', '--width', '2.5'], '--width'],
+      [['--task', 'classification', '--dim', '2.5'], '--dim'],
       [['--task', 'classification', '--attention', 'softmax,bogus'], '--attention[1]'],
       [['--task', 'classification', '--checkpoint-every', '5'], '--checkpoint-every'],
       [['--task', 'classification', '--resume'], '--resume'],
-      [['--task', 'classification', '--width', '10', '--heads', '3'], 'heads'],
+      [['--task', 'classification', '--dim', '10', '--heads', '3'], 'heads'],
       [['--task', 'classification', '--backend', 'tensorflow', '--steps', '1'], '@tensorflow/tfjs-node-gpu'],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(...args, '--out', out)));

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
-import { TASKS, TransformerModel, loadBackend, parameterShapes, resolveTrainConfig, type TrainConfig } from '../../src/train/index.js';
-import { tf } from '../../src/train/backend.js';
+import { loadBackend, resolveTrainConfig, type TrainConfig } from '../../src/train/index.js';
+import { TASKS, TransformerModel, parameterShapes } from '../../src/train/tensors.js';
+import { tf } from '../../src/train/tf.js';
 import { assertClose } from '../helpers/tolerance.js';
 
 before(async () => {

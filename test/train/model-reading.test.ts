@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
-import { TASKS, TransformerModel, loadBackend, parameterShapes, resolveTrainConfig } from '../../src/train/index.js';
-import { tf } from '../../src/train/backend.js';
+import { loadBackend, resolveTrainConfig } from '../../src/train/index.js';
+import { TASKS, TransformerModel, parameterShapes } from '../../src/train/tensors.js';
+import { tf } from '../../src/train/tf.js';
 import { learningRate } from '../../src/train/schedule.js';
 
 before(async () => {

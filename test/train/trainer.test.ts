@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkpointPath, heatScale, loadBackend, resolveTrainConfig, TASK_DEFAULTS, TASK_IDS, trainRun, type EvalRecord, type StepRecord } from '../../src/train/index.js';
-import { tf } from '../../src/train/backend.js';
+import { tf } from '../../src/train/tf.js';
 import { assertClose } from '../helpers/tolerance.js';
 
 /** Tiny smoke settings per task (seconds on cpu/wasm). */

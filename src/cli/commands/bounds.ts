@@ -4,24 +4,23 @@
  * counterexample file per failing setting is written (to --counterexamples DIR, default the
  * folder of --out, else vsflow-out/bounds).
  *
- *   vsflow bounds --n 6 --d 4 --draws 200 --wv-scales 1,5 --seed 0 --json
+ *   vsflow bounds --tokens 6 --dim 4 --draws 200 --wv-scales 1,5 --seed 0 --json
  *
  * Exit codes: 0 success (bound failures are findings, not errors), 2 bad input.
  */
 import { dirname, join } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { BOUNDS_DEFAULTS, runBoundsExperiment, type BoundsOptions, type BoundsResult } from '../../experiments/bounds.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { renamedOption } from '../renamed-options.js';
 import { runInterruptible } from '../interruptible.js';
 
 interface Flags {
-  n?: string;
-  d?: string;
+  tokens?: string;
+  dim?: string;
   draws?: string;
-  /** Hidden alias of --wv-scales (the old name). */
-  wvScale?: string;
   wvScales?: string;
   seed?: string;
   scaled?: boolean;
@@ -35,12 +34,10 @@ interface Flags {
 /** Parses the flags into experiment options; every error names its flag. */
 export function boundsOptionsFromFlags(f: Flags): Partial<BoundsOptions> {
   const o: Partial<BoundsOptions> = {};
-  if (f.n !== undefined) o.n = parseNumber('--n', f.n, { integer: true, min: 2, max: 64 });
-  if (f.d !== undefined) o.d = parseNumber('--d', f.d, { integer: true, min: 1, max: 64 });
+  if (f.tokens !== undefined) o.n = parseNumber('--tokens', f.tokens, { integer: true, min: 2, max: 64 });
+  if (f.dim !== undefined) o.d = parseNumber('--dim', f.dim, { integer: true, min: 1, max: 64 });
   if (f.draws !== undefined) o.draws = parseNumber('--draws', f.draws, { integer: true, min: 1, max: 1e6 });
-  // List flags are plural (--sigmas, --kinds, --seeds); the old --wv-scale still works, and its errors name it.
-  if (f.wvScale !== undefined) o.wvScales = parseNumberList('--wv-scale', f.wvScale, { gt: 0, max: 1e6 });
-  else if (f.wvScales !== undefined) o.wvScales = parseNumberList('--wv-scales', f.wvScales, { gt: 0, max: 1e6 });
+  if (f.wvScales !== undefined) o.wvScales = parseNumberList('--wv-scales', f.wvScales, { gt: 0, max: 1e6 });
   if (f.seed !== undefined) o.seed = parseNumber('--seed', f.seed, { integer: true, min: 0 });
   if (f.scaled !== undefined) o.scaled = f.scaled;
   if (f.matrices !== undefined) o.matrices = parseNumber('--matrices', f.matrices, { integer: true, min: 1, max: 1e7 });
@@ -101,20 +98,22 @@ async function action(flags: Flags): Promise<void> {
 /** Registers `vsflow bounds`. */
 export function register(program: Command): void {
   const d = BOUNDS_DEFAULTS;
-  program
+  const command = program
     .command('bounds')
     .description('‖P‖_F range checks and the attention Jacobian bound of eq. 9 under each reading')
-    .option('--n <int>', `tokens N (default ${String(d.n)})`)
-    .option('--d <int>', `width D (default ${String(d.d)})`)
+    .option('--tokens <int>', `number of tokens N (rows of X; default ${String(d.n)})`)
+    .option('--dim <int>', `dimension D of the tokens (columns of X; default ${String(d.d)})`)
     .option('--draws <int>', `random layers per W_V scale (default ${String(d.draws)})`)
-    .option('--wv-scales <list>', `W_V scales s (W_V = s·G/√D) (default ${d.wvScales.join(',')})`)
-    .addOption(new Option('--wv-scale <list>').hideHelp())
+    .option('--wv-scales <list>', `W_V scales s (W_V = s·G/√D; default ${d.wvScales.join(',')})`)
     .option('--seed <int>', `seed (default ${String(d.seed)})`)
-    .option('--scaled', 'use Z = X W_Q W_Kᵀ Xᵀ/√D (default: unscaled, as eq. 2)')
+    .option('--scaled', 'use Z = X W_Q W_Kᵀ Xᵀ/√D (default unscaled, as eq. 2)')
     .option('--matrices <int>', `random row-stochastic P for the ‖P‖_F check (default ${String(d.matrices)})`)
     .option('--fd-draws <int>', `draws checked against finite differences (default ${String(d.fdDraws)})`)
-    .option('--counterexamples <dir>', 'folder for counterexample files (default: folder of --out, else vsflow-out/bounds)')
+    .option('--counterexamples <dir>', 'folder for counterexample files (default folder of --out, else vsflow-out/bounds)')
     .option('--json', 'print the result JSON on stdout')
-    .option('--out <file>', 'write the result JSON to FILE (atomically)')
+    .option('--out <file>', 'write the result JSON to this file (atomically)')
     .action(runAction(action));
+  renamedOption(command, '--n <int>', '--tokens');
+  renamedOption(command, '--d <int>', '--dim');
+  renamedOption(command, '--wv-scale <list>', '--wv-scales');
 }

@@ -3,36 +3,25 @@
  * and check the polarisation predictions of theory/polarization-predictions.md on it.
  *
  *   vsflow check --problem sims/data/fig2-logistic.json
- *   vsflow check --loss logistic --d 8 --n 8 --seed 3 --t-end 1e6 --json
+ *   vsflow check --loss logistic --dim 8 --tokens 8 --seed 3 --t-end 1e6 --json
  *
  * Exit codes: 0 when no prediction failed (passes, not-applicable and inconclusive), 1 when one
  * failed, 2 on bad input (one line on stderr, nothing written).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { checkChoice, RTOL_RULE } from '../../core/validate.js';
-import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
-import { NORMALIZATIONS } from '../../models/normalizations.js';
-import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
+import { resolveProblem } from '../../models/problem.js';
 import { CHECK_DEFAULTS, CHECK_METHODS, CHECK_T_END, GD_STEP_BUDGET, checkPredictions, type CheckOptions, type CheckResult } from '../../analysis/predictions.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { runInterruptible } from '../interruptible.js';
-import { checkProblemFileSize, checkRandomProblemSize } from '../size-checks.js';
+import { problemFromFlags, problemOptions, type ProblemFlags } from '../random-problem-flags.js';
 import { LOSS_EXPR_HELP, withLossExprFlag } from '../loss-expr-flag.js';
 
-interface Flags {
-  problem?: string;
-  loss?: string;
-  d?: string;
-  n?: string;
-  samples?: string;
-  seed?: string;
-  vScale?: string;
-  aScale?: string;
-  normalization?: string;
+interface Flags extends ProblemFlags {
+  quick?: boolean;
   lossExpr?: string;
   tEnd?: string;
   method?: string;
@@ -43,56 +32,6 @@ interface Flags {
   maxSteps?: string;
   json?: boolean;
   out?: string;
-}
-
-const RANDOM_FLAGS = [
-  ['loss', '--loss'],
-  ['d', '--d'],
-  ['n', '--n'],
-  ['samples', '--samples'],
-  ['seed', '--seed'],
-  ['vScale', '--v-scale'],
-  ['aScale', '--a-scale'],
-  ['normalization', '--normalization'],
-] as const;
-
-/** Reads `--problem FILE` or builds the random problem of the random-problem flags. */
-export function problemFromFlags(flags: Flags): ProblemSpec {
-  if (flags.problem !== undefined) {
-    for (const [key, flag] of RANDOM_FLAGS) {
-      if (flags[key] !== undefined) throw new OptionError(flag, `no ${flag} together with --problem (the file defines the problem)`, flags[key]);
-    }
-    checkProblemFileSize(flags.problem);
-    let text: string;
-    try {
-      text = readFileSync(flags.problem, 'utf8');
-    } catch {
-      throw new OptionError('--problem', 'a readable JSON problem file', flags.problem);
-    }
-    let spec: unknown;
-    try {
-      spec = JSON.parse(text);
-    } catch (error) {
-      throw new OptionError('--problem', 'valid JSON', flags.problem, (error as Error).message.split('\n')[0]);
-    }
-    return resolveProblem(spec).spec;
-  }
-  const D = RANDOM_PROBLEM_DEFAULTS;
-  const d = flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 });
-  const n = flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 });
-  const samples = flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 });
-  // check saves a fixed grid of a few hundred times.
-  checkRandomProblemSize(d, n, samples, 400, flags);
-  return randomProblem({
-    loss: flags.loss === undefined ? D.loss : checkChoice('--loss', flags.loss, LOSSES),
-    d,
-    n,
-    samples,
-    seed: flags.seed === undefined ? D.seed : parseNumber('--seed', flags.seed, { integer: true }),
-    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0, max: 1e100 }),
-    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0, max: 1e100 }),
-    normalization: flags.normalization === undefined ? D.normalization : checkChoice('--normalization', flags.normalization, NORMALIZATIONS),
-  });
 }
 
 function parseOptions(flags: Flags, n: number, problemLoss: keyof typeof CHECK_T_END): Partial<CheckOptions> {
@@ -136,32 +75,25 @@ export function formatCheck(result: CheckResult): string {
 
 /** Registers `vsflow check`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('check')
-    .description('Integrate one problem and check the polarisation predictions (theory/polarization-predictions.md): predicted vs measured, tolerance, pass/fail')
-    .option('--problem <file>', 'problem JSON file ({loss, V, a, beta|labels|y|X|p, normalization?})')
-    .option('--loss <name>', `random problem: loss (${LOSSES.join(', ')}; default ${RANDOM_PROBLEM_DEFAULTS.loss})`)
-    .option('--d <int>', `random problem: output dimension (default ${RANDOM_PROBLEM_DEFAULTS.d})`)
-    .option('--n <int>', `random problem: number of logits (default ${RANDOM_PROBLEM_DEFAULTS.n})`)
-    .option('--samples <int>', 'random problem: number of samples K (default 1)')
-    .option('--seed <int>', 'random problem: seed (default 0)')
-    .option('--v-scale <x>', `random problem: V ~ x·N(0,1) (default ${RANDOM_PROBLEM_DEFAULTS.vScale})`)
-    .option('--a-scale <x>', 'random problem: a ~ x·N(0,1) (default 0)')
-    .option('--normalization <name>', `random problem: N(a) (${NORMALIZATIONS.join(', ')}; default softmax)`)
+    .description('Integrate one problem and check the polarisation predictions (theory/polarization-predictions.md): predicted vs measured, tolerance, pass/fail');
+  problemOptions(command)
+    .option('--quick', 'accepted for scripts that pass --quick to every command; changes nothing: the default run already takes about a second, and the asymptotic predictions need the default final time')
     .option('--loss-expr <expr>', LOSS_EXPR_HELP)
-    .option('--t-end <t>', `final time (default per loss: ${Object.entries(CHECK_T_END).map(([k, v]) => `${k} ${v}`).join(', ')})`)
+    .option('--t-end <x>', `final time (default per loss: ${Object.entries(CHECK_T_END).map(([k, v]) => `${k} ${v}`).join(', ')})`)
     .option('--method <name>', `${CHECK_METHODS.join(' | ')} (default ${CHECK_DEFAULTS.method})`)
     .option('--rtol <x>', `relative tolerance (default ${CHECK_DEFAULTS.rtol})`)
     .option('--atol <x>', `absolute tolerance (default ${CHECK_DEFAULTS.atol})`)
     .option('--lr <x>', `gd learning rate (default ${CHECK_DEFAULTS.lr})`)
     .option('--max-steps <int>', `step budget of the adaptive methods (default ${CHECK_DEFAULTS.maxSteps})`)
-    .option('--winner <i>', 'override the predicted winner index (what-if)')
+    .option('--winner <int>', 'override the predicted winner: a 0-based token index (what-if)')
     .option('--json', 'print the result JSON on stdout')
     .option('--out <file>', 'write the result JSON to this file (atomically)')
     .action(
       runAction(async (flags: Flags) => {
         if (flags.out !== undefined && flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
-        const problem = withLossExprFlag(problemFromFlags(flags), flags.lossExpr);
+        const problem = withLossExprFlag(problemFromFlags(flags, 400), flags.lossExpr);
         const resolved = resolveProblem(problem);
         const options = parseOptions(flags, resolved.n, resolved.loss);
         // In a worker, so Ctrl-C stops the integration and what was computed is still written.

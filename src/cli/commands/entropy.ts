@@ -3,7 +3,7 @@
  * Fig. 3). Unit query, keys ~ N(0, σ²I); per (kind, σ) statistics of entropy, logit variance,
  * max P and skewness with histograms, optional N×N variant, and the predictions checked.
  *
- *   vsflow entropy --kinds softmax,relu-kernel,elu1-kernel --sigmas 0.5,1,2,4,8 --n 20 --d 5 \
+ *   vsflow entropy --kinds softmax,relu-kernel,elu1-kernel --sigmas 0.5,1,2,4,8 --tokens 20 --dim 5 \
  *     --trials 40000 --seed 0 [--bins 40] [--query-direction e1|random] [--queries 20] \
  *     [--tau 1] [--workers auto|N] --json [--out FILE]
  *
@@ -19,13 +19,14 @@ import { runEntropyExperimentParallel } from '../../experiments/entropy-parallel
 import { resolveWorkers } from '../../experiments/sweep.js';
 import { parseChoiceList, parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { renamedOption } from '../renamed-options.js';
 import { runInterruptible } from '../interruptible.js';
 
 interface Flags {
   kinds?: string;
   sigmas?: string;
-  n?: string;
-  d?: string;
+  tokens?: string;
+  dim?: string;
   trials?: string;
   seed?: string;
   bins?: string;
@@ -42,8 +43,8 @@ export function entropyOptionsFromFlags(f: Flags): Partial<EntropyOptions> {
   const o: Partial<EntropyOptions> = {};
   if (f.kinds !== undefined) o.kinds = parseChoiceList('--kinds', f.kinds, ROW_STOCHASTIC_KINDS);
   if (f.sigmas !== undefined) o.sigmas = parseNumberList('--sigmas', f.sigmas, { gt: 0, max: 1e6 });
-  if (f.n !== undefined) o.n = parseNumber('--n', f.n, { integer: true, min: 2, max: 100000 });
-  if (f.d !== undefined) o.d = parseNumber('--d', f.d, { integer: true, min: 1, max: 10000 });
+  if (f.tokens !== undefined) o.n = parseNumber('--tokens', f.tokens, { integer: true, min: 2, max: 100000 });
+  if (f.dim !== undefined) o.d = parseNumber('--dim', f.dim, { integer: true, min: 1, max: 10000 });
   if (f.trials !== undefined) o.trials = parseNumber('--trials', f.trials, { integer: true, min: 2, max: 1e8 });
   if (f.seed !== undefined) o.seed = parseNumber('--seed', f.seed, { integer: true, min: 0 });
   if (f.bins !== undefined) o.bins = parseNumber('--bins', f.bins, { integer: true, min: 1, max: 100000 });
@@ -97,7 +98,7 @@ async function action(flags: Flags): Promise<void> {
   const n = opts.n ?? ENTROPY_DEFAULTS.n;
   const d = opts.d ?? ENTROPY_DEFAULTS.d;
   const queries = opts.queries ?? ENTROPY_DEFAULTS.queries;
-  checkMemory(n * d >= queries * n ? (n >= d ? '--n' : '--d') : '--queries', n * d >= queries * n ? Math.max(n, d) : queries, 8 * (2 * n * d + queries * (n + d) + 8 * n), 'the key and query buffers');
+  checkMemory(n * d >= queries * n ? (n >= d ? '--tokens' : '--dim') : '--queries', n * d >= queries * n ? Math.max(n, d) : queries, 8 * (2 * n * d + queries * (n + d) + 8 * n), 'the key and query buffers');
   const workers = flags.workers === undefined || flags.workers === 'auto' ? 'auto' : parseNumber('--workers', flags.workers, { integer: true, min: 0, max: 256 });
   // One thread: the trials run in a worker so that Ctrl-C still stops them (the trials done are
   // kept). Several: the blocks go to worker threads and this thread only waits, so the signal is
@@ -116,21 +117,23 @@ async function action(flags: Flags): Promise<void> {
 /** Registers `vsflow entropy`. */
 export function register(program: Command): void {
   const d = ENTROPY_DEFAULTS;
-  program
+  const command = program
     .command('entropy')
     .description('Controlled logit-variance experiment: attention entropy per kind and key scale σ (paper Fig. 3)')
-    .option('--kinds <list>', `comma-separated kinds (${ROW_STOCHASTIC_KINDS.join(', ')}) (default ${d.kinds.join(',')})`)
+    .option('--kinds <list>', `comma-separated kinds (${ROW_STOCHASTIC_KINDS.join(', ')}; default ${d.kinds.join(',')})`)
     .option('--sigmas <list>', `key scales σ (default ${d.sigmas.join(',')})`)
-    .option('--n <int>', `keys per row N (default ${String(d.n)})`)
-    .option('--d <int>', `key/query dimension (default ${String(d.d)})`)
+    .option('--tokens <int>', `number of tokens N: keys per query (default ${String(d.n)})`)
+    .option('--dim <int>', `dimension d of the keys and queries (default ${String(d.d)})`)
     .option('--trials <int>', `trials per (kind, σ) (default ${String(d.trials)})`)
     .option('--seed <int>', `seed (default ${String(d.seed)})`)
     .option('--bins <int>', `entropy histogram bins over [0, log N] (default ${String(d.bins)})`)
-    .option('--query-direction <e1|random>', `e1 or random (uniform on the sphere per trial) (default ${d.queryDirection})`)
-    .option('--queries <int>', 'N×N variant: random unit queries per trial (0 = off)')
-    .option('--tau <num>', `softmax temperature / NormSoftmax cap τ (default ${String(d.tau)})`)
-    .option('--workers <n|auto>', 'worker threads over blocks of trials; same numbers for any count (default auto = os.availableParallelism())')
+    .option('--query-direction <e1|random>', `e1 or random (uniform on the sphere per trial; default ${d.queryDirection})`)
+    .option('--queries <int>', `N×N variant: random unit queries per trial (0 = off; default ${String(d.queries)})`)
+    .option('--tau <x>', `softmax temperature / NormSoftmax cap τ (default ${String(d.tau)})`)
+    .option('--workers <int|auto>', 'worker threads over blocks of trials; same numbers for any count (default auto = os.availableParallelism())')
     .option('--json', 'print the result JSON on stdout')
-    .option('--out <file>', 'write the result JSON to FILE (atomically)')
+    .option('--out <file>', 'write the result JSON to this file (atomically)')
     .action(runAction(action));
+  renamedOption(command, '--n <int>', '--tokens');
+  renamedOption(command, '--d <int>', '--dim');
 }

@@ -11,7 +11,7 @@ import { resultFigures } from '../../plot/result-figures.js';
 import { findSim, listSims } from '../../../sims/registry.js';
 import type { SimResult } from '../../../sims/types.js';
 import { exporterFor, planFormats, readJsonFile, writeFigures } from '../io.js';
-import { parseNumber } from '../parse.js';
+import { PNG_SCALE_HELP, checkRefusedScale, pngScaleFlag, refusedScaleOption } from '../scale-flags.js';
 import { runAction } from '../run-action.js';
 import { parseFigureWidth } from '../../plot/paper-style.js';
 import { styleFlag } from './sim.js';
@@ -22,8 +22,10 @@ interface PlotFlags {
   standalone?: boolean;
   chrome?: string;
   scale?: string;
+  pngScale?: string;
   style?: string;
   width?: string;
+  json?: boolean;
 }
 
 function isSimResult(value: unknown): value is SimResult {
@@ -70,8 +72,9 @@ export async function figuresForResult(result: unknown, argument = 'RESULT'): Pr
 }
 
 async function plotAction(file: string, flags: PlotFlags): Promise<void> {
+  checkRefusedScale(flags.scale, 'plot');
   const result = readJsonFile(file, 'RESULT');
-  const scale = flags.scale === undefined ? undefined : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const scale = pngScaleFlag(flags.pngScale);
   const style = styleFlag(flags.style);
   const widthIn = flags.width === undefined ? undefined : parseFigureWidth(flags.width);
   const plan = planFormats(flags.format, flags.chrome);
@@ -90,8 +93,12 @@ async function plotAction(file: string, flags: PlotFlags): Promise<void> {
       widthIn,
       meta: { source, config: r.config ?? null, meta: r.meta ?? null, command: `vsflow plot ${file}` },
     });
-    for (const f of written) {
-      process.stdout.write(`${[f.html, f.svg, f.png, f.pdf, f.csv].filter((p): p is string => p !== undefined).map((p) => join(dir, p)).join(' ')}\n`);
+    const files = (f: (typeof written)[number]): Record<string, string> =>
+      Object.fromEntries((['html', 'svg', 'png', 'pdf', 'csv'] as const).flatMap((k) => (f[k] === undefined ? [] : [[k, join(dir, f[k])]])));
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ result: file, source, out: dir, figures: written.map((f) => ({ name: f.name, title: f.title, files: files(f) })) }, null, 2)}\n`);
+    } else {
+      for (const f of written) process.stdout.write(`${Object.values(files(f)).join(' ')}\n`);
     }
   } finally {
     await exporter?.close();
@@ -100,16 +107,18 @@ async function plotAction(file: string, flags: PlotFlags): Promise<void> {
 
 /** Registers `vsflow plot`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('plot')
     .argument('<result>', 'a saved result JSON (vsflow sim/simulate/entropy/bounds/train)')
     .description('figures (HTML, SVG, PNG, PDF) for a saved result')
     .option('--format <list>', 'html,svg,png,pdf (default html,svg; html only without Chromium)')
     .option('--out <dir>', 'output folder (default <result>-figures beside the file)')
     .option('--standalone', 'self-contained HTML (Plotly inlined)')
-    .option('--scale <x>', 'PNG pixel ratio (default: 300 dpi at print size in paper style, 2 in notebook style)')
+    .option('--png-scale <x>', PNG_SCALE_HELP)
     .option('--style <style>', 'figure style: paper (print size, default for SVG/PNG/PDF) or notebook (default for HTML)')
     .option('--width <w>', 'paper-style print width: column (3.25 in), full (6.75 in) or inches')
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
+    .option('--json', 'print the written figures as JSON on stdout ({result, source, out, figures: [{name, title, files}]})')
     .action(runAction(plotAction));
+  refusedScaleOption(command);
 }

@@ -24,6 +24,7 @@ import type { SimDefinition, SimResult } from '../../../sims/types.js';
 import { createProgress, exporterFor, planFormats, writeFigures, type FormatPlan, type Progress } from '../io.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { PNG_SCALE_HELP, pngScaleFlag, runScaleFlag } from '../scale-flags.js';
 import { cacheKey, figureWarnings, runSim, simCommand } from '../sim-output.js';
 import { parseFigureWidth, type FigureStyle } from '../../plot/paper-style.js';
 import { styleFlag } from './sim.js';
@@ -229,6 +230,7 @@ interface ReproduceFlags {
   standalone?: boolean;
   chrome?: string;
   scale?: string;
+  pngScale?: string;
   seed?: string;
   json?: boolean;
   style?: string;
@@ -239,7 +241,10 @@ async function reproduceAction(flags: ReproduceFlags): Promise<void> {
   const only = flags.only === undefined ? undefined : flags.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (only !== undefined && only.length === 0) throw new OptionError('--only', 'a comma-separated list of sim ids', flags.only);
   const seed = flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed, { integer: true, min: 0 });
-  const scale = flags.scale === undefined ? undefined : parseNumber('--scale', flags.scale, { gt: 0, max: 20 });
+  const runScale = runScaleFlag(flags.scale, flags.quick);
+  if (runScale === 'medium') throw new OptionError('--scale', 'quick or paper on vsflow reproduce (medium is a scale of the train-* sims: vsflow sim <id> --scale medium)', flags.scale);
+  const quick = runScale === 'quick';
+  const scale = pngScaleFlag(flags.pngScale);
   const style = styleFlag(flags.style);
   const widthIn = flags.width === undefined ? undefined : parseFigureWidth(flags.width);
   const plan = planFormats(flags.format, flags.chrome);
@@ -248,10 +253,10 @@ async function reproduceAction(flags: ReproduceFlags): Promise<void> {
   if (sims.length === 0) process.stderr.write('vsflow: warning: no sims found in sims/: the report will be empty\n');
   const count = only?.length ?? (flags.training ? sims.length : sims.filter((s) => s.heavy !== true).length);
   const progress = createProgress(Math.max(1, count));
-  const command = ['vsflow reproduce', flags.quick ? '--quick' : '', flags.training ? '--training' : '', flags.only ? `--only ${only!.join(',')}` : '', flags.seed ? `--seed ${seed}` : '', out !== 'vsflow-out' ? `--out ${out}` : '']
+  const command = ['vsflow reproduce', quick ? '--quick' : '', flags.training ? '--training' : '', flags.only ? `--only ${only!.join(',')}` : '', flags.seed ? `--seed ${seed}` : '', out !== 'vsflow-out' ? `--out ${out}` : '']
     .filter(Boolean)
     .join(' ');
-  const { data, exitCode } = await reproduce(sims, { quick: flags.quick === true, only, training: flags.training === true, out, force: flags.force === true, plan, chrome: flags.chrome, standalone: flags.standalone === true, scale, style, widthIn, seed, command }, progress);
+  const { data, exitCode } = await reproduce(sims, { quick, only, training: flags.training === true, out, force: flags.force === true, plan, chrome: flags.chrome, standalone: flags.standalone === true, scale, style, widthIn, seed, command }, progress);
   const counts = reportCounts(data);
   const cachedCount = data.entries.filter((e) => e.cached).length;
   // With --json the report goes to stdout and the summary line to stderr (as every --json command).
@@ -276,17 +281,18 @@ export function register(program: Command): void {
   program
     .command('reproduce')
     .description("run every sim and write DIR/index.html: each paper claim's figure, predicted vs measured, pass/fail")
-    .option('--quick', 'short runs (under a minute in total)')
+    .option('--quick', 'short runs (under a minute in total); same as --scale quick')
     .option('--only <ids>', 'comma-separated sim ids (see vsflow sim --list)')
     .option('--training', 'also run the transformer-training sims (minutes each, even with --quick)')
     .option('--out <dir>', 'output folder (default vsflow-out)')
     .option('--force', 'recompute even when cached results match the inputs')
     .option('--format <list>', 'figure formats besides HTML: svg,png,pdf (default svg; HTML only without Chromium)')
     .option('--standalone', 'self-contained HTML figures (Plotly inlined)')
-    .option('--scale <x>', 'PNG pixel ratio (default: 300 dpi at print size in paper style, 2 in notebook style)')
+    .option('--scale <id>', 'run scale: quick (= --quick) or paper (default each sim\'s full settings)')
+    .option('--png-scale <x>', PNG_SCALE_HELP)
     .option('--style <style>', 'figure style: paper (print size, default for SVG/PNG/PDF) or notebook (default for HTML)')
     .option('--width <w>', 'paper-style print width: column (3.25 in), full (6.75 in) or inches')
-    .option('--seed <n>', "seed for every sim (default: each sim's documented seed)")
+    .option('--seed <int>', "seed for every sim (default each sim's documented seed)")
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
     .option('--json', 'print report.json on stdout (the summary line goes to stderr)')
     .action(runAction(reproduceAction));

@@ -14,7 +14,8 @@ import { checkConfigParams, describeSimText, parseSetFlags } from '../../../sims
 import { createProgress, exporterFor, planFormats, readJsonFile, writeFigures } from '../io.js';
 import { parseNumber } from '../parse.js';
 import { runAction } from '../run-action.js';
-import { cacheKey, figureWarnings, runSim, simCommand, simSourceHash, type TrainScaleId } from '../sim-output.js';
+import { PNG_SCALE_HELP, pngScaleFlag, runScaleFlag } from '../scale-flags.js';
+import { cacheKey, figureWarnings, runSim, simCommand, simSourceHash } from '../sim-output.js';
 
 interface SimFlags {
   list?: boolean;
@@ -34,7 +35,6 @@ interface SimFlags {
   pngScale?: string;
 }
 
-const TRAIN_SCALE_IDS: readonly TrainScaleId[] = ['quick', 'medium', 'paper'];
 
 /** The status of a claim (`status` of a `Claim`; older claims have only `pass`). */
 function statusOfClaim(c: ClaimCheck & { status?: string }): 'pass' | 'fail' | 'inconclusive' {
@@ -79,12 +79,10 @@ async function simAction(id: string | undefined, flags: SimFlags): Promise<void>
   if (seed !== undefined && sim.fixedInit !== undefined) {
     throw new OptionError('--seed', `no --seed for ${sim.id}: it starts from the paper's fixed initialisation (${sim.fixedInit})`, flags.seed);
   }
-  // --scale quick|medium|paper: the training scale of the train-* sims; a number (older use) is the
-  // PNG pixel ratio, as --png-scale.
-  const trainScale = flags.scale !== undefined && (TRAIN_SCALE_IDS as readonly string[]).includes(flags.scale) ? (flags.scale as TrainScaleId) : undefined;
-  const pngScaleText = flags.pngScale ?? (trainScale === undefined ? flags.scale : undefined);
-  const scale = pngScaleText === undefined ? undefined : parseNumber(flags.pngScale !== undefined ? '--png-scale' : '--scale', pngScaleText, { gt: 0, max: 20 });
-  if (trainScale !== undefined && flags.quick === true && trainScale !== 'quick') throw new OptionError('--scale', "'quick' with --quick (or drop --quick)", trainScale);
+  // --scale is the run scale (quick|medium|paper, used by the train-* sims); a number is refused
+  // with a line naming --png-scale (the PNG pixel ratio).
+  const trainScale = flags.scale === undefined ? undefined : runScaleFlag(flags.scale, flags.quick);
+  const scale = pngScaleFlag(flags.pngScale);
   const style = styleFlag(flags.style);
   const widthIn = flags.width === undefined ? undefined : parseFigureWidth(flags.width);
   // --config first, then each --set on top (the last one wins).
@@ -155,14 +153,14 @@ export function register(program: Command): void {
     .option('--quick', 'short version (seconds), still showing the effect')
     .option('--set <name=value>', 'set a parameter (repeatable; see --describe)', collect)
     .option('--config <file>', 'JSON object of parameter values (or a saved result.json: its config.params); --set wins')
-    .option('--seed <n>', "seed (default: the sim's documented seed; rejected by sims with the paper's fixed initialisation)")
+    .option('--seed <int>', "seed (default the sim's documented seed; rejected by sims with the paper's fixed initialisation)")
     .option('--style <style>', 'figure style: paper (print size, default for SVG/PNG/PDF) or notebook (default for HTML)')
-    .option('--width <w>', 'paper-style print width: column (3.25 in), full (6.75 in) or inches (default: column; full for multi-panel figures)')
+    .option('--width <w>', 'paper-style print width: column (3.25 in), full (6.75 in) or inches (default column; full for multi-panel figures)')
     .option('--out <dir>', 'output folder (default vsflow-out/<id>)')
     .option('--format <list>', 'figure formats: html,svg,png,pdf (default html,svg; html only without Chromium)')
     .option('--standalone', 'self-contained HTML (Plotly inlined, ~5 MB per page)')
-    .option('--scale <id>', 'training scale of the train-* sims: quick, medium (~30 min per task on 2 cores), paper (a number here is the PNG pixel ratio, as --png-scale)')
-    .option('--png-scale <x>', 'PNG pixel ratio (default: 300 dpi at print size in paper style, 2 in notebook style)')
+    .option('--scale <id>', 'run scale: quick (= --quick), medium (train-* sims: ~30 min per task on 2 cores), paper (default the papers\' settings)')
+    .option('--png-scale <x>', PNG_SCALE_HELP)
     .option('--chrome <path>', 'Chromium/Chrome executable for static export (else VSFLOW_CHROME, then system paths)')
     .option('--json', 'print the result JSON on stdout instead of the summary')
     .action(runAction(simAction));

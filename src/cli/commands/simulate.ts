@@ -4,40 +4,29 @@
  *
  *   vsflow simulate --problem p.json --t-end 1e5 --save-at log:1e-2:1e5:60 --method dop853 \
  *     --rtol 1e-10 --atol 1e-12 --json
- *   vsflow simulate --loss square --d 4 --n 8 --seed 1 --method gd --lr 0.1 --t-end 100
+ *   vsflow simulate --loss square --dim 4 --tokens 8 --seed 1 --method gd --lr 0.1 --t-end 100
  *
  * Exit codes: 0 success or stopping event, 1 numerical failure (status in the JSON),
  * 2 bad input (one line on stderr, nothing written), 130 interrupted by Ctrl-C (what was
  * computed is written with status `interrupted`).
  */
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { checkChoice, RTOL_RULE } from '../../core/validate.js';
-import { LOSSES, resolveProblem, type ProblemSpec } from '../../models/problem.js';
+import { resolveProblem, type ProblemSpec } from '../../models/problem.js';
 import { LOSS_EXPR_HELP, withLossExprFlag } from '../loss-expr-flag.js';
-import { NORMALIZATIONS } from '../../models/normalizations.js';
-import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../../models/random-problem.js';
 import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions, type SimulateResult } from '../../experiments/simulate.js';
 import type { SaveAt } from '../../integrators/types.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
 import { createProgress } from '../progress.js';
-import { checkProblemFileSize, checkRandomProblemSize, checkSaveCount, DEFAULT_SAVES } from '../size-checks.js';
+import { checkSaveCount, DEFAULT_SAVES } from '../size-checks.js';
+import { problemFromFlags, problemOptions, type ProblemFlags } from '../random-problem-flags.js';
 
-interface Flags {
-  problem?: string;
-  loss?: string;
-  d?: string;
-  n?: string;
-  samples?: string;
-  seed?: string;
-  vScale?: string;
-  aScale?: string;
-  normalization?: string;
+interface Flags extends ProblemFlags {
   tEnd?: string;
   saveAt?: string;
   method?: string;
@@ -56,17 +45,6 @@ interface Flags {
   out?: string;
 }
 
-const RANDOM_FLAGS = [
-  ['loss', '--loss'],
-  ['d', '--d'],
-  ['n', '--n'],
-  ['samples', '--samples'],
-  ['seed', '--seed'],
-  ['vScale', '--v-scale'],
-  ['aScale', '--a-scale'],
-  ['normalization', '--normalization'],
-] as const;
-
 /** `log:FROM:TO:COUNT` or a comma-separated list of times. */
 export function parseSaveAt(text: string | undefined): SaveAt {
   if (text === undefined || text.trim() === '') throw new OptionError('--save-at', 'log:FROM:TO:COUNT or a comma-separated list of times', text);
@@ -79,44 +57,6 @@ export function parseSaveAt(text: string | undefined): SaveAt {
     return { log: [from, to, count] };
   }
   return parseNumberList('--save-at', text, { min: 0 });
-}
-
-function loadProblem(flags: Flags): ProblemSpec {
-  if (flags.problem !== undefined) {
-    for (const [key, flag] of RANDOM_FLAGS) {
-      if (flags[key] !== undefined) throw new OptionError(flag, `no ${flag} together with --problem (the file defines the problem)`, flags[key]);
-    }
-    checkProblemFileSize(flags.problem);
-    let text: string;
-    try {
-      text = readFileSync(flags.problem, 'utf8');
-    } catch {
-      throw new OptionError('--problem', 'a readable JSON problem file', flags.problem);
-    }
-    let spec: unknown;
-    try {
-      spec = JSON.parse(text);
-    } catch (error) {
-      throw new OptionError('--problem', 'valid JSON', flags.problem, (error as Error).message.split('\n')[0]);
-    }
-    return resolveProblem(spec).spec;
-  }
-  const D = RANDOM_PROBLEM_DEFAULTS;
-  const d = flags.d === undefined ? D.d : parseNumber('--d', flags.d, { integer: true, min: 1 });
-  const n = flags.n === undefined ? D.n : parseNumber('--n', flags.n, { integer: true, min: 1 });
-  const samples = flags.samples === undefined ? D.samples : parseNumber('--samples', flags.samples, { integer: true, min: 1 });
-  checkRandomProblemSize(d, n, samples, DEFAULT_SAVES, flags);
-  const spec = randomProblem({
-    loss: flags.loss === undefined ? D.loss : checkChoice('--loss', flags.loss, LOSSES),
-    d,
-    n,
-    samples,
-    seed: flags.seed === undefined ? D.seed : parseNumber('--seed', flags.seed, { integer: true }),
-    vScale: flags.vScale === undefined ? D.vScale : parseNumber('--v-scale', flags.vScale, { min: 0, max: 1e100 }),
-    aScale: flags.aScale === undefined ? D.aScale : parseNumber('--a-scale', flags.aScale, { min: 0, max: 1e100 }),
-    normalization: flags.normalization === undefined ? D.normalization : checkChoice('--normalization', flags.normalization, NORMALIZATIONS),
-  });
-  return resolveProblem(spec).spec;
 }
 
 function parseOptions(flags: Flags): Partial<SimulateOptions> {
@@ -224,21 +164,13 @@ function runInWorker(problem: ProblemSpec, options: Partial<SimulateOptions>, tE
 
 /** Registers `vsflow simulate`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('simulate')
-    .description('Integrate the value-softmax gradient flow of one problem (file or seeded random) and report loss, entropy, max σ along it')
-    .option('--problem <file>', 'problem JSON file ({loss, V, a, beta|labels|y|X|p, normalization?})')
-    .option('--loss <name>', `random problem: loss (${LOSSES.join(', ')}; default ${RANDOM_PROBLEM_DEFAULTS.loss})`)
-    .option('--d <int>', `random problem: output dimension (default ${RANDOM_PROBLEM_DEFAULTS.d})`)
-    .option('--n <int>', `random problem: number of logits (default ${RANDOM_PROBLEM_DEFAULTS.n})`)
-    .option('--samples <int>', 'random problem: number of samples K (default 1)')
-    .option('--seed <int>', 'random problem: seed (default 0)')
-    .option('--v-scale <x>', `random problem: V ~ x·N(0,1) (default ${RANDOM_PROBLEM_DEFAULTS.vScale})`)
-    .option('--a-scale <x>', 'random problem: a ~ x·N(0,1) (+1 for l1/sum/l2sq/relu; default 0)')
-    .option('--normalization <name>', `random problem: N(a) (${NORMALIZATIONS.join(', ')}; default softmax)`)
+    .description('Integrate the value-softmax gradient flow of one problem (file or seeded random) and report loss, entropy, max σ along it');
+  problemOptions(command, ' (+1 for l1/sum/l2sq/relu)')
     .option('--loss-expr <expr>', LOSS_EXPR_HELP)
-    .option('--t-end <t>', `final flow time (default ${SIMULATE_DEFAULTS.tEnd})`)
-    .option('--save-at <spec>', 'log:FROM:TO:COUNT or t1,t2,... (default: 0 and 60 log-spaced times up to --t-end)')
+    .option('--t-end <x>', `final flow time (default ${SIMULATE_DEFAULTS.tEnd})`)
+    .option('--save-at <spec>', 'log:FROM:TO:COUNT or t1,t2,... (default 0 and 60 log-spaced times up to --t-end)')
     .option('--method <name>', `${SIMULATE_METHODS.join(' | ')} (default ${SIMULATE_DEFAULTS.method})`)
     .option('--formulation <name>', `${FORMULATIONS.join(' | ')}: state the solver integrates (auto: reduced (u, a) for logistic, low-rank stages for other losses from d·n ≥ 256 with dopri5/dop853, else full; default ${SIMULATE_DEFAULTS.formulation})`)
     .option('--rtol <x>', `relative tolerance (default ${SIMULATE_DEFAULTS.rtol})`)
@@ -246,15 +178,15 @@ export function register(program: Command): void {
     .option('--lr <x>', `gd learning rate, t = lr·steps (default ${SIMULATE_DEFAULTS.lr})`)
     .option('--dt <x>', 'rk4 step')
     .option('--max-steps <int>', `step budget (default ${SIMULATE_DEFAULTS.maxSteps})`)
-    .option('--until-entropy <E>', 'stop when every sample\'s attention entropy (nats) falls below E')
-    .option('--until-max-prob <P>', 'stop when every sample\'s max attention exceeds P')
-    .option('--until-loss <L>', 'stop when the loss falls below L')
+    .option('--until-entropy <x>', 'stop when every sample\'s attention entropy (nats) falls below x')
+    .option('--until-max-prob <x>', 'stop when every sample\'s max attention exceeds x')
+    .option('--until-loss <x>', 'stop when the loss falls below x')
     .option('--freeze <blocks>', 'hold blocks fixed: a, V or a,V')
     .option('--json', 'print the result JSON on stdout')
     .option('--out <file>', 'write the result JSON to this file (atomically)')
     .action(
       runAction(async (flags: Flags) => {
-        const problem = withLossExprFlag(loadProblem(flags), flags.lossExpr);
+        const problem = withLossExprFlag(problemFromFlags(flags, DEFAULT_SAVES), flags.lossExpr);
         const options = parseOptions(flags);
         if (options.saveAt !== undefined) {
           const count = Array.isArray(options.saveAt) ? options.saveAt.length : (options.saveAt as { log: [number, number, number] }).log[2];

@@ -120,10 +120,16 @@ interface SlurmFlags {
   partition?: string;
   account?: string;
   jobName?: string;
-  sbatchArg: string[];
+  sbatchArg?: string[];
   signalSeconds?: string;
   vsflow?: string;
   workers?: string;
+  json?: boolean;
+}
+
+/** Prints the script, or with `--json` the script and its job settings as one JSON object. */
+function writeScript(flags: SlurmFlags, o: SlurmJobOptions, script: string): void {
+  process.stdout.write(flags.json === true ? `${JSON.stringify({ options: o, script }, null, 2)}\n` : script);
 }
 
 /** The command that runs this vsflow (absolute paths, so the jobs run it from any folder). */
@@ -162,24 +168,25 @@ function jobOptions(flags: SlurmFlags, kind: 'sweep' | 'train'): SlurmJobOptions
     mem: flags.mem,
     partition: flags.partition,
     account: flags.account,
-    sbatchArgs: flags.sbatchArg,
+    sbatchArgs: flags.sbatchArg ?? [],
     signalSeconds: flags.signalSeconds === undefined ? 60 : parseNumber('--signal-seconds', flags.signalSeconds, { integer: true, min: 1, max: 65535 }),
   };
 }
 
 function addJobOptions(command: Command): Command {
   return command
-    .option('--shards <N>', 'number of array tasks (shards)')
+    .option('--shards <int>', 'number of array tasks (shards)')
+    .option('--json', 'print {options, script} as JSON on stdout instead of the script')
     .option('--out <dir>', 'folder of the shard files, logs/ and merged.json (made absolute)')
-    .option('--time <limit>', 'sbatch --time of each shard (default: the partition default)')
-    .option('--cpus-per-task <n>', 'sbatch --cpus-per-task of each shard (default 1); the shard uses that many CPUs')
+    .option('--time <limit>', 'sbatch --time of each shard (default the partition default)')
+    .option('--cpus-per-task <int>', 'sbatch --cpus-per-task of each shard (default 1); the shard uses that many CPUs')
     .option('--mem <size>', 'sbatch --mem of each shard')
     .option('--partition <name>', 'sbatch --partition')
     .option('--account <name>', 'sbatch --account')
     .option('--job-name <name>', 'job name (default vsflow-sweep / vsflow-train; the merge job adds -merge)')
-    .option('--sbatch-arg <option>', 'another sbatch option for both jobs, verbatim (repeatable), e.g. --sbatch-arg=--qos=short', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--signal-seconds <s>', 'send SIGINT this many seconds before the time limit (default 60)')
-    .option('--vsflow <command>', 'the command that runs vsflow on the nodes (default: this node and vsflow, by absolute path)');
+    .option('--sbatch-arg <option>', 'another sbatch option for both jobs, verbatim (repeatable), e.g. --sbatch-arg=--qos=short', (v: string, all: string[] | undefined) => [...(all ?? []), v])
+    .option('--signal-seconds <int>', 'send SIGINT this many seconds before the time limit (default 60)')
+    .option('--vsflow <command>', 'the command that runs vsflow on the nodes (default this node and vsflow, by absolute path)');
 }
 
 const commandLine = (): string => ['vsflow', ...process.argv.slice(2)].map(shellQuote).join(' ');
@@ -189,26 +196,26 @@ export function register(program: Command): void {
   const slurm = program.command('slurm').description('Print a bash script that submits a sweep or a training grid as a Slurm job array plus a dependent merge job (not submitted)');
   const sweep = slurm.command('sweep').description('Script for `vsflow sweep` in N shards: run it with bash to submit; DIR/merged.json appears when all shards are done');
   addJobOptions(addSweepConfigOptions(sweep))
-    .option('--workers <n|auto>', 'worker threads per shard (default auto = the CPUs Slurm grants, --cpus-per-task)')
+    .option('--workers <int|auto>', 'worker threads per shard (default auto = the CPUs Slurm grants, --cpus-per-task)')
     .action(
       runAction((flags: SweepConfigFlags & SlurmFlags) => {
         const config = sweepConfigFromFlags(flags);
         const workers = flags.workers === undefined ? 'auto' : flags.workers === 'auto' ? 'auto' : String(parseNumber('--workers', flags.workers, { integer: true, min: 0, max: 256 }));
         const o = jobOptions(flags, 'sweep');
-        process.stdout.write(slurmScript('sweep', ['sweep', ...sweepConfigArgs(config), '--workers', workers], ['sweep', 'merge', o.out], o, commandLine()));
+        writeScript(flags, o, slurmScript('sweep', ['sweep', ...sweepConfigArgs(config), '--workers', workers], ['sweep', 'merge', o.out], o, commandLine()));
       }),
     );
   const train = slurm.command('train').description('Script for a `vsflow train` grid in N shards: run it with bash to submit; DIR/merged.json appears when all shards are done');
   addJobOptions(addTrainGridOptions(train))
     .option('--backend <name>', 'tfjs backend of the shards (passed to vsflow train; default auto)')
-    .option('--checkpoint-every <n>', 'shards also checkpoint every n steps (default: only when interrupted)')
+    .option('--checkpoint-every <int>', 'shards also checkpoint every n steps (default only when interrupted)')
     .action(
       runAction(async (flags: TrainGridFlags & SlurmFlags & { backend?: string; checkpointEvery?: string }) => {
         const backend = flags.backend === undefined ? [] : ['--backend', checkChoice('--backend', flags.backend, TRAIN_BACKENDS)];
         const every = flags.checkpointEvery === undefined ? [] : ['--checkpoint-every', String(parseNumber('--checkpoint-every', flags.checkpointEvery, { integer: true, min: 1 }))];
         const grid = await trainGridFromFlags(flags);
         const o = jobOptions(flags, 'train');
-        process.stdout.write(slurmScript('train', ['train', ...trainGridArgs(grid), ...backend, ...every], ['train', 'merge', o.out], o, commandLine()));
+        writeScript(flags, o, slurmScript('train', ['train', ...trainGridArgs(grid), ...backend, ...every], ['train', 'merge', o.out], o, commandLine()));
       }),
     );
 }

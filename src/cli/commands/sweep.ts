@@ -2,7 +2,7 @@
  * `vsflow sweep`: the polarisation predictions (theory/polarization-predictions.md) over many
  * seeded random problems on all cores, resumable from its output file.
  *
- *   vsflow sweep --count 1000 --sizes 2x4,8x8 --init-scales 0.1,1 --losses logistic,square \
+ *   vsflow sweep --count 1000 --sizes 2x4,8x8 --v-scales 0.1,1 --losses logistic,square \
  *     --seed 0 --workers auto --out sweep.json
  *
  * The output JSON (written atomically every 2 s and at the end) holds the configuration, one
@@ -33,6 +33,7 @@ import { arraySpec, parseShard, parseShardFileName, shardFileName, shardRange, t
 import { mergeSweepShards, sweepShardResult, type ShardInput, type SweepShardResult } from '../../experiments/sweep-merge.js';
 import { parseChoiceList, parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
+import { renamedOption } from '../renamed-options.js';
 import { subcommandFlags } from '../subcommand-flags.js';
 import { createProgress } from '../progress.js';
 
@@ -40,7 +41,7 @@ import { createProgress } from '../progress.js';
 export interface SweepConfigFlags {
   count?: string;
   sizes?: string;
-  initScales?: string;
+  vScales?: string;
   aScales?: string;
   losses?: string;
   seed?: string;
@@ -70,7 +71,7 @@ export function sweepConfigFromFlags(flags: SweepConfigFlags): SweepConfig {
   return resolveSweepConfig({
     count: flags.count === undefined ? SWEEP_DEFAULTS.count : parseNumber('--count', flags.count, { integer: true, min: 1, max: 1e7 }),
     sizes: flags.sizes === undefined ? SWEEP_DEFAULTS.sizes : parseSizes(flags.sizes),
-    initScales: flags.initScales === undefined ? SWEEP_DEFAULTS.initScales : parseNumberList('--init-scales', flags.initScales, { min: 0 }),
+    initScales: flags.vScales === undefined ? SWEEP_DEFAULTS.initScales : parseNumberList('--v-scales', flags.vScales, { min: 0 }),
     aScales: flags.aScales === undefined ? SWEEP_DEFAULTS.aScales : parseNumberList('--a-scales', flags.aScales, { min: 0 }),
     losses: flags.losses === undefined ? SWEEP_DEFAULTS.losses : parseChoiceList('--losses', flags.losses, LOSSES),
     seed: flags.seed === undefined ? SWEEP_DEFAULTS.seed : parseNumber('--seed', flags.seed, { integer: true }),
@@ -84,7 +85,7 @@ export function sweepConfigArgs(c: SweepConfig): string[] {
   return [
     '--count', String(c.count),
     '--sizes', c.sizes.map(([d, n]) => `${d}x${n}`).join(','),
-    '--init-scales', c.initScales.join(','),
+    '--v-scales', c.initScales.join(','),
     '--a-scales', c.aScales.join(','),
     '--losses', c.losses.join(','),
     '--seed', String(c.seed),
@@ -95,14 +96,15 @@ export function sweepConfigArgs(c: SweepConfig): string[] {
 
 /** Adds the options of a sweep's configuration to `command`. */
 export function addSweepConfigOptions(command: Command): Command {
+  renamedOption(command, '--init-scales <list>', '--v-scales');
   return command
     .option('--count <int>', `number of problems (default ${SWEEP_DEFAULTS.count})`)
-    .option('--sizes <list>', 'sizes DxN, comma-separated (default 2x4,8x8)')
-    .option('--init-scales <list>', `V ~ x·N(0,1) scales (default ${SWEEP_DEFAULTS.initScales.join(',')})`)
-    .option('--a-scales <list>', 'a ~ x·N(0,1) scales (default 0: uniform attention at t = 0)')
+    .option('--sizes <list>', 'sizes DxN (--dim × --tokens of the random problems), comma-separated (default 2x4,8x8)')
+    .option('--v-scales <list>', `V ~ x·N(0,1) scales, as --v-scale of vsflow check (default ${SWEEP_DEFAULTS.initScales.join(',')})`)
+    .option('--a-scales <list>', 'a ~ x·N(0,1) scales, as --a-scale of vsflow check (default 0: uniform attention at t = 0)')
     .option('--losses <list>', `losses (default ${SWEEP_DEFAULTS.losses.join(',')})`)
     .option('--seed <int>', 'sweep seed (default 0)')
-    .option('--t-end <t>', 'final time (default per loss, as vsflow check)')
+    .option('--t-end <x>', 'final time (default per loss, as vsflow check)')
     .option('--max-steps <int>', 'step budget of each integration (default as vsflow check); stiff problems (e.g. regression with large ‖X‖‖V‖) need more');
 }
 
@@ -306,7 +308,7 @@ export function register(program: Command): void {
     .command('sweep')
     .description('Check the polarisation predictions over many seeded random problems on all cores (resumable); report how often each held and the worst cases');
   addSweepConfigOptions(sweep)
-    .option('--workers <n|auto>', 'worker threads (default auto = the CPUs this process may use; 0 = this thread)')
+    .option('--workers <int|auto>', 'worker threads (default auto = the CPUs this process may use; 0 = this thread)')
     .option('--shard <K/N|env/N>', 'run only shard K of N (0-based, as Slurm --array=0-(N-1)); env/N reads K from VSFLOW_SHARD_INDEX, SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or BATCH_TASK_INDEX; --out is then a folder')
     .option('--out <file|dir>', 'output JSON, resumed when it exists (default sweep.json); with --shard a folder that gets shard-K-of-N.json')
     .option('--json', 'print the result JSON on stdout')

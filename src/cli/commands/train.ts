@@ -3,7 +3,7 @@
  * metrics as JSON lines, checkpoints and resumes, and prints a summary table per variant.
  *
  * Grids: `--attention`, `--seeds` and the settings of GRID_SETTINGS (`--lr`, `--steps`,
- * `--batch-size`, `--width`, `--layers`, `--heads`, `--tau`, `--init-scale`) take comma lists;
+ * `--batch-size`, `--dim`, `--layers`, `--heads`, `--tau`, `--init-scale`) take comma lists;
  * the runs are enumerated in one fixed order (src/train/grid.ts; `--list-runs` prints them with
  * their indices and checkpoint keys). `--shard K/N --out DIR` trains only shard K's contiguous
  * block of runs into DIR/shard-K-of-N.json (checkpoints in DIR/checkpoints, resumed on rerun;
@@ -25,6 +25,7 @@ import { checkMemory } from '../../core/limits.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { createProgress } from '../progress.js';
 import { runAction } from '../run-action.js';
+import { renamedOption } from '../renamed-options.js';
 import { subcommandFlags } from '../subcommand-flags.js';
 import { readShardFiles } from './sweep.js';
 
@@ -38,7 +39,7 @@ export interface TrainGridFlags {
   steps?: string;
   lr?: string;
   batchSize?: string;
-  width?: string;
+  dim?: string;
   layers?: string;
   heads?: string;
   tau?: string;
@@ -76,7 +77,7 @@ const LIST_FLAGS: readonly [keyof TrainGridFlags, string, GridSetting, Parameter
   ['steps', '--steps', 'steps', { integer: true, min: 1 }],
   ['lr', '--lr', 'lr', { gt: 0 }],
   ['batchSize', '--batch-size', 'batchSize', { integer: true, min: 1 }],
-  ['width', '--width', 'width', { integer: true, min: 1 }],
+  ['dim', '--dim', 'width', { integer: true, min: 1 }],
   ['layers', '--layers', 'layers', { integer: true, min: 1 }],
   ['heads', '--heads', 'heads', { integer: true, min: 1 }],
   ['tau', '--tau', 'tau', { min: 0 }],
@@ -87,7 +88,7 @@ const fmt = (x: number | null | undefined, d = 4): string => (x === null || x ==
 
 /** Size flags of a run and their config keys (the refusal names the largest one given). */
 const SIZE_FLAGS: [string, 'width' | 'layers' | 'batchSize' | 'heads' | 'steps'][] = [
-  ['--width', 'width'],
+  ['--dim', 'width'],
   ['--layers', 'layers'],
   ['--batch-size', 'batchSize'],
   ['--heads', 'heads'],
@@ -95,7 +96,8 @@ const SIZE_FLAGS: [string, 'width' | 'layers' | 'batchSize' | 'heads' | 'steps']
 ];
 
 const camel = (flag: string): string => flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-const kebab = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** The flag of a config field (`--dim` sets the residual width `width`). */
+const kebab = (key: string): string => (key === 'width' ? '--dim' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 const flagValue = (flags: TrainFlags, flag: string): unknown => (flags as unknown as Record<string, unknown>)[camel(flag)];
 
 /** `asFlagError` for an async step (the grid resolves every run's config). */
@@ -124,24 +126,25 @@ function asFlagError<T>(f: () => T): T {
 
 /** Adds the options of a training grid to `command`. */
 export function addTrainGridOptions(command: Command): Command {
+  renamedOption(command, '--width <list>', '--dim');
   return command
     // Checked in the action, not by commander: `train merge` must not need it.
     .option('--task <id>', `task: ${TASKS.join(', ')} (required)`)
-    .option('--attention <list>', 'comma-separated attention variants (kind, or softmax+ht for heat treatment); default: the task comparison')
+    .option('--attention <list>', 'comma-separated attention variants (kind, or softmax+ht for heat treatment) (default the task comparison)')
     .option('--seeds <list>', 'comma-separated seeds (default 0)')
     .option('--quick', 'scaled-down settings (minutes on a laptop CPU); same as --scale quick')
     .option('--scale <id>', "scale profile: quick (minutes), medium (~30 min per task on a 2-core laptop), paper (the papers' settings)")
     .option('--steps <list>', 'training steps (overrides the task default); a comma list sweeps')
     .option('--lr <list>', 'learning rate; a comma list sweeps')
     .option('--batch-size <list>', 'batch size; a comma list sweeps')
-    .option('--width <list>', 'residual width; a comma list sweeps')
+    .option('--dim <list>', 'residual width d_model (config field width); a comma list sweeps')
     .option('--layers <list>', 'number of layers; a comma list sweeps')
     .option('--heads <list>', 'heads per layer; a comma list sweeps')
     .option('--tau <list>', 'temperature (0 = sqrt(d_k)); a comma list sweeps')
     .option('--init-scale <list>', 'multiplier of the N(0, 1/fan_in) weight initialisation; a comma list sweeps')
-    .option('--metrics-every <n>', 'attention metrics every n steps')
-    .option('--eval-every <n>', 'held-out evaluation every n steps')
-    .option('--schedule-epochs <n>', 'length in epochs of the lr schedule and heat treatment (0 = the run; a shorter run is its first part)')
+    .option('--metrics-every <int>', 'attention metrics every n steps')
+    .option('--eval-every <int>', 'held-out evaluation every n steps')
+    .option('--schedule-epochs <x>', 'length in epochs of the lr schedule and heat treatment (0 = the run; a shorter run is its first part)')
     .option('--no-row-normalize', 'kernel/φ-logit kinds without row normalisation');
 }
 
@@ -302,7 +305,7 @@ async function trainAction(flags: TrainFlags): Promise<void> {
   const sizeGiven = SIZE_FLAGS.filter(([flag]) => flagValue(flags, flag) !== undefined);
   for (const r of all) {
     const c = r.config;
-    const [flag, key] = sizeGiven.reduce<[string, (typeof SIZE_FLAGS)[number][1]]>((best, g) => (Number(c[g[1]]) > Number(c[best[1]]) ? g : best), sizeGiven[0] ?? ['--width', 'width']);
+    const [flag, key] = sizeGiven.reduce<[string, (typeof SIZE_FLAGS)[number][1]]>((best, g) => (Number(c[g[1]]) > Number(c[best[1]]) ? g : best), sizeGiven[0] ?? ['--dim', 'width']);
     checkMemory(flag, c[key], trainMemoryBytes(c), `the weights, optimiser state, activations and records of ${r.variant}`);
   }
   const label = (s: GridRun['settings']): string => settingsLabel(grid, s);
@@ -410,8 +413,8 @@ async function trainAction(flags: TrainFlags): Promise<void> {
 }
 
 /** `vsflow train merge DIR`. */
-async function mergeAction(dir: string, given: { out?: string }, command: Command): Promise<void> {
-  const flags = subcommandFlags(given, command, ['out']);
+async function mergeAction(dir: string, given: { out?: string; json?: boolean }, command: Command): Promise<void> {
+  const flags = subcommandFlags(given, command, ['out', 'json']);
   const out = flags.out ?? join(dir, 'merged.json');
   const files = readShardFiles(dir);
   if (files.length === 0) throw new OptionError('DIR', 'a folder holding shard-K-of-N.json files of `vsflow train --shard`', dir, 'none found');
@@ -450,9 +453,12 @@ async function mergeAction(dir: string, given: { out?: string }, command: Comman
   }
   const result = await gridResult(grid!, [...runs.values()], { ...meta!, wallTimeMs: wall });
   writeJsonAtomic(out, result);
-  process.stdout.write(`task ${grid!.task}  backend ${result.meta.backend} (tfjs ${result.meta.tfjsVersion}, float32)  scale ${grid!.scale ?? (grid!.quick ? 'quick' : 'paper')}  merged ${count} shards, ${all.length} runs into ${out}\n`);
-  for (const line of formatTrainTables(result, all, (s) => settingsLabel(grid!, s))) process.stdout.write(`${line}\n`);
-  if (grid!.task === 'eureka') for (const row of result.table) process.stdout.write(`Eureka-ratio ${row.variant}: ${row.eurekaRatio} (mean Eureka-epoch ${fmt(row.meanEurekaEpoch)})\n`);
+  // With --json the merged result goes to stdout and the tables to stderr (as every --json command).
+  const text = flags.json === true ? process.stderr : process.stdout;
+  if (flags.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  text.write(`task ${grid!.task}  backend ${result.meta.backend} (tfjs ${result.meta.tfjsVersion}, float32)  scale ${grid!.scale ?? (grid!.quick ? 'quick' : 'paper')}  merged ${count} shards, ${all.length} runs into ${out}\n`);
+  for (const line of formatTrainTables(result, all, (s) => settingsLabel(grid!, s))) text.write(`${line}\n`);
+  if (grid!.task === 'eureka') for (const row of result.table) text.write(`Eureka-ratio ${row.variant}: ${row.eurekaRatio} (mean Eureka-epoch ${fmt(row.meanEurekaEpoch)})\n`);
 }
 
 /** Registers `vsflow train` and `vsflow train merge`. */
@@ -467,7 +473,7 @@ export function register(program: Command): void {
     .option('--json', 'print the full result JSON on stdout (the table goes to stderr)')
     .option('--out <file|dir>', 'write the full result JSON; with --shard a folder that gets shard-K-of-N.json')
     .option('--checkpoint <dir>', 'checkpoint folder (files keyed by a hash of each run\'s whole configuration)')
-    .option('--checkpoint-every <n>', 'write a checkpoint every n steps (needs --checkpoint, or --shard)')
+    .option('--checkpoint-every <int>', 'write a checkpoint every n steps (needs --checkpoint, or --shard)')
     .option('--resume', 'continue from the checkpoints in --checkpoint')
     .option('--dry-run', 'print the estimated FLOPs, memory and wall time of each run and exit without training')
     .option('--list-runs', 'print the grid\'s runs with their indices and checkpoint keys (of the shard with --shard) and exit')
@@ -478,5 +484,6 @@ export function register(program: Command): void {
     .description('Merge the shard files of `vsflow train --shard` in DIR into DIR/merged.json and print the tables of the whole grid (exit 3 listing missing shards)')
     .argument('<DIR>', 'folder with shard-K-of-N.json files')
     .option('--out <file>', 'merged result (default DIR/merged.json)')
+    .option('--json', 'print the merged JSON on stdout (the tables go to stderr)')
     .action(runAction(mergeAction));
 }
