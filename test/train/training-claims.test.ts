@@ -94,12 +94,17 @@ test('T-2b/T-2c: normalised sinks vs none unnormalised pass; equal proportions d
   assert.equal(claim(yes, 'T-2b').status, 'pass');
   assert.equal(claim(yes, 'T-2c').status, 'pass');
   assert.equal(claim(yes, 'T-2d').status, 'pass');
+  assert.equal(claim(yes, 'T-2e').status, 'pass', 'per run: 6/6 vs 0/6');
+  const few = inductionClaims(inductionResult({ softmax: rep(sinks(0.95), 1), sigmoid: rep(sinks(0.2), 1) }));
+  assert.equal(claim(few, 'T-2e').status, 'inconclusive', 'per run, 1/1 vs 0/1 decides nothing (per head it would look like 4/4 vs 0/4)');
   const tie = inductionClaims(inductionResult({ softmax: rep(sinks(0.95), 3), 'elu1-kernel': rep(sinks(0.95), 3), sigmoid: rep(sinks(0.95), 3), 'raw-dot': rep(sinks(0.95), 3) }));
   assert.notEqual(claim(tie, 'T-2b').status, 'pass');
   assert.notEqual(claim(tie, 'T-2c').status, 'pass');
+  assert.notEqual(claim(tie, 'T-2e').status, 'pass');
   const reversed = inductionClaims(inductionResult({ softmax: rep(sinks(0.1), 3), 'elu1-kernel': rep(sinks(0.1), 3), sigmoid: rep(sinks(0.97), 3), 'raw-dot': rep(sinks(0.97), 3) }));
   assert.equal(claim(reversed, 'T-2b').status, 'fail');
   assert.equal(claim(reversed, 'T-2d').status, 'fail');
+  assert.equal(claim(reversed, 'T-2e').status, 'fail');
 });
 
 test('T-2b: no accurate unnormalised run means nothing to compare (inconclusive), and T-2a says so', () => {
