@@ -11,7 +11,7 @@
 import type { ErrorNorm } from './step-control.js';
 import { writeBaseRows } from './dense-output.js';
 import { errorNormValue, type StageEvaluator } from './rk-stepper.js';
-import { stageSum, stageTerms, type StageTerms } from './stage-sum.js';
+import { fusedErrorSquares, stageSum, stageTerms, type StageTerms } from './stage-sum.js';
 import type { Tableau } from './tableau.js';
 import type { Rhs } from './types.js';
 
@@ -61,7 +61,7 @@ export class FullStateStages implements StageEvaluator {
     this.eTerms = T.errors.map((e) => stageTerms(e.e));
     this.dTerms = T.dense.rows.map(stageTerms);
     this.width = T.dense.width;
-    this.E1 = new Float64Array(this.estimators >= 1 ? n : 0);
+    this.E1 = new Float64Array(this.estimators >= 1 && (norm !== undefined || this.eTerms[0]!.idx.length > 8) ? n : 0);
     this.E2 = new Float64Array(this.estimators >= 2 ? n : 0);
     this.zero = new Float64Array(this.estimators > 0 || this.dTerms.length > 0 ? n : 0);
     this.dRows = [];
@@ -85,16 +85,19 @@ export class FullStateStages implements StageEvaluator {
     // dopri5-type (one estimator): E = h Σ e_j k_j; dop853-type: E unscaled, h enters the norm.
     const two = this.estimators === 2;
     const eh = two ? 1 : h;
-    stageSum(this.E1, this.zero, eh, this.eTerms[0]!, K, n);
     if (two) stageSum(this.E2, this.zero, 1, this.eTerms[1]!, K, n);
     const E2 = two ? this.E2 : undefined;
     const sums = this.sums;
     const norm = this.norm;
     let size = n;
     if (norm !== undefined) {
+      stageSum(this.E1, this.zero, eh, this.eTerms[0]!, K, n);
       norm.sums(y, yNew, this.E1, E2, sums);
       size = norm.size;
-    } else scaledSquares(y, yNew, this.E1, E2, this.atol, this.rtol, n, sums);
+    } else if (!fusedErrorSquares(y, yNew, this.atol, this.rtol, eh, this.eTerms[0]!, K, this.zero, E2, n, sums)) {
+      stageSum(this.E1, this.zero, eh, this.eTerms[0]!, K, n);
+      scaledSquares(y, yNew, this.E1, E2, this.atol, this.rtol, n, sums);
+    }
     return errorNormValue(this.estimators, h, sums[0]!, sums[1]!, size);
   }
 

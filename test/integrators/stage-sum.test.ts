@@ -8,17 +8,17 @@ import assert from 'node:assert/strict';
 import { stageSum, stageTerms } from '../../src/integrators/stage-sum.js';
 import { Rng } from '../../src/core/rng.js';
 
-test('stageSum is bitwise the left-to-right written-out sum for 1..13 terms, zeros skipped', () => {
+test('stageSum is bitwise the left-to-right written-out sum for 1..20 terms, zeros skipped', () => {
   const rng = new Rng(11);
   const n = 37;
-  const K = Array.from({ length: 16 }, () => Float64Array.from({ length: n }, () => rng.normal()));
+  const K = Array.from({ length: 24 }, () => Float64Array.from({ length: n }, () => rng.normal()));
   const base = Float64Array.from({ length: n }, () => rng.normal());
   const out = new Float64Array(n);
-  for (let m = 1; m <= 13; m++) {
-    // Row over 16 stages with m nonzeros at random places.
-    const row = new Array<number>(16).fill(0);
-    const pool = Array.from({ length: 16 }, (_, j) => j);
-    for (let j = 15; j > 0; j--) {
+  for (let m = 1; m <= 20; m++) {
+    // Row over 24 stages with m nonzeros at random places.
+    const row = new Array<number>(24).fill(0);
+    const pool = Array.from({ length: 24 }, (_, j) => j);
+    for (let j = 23; j > 0; j--) {
       const r = rng.int(j + 1);
       [pool[j], pool[r]] = [pool[r]!, pool[j]!];
     }
