@@ -53,8 +53,12 @@ export class LowRankStages implements StageEvaluator {
   rhsEvals = 0;
   private readonly nStages: number;
   private readonly fsal: number;
-  private readonly e1: readonly number[];
-  private readonly e2: readonly number[] | undefined;
+  /** The tableau's rows, weights and nodes as Float64Arrays (unboxed loads in the loops). */
+  private readonly A: Float64Array[];
+  private readonly b: Float64Array;
+  private readonly c: Float64Array;
+  private readonly e1: Float64Array;
+  private readonly e2: Float64Array | undefined;
   /** Per stage: G (K·d), N (K·n), ȧ (K·n), and the stage logits and normalisers. */
   private G: Float64Array[];
   private N: Float64Array[];
@@ -100,8 +104,11 @@ export class LowRankStages implements StageEvaluator {
     this.n = size;
     this.nStages = T.a.length;
     this.fsal = T.stages;
-    this.e1 = T.errors[0]!.e;
-    this.e2 = T.errors[1]?.e;
+    this.A = T.a.map((row) => Float64Array.from(row));
+    this.b = Float64Array.from(T.b);
+    this.c = Float64Array.from(T.c);
+    this.e1 = Float64Array.from(T.errors[0]!.e);
+    this.e2 = T.errors[1] === undefined ? undefined : Float64Array.from(T.errors[1].e);
     this.G = Array.from({ length: this.nStages }, () => new Float64Array(K * d));
     this.N = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
     this.KA = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
@@ -136,7 +143,7 @@ export class LowRankStages implements StageEvaluator {
   private evalStage(s: number, base: Float64Array, h: number, _t: number): void {
     this.rhsEvals++;
     const { d, nn: n, K, P, aS, S, f, g, w, r, ip } = this;
-    const row = this.T.a[s]!;
+    const row = this.A[s]!;
     const aOff = d * n;
     const kind = P.normalization;
     const invK = 1 / K;
@@ -230,12 +237,13 @@ export class LowRankStages implements StageEvaluator {
 
   /** Stages 1..s, then the fused update + error pass; returns the error norm. */
   attempt(t: number, h: number, _tNew: number, y: Float64Array, yNew: Float64Array): number {
-    const T = this.T;
     const fsal = this.fsal;
     const E1 = this.e1;
     const E2 = this.e2;
     const { d, nn: n, K, atol, rtol, rowB, rowE1, rowE2, accB, accE1, accE2 } = this;
-    for (let s = 1; s <= fsal; s++) this.evalStage(s, y, h, t + T.c[s]! * h);
+    const c = this.c;
+    const B = this.b;
+    for (let s = 1; s <= fsal; s++) this.evalStage(s, y, h, t + c[s]! * h);
     const aOff = d * n;
     const KN = K * n;
     // Logits of y_new = the FSAL stage's logits (aS still holds them).
@@ -258,7 +266,7 @@ export class LowRankStages implements StageEvaluator {
     const w2 = this.termE2;
     let R = 0;
     for (let j = 0; j < stages; j++) {
-      const bj = j < fsal ? h * T.b[j]! : 0;
+      const bj = j < fsal ? h * B[j]! : 0;
       const e1 = eScale * E1[j]!;
       const e2 = two ? E2[j]! : 0;
       if (bj === 0 && e1 === 0 && e2 === 0) continue;
@@ -386,7 +394,7 @@ export class LowRankStages implements StageEvaluator {
     const { n: size, T, fsal } = this;
     // Undo the FSAL swap while computing (stage 0 = f_old, stage fsal = f_new).
     this.swapStages(0, fsal);
-    for (let s = fsal + 1; s < this.nStages; s++) this.evalStage(s, yOld, h, tOld + T.c[s]! * h);
+    for (let s = fsal + 1; s < this.nStages; s++) this.evalStage(s, yOld, h, tOld + this.c[s]! * h);
     const unit = (j: number): number[] => Array.from({ length: this.nStages }, (_, q) => (q === j ? 1 : 0));
     const f0 = new Float64Array(size);
     const f1 = new Float64Array(size);
