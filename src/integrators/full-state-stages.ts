@@ -15,6 +15,26 @@ import { fusedErrorSquares, stageSum, stageTerms, type StageTerms } from './stag
 import type { Tableau } from './tableau.js';
 import type { Rhs } from './types.js';
 
+/** A tableau's rows as nonzero terms, made once per tableau (small solves pay for construction). */
+interface TableauTerms {
+  readonly c: Float64Array;
+  readonly rows: StageTerms[];
+  readonly bTerms: StageTerms;
+  readonly eTerms: StageTerms[];
+  readonly dTerms: StageTerms[];
+}
+
+const TERMS = new WeakMap<Tableau, TableauTerms>();
+
+function termsOf(T: Tableau): TableauTerms {
+  let t = TERMS.get(T);
+  if (t === undefined) {
+    t = { c: Float64Array.from(T.c), rows: T.a.map(stageTerms), bTerms: stageTerms(T.b), eTerms: T.errors.map((e) => stageTerms(e.e)), dTerms: T.dense.rows.map(stageTerms) };
+    TERMS.set(T, t);
+  }
+  return t;
+}
+
 /** The plain stage evaluator (see the module doc). `K[0]` holds f(t, y) at the current step start. */
 export class FullStateStages implements StageEvaluator {
   readonly n: number;
@@ -51,15 +71,16 @@ export class FullStateStages implements StageEvaluator {
     this.n = n;
     this.s = T.stages;
     this.nStages = T.c.length;
-    this.c = Float64Array.from(T.c);
+    const terms = termsOf(T);
+    this.c = terms.c;
     this.K = Array.from({ length: this.nStages }, () => new Float64Array(n));
     this.w = new Float64Array(n);
-    this.rows = T.a.map(stageTerms);
-    this.bTerms = stageTerms(T.b);
+    this.rows = terms.rows;
+    this.bTerms = terms.bTerms;
     this.estimators = T.errors.length;
     this.fixed = this.estimators === 0;
-    this.eTerms = T.errors.map((e) => stageTerms(e.e));
-    this.dTerms = T.dense.rows.map(stageTerms);
+    this.eTerms = terms.eTerms;
+    this.dTerms = terms.dTerms;
     this.width = T.dense.width;
     this.E1 = new Float64Array(this.estimators >= 1 && (norm !== undefined || this.eTerms[0]!.idx.length > 8) ? n : 0);
     this.E2 = new Float64Array(this.estimators >= 2 ? n : 0);

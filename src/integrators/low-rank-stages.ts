@@ -24,6 +24,32 @@ import { normalize, normalizationVjp } from '../models/normalizations.js';
 import { sampleLossGradient } from '../models/losses.js';
 import type { Problem } from '../models/problem.js';
 
+/** A tableau as Float64Arrays (unboxed loads in the loops; the built tableau's frozen arrays hold boxed numbers), made once per tableau. */
+interface TableauArrays {
+  readonly A: Float64Array[];
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  readonly e1: Float64Array;
+  readonly e2: Float64Array | undefined;
+}
+
+const ARRAYS = new WeakMap<Tableau, TableauArrays>();
+
+function arraysOf(T: Tableau): TableauArrays {
+  let t = ARRAYS.get(T);
+  if (t === undefined) {
+    t = {
+      A: T.a.map((row) => Float64Array.from(row)),
+      b: Float64Array.from(T.b),
+      c: Float64Array.from(T.c),
+      e1: Float64Array.from(T.errors[0]!.e),
+      e2: T.errors[1] === undefined ? undefined : Float64Array.from(T.errors[1].e),
+    };
+    ARRAYS.set(T, t);
+  }
+  return t;
+}
+
 /** Options of the low-rank stepper (resolved by the caller). */
 export interface LowRankSetup {
   method: 'dopri5' | 'dop853';
@@ -53,7 +79,7 @@ export class LowRankStages implements StageEvaluator {
   rhsEvals = 0;
   private readonly nStages: number;
   private readonly fsal: number;
-  /** The tableau's rows, weights and nodes as Float64Arrays (unboxed loads in the loops). */
+  /** The tableau's rows, weights and nodes (see TableauArrays). */
   private readonly A: Float64Array[];
   private readonly b: Float64Array;
   private readonly c: Float64Array;
@@ -104,11 +130,12 @@ export class LowRankStages implements StageEvaluator {
     this.n = size;
     this.nStages = T.a.length;
     this.fsal = T.stages;
-    this.A = T.a.map((row) => Float64Array.from(row));
-    this.b = Float64Array.from(T.b);
-    this.c = Float64Array.from(T.c);
-    this.e1 = Float64Array.from(T.errors[0]!.e);
-    this.e2 = T.errors[1] === undefined ? undefined : Float64Array.from(T.errors[1].e);
+    const arr = arraysOf(T);
+    this.A = arr.A;
+    this.b = arr.b;
+    this.c = arr.c;
+    this.e1 = arr.e1;
+    this.e2 = arr.e2;
     this.G = Array.from({ length: this.nStages }, () => new Float64Array(K * d));
     this.N = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
     this.KA = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
