@@ -57,6 +57,10 @@ export function rootedTrees(p: number): readonly RootedTree[] {
 export function elementaryWeights(a: readonly (readonly number[])[], p: number, abs = false): Float64Array[] {
   const trees = rootedTrees(p);
   const S = a.length;
+  // Rows as Float64Arrays of the values used, nonzeros only (this runs once per tableau at import,
+  // before the JIT has warmed up: the fewer interpreted operations the better).
+  const cols = a.map((row) => Int32Array.from(row.flatMap((x, j) => (x !== 0 ? [j] : []))));
+  const vals = a.map((row, i) => Float64Array.from(cols[i]!, (j) => (abs ? Math.abs(row[j]!) : row[j]!)));
   const phi: Float64Array[] = [];
   const aPhi: Float64Array[] = [];
   for (const tree of trees) {
@@ -67,9 +71,10 @@ export function elementaryWeights(a: readonly (readonly number[])[], p: number, 
     }
     const af = new Float64Array(S);
     for (let i = 0; i < S; i++) {
-      const row = a[i]!;
+      const cj = cols[i]!;
+      const vj = vals[i]!;
       let s = 0;
-      for (let j = 0; j < row.length; j++) s += (abs ? Math.abs(row[j]!) : row[j]!) * f[j]!;
+      for (let q = 0; q < cj.length; q++) s += vj[q]! * f[cj[q]!]!;
       af[i] = s;
     }
     phi.push(f);
@@ -96,6 +101,7 @@ export interface OrderResidual {
  */
 export function orderResidual(w: ArrayLike<number>, phi: readonly Float64Array[], phiAbs: readonly Float64Array[], p: number, theta = 1): OrderResidual {
   const trees = rootedTrees(p);
+  const wa = Float64Array.from(w, Math.abs);
   let worst: OrderResidual = { relative: 0, treeOrder: 0, tree: -1 };
   for (let t = 0; t < trees.length; t++) {
     const tree = trees[t]!;
@@ -105,7 +111,7 @@ export function orderResidual(w: ArrayLike<number>, phi: readonly Float64Array[]
     let scale = 0;
     for (let i = 0; i < w.length; i++) {
       s += w[i]! * f[i]!;
-      scale += Math.abs(w[i]!) * fa[i]!;
+      scale += wa[i]! * fa[i]!;
     }
     const want = Math.pow(theta, tree.order) / tree.gamma;
     const rel = Math.abs(s - want) / (scale + want);
