@@ -19,7 +19,7 @@ import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
 import { DOPRI5_CONTROL } from '../integrators/dormand-prince.js';
 import { DOP853_CONTROL } from '../integrators/dop853.js';
 import { initialStep } from '../integrators/step-control.js';
-import { LowRankStepper } from '../integrators/low-rank-stages.js';
+import { lowRankStepper } from '../integrators/low-rank-stages.js';
 import { drive } from '../integrators/driver.js';
 
 /**
@@ -421,7 +421,7 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
   const method = o.method as 'dopri5' | 'dop853';
   const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
   const dt0 = fullInitialStep(flow, atolFull, method, o.rtol, o.tEnd);
-  const stepper = new LowRankStepper(P, 0, flow.y0, { method, rtol: o.rtol, atol: atolFull, dt0, dtMax: Infinity });
+  const { stepper, stages } = lowRankStepper(P, 0, flow.y0, { method, rtol: o.rtol, atol: atolFull, dt0, dtMax: Infinity });
   return drive(stepper, {
     method,
     t0: 0,
@@ -432,7 +432,7 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     maxSteps: o.maxSteps,
     onStep: o.onStep,
     signal: o.signal,
-    rhsEvals: () => stepper.rhsEvals + 1,
+    rhsEvals: () => stages.rhsEvals + 1,
     startMs,
   });
 }

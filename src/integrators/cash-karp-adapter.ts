@@ -27,7 +27,8 @@
  */
 import ode45 from 'ode45-cash-karp';
 import { initialStep, minStepAt } from './step-control.js';
-import type { AdaptiveSetup } from './dormand-prince.js';
+import type { AdaptiveSetup } from './rk-stepper.js';
+import { writeBaseRows } from './dense-output.js';
 import type { Stepper, StepFailure } from './stepper.js';
 import type { Rhs } from './types.js';
 
@@ -143,15 +144,7 @@ export class CashKarpStepper implements Stepper {
       rhs(tNew, y, this.fNew);
       this.fNewValid = true;
     }
-    const { fOld, fNew } = this;
-    for (let i = 0; i < n; i++) {
-      const dy = y[i]! - yOld[i]!;
-      const bspl = h * fOld[i]! - dy;
-      coeffs[i] = yOld[i]!;
-      coeffs[n + i] = dy;
-      coeffs[2 * n + i] = bspl;
-      coeffs[3 * n + i] = dy - h * fNew[i]! - bspl;
-    }
+    writeBaseRows(coeffs, 4, n, yOld, y, this.fOld, this.fNew, h);
     return coeffs;
   }
 }

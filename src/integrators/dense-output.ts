@@ -30,3 +30,38 @@ export function interpolateNested(
     for (let i = 0; i < n; i++) out[i] = coeffs[base + i]! + m * out[i]!;
   }
 }
+
+/**
+ * The rows every method's dense output starts with, written once for all of them: c_1 = y_n,
+ * c_2 = Δy = y_{n+1} − y_n and, for w ≥ 4, the cubic Hermite rows c_3 = h f_n − Δy,
+ * c_4 = Δy − h f_{n+1} − c_3 (coefficient-major layout of `interpolateNested`, from offset 0).
+ * Rows c_5.. (w > 4) are the method's own (tableau.ts). `fOld`, `fNew` are read only for w ≥ 4.
+ * Example: w = 2, n = 1, yOld = [1], y = [3] → coeffs = [1, 2].
+ */
+export function writeBaseRows(
+  coeffs: Float64Array,
+  w: number,
+  n: number,
+  yOld: Float64Array,
+  y: Float64Array,
+  fOld: Float64Array,
+  fNew: Float64Array,
+  h: number,
+): void {
+  if (w < 4) {
+    for (let i = 0; i < n; i++) {
+      coeffs[i] = yOld[i]!;
+      coeffs[n + i] = y[i]! - yOld[i]!;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const y0 = yOld[i]!;
+    const dy = y[i]! - y0;
+    const bspl = h * fOld[i]! - dy;
+    coeffs[i] = y0;
+    coeffs[n + i] = dy;
+    coeffs[2 * n + i] = bspl;
+    coeffs[3 * n + i] = dy - h * fNew[i]! - bspl;
+  }
+}

@@ -9,3 +9,5 @@ export { interpolateNested } from './dense-output.js';
 export { brentRoot } from './root-finding.js';
 export { DOPRI5, type Dopri5Tableau } from './tableaus/dopri5.js';
 export { DOP853, type Dop853Tableau } from './tableaus/dop853.js';
+export { RK4, EULER } from './tableaus/rk4.js';
+export { buildTableau, TableauError, type Tableau, type TableauSpec, type ErrorEstimator, type DenseSpec } from './tableau.js';

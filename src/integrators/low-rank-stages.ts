@@ -1,6 +1,6 @@
 /**
- * Low-rank-stage Runge–Kutta stepper for the value-softmax flow (theory: VS-4/VS-5), for every
- * loss and normalisation. Every stage derivative of V is V̇ = Σ_k G_k N_kᵀ with G_k = −g_k/K ∈ R^d
+ * Low-rank stage evaluator of the Runge–Kutta engine (rk-stepper.ts) for the value-softmax flow
+ * (theory: VS-4/VS-5), for every loss and normalisation. Every stage derivative of V is V̇ = Σ_k G_k N_kᵀ with G_k = −g_k/K ∈ R^d
  * and N_k = N(a_k) ∈ Rⁿ (rank K), so the stage states V_s = V + h Σ_j a_sj V̇_j are never formed:
  *   V_s N = V N + h Σ_j a_sj Σ_k' G_jk' (N_jk'ᵀ N),   V_sᵀ g = Vᵀ g + h Σ_j a_sj Σ_k' N_jk' (G_jk'ᵀ g),
  * two sweeps over the step's base V per stage (V stays in cache) plus O(s·K²·(d + n)) corrections.
@@ -8,64 +8,47 @@
  * (rank terms per row), with the same error norm over the full state as the full-state steppers
  * (dormand-prince.ts, dop853.ts), so the step sequence is theirs up to round-off. The logits
  * (K·n) are handled as full vectors. Dense output materialises the full coefficient vectors, only
- * for steps that need them. Methods: dopri5 and dop853 (same tableaus, controller constants, FSAL).
+ * for steps that need them (the Hermite rows through dense-output.ts like every method). Methods:
+ * dopri5 and dop853 (same tableaus, controller constants, FSAL; the step loop is the engine's).
  *
  * State layout: that of valueSoftmaxRhs, [V (d·n, row-major), a (K·n)]. Nothing frozen.
  */
-import { DOPRI5 } from './tableaus/dopri5.js';
-import { DOP853 } from './tableaus/dop853.js';
+import { writeBaseRows } from './dense-output.js';
 import { DOPRI5_CONTROL } from './dormand-prince.js';
 import { DOP853_CONTROL } from './dop853.js';
-import { minStepAt, stepFactor, type ControllerParams } from './step-control.js';
-import type { Stepper, StepFailure } from './stepper.js';
+import { RkStepper, type StageEvaluator } from './rk-stepper.js';
+import type { Tableau } from './tableau.js';
+import { DOPRI5 } from './tableaus/dopri5.js';
+import { DOP853 } from './tableaus/dop853.js';
 import { normalize, normalizationVjp } from '../models/normalizations.js';
 import { sampleLossGradient } from '../models/losses.js';
 import type { Problem } from '../models/problem.js';
 
-/** A tableau in the form this stepper uses (full rows, 0-based stages). */
-interface LrTableau {
-  readonly c: readonly number[];
-  /** A[s][j], j < s, for every stage (step stages, FSAL stage, dense extras). */
-  readonly A: readonly (readonly number[])[];
-  /** The FSAL stage (A[fsal] = b, evaluated at (t + h, y_new)). */
-  readonly fsal: number;
-  readonly b: readonly number[];
-  /** Error weights (dopri5: e over stages 0..fsal; dop853: e5 and e3 over 0..11). */
-  readonly e1: readonly number[];
-  readonly e2: readonly number[] | undefined;
-  readonly control: ControllerParams;
-  readonly denseWidth: number;
-  /** Dense rows beyond the four Hermite rows: weights on all stages. */
-  readonly D: readonly (readonly number[])[];
+/** A tableau as Float64Arrays (unboxed loads in the loops; the built tableau's frozen arrays hold boxed numbers), made once per tableau. */
+interface TableauArrays {
+  readonly A: Float64Array[];
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  readonly e1: Float64Array;
+  readonly e2: Float64Array | undefined;
 }
 
-function pad(row: readonly number[], len: number): number[] {
-  return Array.from({ length: len }, (_, j) => row[j] ?? 0);
+const ARRAYS = new WeakMap<Tableau, TableauArrays>();
+
+function arraysOf(T: Tableau): TableauArrays {
+  let t = ARRAYS.get(T);
+  if (t === undefined) {
+    t = {
+      A: T.a.map((row) => Float64Array.from(row)),
+      b: Float64Array.from(T.b),
+      c: Float64Array.from(T.c),
+      e1: Float64Array.from(T.errors[0]!.e),
+      e2: T.errors[1] === undefined ? undefined : Float64Array.from(T.errors[1].e),
+    };
+    ARRAYS.set(T, t);
+  }
+  return t;
 }
-
-const DOPRI5_LR: LrTableau = Object.freeze({
-  c: DOPRI5.c,
-  A: [[], ...DOPRI5.a].map((r) => pad(r, 7)),
-  fsal: 6,
-  b: pad(DOPRI5.b, 7),
-  e1: pad(DOPRI5.e, 7),
-  e2: undefined,
-  control: DOPRI5_CONTROL,
-  denseWidth: 5,
-  D: [pad(DOPRI5.d, 7)],
-});
-
-const DOP853_LR: LrTableau = Object.freeze({
-  c: DOP853.c,
-  A: DOP853.a.map((r) => pad(r, 16)),
-  fsal: 12,
-  b: pad(DOP853.b, 16),
-  e1: pad(DOP853.e5, 16),
-  e2: pad(DOP853.e3, 16),
-  control: DOP853_CONTROL,
-  denseWidth: 8,
-  D: DOP853.d.map((r) => pad(r, 16)),
-});
 
 /** Options of the low-rank stepper (resolved by the caller). */
 export interface LowRankSetup {
@@ -78,17 +61,30 @@ export interface LowRankSetup {
   dtMax: number;
 }
 
-/** The low-rank-stage stepper (see the module doc). `rhsEvals` counts stage evaluations. */
-export class LowRankStepper implements Stepper {
+/**
+ * The low-rank stepper: the engine (rk-stepper.ts) with the low-rank stage evaluator; `stages`
+ * counts the stage evaluations (`rhsEvals`).
+ * Example: `lowRankStepper(P, 0, y0, setup).stepper.denseWidth` is 8 for dop853.
+ */
+export function lowRankStepper(P: Problem, t0: number, y0: Float64Array, setup: LowRankSetup): { stepper: RkStepper; stages: LowRankStages } {
+  const [T, control] = setup.method === 'dopri5' ? [DOPRI5, DOPRI5_CONTROL] : [DOP853, DOP853_CONTROL];
+  const y = Float64Array.from(y0);
+  const stages = new LowRankStages(P, T, t0, y, setup.rtol, setup.atol);
+  return { stepper: new RkStepper(T, stages, y, { kind: 'adaptive', h0: setup.dt0, dtMax: setup.dtMax, control }), stages };
+}
+
+/** The low-rank stage evaluator (see the module doc). `rhsEvals` counts stage evaluations. */
+export class LowRankStages implements StageEvaluator {
   readonly n: number;
-  readonly denseWidth: number;
-  y: Float64Array;
-  rejected = 0;
-  failure: StepFailure | undefined = undefined;
   rhsEvals = 0;
-  private yNew: Float64Array;
-  private readonly T: LrTableau;
   private readonly nStages: number;
+  private readonly fsal: number;
+  /** The tableau's rows, weights and nodes (see TableauArrays). */
+  private readonly A: Float64Array[];
+  private readonly b: Float64Array;
+  private readonly c: Float64Array;
+  private readonly e1: Float64Array;
+  private readonly e2: Float64Array | undefined;
   /** Per stage: G (K·d), N (K·n), ȧ (K·n), and the stage logits and normalisers. */
   private G: Float64Array[];
   private N: Float64Array[];
@@ -106,7 +102,6 @@ export class LowRankStepper implements Stepper {
   private readonly accB: Float64Array;
   private readonly accE1: Float64Array;
   private readonly accE2: Float64Array;
-  private readonly coeffs: Float64Array;
   /** The fused pass's rank terms (N row, offset, G, offset, weights), refilled per attempt. */
   private readonly termN: Float64Array[];
   private readonly termOff: Int32Array;
@@ -115,22 +110,17 @@ export class LowRankStepper implements Stepper {
   private readonly termB: Float64Array;
   private readonly termE1: Float64Array;
   private readonly termE2: Float64Array;
-  private readonly rtol: number;
-  private readonly atol: Float64Array;
-  private readonly dtMax: number;
-  private h: number;
-  private hLast = 0;
-  private tLast = 0;
-  private prevErr = 1e-4;
   private readonly d: number;
   private readonly nn: number;
   private readonly K: number;
 
   constructor(
     private readonly P: Problem,
+    private readonly T: Tableau,
     t0: number,
     y0: Float64Array,
-    setup: LowRankSetup,
+    private readonly rtol: number,
+    private readonly atol: Float64Array,
   ) {
     const { d, n, K } = P;
     this.d = d;
@@ -138,11 +128,14 @@ export class LowRankStepper implements Stepper {
     this.K = K;
     const size = d * n + K * n;
     this.n = size;
-    this.T = setup.method === 'dopri5' ? DOPRI5_LR : DOP853_LR;
-    this.denseWidth = this.T.denseWidth;
-    this.nStages = this.T.A.length;
-    this.y = Float64Array.from(y0);
-    this.yNew = new Float64Array(size);
+    this.nStages = T.a.length;
+    this.fsal = T.stages;
+    const arr = arraysOf(T);
+    this.A = arr.A;
+    this.b = arr.b;
+    this.c = arr.c;
+    this.e1 = arr.e1;
+    this.e2 = arr.e2;
     this.G = Array.from({ length: this.nStages }, () => new Float64Array(K * d));
     this.N = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
     this.KA = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
@@ -160,7 +153,6 @@ export class LowRankStepper implements Stepper {
     this.accB = new Float64Array(n);
     this.accE1 = new Float64Array(n);
     this.accE2 = new Float64Array(n);
-    this.coeffs = new Float64Array(this.denseWidth * size);
     this.termN = new Array<Float64Array>(R).fill(this.aS);
     this.termOff = new Int32Array(R);
     this.termG = new Array<Float64Array>(R).fill(this.aS);
@@ -168,11 +160,7 @@ export class LowRankStepper implements Stepper {
     this.termB = new Float64Array(R);
     this.termE1 = new Float64Array(R);
     this.termE2 = new Float64Array(R);
-    this.rtol = setup.rtol;
-    this.atol = setup.atol;
-    this.dtMax = setup.dtMax;
-    this.h = setup.dt0;
-    this.evalStage(0, this.y, 0, t0);
+    this.evalStage(0, y0, 0, t0);
   }
 
   /**
@@ -182,7 +170,7 @@ export class LowRankStepper implements Stepper {
   private evalStage(s: number, base: Float64Array, h: number, _t: number): void {
     this.rhsEvals++;
     const { d, nn: n, K, P, aS, S, f, g, w, r, ip } = this;
-    const row = this.T.A[s]!;
+    const row = this.A[s]!;
     const aOff = d * n;
     const kind = P.normalization;
     const invK = 1 / K;
@@ -262,38 +250,8 @@ export class LowRankStepper implements Stepper {
     for (let k = 0; k < K; k++) normalizationVjp(kind, aS, k * n, n, Ns, k * n, S[k]!, w, k * n, KAs, k * n, -invK);
   }
 
-  step(t: number, tEnd: number): number {
-    let h = Math.min(this.h, this.dtMax);
-    const minStep = minStepAt(t);
-    if (h < minStep) h = minStep;
-    let rejectedHere = false;
-    let nonFinite = false;
-    const control = this.T.control;
-    for (;;) {
-      if (h < minStep) {
-        this.failure = nonFinite ? 'non-finite' : 'step-underflow';
-        return NaN;
-      }
-      let tNew = t + h;
-      if (tNew >= tEnd) tNew = tEnd;
-      const hh = tNew - t;
-      const err = this.attempt(t, hh);
-      if (err < 1) {
-        this.h = hh * stepFactor(err, this.prevErr, rejectedHere, control);
-        this.prevErr = Math.max(err, 1e-4);
-        this.tLast = t;
-        this.hLast = hh;
-        const y = this.y;
-        this.y = this.yNew;
-        this.yNew = y;
-        this.swapStages(0, this.T.fsal);
-        return tNew;
-      }
-      nonFinite = !Number.isFinite(err);
-      this.rejected++;
-      rejectedHere = true;
-      h = hh * stepFactor(err, this.prevErr, true, control);
-    }
+  accept(): void {
+    this.swapStages(0, this.fsal);
   }
 
   private swapStages(i: number, j: number): void {
@@ -304,17 +262,21 @@ export class LowRankStepper implements Stepper {
     }
   }
 
-  /** Stages 1..fsal, then the fused update + error pass; returns the error norm. */
-  private attempt(t: number, h: number): number {
-    const T = this.T;
-    const { d, nn: n, K, y, yNew, atol, rtol, rowB, rowE1, rowE2, accB, accE1, accE2 } = this;
-    for (let s = 1; s <= T.fsal; s++) this.evalStage(s, y, h, t + T.c[s]! * h);
+  /** Stages 1..s, then the fused update + error pass; returns the error norm. */
+  attempt(t: number, h: number, _tNew: number, y: Float64Array, yNew: Float64Array): number {
+    const fsal = this.fsal;
+    const E1 = this.e1;
+    const E2 = this.e2;
+    const { d, nn: n, K, atol, rtol, rowB, rowE1, rowE2, accB, accE1, accE2 } = this;
+    const c = this.c;
+    const B = this.b;
+    for (let s = 1; s <= fsal; s++) this.evalStage(s, y, h, t + c[s]! * h);
     const aOff = d * n;
     const KN = K * n;
     // Logits of y_new = the FSAL stage's logits (aS still holds them).
     for (let q = 0; q < KN; q++) yNew[aOff + q] = this.aS[q]!;
-    const stages = T.fsal + 1;
-    const two = T.e2 !== undefined;
+    const stages = fsal + 1;
+    const two = E2 !== undefined;
     // Error weights for dopri5 include h (e = h Σ e_j k_j); dop853's are unscaled (h enters later).
     const eScale = two ? 1 : h;
     let s1 = 0;
@@ -331,9 +293,9 @@ export class LowRankStepper implements Stepper {
     const w2 = this.termE2;
     let R = 0;
     for (let j = 0; j < stages; j++) {
-      const bj = j < T.fsal ? h * T.b[j]! : 0;
-      const e1 = eScale * T.e1[j]!;
-      const e2 = two ? T.e2![j]! : 0;
+      const bj = j < fsal ? h * B[j]! : 0;
+      const e1 = eScale * E1[j]!;
+      const e2 = two ? E2[j]! : 0;
       if (bj === 0 && e1 === 0 && e2 === 0) continue;
       for (let k = 0; k < K; k++) {
         tN[R] = this.N[j]!;
@@ -413,8 +375,8 @@ export class LowRankStepper implements Stepper {
       let e1 = 0;
       let e2 = 0;
       for (let j = 0; j < stages; j++) {
-        const w1 = T.e1[j]!;
-        const w2 = two ? T.e2![j]! : 0;
+        const w1 = E1[j]!;
+        const w2 = two ? E2[j]! : 0;
         if (w1 === 0 && w2 === 0) continue;
         const ka = this.KA[j]![q]!;
         e1 += w1 * ka;
@@ -455,26 +417,18 @@ export class LowRankStepper implements Stepper {
     }
   }
 
-  dense(): Float64Array {
-    const { n: size, y, yNew: yOld, coeffs, hLast: h, tLast: t, T } = this;
+  dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void {
+    const { n: size, T, fsal } = this;
     // Undo the FSAL swap while computing (stage 0 = f_old, stage fsal = f_new).
-    this.swapStages(0, T.fsal);
-    for (let s = T.fsal + 1; s < this.nStages; s++) this.evalStage(s, yOld, h, t + T.c[s]! * h);
+    this.swapStages(0, fsal);
+    for (let s = fsal + 1; s < this.nStages; s++) this.evalStage(s, yOld, h, tOld + this.c[s]! * h);
     const unit = (j: number): number[] => Array.from({ length: this.nStages }, (_, q) => (q === j ? 1 : 0));
     const f0 = new Float64Array(size);
     const f1 = new Float64Array(size);
     this.combineK(unit(0), 1, f0, 0);
-    this.combineK(unit(T.fsal), 1, f1, 0);
-    for (let i = 0; i < size; i++) {
-      const dy = y[i]! - yOld[i]!;
-      const bspl = h * f0[i]! - dy;
-      coeffs[i] = yOld[i]!;
-      coeffs[size + i] = dy;
-      coeffs[2 * size + i] = bspl;
-      coeffs[3 * size + i] = dy - h * f1[i]! - bspl;
-    }
-    T.D.forEach((row, r) => this.combineK(row, h, coeffs, (4 + r) * size));
-    this.swapStages(0, T.fsal);
-    return coeffs;
+    this.combineK(unit(fsal), 1, f1, 0);
+    writeBaseRows(coeffs, T.dense.width, size, yOld, y, f0, f1, h);
+    T.dense.rows.forEach((row, r) => this.combineK(row, h, coeffs, (4 + r) * size));
+    this.swapStages(0, fsal);
   }
 }

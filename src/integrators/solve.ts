@@ -7,10 +7,10 @@
 import { IntegrationError, OptionError } from '../core/errors.js';
 import { checkBoolean, checkChoice, checkNumber, checkVector, resolveOptions, RTOL_RULE } from '../core/validate.js';
 import { CashKarpStepper } from './cash-karp-adapter.js';
-import { Dop853Stepper } from './dop853.js';
-import { Dopri5Stepper, type AdaptiveSetup } from './dormand-prince.js';
+import { dop853Stepper } from './dop853.js';
+import { dopri5Stepper, type AdaptiveSetup } from './dormand-prince.js';
 import { drive } from './driver.js';
-import { EulerStepper, Rk4Stepper } from './fixed-step.js';
+import { eulerStepper, rk4Stepper } from './fixed-step.js';
 import { resolveSaveAt } from './save-at.js';
 
 export { resolveSaveAt };
@@ -145,19 +145,19 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
   let stepper: Stepper;
   switch (method) {
     case 'dopri5':
-      stepper = new Dopri5Stepper(f, t0, y, t1, setup);
+      stepper = dopri5Stepper(f, t0, y, t1, setup);
       break;
     case 'dop853':
-      stepper = new Dop853Stepper(f, t0, y, t1, setup);
+      stepper = dop853Stepper(f, t0, y, t1, setup);
       break;
     case 'cash-karp':
       stepper = new CashKarpStepper(f, t0, y, t1, setup);
       break;
     case 'rk4':
-      stepper = new Rk4Stepper(f, t0, y, dt!);
+      stepper = rk4Stepper(f, t0, y, dt!);
       break;
     case 'gd':
-      stepper = new EulerStepper(f, t0, y, dt!);
+      stepper = eulerStepper(f, t0, y, dt!);
       break;
   }
   const solution = drive(stepper, {

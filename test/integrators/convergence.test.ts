@@ -8,8 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ode45 from 'ode45-cash-karp';
-import { Dopri5Stepper } from '../../src/integrators/dormand-prince.js';
-import { Dop853Stepper } from '../../src/integrators/dop853.js';
+import { dopri5Stepper } from '../../src/integrators/dormand-prince.js';
+import { dop853Stepper } from '../../src/integrators/dop853.js';
 import { solve } from '../../src/integrators/solve.js';
 import { arenstorf, ARENSTORF_T, ARENSTORF_Y0, fittedSlope, logisticSine, LOGISTIC_SINE_Y0, logisticSineExact } from './problems.js';
 
@@ -28,15 +28,15 @@ function assertOrder(name: string, hs: number[], errs: number[], order: number):
 
 const setup = { rtol: 1, atol: Float64Array.of(1, 1), dt0: 0.1, dtMax: Infinity };
 
-for (const [name, Stepper, Ns, order] of [
-  ['dopri5', Dopri5Stepper, [20, 40, 80, 160], 5],
-  ['dop853', Dop853Stepper, [8, 10, 12, 16, 20], 8],
+for (const [name, makeStepper, Ns, order] of [
+  ['dopri5', dopri5Stepper, [20, 40, 80, 160], 5],
+  ['dop853', dop853Stepper, [8, 10, 12, 16, 20], 8],
 ] as const) {
   test(`${name} converges with order ${order} (fixed steps)`, () => {
     const hs: number[] = [];
     const errs: number[] = [];
     for (const N of Ns) {
-      const st = new Stepper(logisticSine, 0, Float64Array.from(LOGISTIC_SINE_Y0), T, setup);
+      const st = makeStepper(logisticSine, 0, Float64Array.from(LOGISTIC_SINE_Y0), T, setup);
       const h = T / N;
       for (let k = 0; k < N; k++) st.fixedStep(k * h, h);
       hs.push(h);
