@@ -16,7 +16,10 @@
  * (z = σz₀, Var z = σ² Var z₀), the ReLU-kernel row (σ-free), the positive part of the ELU+1
  * similarities, and for σ grids that double, one exp per entry (entropy-kernels.ts). For
  * softmax, H = log Z + Σ_j p_j (m − x_j) from the row's log-partition (one log per row).
- * Pure: config → result, no files, no printing.
+ * When every kind is softmax, ReLU kernel or ELU+1 kernel and WebAssembly SIMD is there, the
+ * trials run in one kernel call per chunk (`entropyTrials`, src/wasm/asm/kernels.ts) after their
+ * keys are drawn; the TypeScript trial loop is its twin (same operations, same order, same bits)
+ * and runs every other case. Pure: config → result, no files, no printing.
  */
 import { ATTENTION_KIND_DEFAULTS, ATTENTION_KINDS, ROW_STOCHASTIC_KINDS, attentionFromLogits, attentionRow, isKernelKind, type AttentionKind } from '../core/attention-kinds.js';
 import { frobeniusNorm, logitVariance, meanEntropy, rowEntropy, rowMax, rowSkewness } from '../core/attention-metrics.js';
