@@ -17,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runEntropyExperiment, type EntropyResult } from '../src/experiments/entropy.js';
 import { runEntropyExperimentParallel } from '../src/experiments/entropy-parallel.js';
+import { kernelBackend } from '../src/wasm/kernels.js';
 import type { BenchModule } from './types.js';
 
 const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
@@ -76,7 +77,7 @@ const bench: BenchModule = async ({ quick, log }) => {
   const f = (x: number): string => x.toFixed(1);
   log(`vsflow 1 thread: CPU ${f(median(one.cpu))} ms, wall ${f(median(one.wall))} ms; ${workers} workers: CPU ${f(median(par.cpu))} ms, wall ${f(median(par.wall))} ms (median of ${rounds} interleaved rounds)`);
   const rows = [
-    `| vsflow (TypeScript, float64, 1 thread) | ${f(median(one.cpu))} | ${f(median(one.wall))} | ${havePy ? `${(median(np.cpu) / median(one.cpu)).toFixed(2)}×` : '–'} | ${havePy ? `${(median(np.wall) / median(one.wall)).toFixed(2)}×` : '–'} |`,
+    `| vsflow (float64, ${kernelBackend()} kernels, 1 thread) | ${f(median(one.cpu))} | ${f(median(one.wall))} | ${havePy ? `${(median(np.cpu) / median(one.cpu)).toFixed(2)}×` : '–'} | ${havePy ? `${(median(np.wall) / median(one.wall)).toFixed(2)}×` : '–'} |`,
     `| vsflow, ${workers} worker threads | ${f(median(par.cpu))} | ${f(median(par.wall))} | – | ${havePy ? `${(median(np.wall) / median(par.wall)).toFixed(2)}×` : '–'} |`,
   ];
   let note = 'python3 with numpy not available: peer skipped.';

@@ -2,6 +2,7 @@
  * Run metadata carried by every result: the resolved config, seed, package version, backend
  * and wall time, so a result file reproduces itself.
  */
+import { kernelBackend } from '../wasm/kernels.js';
 import { VERSION } from './version.js';
 
 /** The installed vsflow version (`VERSION`, kept equal to package.json by a test). */
@@ -23,6 +24,13 @@ export interface RunMeta {
   readonly node: string;
   /** Compute backend: `float64-js` for theory/flow code, a tfjs backend name for training. */
   readonly backend: string;
+  /**
+   * The float64 kernels that ran: `wasm-simd` (WebAssembly SIMD) or `typescript` (their twins:
+   * no WebAssembly SIMD, VSFLOW_WASM=0, or setWasmKernelsEnabled(false)); `kernelBackend()` of
+   * src/wasm/kernels.ts when the metadata is made, at the end of the run. The numbers are the
+   * same either way (docs/wasm-kernels.md); absent in results written before this field.
+   */
+  readonly kernels: 'wasm-simd' | 'typescript';
   /** Floating-point precision of the computation. */
   readonly precision: 'float64' | 'float32';
   readonly seed: number | null;
@@ -42,6 +50,7 @@ export function runMeta(args: {
     version: packageVersion(),
     node: runtimeVersion(),
     backend: args.backend ?? 'float64-js',
+    kernels: kernelBackend(),
     precision: args.precision ?? 'float64',
     seed: args.seed,
     wallTimeMs: args.wallTimeMs,

@@ -3,17 +3,17 @@
  * (src/wasm/asm/kernels.ts) when available, else their TypeScript twins (entropy-kernels.ts), with
  * the same signatures and the same bits (tested in both modes, test/experiments/entropy-wasm.test.ts).
  * The wasm kernels read and write the caller's arrays in place, so a block's arrays live in the
- * kernels' memory: `rowScratch` hands out those arrays (plain Float64Arrays on the fallback) and
- * `release` frees them at the end of the block.
+ * kernels' memory: `rowScratch` makes those arrays all at once (plain Float64Arrays on the
+ * fallback) and `release` frees them at the end of the block.
  */
 import { wasmKernels } from '../wasm/kernels.js';
 import { expScaled, normalisedRow, softmaxRow } from './entropy-kernels.js';
 
 /** The row kernels of one entropy block and the arrays they work on. */
 export interface RowScratch {
-  /** A zeroed Float64Array of `length` (in the kernels' memory when they are WebAssembly). */
-  f64(length: number): Float64Array;
-  /** Call once all arrays are made: frees them (a no-op on the fallback). */
+  /** Zeroed Float64Arrays of the requested lengths (in the kernels' memory when they are WebAssembly). */
+  readonly arrays: Float64Array[];
+  /** Frees the arrays (a no-op on the fallback). */
   release(): void;
   /** As entropy-kernels.ts expScaled (arrays from `f64`). */
   expScaled(y: Float64Array, count: number, c: number, square: boolean, e: Float64Array): void;
@@ -23,37 +23,29 @@ export interface RowScratch {
   normalisedRow(w: Float64Array, n: number, p: Float64Array, out: Float64Array): void;
 }
 
-const TS_SCRATCH: RowScratch = Object.freeze({
-  f64: (length: number) => new Float64Array(length),
-  release: () => undefined,
-  expScaled,
-  softmaxRow,
-  normalisedRow,
-});
+const TS_KERNELS = Object.freeze({ release: () => undefined, expScaled, softmaxRow, normalisedRow });
 
 /**
- * Row kernels for a block whose rows have at most `n` entries: every array the kernels touch must
- * come from `f64` of the returned object, and all of them must be made before the first kernel
- * call (making one may grow the memory, which detaches earlier views).
+ * Row kernels for a block whose rows have at most `n` entries, with the arrays they may touch
+ * (`lengths`): every array passed to the kernels must be one of `arrays`. All are allocated before
+ * any view is made (an allocation may grow the memory, which detaches earlier views; making views
+ * one by one gave detached, empty arrays once n·d outgrew the memory, see CHANGELOG.md).
  *
  * @example
- * const rs = rowScratch(20); const w = rs.f64(20), p = rs.f64(20), out = rs.f64(4);
+ * const rs = rowScratch(20, [20, 20, 4]); const [w, p, out] = rs.arrays;
  * w.fill(1); rs.normalisedRow(w, 20, p, out); // out[0] = log 20
  * rs.release();
  */
-export function rowScratch(n: number): RowScratch {
+export function rowScratch(n: number, lengths: readonly number[]): RowScratch {
   const wk = wasmKernels();
-  if (wk === undefined) return TS_SCRATCH;
+  if (wk === undefined) return Object.freeze({ ...TS_KERNELS, arrays: lengths.map((len) => new Float64Array(len)) });
   const top = wk.mark();
   const lg = wk.allocF64(Math.max(n, 1));
+  const ptrs = lengths.map((len) => wk.allocF64(len));
+  const arrays = ptrs.map((ptr, i) => wk.f64(ptr, lengths[i]!).fill(0));
   const k = wk.exports;
   return Object.freeze({
-    f64(length: number): Float64Array {
-      const ptr = wk.allocF64(length);
-      const v = wk.f64(ptr, length);
-      v.fill(0);
-      return v;
-    },
+    arrays,
     release: () => wk.release(top),
     expScaled(y: Float64Array, count: number, c: number, square: boolean, e: Float64Array): void {
       if (square) k.squareArray(e.byteOffset, count);

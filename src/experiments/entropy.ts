@@ -16,7 +16,10 @@
  * (z = σz₀, Var z = σ² Var z₀), the ReLU-kernel row (σ-free), the positive part of the ELU+1
  * similarities, and for σ grids that double, one exp per entry (entropy-kernels.ts). For
  * softmax, H = log Z + Σ_j p_j (m − x_j) from the row's log-partition (one log per row).
- * Pure: config → result, no files, no printing.
+ * When every kind is softmax, ReLU kernel or ELU+1 kernel and WebAssembly SIMD is there, the
+ * trials run in one kernel call per chunk (`entropyTrials`, src/wasm/asm/kernels.ts) after their
+ * keys are drawn; the TypeScript trial loop is its twin (same operations, same order, same bits)
+ * and runs every other case. Pure: config → result, no files, no printing.
  */
 import { ATTENTION_KIND_DEFAULTS, ATTENTION_KINDS, ROW_STOCHASTIC_KINDS, attentionFromLogits, attentionRow, isKernelKind, type AttentionKind } from '../core/attention-kinds.js';
 import { frobeniusNorm, logitVariance, meanEntropy, rowEntropy, rowMax, rowSkewness } from '../core/attention-metrics.js';
@@ -27,6 +30,8 @@ import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
 import { GAUSSIAN_ENTROPY, LOGIT_VARIANCE, SMALL_SIGMA_ENTROPY, SMALL_SIGMA_ENTROPY_4, type EntropyPrediction } from './entropy-predictions.js';
 import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, reluKernelWeights } from './entropy-kernels.js';
 import { rowScratch } from './entropy-row-kernels.js';
+import { Ziggurat } from './ziggurat.js';
+import { wasmKernels, type WasmKernels } from '../wasm/kernels.js';
 
 export { smallSigmaEntropy, SMALL_SIGMA_MAX, type EntropyPrediction } from './entropy-predictions.js';
 
@@ -126,77 +131,6 @@ export interface EntropyResult {
   readonly trialsDone: number;
 }
 
-/**
- * Standard normals by the ziggurat method (Marsaglia & Tsang 2000, 128 layers) on the seeded
- * Rng's 32-bit outputs: one `nextUint32` per normal in ~98.8% of draws (the polar method of
- * `Rng.fillNormal` needs ~2.5 plus a log and a square root), which makes sampling a minor part of
- * the experiment. Layer index (low 7 bits) and position (high 25 bits, signed) come from
- * disjoint bits, avoiding the index/value correlation of the original 32-bit version; tails and
- * wedges are exact (rejection with `rng.uniform`). Checked by the E-9/E-10 predictions and by the
- * numpy comparison (tests).
- */
-class Ziggurat {
-  private readonly kn = new Int32Array(128);
-  private readonly wn = new Float64Array(128);
-  private readonly fn = new Float64Array(128);
-  constructor(private readonly rng: Rng) {
-    const m1 = 16777216; // 2^24: |position| < 2^24
-    let dn = 3.442619855899;
-    let tn = dn;
-    const vn = 9.91256303526217e-3;
-    const q = vn / Math.exp(-0.5 * dn * dn);
-    this.kn[0] = Math.floor((dn / q) * m1);
-    this.kn[1] = 0;
-    this.wn[0] = q / m1;
-    this.wn[127] = dn / m1;
-    this.fn[0] = 1;
-    this.fn[127] = Math.exp(-0.5 * dn * dn);
-    for (let i = 126; i >= 1; i--) {
-      dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
-      this.kn[i + 1] = Math.floor((dn / tn) * m1);
-      tn = dn;
-      this.fn[i] = Math.exp(-0.5 * dn * dn);
-      this.wn[i] = dn / m1;
-    }
-  }
-  private bits = new Int32Array(0);
-  /** Fills `out` with N(0, 1) draws (32 bits per draw taken in bulk from the Rng first). */
-  fill(out: Float64Array): void {
-    if (this.bits.length !== out.length) this.bits = new Int32Array(out.length);
-    const bits = this.rng.fillInt32(this.bits);
-    const kn = this.kn;
-    const wn = this.wn;
-    for (let k = 0; k < out.length; k++) {
-      const u = bits[k]!;
-      const iz = u & 127;
-      const hz = u >> 7;
-      out[k] = (hz < 0 ? -hz : hz) < kn[iz]! ? hz * wn[iz]! : this.slow(hz, iz);
-    }
-  }
-  /** Tail (layer 0) and wedge rejection steps. */
-  private slow(hz: number, iz: number): number {
-    const r = 3.442619855899;
-    const rng = this.rng;
-    for (;;) {
-      if (iz === 0) {
-        let x = 0;
-        let y = 0;
-        do {
-          x = -Math.log(1 - rng.uniform()) / r;
-          y = -Math.log(1 - rng.uniform());
-        } while (y + y < x * x);
-        return hz > 0 ? r + x : -r - x;
-      }
-      const x = hz * this.wn[iz]!;
-      if (this.fn[iz]! + rng.uniform() * (this.fn[iz - 1]! - this.fn[iz]!) < Math.exp(-0.5 * x * x)) return x;
-      const u = rng.nextUint32();
-      iz = u & 127;
-      hz = (u | 0) >> 7;
-      if ((hz < 0 ? -hz : hz) < this.kn[iz]!) return hz * this.wn[iz]!;
-    }
-  }
-}
-
 /** Streaming sums for mean/std (shifted by the first value against cancellation). */
 class Acc {
   n = 0;
@@ -231,6 +165,18 @@ class Acc {
     const std = Math.sqrt(v);
     return { mean: this.shift + m, std, se: std / Math.sqrt(n), min: this.min, max: this.max, count: n };
   }
+}
+
+/** `Acc.pack` of raw sums [count, shift, Σ y, Σ y², min, max] at `a[ia…]` (the trial kernel's layout). */
+function packSums(a: Float64Array, ia: number, out: Float64Array, off: number): void {
+  const n = a[ia]!;
+  const s = a[ia + 2]!;
+  const m = n > 0 ? s / n : 0;
+  out[off] = n;
+  out[off + 1] = a[ia + 1]! + m;
+  out[off + 2] = n > 0 ? Math.max(0, a[ia + 3]! - s * m) : 0;
+  out[off + 3] = a[ia + 4]!;
+  out[off + 4] = a[ia + 5]!;
 }
 
 /** Merges packed [count, mean, M2, min, max] of `b` into `a` at `off` (Chan et al.'s update). */
@@ -306,7 +252,16 @@ const ACC_W = 5;
 /** Packed partial sums of one block (see `blockLayout`). */
 export type EntropyBlock = Float64Array;
 
-function blockLayout(cfg: EntropyOptions): { cells: number; acc: number; counts: number; zero: number; gauss: number; size: number } {
+interface BlockLayout {
+  readonly cells: number;
+  readonly acc: number;
+  readonly counts: number;
+  readonly zero: number;
+  readonly gauss: number;
+  readonly size: number;
+}
+
+function blockLayout(cfg: EntropyOptions): BlockLayout {
   const cells = cfg.kinds.length * cfg.sigmas.length;
   const acc = 0;
   const counts = acc + N_STATS * cells * ACC_W;
@@ -326,15 +281,153 @@ export function entropyBlockCount(cfg: EntropyOptions): number {
  * Pure; the worker threads of `runEntropyExperimentParallel` call this.
  */
 export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
-  const { kinds, sigmas, n, d, bins, queries, tau } = cfg;
+  const { kinds, sigmas, n, d, queries, tau } = cfg;
   const nk = kinds.length;
   const ns = sigmas.length;
   const L = blockLayout(cfg);
   const out = new Float64Array(L.size);
   const cells = L.cells;
-  const accs: Acc[] = Array.from({ length: N_STATS * cells }, () => new Acc());
-  const codes = new Int32Array(nk);
-  for (let ki = 0; ki < nk; ki++) codes[ki] = kinds[ki] === 'softmax' ? K_SOFTMAX : kinds[ki] === 'relu-kernel' ? K_RELU : kinds[ki] === 'elu1-kernel' ? K_ELU1 : K_GENERIC;
+  const start = b * TRIALS_PER_BLOCK;
+  const nb = Math.min(TRIALS_PER_BLOCK, cfg.trials - start);
+  const root = new Rng(cfg.seed);
+  const zigK = new Ziggurat(root.fork(1).fork(b));
+  const zigQ = new Ziggurat(root.fork(2).fork(b));
+  const rngM = root.fork(3).fork(b);
+  const codes = kinds.map((k) => (k === 'softmax' ? K_SOFTMAX : k === 'relu-kernel' ? K_RELU : k === 'elu1-kernel' ? K_ELU1 : K_GENERIC));
+  const wk = wasmKernels();
+  // Statistics 0–3 of every cell, the histograms and the zero-mass counts (the same bits either way).
+  if (wk !== undefined && !codes.includes(K_GENERIC)) trialsInWasm(wk, cfg, codes, nb, zigK, zigQ, out, L);
+  else trialsInTypeScript(cfg, codes, nb, zigK, zigQ, out, L);
+  const accs: Acc[] = Array.from({ length: 2 * cells }, () => new Acc());
+  const QM = new Float64Array(queries * d);
+  const PM = new Float64Array(queries * n);
+  const KM = new Float64Array(n * d);
+  const GM = new Float64Array(n * d);
+  // Matrix variant: its own stream (fork 3) and statistics (4, 5), so a loop of its own.
+  for (let t = 0; t < nb && queries > 0; t++) {
+    rngM.fillNormal(GM);
+    rngM.fillNormal(QM);
+    for (let i = 0; i < queries; i++) {
+      let s = 0;
+      for (let l = 0; l < d; l++) s += QM[i * d + l]! * QM[i * d + l]!;
+      const inv = 1 / Math.sqrt(s);
+      for (let l = 0; l < d; l++) QM[i * d + l]! *= inv;
+    }
+    for (let si = 0; si < ns; si++) {
+      const sigma = sigmas[si]!;
+      for (let e = 0; e < n * d; e++) KM[e] = sigma * GM[e]!;
+      for (let ki = 0; ki < nk; ki++) {
+        const c = ki * ns + si;
+        for (let i = 0; i < queries; i++) attentionRow(kinds[ki]!, QM, i * d, KM, 0, n, d, PM, i * n, tau);
+        accs[c]!.add(meanEntropy(PM, queries, n));
+        accs[cells + c]!.add(frobeniusNorm(PM, queries, n));
+      }
+    }
+  }
+  for (let k = 0; k < accs.length; k++) accs[k]!.pack(out, L.acc + (4 * cells + k) * ACC_W);
+  return out;
+}
+
+/** q[off…off+d) = qRaw/‖qRaw‖ (a random query direction). */
+function unitQuery(qRaw: Float64Array, d: number, q: Float64Array, off: number): void {
+  let s = 0;
+  for (let l = 0; l < d; l++) s += qRaw[l]! * qRaw[l]!;
+  const inv = 1 / Math.sqrt(s);
+  for (let l = 0; l < d; l++) q[off + l] = qRaw[l]! * inv;
+}
+
+/** The ReLU and ELU+1 feature maps of the query at `off` (written at the same offset). */
+function queryFeatures(q: Float64Array, off: number, d: number, phiRelu: Float64Array, phiElu: Float64Array): void {
+  for (let l = off; l < off + d; l++) {
+    const x = q[l]!;
+    phiRelu[l] = Math.max(x, 0);
+    phiElu[l] = Math.max(x, 0) + Math.exp(Math.min(x, 0));
+  }
+}
+
+/** Key entries per call of the trial kernel (a chunk of a block's trials: 2 MiB of keys). */
+const CHUNK_ENTRIES = 1 << 18;
+
+/**
+ * The trials of a block in one WebAssembly kernel per chunk (`entropyTrials`, kinds softmax, ReLU
+ * and ELU+1 only): the keys and queries of the chunk's trials are drawn here first, trial by trial
+ * in the order of the TypeScript loop (so the streams are the same), then the kernel computes the
+ * logits, rows and accumulators of every trial; its twin is `trialsInTypeScript`.
+ */
+function trialsInWasm(wk: WasmKernels, cfg: EntropyOptions, codes: readonly number[], nb: number, zigK: Ziggurat, zigQ: Ziggurat, out: Float64Array, L: BlockLayout): void {
+  const { sigmas, n, d, bins, tau } = cfg;
+  const nd = n * d;
+  const cells = L.cells;
+  const gBins = cfg.gaussianBins;
+  const randomQ = cfg.queryDirection === 'random';
+  const chunk = Math.max(1, Math.min(nb, Math.floor(CHUNK_ENTRIES / nd)));
+  const qLen = randomQ ? chunk * d : d;
+  const top = wk.mark();
+  try {
+    // Last four: the 32-bit draws of a chunk (i32), slow-path indices of a trial (i32), kn (i32), wn.
+    const lengths = [chunk * nd, qLen, qLen, qLen, sigmas.length, sigmas.length, codes.length, 10 * n + 4 * nd + 16, 4 * cells * 6, cells * bins, cells, gBins + 2, (chunk * nd + 1) >> 1, (nd + 1) >> 1, 64, 128];
+    const ptrs = lengths.map((len) => wk.allocF64(len));
+    const [G, Q, PR, PE, sig, dbl, cod, , acc, counts, zero, gauss, , , , wn] = ptrs.map((ptr, i) => wk.f64(ptr, lengths[i]!));
+    const i32 = (ptr: number, len: number): Int32Array => new Int32Array(wk.exports.memory.buffer, ptr, len);
+    const bitsAll = i32(ptrs[12]!, chunk * nd);
+    const slowIdx = i32(ptrs[13]!, nd);
+    const tables = zigK.tables();
+    i32(ptrs[14]!, 128).set(tables.kn);
+    wn!.set(tables.wn);
+    const bitViews = Array.from({ length: chunk }, (_, t) => bitsAll.subarray(t * nd, (t + 1) * nd));
+    for (let si = 0; si < sigmas.length; si++) {
+      sig![si] = sigmas[si]!;
+      // σ_i = 2σ_{i−1} exactly: exp(σ_i x) = exp(σ_{i−1} x)² (a property of the grid, not of the draws).
+      dbl![si] = si > 0 && sigmas[si] === 2 * sigmas[si - 1]! ? 1 : 0;
+    }
+    for (let ki = 0; ki < codes.length; ki++) cod![ki] = codes[ki]!;
+    for (let k = 0; k < 4 * cells; k++) acc!.set([0, 0, 0, 0, Infinity, -Infinity], 6 * k);
+    counts!.fill(0);
+    zero!.fill(0);
+    gauss!.fill(0);
+    Q!.fill(0);
+    Q![0] = 1;
+    queryFeatures(Q!, 0, d, PR!, PE!);
+    const qRaw = new Float64Array(d);
+    const k = wk.exports;
+    for (let t0 = 0; t0 < nb; t0 += chunk) {
+      const T = Math.min(chunk, nb - t0);
+      for (let t = 0; t < T; t++) {
+        // Ziggurat.fill of the trial's keys: its fast path in the kernel, the rare slow draws
+        // here in index order, before the next trial's draws (the same stream and values).
+        const bits = zigK.drawBits(bitViews[t]!);
+        const ns = k.zigguratFast(bits.byteOffset, nd, ptrs[14]!, ptrs[15]!, ptrs[0]! + 8 * t * nd, ptrs[13]!);
+        for (let i = 0; i < ns; i++) {
+          const e = slowIdx[i]!;
+          G![t * nd + e] = zigK.slowValue(bits[e]!);
+        }
+        if (randomQ) {
+          unitQuery(zigQ.fill(qRaw), d, Q!, t * d);
+          queryFeatures(Q!, t * d, d, PR!, PE!);
+        }
+      }
+      k.entropyTrials(ptrs[0]!, ptrs[1]!, ptrs[2]!, ptrs[3]!, randomQ ? d : 0, T, n, d, ptrs[4]!, ptrs[5]!, sigmas.length, ptrs[6]!, codes.length, tau, bins, bins / Math.log(n), gBins, gBins / 12, ptrs[7]!, ptrs[8]!, ptrs[9]!, ptrs[10]!, ptrs[11]!);
+    }
+    out.set(counts!, L.counts);
+    out.set(zero!, L.zero);
+    out.set(gauss!, L.gauss);
+    for (let c = 0; c < 4 * cells; c++) packSums(acc!, 6 * c, out, L.acc + c * ACC_W);
+  } finally {
+    wk.release(top);
+  }
+}
+
+/**
+ * The trials of a block in TypeScript: every kind (the generic ones through core/attention-kinds),
+ * rows by entropy-row-kernels (WebAssembly or twins). For the three kinds of `entropyTrials` this
+ * loop is that kernel's twin: the same operations in the same order (test: entropy-wasm).
+ */
+function trialsInTypeScript(cfg: EntropyOptions, codes: readonly number[], nb: number, zigK: Ziggurat, zigQ: Ziggurat, out: Float64Array, L: BlockLayout): void {
+  const { kinds, sigmas, n, d, bins, tau } = cfg;
+  const nk = kinds.length;
+  const ns = sigmas.length;
+  const cells = L.cells;
+  const accs: Acc[] = Array.from({ length: 4 * cells }, () => new Acc());
   const hasRelu = codes.includes(K_RELU);
   const hasElu = codes.includes(K_ELU1);
   const hasSoftmax = codes.includes(K_SOFTMAX);
@@ -343,12 +436,6 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
   const gBins = cfg.gaussianBins;
   const gScale = gBins / 12;
   const gBase = L.gauss;
-  const start = b * TRIALS_PER_BLOCK;
-  const nb = Math.min(TRIALS_PER_BLOCK, cfg.trials - start);
-  const root = new Rng(cfg.seed);
-  const zigK = new Ziggurat(root.fork(1).fork(b));
-  const zigQ = new Ziggurat(root.fork(2).fork(b));
-  const rngM = root.fork(3).fork(b);
   const randomQ = cfg.queryDirection === 'random';
 
   const g = new Float64Array(n * d);
@@ -359,47 +446,25 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
   const phiElu = new Float64Array(d);
   const z0 = new Float64Array(n);
   // The arrays the exp/log row kernels touch live in their memory (WebAssembly when available).
-  const rs = rowScratch(n);
-  const y = rs.f64(n);
+  const rs = rowScratch(n, [n, n, n, n * d, n * d, n, 4, 4]);
+  const [y, w, p, negV, negE, eS, row, reluRow] = rs.arrays as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
   const z = new Float64Array(n);
-  const w = rs.f64(n);
-  const p = rs.f64(n);
   const Ks = new Float64Array(n * d);
   const eA = new Float64Array(n);
   const eB = new Float64Array(n);
-  const negV = rs.f64(n * d);
   const negC = new Float64Array(n * d);
   const negJ = new Int32Array(n * d);
-  const negE = rs.f64(n * d);
-  const eS = rs.f64(n);
   let negCount = 0;
   // σ_i = 2σ_{i−1} exactly: exp(σ_i x) = exp(σ_{i−1} x)² (a property of the grid, not of the draws).
   const doubles = sigmas.map((s2, i) => i > 0 && s2 === 2 * sigmas[i - 1]!);
-  const row = rs.f64(4);
-  const reluRow = rs.f64(4);
-  const QM = new Float64Array(queries * d);
-  const PM = new Float64Array(queries * n);
-  const KM = new Float64Array(n * d);
-  const GM = new Float64Array(n * d);
-  const setPhi = (): void => {
-    for (let l = 0; l < d; l++) {
-      const x = q[l]!;
-      phiRelu[l] = Math.max(x, 0);
-      phiElu[l] = Math.max(x, 0) + Math.exp(Math.min(x, 0));
-    }
-  };
-  setPhi();
+  queryFeatures(q, 0, d, phiRelu, phiElu);
 
   try {
     for (let t = 0; t < nb; t++) {
       zigK.fill(g);
       if (randomQ) {
-        zigQ.fill(qRaw);
-        let s = 0;
-        for (let l = 0; l < d; l++) s += qRaw[l]! * qRaw[l]!;
-        const inv = 1 / Math.sqrt(s);
-        for (let l = 0; l < d; l++) q[l] = qRaw[l]! * inv;
-        setPhi();
+        unitQuery(zigQ.fill(qRaw), d, q, 0);
+        queryFeatures(q, 0, d, phiRelu, phiElu);
       }
       // Standardised logits z₀ = q·g_j (z = σz₀), their mean, max and histogram (E-9: bins over
       // [−6σ, 6σ] for z are bins over [−6, 6] for z₀, the same counts for every σ).
@@ -469,33 +534,13 @@ export function runEntropyBlock(cfg: EntropyOptions, b: number): EntropyBlock {
           out[L.counts + c * bins + bin]! += 1;
         }
       }
-      if (queries > 0) {
-        rngM.fillNormal(GM);
-        rngM.fillNormal(QM);
-        for (let i = 0; i < queries; i++) {
-          let s = 0;
-          for (let l = 0; l < d; l++) s += QM[i * d + l]! * QM[i * d + l]!;
-          const inv = 1 / Math.sqrt(s);
-          for (let l = 0; l < d; l++) QM[i * d + l]! *= inv;
-        }
-        for (let si = 0; si < ns; si++) {
-          const sigma = sigmas[si]!;
-          for (let e = 0; e < n * d; e++) KM[e] = sigma * GM[e]!;
-          for (let ki = 0; ki < nk; ki++) {
-            const c = ki * ns + si;
-            for (let i = 0; i < queries; i++) attentionRow(kinds[ki]!, QM, i * d, KM, 0, n, d, PM, i * n, tau);
-            accs[4 * cells + c]!.add(meanEntropy(PM, queries, n));
-            accs[5 * cells + c]!.add(frobeniusNorm(PM, queries, n));
-          }
-        }
-      }
     }
   } finally {
     rs.release();
   }
   for (let k = 0; k < accs.length; k++) accs[k]!.pack(out, L.acc + k * ACC_W);
-  return out;
 }
+
 
 /** Merges block partials in index order into the experiment's result (the order fixes the rounding). */
 /** Merges blocks (in block order) into the result; shared with entropy-parallel.ts. */

@@ -21,6 +21,7 @@ export const RUN_META_SCHEMA = z
     version: z.string().describe('vsflow version'),
     node: z.string().describe('Node.js version, or "browser"'),
     backend: z.string().describe('float64-js for theory/flow code; a TensorFlow.js backend name for training'),
+    kernels: z.enum(['wasm-simd', 'typescript']).optional().describe('float64 kernels that ran: WebAssembly SIMD or their TypeScript twins (same numbers); absent in older results'),
     precision: z.enum(['float64', 'float32']),
     seed: z.number().nullable(),
     wallTimeMs: num,

@@ -10,6 +10,7 @@ import { Rng } from '../../src/core/rng.js';
 import { runEntropyExperiment } from '../../src/experiments/entropy.js';
 import { rowScratch } from '../../src/experiments/entropy-row-kernels.js';
 import { setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
+import { Ziggurat } from '../../src/experiments/ziggurat.js';
 
 function withWasm<T>(on: boolean, f: () => T): T {
   setWasmKernelsEnabled(on);
@@ -26,12 +27,8 @@ function rowOutputs(on: boolean): number[] {
     const rng = new Rng(17);
     const res: number[] = [];
     for (const n of [1, 2, 3, 7, 20, 33]) {
-      const rs = rowScratch(n);
-      const y = rs.f64(n);
-      const e = rs.f64(n);
-      const w = rs.f64(n);
-      const p = rs.f64(n);
-      const out = rs.f64(4);
+      const rs = rowScratch(n, [n, n, n, n, 4]);
+      const [y, e, w, p, out] = rs.arrays as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
       for (let trial = 0; trial < 200; trial++) {
         const kind = trial % 5;
         let m = -Infinity;
@@ -78,4 +75,62 @@ test('a whole experiment is identical with the WebAssembly kernels and with the 
   const b = withWasm(false, () => runEntropyExperiment(o));
   assert.deepEqual(a.cells, b.cells);
   assert.deepEqual(a.gaussian, b.gaussian);
+});
+
+test('whole trials in WebAssembly (entropyTrials): identical to the TypeScript loop, random and fixed queries, doubling and other σ grids, τ ≠ 1, several chunks per block', () => {
+  const cases = [
+    { kinds: ['softmax', 'relu-kernel', 'elu1-kernel'] as ('softmax' | 'relu-kernel' | 'elu1-kernel')[], sigmas: [0.5, 1, 2, 4, 8], n: 20, d: 5, trials: 2300, seed: 3, queryDirection: 'random' as const },
+    { kinds: ['elu1-kernel', 'softmax'] as ('softmax' | 'elu1-kernel')[], sigmas: [3, 0.25, 0.5], n: 7, d: 2, trials: 700, seed: 11, tau: 0.6, bins: 13, gaussianBins: 30 },
+    // n·d = 6000: chunks of 43 trials inside the block.
+    { kinds: ['relu-kernel', 'softmax'] as ('softmax' | 'relu-kernel')[], sigmas: [1, 2], n: 300, d: 20, trials: 90, seed: 5, queryDirection: 'random' as const },
+  ];
+  for (const o of cases) {
+    const a = withWasm(true, () => runEntropyExperiment(o));
+    const b = withWasm(false, () => runEntropyExperiment(o));
+    assert.deepEqual(a.cells, b.cells);
+    assert.deepEqual(a.gaussian, b.gaussian);
+    assert.equal(a.cells[0]!.entropy.count, o.trials);
+  }
+});
+
+test('rows larger than the kernels\' memory (it grows mid-allocation): the same numbers with and without WebAssembly', () => {
+  // 8 · 3000 · 50 B = 1.2 MB per key-sized array, more than any other test allocates; the generic
+  // kind makes the TypeScript loop use the WebAssembly rows (views made after every allocation).
+  for (const kinds of [['softmax', 'relu-logit'], ['softmax', 'elu1-kernel']] as ('softmax' | 'relu-logit' | 'elu1-kernel')[][]) {
+    const o = { kinds, sigmas: [1, 2], n: 3000, d: 50, trials: 3, seed: 2 };
+    const a = withWasm(true, () => runEntropyExperiment(o));
+    const b = withWasm(false, () => runEntropyExperiment(o));
+    assert.deepEqual(a.cells, b.cells);
+    // σ = 1: H ≈ log n − σ²/2 (E-11) at large n, far from the uniform row's log n.
+    assert.ok(Math.abs(a.cells[0]!.entropy.mean - (Math.log(3000) - 0.5)) < 0.05, `H ${a.cells[0]!.entropy.mean}`);
+  }
+});
+
+test('ziggurat fast path in WebAssembly plus slow draws in index order = Ziggurat.fill (values and stream)', () => {
+  const wk = wasmKernels()!;
+  const nd = 4001;
+  const top = wk.mark();
+  try {
+    const ptrs = [nd, nd, 64, 128, nd].map((len) => wk.allocF64(len));
+    const bits = new Int32Array(wk.exports.memory.buffer, ptrs[0]!, nd);
+    const slow = new Int32Array(wk.exports.memory.buffer, ptrs[1]!, nd);
+    const out = wk.f64(ptrs[4]!, nd);
+    const za = new Ziggurat(new Rng(9));
+    const zb = new Ziggurat(new Rng(9));
+    new Int32Array(wk.exports.memory.buffer, ptrs[2]!, 128).set(zb.tables().kn);
+    wk.f64(ptrs[3]!, 128).set(zb.tables().wn);
+    const ref = new Float64Array(nd);
+    let slowTotal = 0;
+    for (let round = 0; round < 20; round++) {
+      za.fill(ref);
+      zb.drawBits(bits);
+      const cnt = wk.exports.zigguratFast(ptrs[0]!, nd, ptrs[2]!, ptrs[3]!, ptrs[4]!, ptrs[1]!);
+      for (let i = 0; i < cnt; i++) out[slow[i]!] = zb.slowValue(bits[slow[i]!]!);
+      slowTotal += cnt;
+      assert.deepEqual(Array.from(out), Array.from(ref), `round ${round}`);
+    }
+    assert.ok(slowTotal > 200, `slow draws exercised (${slowTotal})`);
+  } finally {
+    wk.release(top);
+  }
 });

@@ -450,3 +450,188 @@ export function reducedErrorSums(V: usize, bh: usize, at: usize, scalarAtol: i32
   store<f64>(out, f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1));
   store<f64>(out + 8, f64x2.extract_lane(acc2, 0) + f64x2.extract_lane(acc2, 1));
 }
+
+// ---- whole trials of the entropy experiment (twin: the TypeScript trial loop of
+// src/experiments/entropy.ts runEntropyBlock, rows from entropy-kernels.ts) ---------------------
+
+/** Streaming accumulator at `a`: [count, shift, Σ y, Σ y², min, max], y = x − shift (Acc.add). */
+@inline function accAdd(a: usize, x: f64): void {
+  const c = load<f64>(a);
+  if (c == 0.0) store<f64>(a + 8, x);
+  const y = x - load<f64>(a + 8);
+  store<f64>(a, c + 1.0);
+  store<f64>(a + 16, load<f64>(a + 16) + y);
+  store<f64>(a + 24, load<f64>(a + 24) + y * y);
+  if (x < load<f64>(a + 32)) store<f64>(a + 32, x);
+  if (x > load<f64>(a + 40)) store<f64>(a + 40, x);
+}
+
+@inline function bump(p: usize, i: i32): void {
+  const o = p + (<usize>i << 3);
+  store<f64>(o, load<f64>(o) + 1.0);
+}
+
+/**
+ * T trials of the entropy experiment for the kinds softmax (code 0), ReLU kernel (1) and ELU+1
+ * kernel (2): G holds the trials' key blocks (T×n×d), Q, PR, PE the query and its ReLU and ELU+1
+ * feature maps (T×d, or one d-vector for every trial when qStride is 0); sig/dbl the σ grid and
+ * its doubling flags (f64 0/1), codes the kinds (f64). Per trial: logits z₀ = q·g_j, their mean,
+ * max, variance and histogram (gauss, gBins + 2 slots), the rows of every (kind, σ) cell and
+ * their accumulators (acc: 4 statistics × cells × 6 slots, see accAdd), entropy histogram
+ * (counts, bins per cell) and zero-mass count (zero). The scratch `s` holds 10n + 4nd + 16 f64.
+ * Every operation is the twin's, in the twin's order.
+ */
+export function entropyTrials(G: usize, Q: usize, PR: usize, PE: usize, qStride: i32, T: i32, n: i32, d: i32, sig: usize, dbl: usize, ns: i32, codes: usize, nk: i32, tau: f64, bins: i32, binScale: f64, gBins: i32, gScale: f64, s: usize, acc: usize, counts: usize, zero: usize, gauss: usize): void {
+  const nd = n * d;
+  const fn = <usize>n << 3;
+  const fnd = <usize>nd << 3;
+  const z0 = s;
+  const y = z0 + fn;
+  const w = y + fn;
+  const p = w + fn;
+  const lg = p + fn;
+  const eA = lg + fn;
+  const eB = eA + fn;
+  const eS = eB + fn;
+  const negV = eS + fn;
+  const negC = negV + fnd;
+  const negE = negC + fnd;
+  const negJ = negE + fnd; // i32 entries
+  const row = negJ + fnd;
+  const reluRow = row + 32;
+  const cells = nk * ns;
+  const accStride = <usize>cells * 48;
+  let hasRelu = false;
+  let hasElu = false;
+  let hasSoftmax = false;
+  for (let ki = 0; ki < nk; ki++) {
+    const code = <i32>load<f64>(codes + (<usize>ki << 3));
+    if (code == 0) hasSoftmax = true;
+    if (code == 1) hasRelu = true;
+    if (code == 2) hasElu = true;
+  }
+  const fn1 = <f64>n;
+  for (let t = 0; t < T; t++) {
+    const g = G + <usize>t * fnd;
+    const qo = <usize>(t * qStride) << 3;
+    const q = Q + qo;
+    const pr = PR + qo;
+    const pe = PE + qo;
+    let zs = 0.0;
+    let zm = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const gj = g + (<usize>(j * d) << 3);
+      let a = 0.0;
+      for (let l = 0; l < d; l++) a += load<f64>(q + (<usize>l << 3)) * load<f64>(gj + (<usize>l << 3));
+      store<f64>(z0 + (<usize>j << 3), a);
+      zs += a;
+      zm = Math.max(zm, a);
+      const bf = Math.min(Math.max(Math.floor((a + 6.0) * gScale) + 1.0, 0.0), <f64>(gBins + 1));
+      bump(gauss, <i32>bf);
+    }
+    const zmean = zs / fn1;
+    let v0 = 0.0;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 3;
+      const zj = load<f64>(z0 + o);
+      const e = zj - zmean;
+      v0 += e * e;
+      store<f64>(y + o, zj - zm);
+    }
+    v0 /= fn1;
+    if (hasRelu) {
+      for (let j = 0; j < n; j++) {
+        const gj = g + (<usize>(j * d) << 3);
+        let a = 0.0;
+        for (let l = 0; l < d; l++) a += load<f64>(pr + (<usize>l << 3)) * Math.max(load<f64>(gj + (<usize>l << 3)), 0.0);
+        store<f64>(w + (<usize>j << 3), a);
+      }
+      normalisedRow(w, n, p, lg, reluRow);
+    }
+    let cnt = 0;
+    if (hasElu) {
+      for (let j = 0; j < n; j++) {
+        const gj = g + (<usize>(j * d) << 3);
+        let a = 0.0;
+        let b = 0.0;
+        for (let l = 0; l < d; l++) {
+          const x = load<f64>(gj + (<usize>l << 3));
+          const c = load<f64>(pe + (<usize>l << 3));
+          const pos: f64 = x > 0 ? 1.0 : 0.0;
+          a += c * Math.max(x, 0.0);
+          b += c * pos;
+          store<f64>(negV + (<usize>cnt << 3), x);
+          store<f64>(negC + (<usize>cnt << 3), c);
+          store<i32>(negJ + (<usize>cnt << 2), j);
+          cnt += x > 0 ? 0 : 1;
+        }
+        store<f64>(eA + (<usize>j << 3), a);
+        store<f64>(eB + (<usize>j << 3), b);
+      }
+    }
+    for (let si = 0; si < ns; si++) {
+      const sigma = load<f64>(sig + (<usize>si << 3));
+      const v = sigma * sigma * v0;
+      const sq = load<f64>(dbl + (<usize>si << 3)) != 0.0;
+      const sc = sigma / tau;
+      if (hasSoftmax) {
+        if (sq) squareArray(eS, n);
+        else expScaled(y, n, sc, eS);
+      }
+      if (hasElu) {
+        if (sq) squareArray(negE, cnt);
+        else expScaled(negV, cnt, sigma, negE);
+      }
+      for (let ki = 0; ki < nk; ki++) {
+        const code = <i32>load<f64>(codes + (<usize>ki << 3));
+        const c = ki * ns + si;
+        let r = row;
+        if (code == 0) softmaxRow(eS, y, n, sc, p, row);
+        else if (code == 1) r = reluRow;
+        else {
+          for (let j = 0; j < n; j++) {
+            const o = <usize>j << 3;
+            store<f64>(w + o, sigma * load<f64>(eA + o) + load<f64>(eB + o));
+          }
+          for (let e = 0; e < cnt; e++) {
+            const o = <usize>load<i32>(negJ + (<usize>e << 2)) << 3;
+            store<f64>(w + o, load<f64>(w + o) + load<f64>(negC + (<usize>e << 3)) * load<f64>(negE + (<usize>e << 3)));
+          }
+          normalisedRow(w, n, p, lg, row);
+        }
+        const h = load<f64>(r);
+        const a = acc + <usize>c * 48;
+        accAdd(a, h);
+        accAdd(a + accStride, v);
+        accAdd(a + 2 * accStride, load<f64>(r + 8));
+        accAdd(a + 3 * accStride, load<f64>(r + 16));
+        const zo = zero + (<usize>c << 3);
+        store<f64>(zo, load<f64>(zo) + load<f64>(r + 24));
+        const bf = Math.min(Math.max(Math.floor(h * binScale), 0.0), <f64>(bins - 1));
+        bump(counts + (<usize>(c * bins) << 3), <i32>bf);
+      }
+    }
+  }
+}
+
+// ---- ziggurat fast path (twin: Ziggurat.fill in src/experiments/ziggurat.ts) ------------------
+
+/**
+ * Fast path of the ziggurat normal sampler for n 32-bit draws `bits` (i32): layer iz = u & 127,
+ * position hz = u >> 7; out[k] = hz·wn[iz] (kn: i32 ×128, wn: f64 ×128). The indices k whose
+ * |hz| ≥ kn[iz] (tail or wedge: the caller computes them with more draws, in index order) go to
+ * `slow` (i32); returns their number. Every out[k] is written (a slow entry's value is replaced).
+ */
+export function zigguratFast(bits: usize, n: i32, kn: usize, wn: usize, out: usize, slow: usize): i32 {
+  let cnt = 0;
+  for (let k = 0; k < n; k++) {
+    const u = load<i32>(bits + (<usize>k << 2));
+    const iz = <usize>(u & 127);
+    const hz = u >> 7;
+    const a = hz < 0 ? -hz : hz;
+    store<f64>(out + (<usize>k << 3), <f64>hz * load<f64>(wn + (iz << 3)));
+    store<i32>(slow + (<usize>cnt << 2), k);
+    cnt += a < load<i32>(kn + (iz << 2)) ? 0 : 1;
+  }
+  return cnt;
+}
