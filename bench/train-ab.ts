@@ -1,6 +1,6 @@
 /**
- * A/B of the SIMD BatchMatMul kernel (src/train/kernels/wasm-batch-matmul.ts) on the wasm
- * training step: `nice -n 10 npx tsx bench/train-ab.ts [rounds] [steps]`. Interleaved rounds
+ * A/B of the wasm kernels of src/train/kernels/ (SIMD BatchMatMul, tiled Transpose) against
+ * tfjs's own on the wasm training step: `nice -n 10 npx tsx bench/train-ab.ts [rounds] [steps]`. Interleaved rounds
  * (icl off, icl on, cls off, cls on), each a fresh run of the bench models with 3 warm-up steps
  * then `steps` timed steps; prints the median over rounds of the per-round median wall and CPU
  * ms per step, and checks that both variants give the same losses bit for bit.
@@ -9,6 +9,7 @@
 import { loadavg } from 'node:os';
 import { loadBackend, resolveTrainConfig, trainRun, type TrainConfig } from '../src/train/index.js';
 import { installWasmBatchMatMul, uninstallWasmBatchMatMul } from '../src/train/kernels/wasm-batch-matmul.js';
+import { installWasmTranspose, uninstallWasmTranspose } from '../src/train/kernels/wasm-transpose.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const steps = Number(process.argv[3] ?? 20);
@@ -24,8 +25,13 @@ const median = (xs: readonly number[]): number => {
 
 async function run(task: 'icl-regression' | 'classification', config: Partial<TrainConfig>, simd: boolean): Promise<{ wall: number; cpu: number; losses: number[] }> {
   const info = await loadBackend('wasm');
-  if (simd) installWasmBatchMatMul();
-  else uninstallWasmBatchMatMul();
+  if (simd) {
+    installWasmBatchMatMul();
+    installWasmTranspose();
+  } else {
+    uninstallWasmBatchMatMul();
+    uninstallWasmTranspose();
+  }
   const c = resolveTrainConfig(task, { ...config, steps: steps + warmup, metricsEvery: 1e9, evalEvery: 0, evalSize: 1 });
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -57,7 +63,7 @@ for (let r = 0; r < rounds; r++) {
     const off = await run(m.task, m.config, false);
     const on = await run(m.task, m.config, true);
     const same = off.losses.length === on.losses.length && off.losses.every((x, i) => Object.is(x, on.losses[i]));
-    if (!same) throw new Error(`${m.id}: losses differ between tfjs's kernel and the SIMD kernel`);
+    if (!same) throw new Error(`${m.id}: losses differ between tfjs's kernels and src/train/kernels/`);
     for (const [k, v] of [[`${m.id} tfjs`, off], [`${m.id} simd`, on]] as const) {
       res[k] ??= { wall: [], cpu: [] };
       res[k].wall.push(v.wall);

@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const KERNELS = [{ source: 'src/train/kernels/batch-matmul.as.ts', module: 'src/train/kernels/batch-matmul-wasm.ts', name: 'BATCH_MATMUL_WASM_BASE64' }];
+const KERNELS = [
+  { source: 'src/train/kernels/batch-matmul.as.ts', module: 'src/train/kernels/batch-matmul-wasm.ts', name: 'BATCH_MATMUL_WASM_BASE64' },
+  { source: 'src/train/kernels/transpose.as.ts', module: 'src/train/kernels/transpose-wasm.ts', name: 'TRANSPOSE_WASM_BASE64' },
+];
 // -O3 with SIMD; stub runtime, no assertions, no abort import: the module has no data segment
 // and no globals, and imports the memory it runs on (the tfjs wasm backend's heap).
 const FLAGS = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--importMemory', '--noAssert', '--use', 'abort=', '--initialMemory', '0'];

@@ -18,13 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BATCH_MATMUL_WASM_BASE64 } from './batch-matmul-wasm.js';
-
-/** What this adapter uses of tfjs-backend-wasm's BackendWasm (not a public type). */
-interface WasmBackendLike {
-  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number; _free(ptr: number): void };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
+import { activeWasmBackend, heapOffset as offsetOf, instantiateOnHeap, type WasmBackendLike } from './wasm-heap.js';
 
 type Bmm = (a: number, b: number, out: number, batch: number, M: number, K: number, N: number, transA: number, transB: number, scratch: number) => void;
 
@@ -37,13 +31,6 @@ interface Installed {
 
 let installed: Installed | null = null;
 let original: tf.KernelConfig | null = null;
-
-/** Byte offset of a tensor's data on the wasm heap. */
-function offsetOf(backend: WasmBackendLike, t: tf.TensorInfo): number {
-  const entry = backend.dataIdMap.get(t.dataId);
-  if (entry === undefined) throw new Error(`wasm BatchMatMul: tensor data not on the wasm backend`);
-  return entry.memoryOffset;
-}
 
 function batchMatMulSimd(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const fallback = original!.kernelFunc as (x: typeof args) => tf.TensorInfo;
@@ -89,14 +76,10 @@ function batchMatMulSimd(args: { inputs: tf.NamedTensorInfoMap; backend: unknown
  * installWasmBatchMatMul(); // true; tf.matMul(a, b, false, true) now runs in SIMD, same bits
  */
 export function installWasmBatchMatMul(): boolean {
-  if (tf.getBackend() !== 'wasm') return false;
-  const backend = tf.backend() as unknown as WasmBackendLike;
+  const backend = activeWasmBackend();
+  if (backend === null) return false;
   if (installed !== null && installed.backend === backend) return true;
-  const memory = backend.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory) || typeof backend.wasm._malloc !== 'function') return false;
-  const module = new WebAssembly.Module(Buffer.from(BATCH_MATMUL_WASM_BASE64, 'base64'));
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const bmm = instance.exports['bmm'] as Bmm;
+  const bmm = instantiateOnHeap(backend, BATCH_MATMUL_WASM_BASE64)['bmm'] as Bmm;
   if (original === null) original = tf.getKernel('BatchMatMul', 'wasm') ?? null;
   if (original === null) return false;
   installed = { backend, bmm, scratch: 0, scratchBytes: 0 };
