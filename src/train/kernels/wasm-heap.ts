@@ -23,7 +23,8 @@ export function activeWasmBackend(): WasmBackendLike | null {
 
 /** Instantiates base64 wasm bytes with the backend's memory as `env.memory`; returns its exports. */
 export function instantiateOnHeap(backend: WasmBackendLike, base64: string): WebAssembly.Exports {
-  const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+  // atob, not Buffer: the same in Node ≥ 16 and browsers.
+  const module = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
   return new WebAssembly.Instance(module, { env: { memory: backend.wasm.asm.memory } }).exports;
 }
 
