@@ -39,9 +39,55 @@ export function bmm(a: usize, b: usize, out: usize, batch: i32, M: i32, K: i32, 
       for (let j = N; j < Np; j++) store<f32>(row + (<usize>j << 2), 0);
     }
     let i = 0;
-    // Tiles of 4 rows × 4 columns.
+    // Tiles of 4 rows × 8 columns, then 4 rows × 4 columns (B loads shared by 4 rows).
     for (; i + 4 <= M; i += 4) {
-      for (let j = 0; j < Np; j += 4) {
+      let j = 0;
+      for (; j + 8 <= Np; j += 8) {
+        let o0 = f32x4.splat(0), o1 = f32x4.splat(0), o2 = f32x4.splat(0), o3 = f32x4.splat(0);
+        let o4 = f32x4.splat(0), o5 = f32x4.splat(0), o6 = f32x4.splat(0), o7 = f32x4.splat(0);
+        for (let k0 = 0; k0 < K; k0 += BLOCK) {
+          const k1 = min(k0 + BLOCK, K);
+          let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+          let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+          for (let k = k0; k < k1; k++) {
+            const bp = scratch + <usize>k * rowBytes + (<usize>j << 2);
+            const bv = v128.load(bp);
+            const bw = v128.load(bp, 16);
+            const ap = ab + ((<usize>i * ai + <usize>k * ak) << 2);
+            const a0 = f32x4.splat(load<f32>(ap));
+            const a1 = f32x4.splat(load<f32>(ap + (ai << 2)));
+            const a2 = f32x4.splat(load<f32>(ap + (ai << 3)));
+            const a3 = f32x4.splat(load<f32>(ap + ai * 12));
+            s0 = f32x4.add(s0, f32x4.mul(a0, bv));
+            s4 = f32x4.add(s4, f32x4.mul(a0, bw));
+            s1 = f32x4.add(s1, f32x4.mul(a1, bv));
+            s5 = f32x4.add(s5, f32x4.mul(a1, bw));
+            s2 = f32x4.add(s2, f32x4.mul(a2, bv));
+            s6 = f32x4.add(s6, f32x4.mul(a2, bw));
+            s3 = f32x4.add(s3, f32x4.mul(a3, bv));
+            s7 = f32x4.add(s7, f32x4.mul(a3, bw));
+          }
+          o0 = f32x4.add(o0, s0);
+          o1 = f32x4.add(o1, s1);
+          o2 = f32x4.add(o2, s2);
+          o3 = f32x4.add(o3, s3);
+          o4 = f32x4.add(o4, s4);
+          o5 = f32x4.add(o5, s5);
+          o6 = f32x4.add(o6, s6);
+          o7 = f32x4.add(o7, s7);
+        }
+        const op = ob + ((<usize>i * <usize>N + <usize>j) << 2);
+        const ostep = <usize>N << 2;
+        storeLanes(op, o0, N - j);
+        storeLanes(op + ostep, o1, N - j);
+        storeLanes(op + 2 * ostep, o2, N - j);
+        storeLanes(op + 3 * ostep, o3, N - j);
+        storeLanes(op + 16, o4, N - j - 4);
+        storeLanes(op + ostep + 16, o5, N - j - 4);
+        storeLanes(op + 2 * ostep + 16, o6, N - j - 4);
+        storeLanes(op + 3 * ostep + 16, o7, N - j - 4);
+      }
+      for (; j < Np; j += 4) {
         let o0 = f32x4.splat(0), o1 = f32x4.splat(0), o2 = f32x4.splat(0), o3 = f32x4.splat(0);
         for (let k0 = 0; k0 < K; k0 += BLOCK) {
           const k1 = min(k0 + BLOCK, K);
