@@ -1,5 +1,5 @@
 /**
- * A SIMD BatchMatMul for the tfjs wasm backend (issue 17): tfjs-backend-wasm 4.22 sends every
+ * A SIMD BatchMatMul for the tfjs wasm backend: tfjs-backend-wasm 4.22 sends every
  * batched or transposed product to a scalar C++ triple loop (`slow_batch_matmul`,
  * batch_mat_mul_impl.cc) and only batch-1 untransposed products to XNNPACK. The attention
  * products ([B·H, N, d_k] by [B·H, d_k, N] and their gradients) are all of the first kind.

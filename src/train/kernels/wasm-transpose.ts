@@ -1,5 +1,5 @@
 /**
- * A faster Transpose for the tfjs wasm backend (issue 17) for the permutations of the model:
+ * A faster Transpose for the tfjs wasm backend, for the permutations of the model:
  * after dropping size-1 axes and merging axes that stay adjacent, a permutation that swaps two
  * neighbouring groups, x [B, R, C, E] → [B, C, R, E] (the 2-D transposes of the dense-weight
  * gradients, [5632, 64] in the CLS bench; the head split [B, N, H, d] → [B, H, N, d]). tfjs
