@@ -5,7 +5,9 @@
  * - `wasm`: `@tensorflow/tfjs-backend-wasm`, the portable default. In Node the `.wasm` binaries
  *   are loaded from file paths: `setWasmPaths(<package>/dist/)` must get a folder path with a
  *   trailing separator before the backend initialises (the package's default is a URL fetch).
- *   Threads are not available in Node (theory/reference-values.md R-5), SIMD is on.
+ *   Threads are not available in Node (theory/reference-values.md R-5), SIMD is on. Its batched
+ *   and transposed matmuls and its common transposes are replaced by faster kernels with the
+ *   same bits (kernels/).
  * - `tensorflow`: the native backend of `@tensorflow/tfjs-node-gpu` (CUDA) or, failing that,
  *   `@tensorflow/tfjs-node`. Both are optional peer dependencies, imported lazily: when neither
  *   loads, a `BackendError` names the package to install. Not validated on a GPU machine yet.
@@ -18,6 +20,8 @@ import { dirname, join, sep } from 'node:path';
 import { tf } from './tf.js';
 import { BackendError } from '../core/errors.js';
 import { prepareWebgpu, type WebgpuAdapterInfo } from './webgpu.js';
+import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul.js';
+import { installWasmTranspose } from './kernels/wasm-transpose.js';
 
 /** Backend names accepted by `--backend`. */
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
@@ -117,6 +121,12 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   }
   if (!ok) throw new BackendError(`backend '${target}': expected it to initialise, received a failure from tf.setBackend; try --backend wasm or cpu`);
   await tf.ready();
+  // Batched/transposed matmuls in SIMD, bitwise the same as tfjs's loop, and a tiled transpose
+  // (kernels/wasm-batch-matmul.ts, kernels/wasm-transpose.ts).
+  if (tf.getBackend() === 'wasm') {
+    installWasmBatchMatMul();
+    installWasmTranspose();
+  }
   const adapterText = adapter === null ? {} : { adapter: `${adapter.name} (Dawn ${adapter.dawnBackend}, ${adapter.featureLevel}${adapter.software ? ', software renderer' : ''})` };
   return Object.freeze({ backend: tf.getBackend(), tfjsVersion: tf.version_core, precision: 'float32' as const, package: pkg, ...adapterText });
 }
