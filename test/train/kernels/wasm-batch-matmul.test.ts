@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { loadBackend, tf } from '../../../src/train/backend.js';
+import { loadBackend } from '../../../src/train/backend.js';
+import { tf } from '../../../src/train/tf.js';
 import { installWasmBatchMatMul, uninstallWasmBatchMatMul } from '../../../src/train/kernels/wasm-batch-matmul.js';
 import { resolveTrainConfig, trainRun } from '../../../src/train/index.js';
 import { Rng } from '../../../src/core/rng.js';

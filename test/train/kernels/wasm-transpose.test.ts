@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadBackend, tf } from '../../../src/train/backend.js';
+import { loadBackend } from '../../../src/train/backend.js';
+import { tf } from '../../../src/train/tf.js';
 import { installWasmTranspose, swapForm, uninstallWasmTranspose } from '../../../src/train/kernels/wasm-transpose.js';
 import { Rng } from '../../../src/core/rng.js';
 
