@@ -49,6 +49,39 @@ export interface ReducedFlow {
 }
 
 /**
+ * N[ko + j] = exp(r[ao + j] − max) for j < n, and sums = [Σ e, Σ r[j]·e] (u = r[0..n)), each summed
+ * in two interleaved accumulators (even, odd indices: the f64x2 lanes of the WebAssembly kernel,
+ * whose operations the RHS and the GD block's twin both follow).
+ */
+function shiftedExps(r: Float64Array, ao: number, n: number, N: Float64Array, ko: number, sums: Float64Array): void {
+  let m = -Infinity;
+  for (let j = 0; j < n; j++) if (r[ao + j]! > m) m = r[ao + j]!;
+  let s0 = 0;
+  let s1 = 0;
+  let z0 = 0;
+  let z1 = 0;
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const e0 = expTwin(r[ao + j]! - m);
+    const e1 = expTwin(r[ao + j + 1]! - m);
+    N[ko + j] = e0;
+    N[ko + j + 1] = e1;
+    s0 += e0;
+    s1 += e1;
+    z0 += r[j]! * e0;
+    z1 += r[j + 1]! * e1;
+  }
+  if (j < n) {
+    const e0 = expTwin(r[ao + j]! - m);
+    N[ko + j] = e0;
+    s0 += e0;
+    z0 += r[j]! * e0;
+  }
+  sums[0] = s0 + s1;
+  sums[1] = z0 + z1;
+}
+
+/**
  * True when the reduced flow applies: a scalar-output loss h(βᵀf) (logistic) with β ≠ 0.
  * Example: `reducedApplies(resolveProblem({loss: 'square', V: [[1]], a: [0], y: [1]}))` is false.
  */
@@ -89,6 +122,8 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
   y0.set(u0, 0);
   y0.set(P.a, n);
   const NBuf = new Float64Array(K * n);
+  // [Σ e, ⟨u, e⟩] of `shiftedExps`, reused by every call.
+  const expSums = new Float64Array(2);
   const wBuf = new Float64Array(n);
   const invK = 1 / K;
   const isSoftmax = kind === 'softmax';
@@ -105,31 +140,9 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
         // Max-shifted softmax inline, fused with z = ⟨u, N⟩ = ⟨u, e⟩/Σe; sums in two interleaved
         // accumulators (even, odd indices; the f64x2 lanes of the WebAssembly kernel), and the
         // softmax VJP of w = c·u as c·N ⊙ (u − z) (⟨N, c·u⟩ = c·z): the operations of `gdBlock`.
-        let m = -Infinity;
-        for (let j = 0; j < n; j++) if (r[ao + j]! > m) m = r[ao + j]!;
-        let s0 = 0;
-        let s1 = 0;
-        let z0 = 0;
-        let z1 = 0;
-        let j = 0;
-        for (; j + 1 < n; j += 2) {
-          const e0 = expTwin(r[ao + j]! - m);
-          const e1 = expTwin(r[ao + j + 1]! - m);
-          N[ko + j] = e0;
-          N[ko + j + 1] = e1;
-          s0 += e0;
-          s1 += e1;
-          z0 += r[j]! * e0;
-          z1 += r[j + 1]! * e1;
-        }
-        if (j < n) {
-          const e0 = expTwin(r[ao + j]! - m);
-          N[ko + j] = e0;
-          s0 += e0;
-          z0 += r[j]! * e0;
-        }
-        const inv = 1 / (s0 + s1);
-        const z = (z0 + z1) * inv;
+        shiftedExps(r, ao, n, N, ko, expSums);
+        const inv = 1 / expSums[0]!;
+        const z = expSums[1]! * inv;
         for (let i = 0; i < n; i++) N[ko + i] *= inv;
         const lab = lb[k]!;
         const c = -lab * sigmoid(-lab * z);
@@ -309,31 +322,9 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
               const ko = q * nn;
               const ao = nn + ko;
               // The operations of `rhs` above (softmax branch), in its order.
-              let m = -Infinity;
-              for (let j = 0; j < nn; j++) if (r[ao + j]! > m) m = r[ao + j]!;
-              let s0 = 0;
-              let s1 = 0;
-              let z0 = 0;
-              let z1 = 0;
-              let j = 0;
-              for (; j + 1 < nn; j += 2) {
-                const e0 = expTwin(r[ao + j]! - m);
-                const e1 = expTwin(r[ao + j + 1]! - m);
-                N[ko + j] = e0;
-                N[ko + j + 1] = e1;
-                s0 += e0;
-                s1 += e1;
-                z0 += r[j]! * e0;
-                z1 += r[j + 1]! * e1;
-              }
-              if (j < nn) {
-                const e0 = expTwin(r[ao + j]! - m);
-                N[ko + j] = e0;
-                s0 += e0;
-                z0 += r[j]! * e0;
-              }
-              const inv = 1 / (s0 + s1);
-              const z = (z0 + z1) * inv;
+              shiftedExps(r, ao, nn, N, ko, expSums);
+              const inv = 1 / expSums[0]!;
+              const z = expSums[1]! * inv;
               const lab = lb[q]!;
               const c = -lab * sigmoid(-lab * z);
               const cu = -bb * c * iK;

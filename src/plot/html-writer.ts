@@ -116,8 +116,9 @@ ${caption}
     Plotly.newPlot('plot', fig.data, fig.layout, config).then(function () {
       document.body.setAttribute('data-plot-ready', '1');
     }, function (err) {
-      document.body.setAttribute('data-plot-error', String(err && err.message || err));
-      console.error(err);
+      var message = String(err && err.message || err);
+      document.body.setAttribute('data-plot-error', message);
+      document.getElementById('plot').textContent = 'The figure could not be drawn: ' + message;
     });
   })();
 </script>
