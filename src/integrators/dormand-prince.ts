@@ -22,15 +22,19 @@ export const DOPRI5_CONTROL: ControllerParams = Object.freeze({ safety: 0.9, min
 
 /**
  * An adaptive stepper for `tableau` on dy/dt = rhs(t, y) from (t0, y0) towards t1 (y0 is copied;
- * f(t0, y0) and, without dt0, Hairer's first step cost 2 RHS evaluations).
+ * f(t0, y0) and, without dt0, Hairer's first step cost 2 RHS evaluations, counted in `rhsEvals`
+ * with the stages').
  * Example: `adaptiveStepper(DOPRI5, DOPRI5_CONTROL, f, 0, y0, 1, setup).denseWidth` is 5.
  */
 export function adaptiveStepper(tableau: Tableau, control: ControllerParams, rhs: Rhs, t0: number, y0: Float64Array, t1: number, setup: AdaptiveSetup): RkStepper {
-  const y = Float64Array.from(y0);
   const ctl = setup.control ?? control;
-  const ev = new FullStateStages(tableau, rhs, t0, y, setup.rtol, setup.atol, setup.norm);
-  const h0 = firstStep(rhs, t0, y, ev.K[0]!, t1, setup, ctl, ev.w, ev.K[1]!);
-  return new RkStepper(tableau, ev, y, { kind: 'adaptive', h0, dtMax: setup.dtMax, control: ctl });
+  const ev = new FullStateStages(tableau, rhs, t0, y0, setup.rtol, setup.atol, setup.norm);
+  const counted: Rhs = (t, y, dydt) => {
+    ev.rhsEvals++;
+    rhs(t, y, dydt);
+  };
+  const h0 = firstStep(counted, t0, ev.y, ev.K[0]!, t1, setup, ctl, ev.w, ev.K[1]!);
+  return new RkStepper(tableau, ev, ev.y, { kind: 'adaptive', h0, dtMax: setup.dtMax, control: ctl });
 }
 
 /** The dopri5 stepper (see the module doc). */

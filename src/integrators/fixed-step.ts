@@ -22,9 +22,8 @@ import type { Rhs } from './types.js';
  * Example: `fixedStepper(RK4, f, 0, y0, 0.1).denseWidth` is 4.
  */
 export function fixedStepper(tableau: Tableau, rhs: Rhs, t0: number, y0: Float64Array, dt: number): RkStepper {
-  const y = Float64Array.from(y0);
-  const ev = new FullStateStages(tableau, rhs, t0, y, 0, new Float64Array(0), undefined);
-  return new RkStepper(tableau, ev, y, { kind: 'fixed', t0, dt });
+  const ev = new FullStateStages(tableau, rhs, t0, y0, 0, new Float64Array(0), undefined);
+  return new RkStepper(tableau, ev, ev.y, { kind: 'fixed', t0, dt });
 }
 
 /** Classic RK4 with cubic Hermite dense output; see the module doc. */

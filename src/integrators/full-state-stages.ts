@@ -7,6 +7,14 @@
  * stages. Every combination is `stageSum` (stage-sum.ts) over the tableau's nonzero terms, so the
  * arithmetic is that of the written-out sums. A stage with c_i = 1 is evaluated at tNew itself
  * (t + 1·h can differ from tNew in the last bit). Buffers are allocated once.
+ *
+ * With WebAssembly SIMD (src/wasm/kernels.ts) the combinations run as the kernels `rkStageSum`,
+ * `rkErrorSquares` and `sumInOrder` (src/wasm/asm/stage-sum.ts; the same operations in the same
+ * order as stage-sum.ts, so the same bits: tested). The evaluator then keeps its vectors (y, y_new
+ * for the engine, the stages, the stage state, the error vectors, atol and the tableau's terms) in
+ * a private kernel instance whose memory is sized once here: the RHS gets views on it and may use
+ * the shared kernels (whose memory may grow) without detaching them. The RHS evaluations are
+ * counted here (`rhsEvals`), so solve's count needs no wrapper around the RHS.
  */
 import type { ErrorNorm } from './step-control.js';
 import { writeBaseRows } from './dense-output.js';
@@ -14,6 +22,7 @@ import { errorNormValue, type StageEvaluator } from './rk-stepper.js';
 import { fusedErrorSquares, stageSum, stageTerms, type StageTerms } from './stage-sum.js';
 import type { Tableau } from './tableau.js';
 import type { Rhs } from './types.js';
+import { privateKernels, type KernelExports } from '../wasm/kernels.js';
 
 /** A tableau's rows as nonzero terms, made once per tableau (small solves pay for construction). */
 interface TableauTerms {
@@ -35,13 +44,64 @@ function termsOf(T: Tableau): TableauTerms {
   return t;
 }
 
-/** The plain stage evaluator (see the module doc). `K[0]` holds f(t, y) at the current step start. */
+/** Byte offsets in the private kernel memory, 16-aligned, from the first 64 KiB page on (kernels.ts keeps it free). */
+class Layout {
+  end = 65536;
+  take(bytes: number): number {
+    const p = this.end;
+    this.end += (bytes + 15) & ~15;
+    return p;
+  }
+}
+
+/** A row of terms in kernel memory: i32 stage numbers at `idx`, f64 coefficients at `coef`. */
+interface KernelRow {
+  readonly idx: number;
+  readonly coef: number;
+  readonly m: number;
+}
+
+/** The evaluator's kernel instance and where its arrays are. */
+interface KernelState {
+  readonly x: KernelExports;
+  readonly buffer: ArrayBuffer;
+  /** u32 table of the stage vectors' byte offsets (swapped with K on the FSAL hand-over). */
+  readonly kTab: Uint32Array;
+  readonly kTabPtr: number;
+  readonly resPtr: number;
+  readonly rows: KernelRow[];
+  readonly b: KernelRow;
+  readonly e: KernelRow[];
+  readonly d: KernelRow[];
+  readonly yPtr: number;
+  readonly yNewPtr: number;
+  readonly wPtr: number;
+  readonly e1Ptr: number;
+  readonly e2Ptr: number;
+  readonly zeroPtr: number;
+  readonly atolPtr: number;
+  readonly sumsPtr: number;
+  readonly densePtr: number;
+  readonly sums: Float64Array;
+  readonly denseRow: Float64Array;
+}
+
+/**
+ * The plain stage evaluator (see the module doc). `K[0]` holds f(t, y) at the current step start;
+ * `y` (a copy of y0) and `yNew` are the state pair the engine should use.
+ */
 export class FullStateStages implements StageEvaluator {
   readonly n: number;
   /** Stage derivatives k_0..k_{S−1}. */
   readonly K: Float64Array[];
   /** Stage-state scratch (also lent to the initial-step heuristic). */
   readonly w: Float64Array;
+  /** The state at t0 (a copy of y0), then the engine's current state buffer. */
+  readonly y: Float64Array;
+  /** The engine's second state buffer. */
+  readonly yNew: Float64Array;
+  /** RHS evaluations so far (every call of `rhs` made here). */
+  rhsEvals = 0;
   private readonly s: number;
   private readonly nStages: number;
   private readonly c: Float64Array;
@@ -57,6 +117,9 @@ export class FullStateStages implements StageEvaluator {
   private readonly zero: Float64Array;
   private readonly dRows: Float64Array[];
   private readonly sums = new Float64Array(2);
+  private readonly atol: Float64Array;
+  /** The kernels and their memory, or undefined (TypeScript stage sums). */
+  private readonly ks: KernelState | undefined;
 
   constructor(
     T: Tableau,
@@ -64,7 +127,7 @@ export class FullStateStages implements StageEvaluator {
     t0: number,
     y0: Float64Array,
     private readonly rtol: number,
-    private readonly atol: Float64Array,
+    atol: Float64Array,
     private readonly norm: ErrorNorm | undefined,
   ) {
     const n = y0.length;
@@ -73,8 +136,6 @@ export class FullStateStages implements StageEvaluator {
     this.nStages = T.c.length;
     const terms = termsOf(T);
     this.c = terms.c;
-    this.K = Array.from({ length: this.nStages }, () => new Float64Array(n));
-    this.w = new Float64Array(n);
     this.rows = terms.rows;
     this.bTerms = terms.bTerms;
     this.estimators = T.errors.length;
@@ -82,26 +143,60 @@ export class FullStateStages implements StageEvaluator {
     this.eTerms = terms.eTerms;
     this.dTerms = terms.dTerms;
     this.width = T.dense.width;
-    this.E1 = new Float64Array(this.estimators >= 1 && (norm !== undefined || this.eTerms[0]!.idx.length > 8) ? n : 0);
-    this.E2 = new Float64Array(this.estimators >= 2 ? n : 0);
-    this.zero = new Float64Array(this.estimators > 0 || this.dTerms.length > 0 ? n : 0);
+    const e1Len = this.estimators >= 1 && (norm !== undefined || this.eTerms[0]!.idx.length > 8) ? n : 0;
+    const e2Len = this.estimators >= 2 ? n : 0;
+    const zeroLen = this.estimators > 0 || this.dTerms.length > 0 ? n : 0;
+    const atolLen = norm === undefined ? atol.length : 0;
     this.dRows = [];
-    rhs(t0, y0, this.K[0]!);
+    const ks = kernelState(terms, this.nStages, n, e1Len, e2Len, zeroLen, atolLen);
+    this.ks = ks;
+    if (ks === undefined) {
+      this.K = Array.from({ length: this.nStages }, () => new Float64Array(n));
+      this.w = new Float64Array(n);
+      this.y = Float64Array.from(y0);
+      this.yNew = new Float64Array(n);
+      this.E1 = new Float64Array(e1Len);
+      this.E2 = new Float64Array(e2Len);
+      this.zero = new Float64Array(zeroLen);
+      this.atol = atol;
+    } else {
+      const view = (ptr: number, len: number): Float64Array => new Float64Array(ks.buffer, ptr, len);
+      this.K = Array.from(ks.kTab, (p) => view(p, n));
+      this.w = view(ks.wPtr, n);
+      this.y = view(ks.yPtr, n);
+      this.yNew = view(ks.yNewPtr, n);
+      this.y.set(y0);
+      this.E1 = view(ks.e1Ptr, e1Len);
+      this.E2 = view(ks.e2Ptr, e2Len);
+      this.zero = view(ks.zeroPtr, zeroLen);
+      this.atol = view(ks.atolPtr, atolLen);
+      this.atol.set(atol.subarray(0, atolLen));
+    }
+    this.rhsEvals++;
+    rhs(t0, this.y, this.K[0]!);
   }
 
   attempt(t: number, h: number, tNew: number, y: Float64Array, yNew: Float64Array): number {
+    const ks = this.ks;
+    // The kernels need both states in their memory (always so through the engine).
+    if (ks !== undefined && y.buffer === ks.buffer && yNew.buffer === ks.buffer) return this.attemptKernels(ks, t, h, tNew, y.byteOffset, yNew.byteOffset, y, yNew);
     const { n, K, w, rhs, rows, c, s } = this;
     for (let i = 1; i < s; i++) {
       stageSum(w, y, h, rows[i]!, K, n);
+      this.rhsEvals++;
       rhs(c[i] === 1 ? tNew : t + c[i]! * h, w, K[i]!);
     }
     stageSum(yNew, y, h, this.bTerms, K, n);
     if (this.fixed) {
       let sum = 0;
       for (let i = 0; i < n; i++) sum += yNew[i]!;
-      if (Number.isFinite(sum)) rhs(tNew, yNew, K[s]!);
+      if (Number.isFinite(sum)) {
+        this.rhsEvals++;
+        rhs(tNew, yNew, K[s]!);
+      }
       return sum;
     }
+    this.rhsEvals++;
     rhs(tNew, yNew, K[s]!);
     // dopri5-type (one estimator): E = h Σ e_j k_j; dop853-type: E unscaled, h enters the norm.
     const two = this.estimators === 2;
@@ -122,28 +217,162 @@ export class FullStateStages implements StageEvaluator {
     return errorNormValue(this.estimators, h, sums[0]!, sums[1]!, size);
   }
 
+  /** `attempt` with the kernels (the same operations; yp, ynp: byte offsets of y, yNew). */
+  private attemptKernels(ks: KernelState, t: number, h: number, tNew: number, yp: number, ynp: number, y: Float64Array, yNew: Float64Array): number {
+    const { x, rows, kTabPtr, resPtr } = ks;
+    const { n, K, w, rhs, c, s } = this;
+    const wp = ks.wPtr;
+    for (let i = 1; i < s; i++) {
+      const r = rows[i]!;
+      x.rkStageSum(wp, yp, h, r.idx, r.coef, r.m, kTabPtr, resPtr, n);
+      this.rhsEvals++;
+      rhs(c[i] === 1 ? tNew : t + c[i]! * h, w, K[i]!);
+    }
+    const b = ks.b;
+    x.rkStageSum(ynp, yp, h, b.idx, b.coef, b.m, kTabPtr, resPtr, n);
+    if (this.fixed) {
+      const sum = x.sumInOrder(ynp, n);
+      if (Number.isFinite(sum)) {
+        this.rhsEvals++;
+        rhs(tNew, yNew, K[s]!);
+      }
+      return sum;
+    }
+    this.rhsEvals++;
+    rhs(tNew, yNew, K[s]!);
+    const two = this.estimators === 2;
+    const eh = two ? 1 : h;
+    if (two) {
+      const e = ks.e[1]!;
+      x.rkStageSum(ks.e2Ptr, ks.zeroPtr, 1, e.idx, e.coef, e.m, kTabPtr, resPtr, n);
+    }
+    const e0 = ks.e[0]!;
+    const norm = this.norm;
+    let s1: number;
+    let s2: number;
+    let size = n;
+    if (norm !== undefined) {
+      x.rkStageSum(ks.e1Ptr, ks.zeroPtr, eh, e0.idx, e0.coef, e0.m, kTabPtr, resPtr, n);
+      const sums = this.sums;
+      norm.sums(y, yNew, this.E1, two ? this.E2 : undefined, sums);
+      s1 = sums[0]!;
+      s2 = sums[1]!;
+      size = norm.size;
+    } else {
+      // One fused pass for any row length: (eh·Σ)/sc and (0 + eh·Σ)/sc (the twin's path for rows
+      // over eight terms) differ at most in the sign of a zero, which squaring removes.
+      x.rkErrorSquares(yp, ynp, ks.atolPtr, this.rtol, eh, e0.idx, e0.coef, e0.m, kTabPtr, resPtr, ks.e2Ptr, two ? 1 : 0, n, ks.sumsPtr);
+      s1 = ks.sums[0]!;
+      s2 = ks.sums[1]!;
+    }
+    return errorNormValue(this.estimators, h, s1, s2, size);
+  }
+
   accept(): void {
     // Stage s (f at the new point) becomes stage 0; the old stage 0 waits in slot s for dense().
     const K = this.K;
     const k0 = K[0]!;
     K[0] = K[this.s]!;
     K[this.s] = k0;
+    const ks = this.ks;
+    if (ks !== undefined) {
+      const tab = ks.kTab;
+      const p0 = tab[0]!;
+      tab[0] = tab[this.s]!;
+      tab[this.s] = p0;
+    }
   }
 
   dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void {
     const { n, K, w, rhs, rows, c, s, nStages, width } = this;
+    const ks = this.ks !== undefined && yOld.buffer === this.ks.buffer ? this.ks : undefined;
     // Undo the hand-over for the computation: slot 0 = f_n, slot s = f_{n+1}.
     this.accept();
     for (let i = s + 1; i < nStages; i++) {
-      stageSum(w, yOld, h, rows[i]!, K, n);
+      if (ks === undefined) stageSum(w, yOld, h, rows[i]!, K, n);
+      else {
+        const r = ks.rows[i]!;
+        ks.x.rkStageSum(ks.wPtr, yOld.byteOffset, h, r.idx, r.coef, r.m, ks.kTabPtr, ks.resPtr, n);
+      }
+      this.rhsEvals++;
       rhs(tOld + c[i]! * h, w, K[i]!);
     }
     writeBaseRows(coeffs, width, n, yOld, y, K[0]!, K[s]!, h);
     const dRows = this.dRows;
     if (dRows.length === 0) for (let r = 0; r < this.dTerms.length; r++) dRows.push(coeffs.subarray((4 + r) * n, (5 + r) * n));
-    for (let r = 0; r < dRows.length; r++) stageSum(dRows[r]!, this.zero, h, this.dTerms[r]!, K, n);
+    for (let r = 0; r < dRows.length; r++) {
+      if (ks === undefined) stageSum(dRows[r]!, this.zero, h, this.dTerms[r]!, K, n);
+      else {
+        const d = ks.d[r]!;
+        ks.x.rkStageSum(ks.densePtr, ks.zeroPtr, h, d.idx, d.coef, d.m, ks.kTabPtr, ks.resPtr, n);
+        dRows[r]!.set(ks.denseRow);
+      }
+    }
     this.accept();
   }
+}
+
+/**
+ * The private kernel instance of one evaluator with its arrays laid out and the tableau's terms
+ * written, or undefined without WebAssembly SIMD.
+ */
+function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: number, e2Len: number, zeroLen: number, atolLen: number): KernelState | undefined {
+  const L = new Layout();
+  const vec = (len: number): number => L.take(8 * len);
+  const kPtrs = Array.from({ length: nStages }, () => vec(n));
+  const wPtr = vec(n);
+  const e1Ptr = vec(e1Len);
+  const e2Ptr = vec(e2Len);
+  const zeroPtr = vec(zeroLen);
+  const atolPtr = vec(atolLen);
+  const sumsPtr = vec(2);
+  const densePtr = vec(terms.dTerms.length > 0 ? n : 0);
+  const yPtr = vec(n);
+  const yNewPtr = vec(n);
+  const kTabPtr = L.take(4 * nStages);
+  let maxTerms = 1;
+  const rowOf = (t: StageTerms): { t: StageTerms; idx: number; coef: number } => {
+    maxTerms = Math.max(maxTerms, t.idx.length);
+    const idx = L.take(4 * t.idx.length);
+    return { t, idx, coef: L.take(8 * t.idx.length) };
+  };
+  const rows = terms.rows.map(rowOf);
+  const b = rowOf(terms.bTerms);
+  const e = terms.eTerms.map(rowOf);
+  const d = terms.dTerms.map(rowOf);
+  const resPtr = L.take(4 * maxTerms);
+  const x = privateKernels(L.end);
+  if (x === undefined) return undefined;
+  const buffer = x.memory.buffer;
+  const kTab = new Uint32Array(buffer, kTabPtr, nStages);
+  kTab.set(kPtrs);
+  const place = (r: { t: StageTerms; idx: number; coef: number }): KernelRow => {
+    new Int32Array(buffer, r.idx, r.t.idx.length).set(r.t.idx);
+    new Float64Array(buffer, r.coef, r.t.coef.length).set(r.t.coef);
+    return { idx: r.idx, coef: r.coef, m: r.t.idx.length };
+  };
+  return {
+    x,
+    buffer,
+    kTab,
+    kTabPtr,
+    resPtr,
+    rows: rows.map(place),
+    b: place(b),
+    e: e.map(place),
+    d: d.map(place),
+    yPtr,
+    yNewPtr,
+    wPtr,
+    e1Ptr,
+    e2Ptr,
+    zeroPtr,
+    atolPtr,
+    sumsPtr,
+    densePtr,
+    sums: new Float64Array(buffer, sumsPtr, 2),
+    denseRow: new Float64Array(buffer, densePtr, terms.dTerms.length > 0 ? n : 0),
+  };
 }
 
 /** out[0] = Σ (E1_i/sc_i)², out[1] = Σ (E2_i/sc_i)² (0 without E2), sc_i = atol_i + rtol·max(|y_i|, |y_new,i|). */

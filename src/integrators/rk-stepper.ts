@@ -37,6 +37,10 @@ export interface AdaptiveSetup {
 export interface StageEvaluator {
   /** Components of the state. */
   readonly n: number;
+  /** RHS evaluations (or their equivalent) made so far. */
+  readonly rhsEvals: number;
+  /** A buffer for y_new that the evaluator wants the engine to use (its kernels' memory); default a fresh array. */
+  readonly yNew?: Float64Array;
   /**
    * One attempt from (t, y) with step h landing on tNew: writes y_new, evaluates stage s at
    * (tNew, y_new) and returns the error norm (adaptive tableau; NaN or ∞ when non-finite), or for
@@ -114,7 +118,7 @@ export class RkStepper implements Stepper {
     this.n = n;
     this.denseWidth = tableau.dense.width;
     this.y = y0;
-    this.yNew = new Float64Array(n);
+    this.yNew = ev.yNew ?? new Float64Array(n);
     this.coeffs = new Float64Array(this.denseWidth * n);
     this.adaptive = policy.kind === 'adaptive';
     this.control = policy.kind === 'adaptive' ? policy.control : undefined;
@@ -122,6 +126,11 @@ export class RkStepper implements Stepper {
     this.h = policy.kind === 'adaptive' ? policy.h0 : policy.dt;
     this.t0 = policy.kind === 'fixed' ? policy.t0 : 0;
     this.dt = policy.kind === 'fixed' ? policy.dt : 0;
+  }
+
+  /** The evaluator's RHS evaluations so far. */
+  get rhsEvals(): number {
+    return this.ev.rhsEvals;
   }
 
   step(t: number, tEnd: number): number {

@@ -11,6 +11,7 @@ import { dop853Stepper } from './dop853.js';
 import { dopri5Stepper, type AdaptiveSetup } from './dormand-prince.js';
 import { drive } from './driver.js';
 import { eulerStepper, rk4Stepper } from './fixed-step.js';
+import type { RkStepper } from './rk-stepper.js';
 import { resolveSaveAt } from './save-at.js';
 
 export { resolveSaveAt };
@@ -139,27 +140,27 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
     }
   }
 
-  const counter = { n: 0 };
-  const f = countingRhs(rhs, counter);
   const setup: AdaptiveSetup = { rtol, atol, dt0, dtMax, norm: errorNorm };
-  let stepper: Stepper;
+  // The engine's steppers count their RHS evaluations; cash-karp's goes through a counting wrapper.
+  const counter = { n: 0 };
+  let rk: RkStepper | undefined;
   switch (method) {
     case 'dopri5':
-      stepper = dopri5Stepper(f, t0, y, t1, setup);
+      rk = dopri5Stepper(rhs, t0, y, t1, setup);
       break;
     case 'dop853':
-      stepper = dop853Stepper(f, t0, y, t1, setup);
+      rk = dop853Stepper(rhs, t0, y, t1, setup);
       break;
     case 'cash-karp':
-      stepper = new CashKarpStepper(f, t0, y, t1, setup);
       break;
     case 'rk4':
-      stepper = rk4Stepper(f, t0, y, dt!);
+      rk = rk4Stepper(rhs, t0, y, dt!);
       break;
     case 'gd':
-      stepper = eulerStepper(f, t0, y, dt!);
+      rk = eulerStepper(rhs, t0, y, dt!);
       break;
   }
+  const stepper: Stepper = rk ?? new CashKarpStepper(countingRhs(rhs, counter), t0, y, t1, setup);
   const solution = drive(stepper, {
     method,
     t0,
@@ -170,7 +171,7 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
     maxSteps,
     onStep: o.onStep,
     signal: o.signal,
-    rhsEvals: () => counter.n,
+    rhsEvals: rk === undefined ? () => counter.n : () => rk.rhsEvals,
     startMs,
   });
   const failed = solution.status === 'max-steps' || solution.status === 'step-underflow' || solution.status === 'non-finite';

@@ -30,6 +30,10 @@ export interface KernelExports {
   entropyTrials(G: number, Q: number, PR: number, PE: number, qStride: number, T: number, n: number, d: number, sig: number, dbl: number, ns: number, codes: number, nk: number, tau: number, bins: number, binScale: number, gBins: number, gScale: number, s: number, acc: number, counts: number, zero: number, gauss: number): void;
   zigguratFast(bits: number, n: number, kn: number, wn: number, out: number, slow: number): number;
   gdReducedSoftmax(y: number, f: number, work: number, N: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
+  // RK stage combinations (src/wasm/asm/stage-sum.ts; twins in src/integrators/stage-sum.ts).
+  rkStageSum(out: number, base: number, h: number, idx: number, coef: number, m: number, kTab: number, res: number, n: number): void;
+  rkErrorSquares(y: number, yNew: number, atol: number, rtol: number, eh: number, idx: number, coef: number, m: number, kTab: number, res: number, e2: number, hasE2: number, n: number, out: number): void;
+  sumInOrder(x: number, n: number): number;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */
@@ -56,6 +60,8 @@ const HEAP_BASE = 65536;
 
 let cached: WasmKernels | null | undefined;
 let enabled = true;
+/** The compiled module, kept for `privateKernels`. */
+let compiled: WebAssembly.Module | undefined;
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
@@ -82,6 +88,7 @@ function instantiate(): WasmKernels | null {
   } catch {
     return null; // an engine with SIMD but without another feature the module uses
   }
+  compiled = module;
   const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as unknown as KernelExports;
   const memory = exports.memory;
@@ -130,6 +137,24 @@ export function wasmKernels(): WasmKernels | undefined {
   if (!enabled) return undefined;
   if (cached === undefined) cached = envAllows() ? instantiate() : null;
   return cached ?? undefined;
+}
+
+/**
+ * A private instance of the kernel module with its own memory of at least `bytes` bytes (grown
+ * once, here), or undefined when `wasmKernels()` is. For a caller that keeps arrays in kernel
+ * memory across calls to code that may use the shared kernels (an RK stage evaluator around a
+ * user RHS): the shared memory may grow and detach views at any of those calls, this one only
+ * grows when its owner grows it. About 20 µs per instance (Node 20).
+ *
+ * @example
+ * const x = privateKernels(1 << 20); // x.memory.buffer.byteLength ≥ 1 MiB
+ */
+export function privateKernels(bytes: number): KernelExports | undefined {
+  if (wasmKernels() === undefined || compiled === undefined) return undefined;
+  const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+  const need = bytes - exports.memory.buffer.byteLength;
+  if (need > 0) exports.memory.grow(Math.ceil(need / 65536));
+  return exports;
 }
 
 /**
