@@ -2,8 +2,10 @@
  * Worker thread of `vsflow simulate`: runs the (synchronous) integration off the main thread,
  * so the main thread stays free to draw progress and to receive Ctrl-C. Shared memory:
  * `flag[0] ≠ 0` asks for a stop (the worker aborts the solver's signal at the next step);
- * `progress[0]` is the time reached.
+ * `progress[0]` is the time reached. The kernels compile in the background while the modules
+ * load (start-kernels.ts, imported first); the solve starts once they are ready.
  */
+import { kernelsPrepared } from './start-kernels.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { simulate, type SimulateOptions } from '../experiments/simulate.js';
 import type { ProblemSpec } from '../models/problem.js';
@@ -19,18 +21,22 @@ interface Job {
 const job = workerData as Job;
 const controller = new AbortController();
 const { flag, progress } = job;
-try {
-  const result = simulate(job.problem, {
-    ...job.options,
-    onFailure: 'return',
-    signal: controller.signal,
-    onStep: (t) => {
-      progress[0] = t;
-      if (Atomics.load(flag, 0) !== 0 && !controller.signal.aborted) controller.abort();
-    },
-  });
-  parentPort!.postMessage({ ok: true, result });
-} catch (error) {
-  const e = error as Error;
-  parentPort!.postMessage({ ok: false, user: isUserError(error), name: e.name, message: e.message, stack: e.stack });
+void kernelsPrepared.then(run);
+
+function run(): void {
+  try {
+    const result = simulate(job.problem, {
+      ...job.options,
+      onFailure: 'return',
+      signal: controller.signal,
+      onProgress: (t) => {
+        progress[0] = t;
+        if (Atomics.load(flag, 0) !== 0 && !controller.signal.aborted) controller.abort();
+      },
+    });
+    parentPort!.postMessage({ ok: true, result });
+  } catch (error) {
+    const e = error as Error;
+    parentPort!.postMessage({ ok: false, user: isUserError(error), name: e.name, message: e.message, stack: e.stack });
+  }
 }

@@ -76,6 +76,11 @@ export interface SimulateOptions {
   freeze: readonly FrozenBlock[];
   onFailure: 'throw' | 'return';
   onStep: ((t: number, y: Float64Array) => void) | undefined;
+  /**
+   * Called with t after every accepted step (progress, abort checks): `onStep` without the state,
+   * so the reduced formulation does not lift (O(d·n)) a state nobody reads.
+   */
+  onProgress: ((t: number) => void) | undefined;
   signal: AbortSignal | undefined;
   /** State the solver integrates (see Formulation); the result's config records the one used. */
   formulation: Formulation;
@@ -102,6 +107,7 @@ export const SIMULATE_DEFAULTS: Readonly<SimulateOptions> = Object.freeze({
   freeze: Object.freeze([]) as readonly FrozenBlock[],
   onFailure: 'throw',
   onStep: undefined,
+  onProgress: undefined,
   signal: undefined,
   formulation: 'auto',
 });
@@ -189,6 +195,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   });
   checkChoice('onFailure', o.onFailure, ['throw', 'return'] as const);
   if (o.onStep !== undefined && typeof o.onStep !== 'function') throw new OptionError('onStep', 'a function (t, y) => void', o.onStep);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new OptionError('onProgress', 'a function (t) => void', o.onProgress);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal', o.signal);
 
   const asked = checkChoice('formulation', o.formulation, FORMULATIONS);
@@ -295,7 +302,9 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   }
 
   const allEvents = [...builtins, ...o.events];
-  const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, signal: o.signal };
+  const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, onProgress: o.onProgress, signal: o.signal };
+  // The solver's callback on the full state (full, low-rank): onStep and onProgress together.
+  const onStepFull = withProgress(o.onStep, o.onProgress);
   const sol =
     formulation === 'reduced'
       ? solveReduced(P, flow, allEvents, saveTimes, atol, run)
@@ -305,7 +314,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   function solveFull(): Solution {
     // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
     return method === 'gd' && allEvents.length === 0
-      ? gradientDescent(flow.rhs, flow.y0, tEnd, lr, { saveTimes, maxSteps, onStep: o.onStep, signal: o.signal })
+      ? gradientDescent(flow.rhs, flow.y0, tEnd, lr, { saveTimes, maxSteps, onStep: onStepFull, signal: o.signal })
       : solve(flow.rhs, flow.y0, 0, tEnd, {
           method,
           rtol,
@@ -315,7 +324,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
           saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
           events: allEvents,
           onFailure: 'return',
-          onStep: o.onStep,
+          onStep: onStepFull,
           signal: o.signal,
         });
   }
@@ -348,7 +357,18 @@ interface ReducedRun {
   maxSteps: number;
   freeze: readonly FrozenBlock[];
   onStep: ((t: number, y: Float64Array) => void) | undefined;
+  onProgress: ((t: number) => void) | undefined;
   signal: AbortSignal | undefined;
+}
+
+/** One step callback for onStep (given the state) and onProgress (given t), or undefined. */
+function withProgress(onStep: ((t: number, y: Float64Array) => void) | undefined, onProgress: ((t: number) => void) | undefined): ((t: number, y: Float64Array) => void) | undefined {
+  if (onProgress === undefined) return onStep;
+  if (onStep === undefined) return (t) => onProgress(t);
+  return (t, y) => {
+    onProgress(t);
+    onStep(t, y);
+  };
 }
 
 /**
@@ -363,7 +383,7 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
   const scratch = new Float64Array(size);
   const lifted = (r: Float64Array): Float64Array => R.lift(r, new Float64Array(size));
   const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch)) }));
-  const onStep = o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch));
+  const onStep = withProgress(o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch)), o.onProgress);
   let sol: Solution;
   let extraEvals = 0;
   if (o.method === 'gd' && evs.length === 0) {
@@ -430,7 +450,7 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     events,
     dense: false,
     maxSteps: o.maxSteps,
-    onStep: o.onStep,
+    onStep: withProgress(o.onStep, o.onProgress),
     signal: o.signal,
     rhsEvals: () => stages.rhsEvals + 1,
     startMs,

@@ -22,7 +22,7 @@
 import type { Rhs } from '../integrators/types.js';
 import type { ErrorNorm } from '../integrators/step-control.js';
 import { expTwin, sigmoidTwin as sigmoid } from '../wasm/exp-log.js';
-import { wasmKernels } from '../wasm/kernels.js';
+import { privateKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
 import { normalize, normalizationVjp } from './normalizations.js';
 import type { Problem } from './problem.js';
 import type { FrozenBlock } from './value-softmax.js';
@@ -81,6 +81,30 @@ function shiftedExps(r: Float64Array, ao: number, n: number, N: Float64Array, ko
   sums[1] = z0 + z1;
 }
 
+/** A private kernel instance for reducedSoftmaxRhs and its arrays (byte offsets, views). */
+interface RhsKernel {
+  readonly x: KernelExports;
+  readonly r: Float64Array;
+  readonly f: Float64Array;
+  readonly rp: number;
+  readonly fp: number;
+  readonly Np: number;
+  readonly lp: number;
+}
+
+/** The instance for reducedSoftmaxRhs: [r, f (n(1+K) each), N (K·n), labels (K)]; call only while wasmKernels() is defined. */
+function rhsKernel(n: number, K: number, labels: ArrayLike<number>): RhsKernel {
+  const size = n * (1 + K);
+  const slot = (len: number): number => 16 * Math.ceil(len / 2);
+  const rp = 65536;
+  const fp = rp + slot(size);
+  const Np = fp + slot(size);
+  const lp = Np + slot(K * n);
+  const x = privateKernels(lp + slot(K))!;
+  new Float64Array(x.memory.buffer, lp, K).set(labels);
+  return { x, r: new Float64Array(x.memory.buffer, rp, size), f: new Float64Array(x.memory.buffer, fp, size), rp, fp, Np, lp };
+}
+
 /**
  * True when the reduced flow applies: a scalar-output loss h(βᵀf) (logistic) with β ≠ 0.
  * Example: `reducedApplies(resolveProblem({loss: 'square', V: [[1]], a: [0], y: [1]}))` is false.
@@ -128,7 +152,20 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
   const invK = 1 / K;
   const isSoftmax = kind === 'softmax';
 
+  // The softmax RHS with nothing frozen runs as the kernel reducedSoftmaxRhs (the same operations
+  // as the branch below) when WebAssembly SIMD is on: state in, derivative out of a private kernel
+  // instance made on the first call (its memory never grows, so its views stay valid). It runs at
+  // full speed from the first call, where the TypeScript loops and expTwin start interpreted.
+  let rk: RhsKernel | undefined;
+  const kernelRhs = isSoftmax && !freezeV && !freezeA;
   const rhs: Rhs = (_t, r, dr) => {
+    if (kernelRhs && wasmKernels() !== undefined) {
+      const k = (rk ??= rhsKernel(n, K, labels));
+      k.r.set(r);
+      k.x.reducedSoftmaxRhs(k.rp, k.fp, k.Np, k.lp, n, K, b2, invK);
+      dr.set(k.f);
+      return;
+    }
     const N = NBuf;
     const w = wBuf;
     const lb = labels;

@@ -29,6 +29,7 @@ export interface KernelExports {
   reducedErrorSums(V: number, bh: number, at: number, scalarAtol: number, at0: number, rt: number, du: number, dun: number, e1: number, e2: number, d: number, n: number, out: number): void;
   entropyTrials(G: number, Q: number, PR: number, PE: number, qStride: number, T: number, n: number, d: number, sig: number, dbl: number, ns: number, codes: number, nk: number, tau: number, bins: number, binScale: number, gBins: number, gScale: number, s: number, acc: number, counts: number, zero: number, gauss: number): void;
   zigguratFast(bits: number, n: number, kn: number, wn: number, out: number, slow: number): number;
+  reducedSoftmaxRhs(r: number, f: number, N: number, lab: number, n: number, K: number, b2: number, invK: number): void;
   gdReducedSoftmax(y: number, f: number, work: number, N: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
   // RK stage combinations (src/wasm/asm/stage-sum.ts; twins in src/integrators/stage-sum.ts).
   rkStageSum(out: number, base: number, h: number, idx: number, coef: number, m: number, kTab: number, res: number, n: number): void;
@@ -64,6 +65,13 @@ let enabled = true;
 let compiled: WebAssembly.Module | undefined;
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  // Node's Buffer when present (native; the loop below runs interpreted on a first call), found
+  // on globalThis so that no Node built-in is imported.
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (B !== undefined) {
+    const b = B.from(s, 'base64');
+    return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  }
   const bin = atob(s);
   const out = new Uint8Array(new ArrayBuffer(bin.length));
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -84,7 +92,7 @@ function instantiate(): WasmKernels | null {
   if (!WebAssembly.validate(new Uint8Array(SIMD_PROBE))) return null;
   let module: WebAssembly.Module;
   try {
-    module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+    module = compiled ?? new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
   } catch {
     return null; // an engine with SIMD but without another feature the module uses
   }
@@ -137,6 +145,26 @@ export function wasmKernels(): WasmKernels | undefined {
   if (!enabled) return undefined;
   if (cached === undefined) cached = envAllows() ? instantiate() : null;
   return cached ?? undefined;
+}
+
+/**
+ * Compiles the kernel module in the background (WebAssembly.compile, off the calling thread), so
+ * that the first `wasmKernels()` only instantiates it (≈ 0.1 ms instead of 1–2 ms). For a
+ * process that knows it will solve: start it, load the rest, await it, then solve (the CLI's
+ * simulate worker does). Resolves also when the kernels are unavailable (they then stay so).
+ *
+ * @example
+ * await prepareKernels(); // the next wasmKernels() does not compile
+ */
+export async function prepareKernels(): Promise<void> {
+  if (compiled !== undefined || cached !== undefined || !envAllows()) return;
+  if (typeof WebAssembly === 'undefined' || typeof WebAssembly.compile !== 'function' || !WebAssembly.validate(new Uint8Array(SIMD_PROBE))) return;
+  try {
+    const module = await WebAssembly.compile(decodeBase64(KERNELS_WASM_BASE64));
+    compiled ??= module;
+  } catch {
+    // Left to wasmKernels(), which then finds the kernels unavailable.
+  }
 }
 
 /**

@@ -135,7 +135,7 @@ test('bad options: each raises an error naming the option', () => {
     ['untilEntropy', -1], ['untilMaxProb', 1], ['untilMaxProb', 0], ['untilLoss', NaN],
     ['events', 'x'], ['events', [{ name: 'e' }]],
     ['freeze', ['W']],
-    ['onFailure', 'ignore'], ['onStep', 5], ['signal', {}],
+    ['onFailure', 'ignore'], ['onStep', 5], ['onProgress', 'x'], ['signal', {}],
     ['saveAt', [5, 1]], ['saveAt', [0, 2000]],
     ['bogus', 1],
   ];
@@ -149,4 +149,21 @@ test('bad options: each raises an error naming the option', () => {
   assert.throws(() => simulate(spec, { method: 'rk4' }), (e: Error & { option?: string }) => e.option === 'dt');
   assert.throws(() => simulate({ ...spec, loss: 'hinge' } as never), (e: Error & { option?: string }) => e.option === 'loss');
   assert.equal(SIMULATE_DEFAULTS.method, 'dop853');
+});
+
+test('onProgress is called with the time of every accepted step, as onStep, on every formulation', () => {
+  const cases = [
+    [randomProblem({ loss: 'logistic', d: 3, n: 4, seed: 2 }), 'reduced'],
+    [randomProblem({ loss: 'square', d: 3, n: 4, seed: 2, aScale: 0.5 }), 'low-rank'],
+    [randomProblem({ loss: 'square', d: 3, n: 4, seed: 2, aScale: 0.5 }), 'full'],
+  ] as const;
+  for (const [spec, formulation] of cases) {
+    const both: number[] = [];
+    const progress: number[] = [];
+    const a = simulate(spec, { tEnd: 20, rtol: 1e-8, atol: 1e-10, formulation, onStep: (t) => both.push(t) });
+    const b = simulate(spec, { tEnd: 20, rtol: 1e-8, atol: 1e-10, formulation, onProgress: (t) => progress.push(t) });
+    assert.deepEqual(progress, both, formulation);
+    assert.equal(progress.length, a.stats.accepted, `${formulation}: one call per accepted step`);
+    assert.deepEqual(b.state, a.state, `${formulation}: same run`);
+  }
 });

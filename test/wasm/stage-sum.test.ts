@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import { fusedErrorSquares, stageSum, stageTerms } from '../../src/integrators/stage-sum.js';
-import { privateKernels, setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
+import { prepareKernels, privateKernels, setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
 import { solve } from '../../src/integrators/solve.js';
 import { dop853Stepper } from '../../src/integrators/dop853.js';
 import type { ErrorNorm } from '../../src/integrators/step-control.js';
@@ -244,4 +244,15 @@ test('the evaluator falls back to the twins for states outside its memory (same 
   const ePlain = ev.attempt(0, 0.01, 0.01, plainY, plainNew);
   assert.ok(Object.is(eInside, ePlain), `error norm ${eInside} vs ${ePlain}`);
   sameBits(plainNew, inside, 'y_new');
+});
+
+test('prepareKernels (background compile) settles, and the kernels and private instances work after it', async () => {
+  await prepareKernels();
+  await prepareKernels();
+  if (wasmKernels() === undefined) return;
+  const x = privateKernels(1 << 17)!;
+  assert.ok(x.memory.buffer.byteLength >= 1 << 17);
+  const v = new Float64Array(x.memory.buffer, 65536, 3);
+  v.set([1, 2, 3.5]);
+  assert.equal(x.sumInOrder(65536, 3), 6.5);
 });

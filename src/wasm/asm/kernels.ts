@@ -245,6 +245,76 @@ export function normalisedRow(w: usize, n: i32, p: usize, lg: usize, out: usize)
 }
 
 /**
+ * f = d/dt (u, a) of the reduced softmax logistic flow at state r (length n(1+K)), nothing frozen:
+ * reduced-flow.ts's `rhs` (softmax branch), N (K·n) scratch, `lab` the K labels. Sums over j in
+ * two interleaved accumulators (lane 0: even j, lane 1: odd j, an odd tail added to lane 0),
+ * z = (Σ u_j e_j)·(1/Σ e_j), f_a = (−c/K)·N ⊙ (u − z).
+ */
+@inline function reducedSoftmaxDerivative(r: usize, f: usize, N: usize, lab: usize, n: i32, K: i32, b2: f64, invK: f64): void {
+  for (let j = 0; j < n; j++) store<f64>(f + (<usize>j << 3), 0.0);
+  for (let q = 0; q < K; q++) {
+    const ko = <usize>(q * n) << 3;
+    const ao = <usize>(n + q * n) << 3;
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const v = load<f64>(r + ao + (<usize>j << 3));
+      m = v > m ? v : m;
+    }
+    const mv = sp(m);
+    let sAcc = sp(0.0);
+    let zAcc = sp(0.0);
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      const e = expv(sub(v128.load(r + ao + o), mv));
+      v128.store(N + ko + o, e);
+      sAcc = add(sAcc, e);
+      zAcc = add(zAcc, mul(v128.load(r + o), e));
+    }
+    let s0 = f64x2.extract_lane(sAcc, 0);
+    let z0 = f64x2.extract_lane(zAcc, 0);
+    if (j < n) {
+      const o = <usize>j << 3;
+      const e = exps(load<f64>(r + ao + o) - m);
+      store<f64>(N + ko + o, e);
+      s0 += e;
+      z0 += load<f64>(r + o) * e;
+    }
+    const inv = 1.0 / (s0 + f64x2.extract_lane(sAcc, 1));
+    const z = (z0 + f64x2.extract_lane(zAcc, 1)) * inv;
+    const lb = load<f64>(lab + (<usize>q << 3));
+    const c = -lb * sigmoid(-lb * z);
+    const cu = -b2 * c * invK;
+    const sc = -invK * c;
+    const iv = sp(inv);
+    const cuv = sp(cu);
+    const scv = sp(sc);
+    const zv = sp(z);
+    let jj = 0;
+    for (; jj + 2 <= n; jj += 2) {
+      const o = <usize>jj << 3;
+      const ni = mul(v128.load(N + ko + o), iv);
+      const u = v128.load(r + o);
+      v128.store(N + ko + o, ni);
+      v128.store(f + o, add(v128.load(f + o), mul(cuv, ni)));
+      v128.store(f + ao + o, mul(mul(scv, ni), sub(u, zv)));
+    }
+    if (jj < n) {
+      const o = <usize>jj << 3;
+      const ni = load<f64>(N + ko + o) * inv;
+      store<f64>(N + ko + o, ni);
+      store<f64>(f + o, load<f64>(f + o) + cu * ni);
+      store<f64>(f + ao + o, sc * ni * (load<f64>(r + o) - z));
+    }
+  }
+}
+
+/** The reduced softmax logistic RHS (see reducedSoftmaxDerivative): f ← f(r); r and f must not overlap. */
+export function reducedSoftmaxRhs(r: usize, f: usize, N: usize, lab: usize, n: i32, K: i32, b2: f64, invK: f64): void {
+  reducedSoftmaxDerivative(r, f, N, lab, n, K, b2, invK);
+}
+
+/**
  * GD steps k0 .. k1−1 of the reduced (u, a_1..a_K) softmax logistic flow, in place on y (state,
  * length n(1+K)) and f (its derivative), with `work` (same length) and N (K·n) as scratch and
  * `lab` (K labels). Returns the first step whose new state sum is non-finite, or k1; the final
@@ -279,63 +349,7 @@ export function gdReducedSoftmax(y0: usize, f: usize, work: usize, N: usize, lab
       s += v;
     }
     if (!isFinite(s)) break;
-    const r = yNew;
-    for (let j = 0; j < n; j++) store<f64>(f + (<usize>j << 3), 0.0);
-    for (let q = 0; q < K; q++) {
-      const ko = <usize>(q * n) << 3;
-      const ao = <usize>(n + q * n) << 3;
-      let m = -Infinity;
-      for (let j = 0; j < n; j++) {
-        const v = load<f64>(r + ao + (<usize>j << 3));
-        m = v > m ? v : m;
-      }
-      const mv = sp(m);
-      let sAcc = sp(0.0);
-      let zAcc = sp(0.0);
-      let j = 0;
-      for (; j + 2 <= n; j += 2) {
-        const o = <usize>j << 3;
-        const e = expv(sub(v128.load(r + ao + o), mv));
-        v128.store(N + ko + o, e);
-        sAcc = add(sAcc, e);
-        zAcc = add(zAcc, mul(v128.load(r + o), e));
-      }
-      let s0 = f64x2.extract_lane(sAcc, 0);
-      let z0 = f64x2.extract_lane(zAcc, 0);
-      if (j < n) {
-        const o = <usize>j << 3;
-        const e = exps(load<f64>(r + ao + o) - m);
-        store<f64>(N + ko + o, e);
-        s0 += e;
-        z0 += load<f64>(r + o) * e;
-      }
-      const inv = 1.0 / (s0 + f64x2.extract_lane(sAcc, 1));
-      const z = (z0 + f64x2.extract_lane(zAcc, 1)) * inv;
-      const lb = load<f64>(lab + (<usize>q << 3));
-      const c = -lb * sigmoid(-lb * z);
-      const cu = -b2 * c * invK;
-      const sc = -invK * c;
-      const iv = sp(inv);
-      const cuv = sp(cu);
-      const scv = sp(sc);
-      const zv = sp(z);
-      let jj = 0;
-      for (; jj + 2 <= n; jj += 2) {
-        const o = <usize>jj << 3;
-        const ni = mul(v128.load(N + ko + o), iv);
-        const u = v128.load(r + o);
-        v128.store(N + ko + o, ni);
-        v128.store(f + o, add(v128.load(f + o), mul(cuv, ni)));
-        v128.store(f + ao + o, mul(mul(scv, ni), sub(u, zv)));
-      }
-      if (jj < n) {
-        const o = <usize>jj << 3;
-        const ni = load<f64>(N + ko + o) * inv;
-        store<f64>(N + ko + o, ni);
-        store<f64>(f + o, load<f64>(f + o) + cu * ni);
-        store<f64>(f + ao + o, sc * ni * (load<f64>(r + o) - z));
-      }
-    }
+    reducedSoftmaxDerivative(yNew, f, N, lab, n, K, b2, invK);
     const tmp = y;
     y = yNew;
     yNew = tmp;
