@@ -105,6 +105,52 @@ function rhsKernel(n: number, K: number, labels: ArrayLike<number>): RhsKernel {
   return { x, r: new Float64Array(x.memory.buffer, rp, size), f: new Float64Array(x.memory.buffer, fp, size), rp, fp, Np, lp };
 }
 
+/** The private kernel instance of one error norm (reducedErrorNorm) and its arrays. */
+interface NormKernel {
+  readonly x: KernelExports;
+  readonly y: Float64Array;
+  readonly yNew: Float64Array;
+  readonly e1: Float64Array;
+  readonly e2: Float64Array;
+  readonly out: Float64Array;
+  readonly yp: number;
+  readonly yNewp: number;
+  readonly e1p: number;
+  readonly e2p: number;
+  readonly u0p: number;
+  readonly Vp: number;
+  readonly bhp: number;
+  readonly atp: number;
+  readonly atAp: number;
+  readonly dup: number;
+  readonly dunp: number;
+  readonly outp: number;
+}
+
+/**
+ * The instance for reducedErrorNorm with the norm's fixed data written (V0, β̂, atol's V block
+ * when not scalar, atol's logit block, u0); call only while wasmKernels() is defined.
+ */
+function normKernel(V0: Float64Array, bHat: Float64Array, atol: Float64Array, scalarAtol: boolean, u0: Float64Array, d: number, n: number, K: number): NormKernel {
+  const size = n * (1 + K);
+  let end = 65536;
+  const take = (len: number): number => {
+    const p = end;
+    end += 16 * Math.ceil(len / 2);
+    return p;
+  };
+  const [yp, yNewp, e1p, e2p] = [take(size), take(size), take(size), take(size)];
+  const [u0p, Vp, bhp, atp, atAp, dup, dunp, outp] = [take(n), take(d * n), take(d), take(scalarAtol ? 0 : d * n), take(K * n), take(n), take(n), take(2)];
+  const x = privateKernels(end)!;
+  const f64 = (p: number, len: number): Float64Array => new Float64Array(x.memory.buffer, p, len);
+  f64(u0p, n).set(u0);
+  f64(Vp, d * n).set(V0);
+  f64(bhp, d).set(bHat);
+  if (!scalarAtol) f64(atp, d * n).set(atol.subarray(0, d * n));
+  f64(atAp, K * n).set(atol.subarray(d * n, d * n + K * n));
+  return { x, y: f64(yp, size), yNew: f64(yNewp, size), e1: f64(e1p, size), e2: f64(e2p, size), out: f64(outp, 2), yp, yNewp, e1p, e2p, u0p, Vp, bhp, atp, atAp, dup, dunp, outp };
+}
+
 /**
  * True when the reduced flow applies: a scalar-output loss h(βᵀf) (logistic) with β ≠ 0.
  * Example: `reducedApplies(resolveProblem({loss: 'square', V: [[1]], a: [0], y: [1]}))` is false.
@@ -230,9 +276,9 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     let same = true;
     for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
     const scalarAtol = same;
-    // The kernels' persistent slot: V0, β̂, then atol's V block when it is not one number.
-    const slotToken = {};
-    const slotLength = d * n + d + (scalarAtol ? 0 : d * n);
+    // The kernel reducedErrorNorm in a private instance holding V0, β̂, atol (its V block only when
+    // it is not one number) and u0 for the norm's lifetime; made on the first call with the kernels on.
+    let nk: NormKernel | undefined;
     // Locals, not closure slots, inside the loops (closure-slot loads in hot loops measured ~3× slower).
     const sums = (y: Float64Array, yNew: Float64Array, e1: Float64Array, e2: Float64Array | undefined, out: Float64Array): void => {
       const du = duBuf;
@@ -246,34 +292,26 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
       const dd = d;
       const at0 = atol0;
       const one = scalarAtol;
+      const wk = wasmKernels();
+      if (wk !== undefined) {
+        // The whole sum in WebAssembly SIMD (the loops below: V block lanes = their two accumulator pairs).
+        const k = (nk ??= normKernel(V, bh, at, one, u00, dd, nn, K));
+        k.y.set(y);
+        k.yNew.set(yNew);
+        k.e1.set(e1);
+        k.e2.set(e2 ?? e1);
+        k.x.reducedErrorNorm(k.yp, k.yNewp, k.e1p, k.e2p, e2 === undefined ? 0 : 1, k.u0p, k.Vp, k.bhp, k.atp, one ? 1 : 0, at0, rt, k.atAp, k.dup, k.dunp, dd, nn, K, k.outp);
+        out[0] = k.out[0]!;
+        out[1] = k.out[1]!;
+        return;
+      }
       for (let j = 0; j < nn; j++) {
         du[j] = y[j]! - u00[j]!;
         dun[j] = yNew[j]! - u00[j]!;
       }
       let s1 = 0;
       let s2 = 0;
-      const wk = wasmKernels();
-      const slot = wk === undefined ? undefined : wk.claimSlot(slotToken, slotLength);
-      if (wk !== undefined && slot !== undefined) {
-        // The V block in WebAssembly SIMD (reducedErrorSums: the loop below, lanes = the two
-        // accumulator pairs); V0, β̂ and a per-entry atol stay in the kernels' slot between calls.
-        if (slot.fresh) {
-          wk.f64(slot.ptr, dd * nn).set(V);
-          wk.f64(slot.ptr + 8 * dd * nn, dd).set(bh);
-          if (!one) wk.f64(slot.ptr + 8 * (dd * nn + dd), dd * nn).set(at.subarray(0, dd * nn));
-        }
-        const top = wk.mark();
-        const p = wk.allocF64(4 * nn + 2);
-        const buf = wk.f64(p, 4 * nn + 2);
-        buf.set(du, 0);
-        buf.set(dun, nn);
-        buf.set(e1.subarray(0, nn), 2 * nn);
-        buf.set((e2 ?? e1).subarray(0, nn), 3 * nn);
-        wk.exports.reducedErrorSums(slot.ptr, slot.ptr + 8 * dd * nn, slot.ptr + 8 * (dd * nn + dd), one ? 1 : 0, at0, rt, p, p + 8 * nn, p + 16 * nn, p + 24 * nn, dd, nn, p + 32 * nn);
-        s1 = buf[4 * nn]!;
-        s2 = buf[4 * nn + 1]!;
-        wk.release(top);
-      } else {
+      {
         // V block, row by row: V_ij = V0_ij + β̂_i (u_j − u0_j), E_ij = β̂_i e_j. Two interleaved
         // accumulator pairs break the add-latency chain (measured 1.7× faster than one pair).
         const n2 = nn - (nn % 2);

@@ -27,6 +27,7 @@ export interface KernelExports {
   matTVec(V: number, r: number, d: number, n: number, out: number): void;
   stageCombine(y: number, K: number, c: number, m: number, h: number, len: number, out: number): void;
   reducedErrorSums(V: number, bh: number, at: number, scalarAtol: number, at0: number, rt: number, du: number, dun: number, e1: number, e2: number, d: number, n: number, out: number): void;
+  reducedErrorNorm(y: number, yNew: number, e1: number, e2: number, hasE2: number, u0: number, V: number, bh: number, at: number, scalarAtol: number, at0: number, rt: number, atA: number, du: number, dun: number, d: number, n: number, K: number, out: number): void;
   entropyTrials(G: number, Q: number, PR: number, PE: number, qStride: number, T: number, n: number, d: number, sig: number, dbl: number, ns: number, codes: number, nk: number, tau: number, bins: number, binScale: number, gBins: number, gScale: number, s: number, acc: number, counts: number, zero: number, gauss: number): void;
   zigguratFast(bits: number, n: number, kn: number, wn: number, out: number, slow: number): number;
   reducedSoftmaxRhs(r: number, f: number, N: number, lab: number, n: number, K: number, b2: number, invK: number): void;

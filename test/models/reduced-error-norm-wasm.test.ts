@@ -1,9 +1,9 @@
 /**
- * The reduced flow's full-state error norm (reduced-flow.ts errorNorm) with its V block in
- * WebAssembly SIMD (reducedErrorSums) against the TypeScript loop it replaces: the same bits for
- * scalar and per-entry atol, odd and even n, one and two estimators, two norms used alternately
- * (the kernels' persistent slot changes owner), and a whole dop853 simulate with and without the
- * kernels giving identical records and step counts.
+ * The reduced flow's full-state error norm (reduced-flow.ts errorNorm) in WebAssembly SIMD
+ * (reducedErrorNorm: u differences, the V block of reducedErrorSums, the logit blocks) against
+ * the TypeScript loops it replaces: the same bits for scalar and per-entry atol, odd and even n,
+ * one and two estimators, four norms used alternately (each keeps its own kernel instance), and
+ * a whole dop853 simulate with and without the kernels giving identical records and step counts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +42,7 @@ function sumsBoth(on: boolean): number[] {
   }
 }
 
-test('reduced error norm: WebAssembly V block equals the TypeScript loop bit for bit (slot shared by four norms)', () => {
+test('reduced error norm: WebAssembly (reducedErrorNorm) equals the TypeScript loops bit for bit (four norms used alternately)', () => {
   assert.ok(wasmKernels());
   assert.deepEqual(sumsBoth(true), sumsBoth(false));
 });

@@ -465,6 +465,39 @@ export function reducedErrorSums(V: usize, bh: usize, at: usize, scalarAtol: i32
   store<f64>(out + 8, f64x2.extract_lane(acc2, 0) + f64x2.extract_lane(acc2, 1));
 }
 
+/**
+ * The reduced flow's whole full-state error sums (reduced-flow.ts errorNorm `sums`, the same
+ * operations in the same order): du_j = y_j − u0_j and dun_j = yNew_j − u0_j (written to du, dun),
+ * the V block of reducedErrorSums with e1 and e2 (pass e2 = e1 for one estimator), then the logit
+ * blocks q < K·n in increasing q onto out[0] (and out[1] when hasE2):
+ * sc = atA[q] + rt·max(|y_{n+q}|, |yNew_{n+q}|), (e_{n+q}/sc)².
+ */
+export function reducedErrorNorm(y: usize, yNew: usize, e1: usize, e2: usize, hasE2: i32, u0: usize, V: usize, bh: usize, at: usize, scalarAtol: i32, at0: f64, rt: f64, atA: usize, du: usize, dun: usize, d: i32, n: i32, K: i32, out: usize): void {
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    const u = load<f64>(u0 + o);
+    store<f64>(du + o, load<f64>(y + o) - u);
+    store<f64>(dun + o, load<f64>(yNew + o) - u);
+  }
+  reducedErrorSums(V, bh, at, scalarAtol, at0, rt, du, dun, e1, e2, d, n, out);
+  let s1 = load<f64>(out);
+  let s2 = load<f64>(out + 8);
+  const m = K * n;
+  const lo = <usize>n << 3;
+  for (let q = 0; q < m; q++) {
+    const o = lo + (<usize>q << 3);
+    const sc = load<f64>(atA + (<usize>q << 3)) + rt * Math.max(Math.abs(load<f64>(y + o)), Math.abs(load<f64>(yNew + o)));
+    const q1 = load<f64>(e1 + o) / sc;
+    s1 += q1 * q1;
+    if (hasE2) {
+      const q2 = load<f64>(e2 + o) / sc;
+      s2 += q2 * q2;
+    }
+  }
+  store<f64>(out, s1);
+  store<f64>(out + 8, s2);
+}
+
 // ---- whole trials of the entropy experiment (twin: the TypeScript trial loop of
 // src/experiments/entropy.ts runEntropyBlock, rows from entropy-kernels.ts) ---------------------
 
