@@ -78,8 +78,11 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   let tOld = t0;
   let h = 0;
   let coeffs: Float64Array | undefined;
+  // Read through `live`, cleared at the end: closures made here share one context, so the
+  // returned `interpolate` would otherwise keep the stepper (and its kernel memory) alive.
+  let live: Stepper | undefined = stepper;
   const interp = (tt: number, out: Float64Array): Float64Array => {
-    coeffs ??= stepper.dense();
+    coeffs ??= live!.dense();
     interpolateNested(coeffs, 0, w, n, (tt - tOld) / h, out);
     return out;
   };
@@ -179,6 +182,8 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   if (status === 'success') message = `reached t1 = ${tEnd}`;
   yEnd ??= Float64Array.from(stepper.y);
   const tFinal = t;
+  const stats = Object.freeze({ steps: accepted + stepper.rejected, accepted, rejected: stepper.rejected, rhsEvals: o.rhsEvals(), wallTimeMs: performance.now() - o.startMs });
+  live = undefined;
 
   let interpolate: ((t: number) => Float64Array) | undefined;
   if (o.dense) {
@@ -207,13 +212,7 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
     events: fired,
     tEnd: tFinal,
     yEnd,
-    stats: Object.freeze({
-      steps: accepted + stepper.rejected,
-      accepted,
-      rejected: stepper.rejected,
-      rhsEvals: o.rhsEvals(),
-      wallTimeMs: performance.now() - o.startMs,
-    }),
+    stats,
     interpolate,
   });
 }

@@ -173,17 +173,24 @@ export async function prepareKernels(): Promise<void> {
  * once, here), or undefined when `wasmKernels()` is. For a caller that keeps arrays in kernel
  * memory across calls to code that may use the shared kernels (an RK stage evaluator around a
  * user RHS): the shared memory may grow and detach views at any of those calls, this one only
- * grows when its owner grows it. About 20 µs per instance (Node 20).
+ * grows when its owner grows it. About 20 µs per instance (Node 20); undefined also when the
+ * engine refuses a new memory (the caller then takes its TypeScript path).
  *
  * @example
  * const x = privateKernels(1 << 20); // x.memory.buffer.byteLength ≥ 1 MiB
  */
 export function privateKernels(bytes: number): KernelExports | undefined {
   if (wasmKernels() === undefined || compiled === undefined) return undefined;
-  const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
-  const need = bytes - exports.memory.buffer.byteLength;
-  if (need > 0) exports.memory.grow(Math.ceil(need / 65536));
-  return exports;
+  try {
+    const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+    const need = bytes - exports.memory.buffer.byteLength;
+    if (need > 0) exports.memory.grow(Math.ceil(need / 65536));
+    return exports;
+  } catch {
+    // Out of memory or address space (each memory reserves ~10 GB of it: V8 refuses new ones
+    // beyond ≈ 13 000 live instances, measured on Node 20): the caller takes the TypeScript path.
+    return undefined;
+  }
 }
 
 /**
