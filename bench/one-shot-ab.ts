@@ -13,7 +13,7 @@
  * bench/flow.bench.ts.
  *
  * Usage (both folders built with `npm run build`):
- *   npx tsx bench/one-shot-ab.ts --old /path/to/old/checkout [--new .] [--rounds 9] [--shots 9]
+ *   npx tsx bench/one-shot-ab.ts --old /path/to/old/checkout [--new .] [--rounds 9] [--shots 9] [--only LABEL-PART]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,7 +83,8 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'vsflow-ab-'));
   const rows: string[] = [];
   try {
-    for (const c of cases()) {
+    const only = arg('only', undefined);
+    for (const c of cases().filter((x) => only === undefined || x.label.includes(only))) {
       const o = options(c.tEnd);
       // Warm: warm-up, then interleaved rounds in alternating order.
       const warm: Record<'old' | 'new', number[]> = { old: [], new: [] };
