@@ -22,6 +22,7 @@ import { BackendError } from '../core/errors.js';
 import { prepareWebgpu, type WebgpuAdapterInfo } from './webgpu.js';
 import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul.js';
 import { installWasmTranspose } from './kernels/wasm-transpose.js';
+import { installWebgpuAddN } from './kernels/webgpu-addn.js';
 
 /** Backend names accepted by `--backend`. */
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
@@ -127,6 +128,8 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
     installWasmBatchMatMul();
     installWasmTranspose();
   }
+  // tfjs-backend-webgpu's AddN fails silently past 7 inputs (kernels/webgpu-addn.ts).
+  if (tf.getBackend() === 'webgpu') installWebgpuAddN();
   const adapterText = adapter === null ? {} : { adapter: `${adapter.name} (Dawn ${adapter.dawnBackend}, ${adapter.featureLevel}${adapter.software ? ', software renderer' : ''})` };
   return Object.freeze({ backend: tf.getBackend(), tfjsVersion: tf.version_core, precision: 'float32' as const, package: pkg, ...adapterText });
 }
