@@ -22,6 +22,7 @@ import { BackendError } from '../core/errors.js';
 import { prepareWebgpu, type WebgpuAdapterInfo } from './webgpu.js';
 import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul.js';
 import { installWasmTranspose } from './kernels/wasm-transpose.js';
+import { installWasmIdentity } from './kernels/wasm-identity.js';
 import { installWebgpuAddN } from './kernels/webgpu-addn.js';
 
 /** Backend names accepted by `--backend`. */
@@ -122,11 +123,12 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   }
   if (!ok) throw new BackendError(`backend '${target}': expected it to initialise, received a failure from tf.setBackend; try --backend wasm or cpu`);
   await tf.ready();
-  // Batched/transposed matmuls in SIMD, bitwise the same as tfjs's loop, and a tiled transpose
-  // (kernels/wasm-batch-matmul.ts, kernels/wasm-transpose.ts).
+  // Batched/transposed matmuls in SIMD, bitwise the same as tfjs's loop, a tiled transpose and
+  // an Identity that shares its buffer instead of copying (kernels/wasm-*.ts).
   if (tf.getBackend() === 'wasm') {
     installWasmBatchMatMul();
     installWasmTranspose();
+    installWasmIdentity();
   }
   // tfjs-backend-webgpu's AddN fails silently past 7 inputs (kernels/webgpu-addn.ts).
   if (tf.getBackend() === 'webgpu') installWebgpuAddN();
