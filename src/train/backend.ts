@@ -23,6 +23,7 @@ import { prepareWebgpu, type WebgpuAdapterInfo } from './webgpu.js';
 import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul.js';
 import { installWasmTranspose } from './kernels/wasm-transpose.js';
 import { installWasmIdentity } from './kernels/wasm-identity.js';
+import { installWasmSoftmaxGrad } from './kernels/wasm-softmax-grad.js';
 import { installWebgpuAddN } from './kernels/webgpu-addn.js';
 
 /** Backend names accepted by `--backend`. */
@@ -123,12 +124,14 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   }
   if (!ok) throw new BackendError(`backend '${target}': expected it to initialise, received a failure from tf.setBackend; try --backend wasm or cpu`);
   await tf.ready();
-  // Batched/transposed matmuls in SIMD, bitwise the same as tfjs's loop, a tiled transpose and
-  // an Identity that shares its buffer instead of copying (kernels/wasm-*.ts).
+  // Batched/transposed matmuls in SIMD, bitwise the same as tfjs's loop, a tiled transpose, an
+  // Identity that shares its buffer instead of copying and a one-pass Softmax gradient
+  // (kernels/wasm-*.ts; every one bitwise tfjs's result).
   if (tf.getBackend() === 'wasm') {
     installWasmBatchMatMul();
     installWasmTranspose();
     installWasmIdentity();
+    installWasmSoftmaxGrad();
   }
   // tfjs-backend-webgpu's AddN fails silently past 7 inputs (kernels/webgpu-addn.ts).
   if (tf.getBackend() === 'webgpu') installWebgpuAddN();
