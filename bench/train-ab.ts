@@ -1,5 +1,5 @@
 /**
- * A/B of the wasm kernels of src/train/kernels/ (SIMD BatchMatMul, tiled Transpose) against
+ * A/B of the wasm kernels of src/train/kernels/ (SIMD BatchMatMul, tiled Transpose, sharing Identity, one-pass Softmax gradient) against
  * tfjs's own on the wasm training step: `nice -n 10 npx tsx bench/train-ab.ts [rounds] [steps]`. Interleaved rounds
  * (icl off, icl on, cls off, cls on), each a fresh run of the bench models with 3 warm-up steps
  * then `steps` timed steps; prints the median over rounds of the per-round median wall and CPU
@@ -10,6 +10,8 @@ import { loadavg } from 'node:os';
 import { loadBackend, resolveTrainConfig, trainRun, type TrainConfig } from '../src/train/index.js';
 import { installWasmBatchMatMul, uninstallWasmBatchMatMul } from '../src/train/kernels/wasm-batch-matmul.js';
 import { installWasmTranspose, uninstallWasmTranspose } from '../src/train/kernels/wasm-transpose.js';
+import { installWasmIdentity, uninstallWasmIdentity } from '../src/train/kernels/wasm-identity.js';
+import { installWasmSoftmaxGrad, uninstallWasmSoftmaxGrad } from '../src/train/kernels/wasm-softmax-grad.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const steps = Number(process.argv[3] ?? 20);
@@ -28,9 +30,13 @@ async function run(task: 'icl-regression' | 'classification', config: Partial<Tr
   if (simd) {
     installWasmBatchMatMul();
     installWasmTranspose();
+    installWasmIdentity();
+    installWasmSoftmaxGrad();
   } else {
     uninstallWasmBatchMatMul();
     uninstallWasmTranspose();
+    uninstallWasmIdentity();
+    uninstallWasmSoftmaxGrad();
   }
   const c = resolveTrainConfig(task, { ...config, steps: steps + warmup, metricsEvery: 1e9, evalEvery: 0, evalSize: 1 });
   const wall: number[] = [];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 const KERNELS = [
   { source: 'src/train/kernels/batch-matmul.as.ts', module: 'src/train/kernels/batch-matmul-wasm.ts', name: 'BATCH_MATMUL_WASM_BASE64' },
   { source: 'src/train/kernels/transpose.as.ts', module: 'src/train/kernels/transpose-wasm.ts', name: 'TRANSPOSE_WASM_BASE64' },
+  { source: 'src/train/kernels/softmax-grad.as.ts', module: 'src/train/kernels/softmax-grad-wasm.ts', name: 'SOFTMAX_GRAD_WASM_BASE64' },
 ];
 // -O3 with SIMD; stub runtime, no assertions, no abort import: the module has no data segment
 // and no globals, and imports the memory it runs on (the tfjs wasm backend's heap).

@@ -92,11 +92,14 @@ export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, o: AttentionCal
   const byCount = (w: tf.Tensor): tf.Tensor => w.div(count);
   // Masked logits are replaced (not shifted) by NEG, so huge visible logits cannot outrank them.
   const masked = (z: tf.Tensor): tf.Tensor => (visible === null ? z : z.mul(visible).add(tf.scalar(1).sub(visible).mul(NEG)));
+  // Z/τ; with τ = 1 (the in-context model) Z itself: x/1 is x bit for bit, and so is the
+  // gradient dy/1, so skipping the two divisions of [B, H, N, N] changes no result.
+  const byTau = (z: tf.Tensor): tf.Tensor => (o.tau === 1 ? z : z.div(o.tau));
   let P: tf.Tensor;
   switch (o.kind) {
     case 'softmax':
     case 'qk-layernorm':
-      P = tf.softmax(masked(Z.div(o.tau)));
+      P = tf.softmax(masked(byTau(Z)));
       break;
     case 'normsoftmax-std':
     case 'normsoftmax-var':
@@ -127,16 +130,16 @@ export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, o: AttentionCal
       break;
     }
     case 'sigmoid-normalized':
-      P = rowSum(maskOut(tf.sigmoid(Z.div(o.tau))));
+      P = rowSum(maskOut(tf.sigmoid(byTau(Z))));
       break;
     case 'sigmoid':
-      P = maskOut(tf.sigmoid(Z.div(o.tau)));
+      P = maskOut(tf.sigmoid(byTau(Z)));
       break;
     case 'linear':
       P = byCount(maskOut(Z));
       break;
     case 'raw-dot':
-      P = maskOut(Z.div(o.tau));
+      P = maskOut(byTau(Z));
       break;
   }
   return { P: P as tf.Tensor4D, Z };

@@ -22,6 +22,9 @@ import { BackendError } from '../core/errors.js';
 import { prepareWebgpu, type WebgpuAdapterInfo } from './webgpu.js';
 import { installWasmBatchMatMul } from './kernels/wasm-batch-matmul.js';
 import { installWasmTranspose } from './kernels/wasm-transpose.js';
+import { installWasmIdentity } from './kernels/wasm-identity.js';
+import { installWasmSoftmaxGrad } from './kernels/wasm-softmax-grad.js';
+import { installWebgpuAddN } from './kernels/webgpu-addn.js';
 
 /** Backend names accepted by `--backend`. */
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
@@ -121,12 +124,17 @@ export async function loadBackend(name: BackendName): Promise<BackendInfo> {
   }
   if (!ok) throw new BackendError(`backend '${target}': expected it to initialise, received a failure from tf.setBackend; try --backend wasm or cpu`);
   await tf.ready();
-  // Batched/transposed matmuls in SIMD, bitwise the same as tfjs's loop, and a tiled transpose
-  // (kernels/wasm-batch-matmul.ts, kernels/wasm-transpose.ts).
+  // Batched/transposed matmuls in SIMD, bitwise the same as tfjs's loop, a tiled transpose, an
+  // Identity that shares its buffer instead of copying and a one-pass Softmax gradient
+  // (kernels/wasm-*.ts; every one bitwise tfjs's result).
   if (tf.getBackend() === 'wasm') {
     installWasmBatchMatMul();
     installWasmTranspose();
+    installWasmIdentity();
+    installWasmSoftmaxGrad();
   }
+  // tfjs-backend-webgpu's AddN fails silently past 7 inputs (kernels/webgpu-addn.ts).
+  if (tf.getBackend() === 'webgpu') installWebgpuAddN();
   const adapterText = adapter === null ? {} : { adapter: `${adapter.name} (Dawn ${adapter.dawnBackend}, ${adapter.featureLevel}${adapter.software ? ', software renderer' : ''})` };
   return Object.freeze({ backend: tf.getBackend(), tfjsVersion: tf.version_core, precision: 'float32' as const, package: pkg, ...adapterText });
 }

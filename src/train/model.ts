@@ -252,7 +252,9 @@ export class TransformerModel {
     // Width of q and k (and of the learned part of v): the sparse icl layout uses x only.
     const E = sparse ? D - 1 : D;
     const ek = E / H;
-    const heads = (t: tf.Tensor3D, w: number): tf.Tensor4D => t.reshape([B, N, H, w]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+    // With one head the transposes [B, N, 1, w] ↔ [B, 1, N, w] keep every element in place: a
+    // reshape gives the same tensor (and its gradient the same bits) without two copies per use.
+    const heads = (t: tf.Tensor3D, w: number): tf.Tensor4D => (H === 1 ? t.reshape([B, 1, N, w]) : t.reshape([B, N, H, w]).transpose([0, 2, 1, 3])) as tf.Tensor4D;
     // Ahn et al.'s A = diag(1, …, 1, 0): the query token (last) contributes no value.
     const valueMask = icl?.queryMask === 'value' ? tf.concat([tf.ones([N - 1]), tf.zeros([1])]).reshape([1, 1, N, 1]) : null;
     for (let l = 0; l < c.layers; l++) {
@@ -267,7 +269,8 @@ export class TransformerModel {
       const { P, Z } = attentionWeights(q, k, { kind: c.attention, tau, rowNormalize: c.rowNormalize, logitScale, mask, ...(qkNorm ? { qkNorm } : {}) });
       Ps.push(P);
       Zs.push(Z);
-      let o = tf.matMul(P, v).transpose([0, 2, 1, 3]).reshape([B, N, D]) as tf.Tensor3D;
+      const pv = tf.matMul(P, v);
+      let o = (H === 1 ? pv.reshape([B, N, D]) : pv.transpose([0, 2, 1, 3]).reshape([B, N, D])) as tf.Tensor3D;
       // The code's 1/n (n = N − 1 context tokens).
       if (icl?.outputScale === 'context') o = o.div(N - 1);
       if (c.readout === 'last' && l === c.layers - 1) {

@@ -96,17 +96,17 @@ const iclRegression: Task = {
     const B = c.batchSize;
     const input = new Float32Array(B * N * c.width);
     const target = new Float32Array(B);
-    const w = new Float64Array(d);
-    const x = new Float64Array(d);
+    // Per sample w, then x_1 … x_N: one fill draws the same stream as N + 1 fills of d.
+    const z = new Float64Array(d * (N + 1));
     for (let b = 0; b < B; b++) {
-      rng.fillNormal(w);
+      rng.fillNormal(z);
       for (let i = 0; i < N; i++) {
-        rng.fillNormal(x);
         let y = 0;
         const off = (b * N + i) * c.width;
+        const xo = d * (i + 1);
         for (let j = 0; j < d; j++) {
-          input[off + j] = x[j]!;
-          y += w[j]! * x[j]!;
+          input[off + j] = z[xo + j]!;
+          y += z[j]! * z[xo + j]!;
         }
         if (i < N - 1) input[off + d] = y;
         else target[b] = c.iclReadoutSign * y;

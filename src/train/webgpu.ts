@@ -7,8 +7,9 @@
  * 1. Dawn's default native backend (Vulkan on Linux, Metal on macOS, D3D12 on Windows), core
  *    feature level, `powerPreference: 'high-performance'` — the GPU when its driver is present;
  * 2. Dawn's OpenGL ES backend at the `compatibility` feature level (on a machine without a
- *    Vulkan driver this is Mesa's llvmpipe through EGL: software, for smoke tests only; set
- *    `EGL_PLATFORM=surfaceless` when there is no display).
+ *    Vulkan driver this is Mesa's llvmpipe through EGL: software, for smoke tests only; with
+ *    no `DISPLAY`/`WAYLAND_DISPLAY` and no `EGL_PLATFORM`, `EGL_PLATFORM=surfaceless` is set
+ *    for it, the only EGL platform Mesa offers without a display).
  * `VSFLOW_WEBGPU_BACKEND=vulkan|opengles|metal|d3d12` forces one. Mesa 22.3's software Vulkan
  * (lavapipe) is refused by Dawn (it lacks shaderUniform*ArrayDynamicIndexing), so on a CPU-only
  * machine only step 2 finds an adapter.
@@ -49,6 +50,18 @@ const SOFTWARE = /llvmpipe|lavapipe|swiftshader|softpipe|warp|software/i;
 let loaded: WebgpuAdapterInfo | null = null;
 
 /**
+ * Every Dawn instance created here, kept reachable for the life of the process. dawn.node's
+ * `GPU` object owns its instance, but the adapter and device handed to tfjs do not keep the
+ * `GPU` object alive, while its event pump (a JS callback into `InstanceBase::ProcessEvents`)
+ * keeps running. Once the garbage collector frees the `GPU` object, the next pump or read-back
+ * touches the freed instance. Measured with webgpu 0.6.2 on llvmpipe, without this array: a
+ * SIGSEGV in `dawn::RefCounted::AddRef`, an abort (`std::system_error: Invalid argument`), or
+ * a `data()` read-back that never resolves — within a second of training, or at once after a
+ * forced `gc()` (test/train/webgpu-smoke.child.ts forces one).
+ */
+const instances: GpuLike[] = [];
+
+/**
  * Picks an adapter, installs it as `navigator.gpu` and imports tfjs-backend-webgpu (which then
  * registers the `webgpu` backend). Idempotent. Throws BackendError naming what is missing.
  *
@@ -78,7 +91,10 @@ export async function prepareWebgpu(version: string): Promise<WebgpuAdapterInfo>
   for (const c of candidates) {
     let adapter: GpuAdapterLike | null = null;
     try {
+      // Mesa's EGL needs a platform; without a display only `surfaceless` works (else: no adapter).
+      if (c.featureLevel === 'compatibility' && process.env.EGL_PLATFORM === undefined && process.env.DISPLAY === undefined && process.env.WAYLAND_DISPLAY === undefined) process.env.EGL_PLATFORM = 'surfaceless';
       const gpu = dawn.create(c.options);
+      instances.push(gpu);
       adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...(c.featureLevel === 'compatibility' ? { featureLevel: 'compatibility' } : {}) });
       if (adapter !== null) {
         const info = adapter.info ?? {};
@@ -103,7 +119,7 @@ export async function prepareWebgpu(version: string): Promise<WebgpuAdapterInfo>
     }
   }
   throw new BackendError(
-    `backend 'webgpu': expected a WebGPU adapter from Dawn, received none (${tried.join('; ')}); a GPU needs its Vulkan driver (check 'vulkaninfo --summary' and /usr/share/vulkan/icd.d), a CPU-only Linux needs Mesa's EGL/GLES (libegl-mesa0 libgles2) and EGL_PLATFORM=surfaceless; or use --backend wasm`,
+    `backend 'webgpu': expected a WebGPU adapter from Dawn, received none (${tried.join('; ')}); a GPU needs its Vulkan driver (check 'vulkaninfo --summary' and /usr/share/vulkan/icd.d), a CPU-only Linux needs Mesa's EGL/GLES (libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri) and EGL_PLATFORM=surfaceless; or use --backend wasm`,
   );
 }
 

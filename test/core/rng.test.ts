@@ -35,3 +35,17 @@ test('permutation is a permutation', () => {
   const p = Array.from(new Rng(1).permutation(50)).sort((x, y) => x - y);
   assert.deepEqual(p, Array.from({ length: 50 }, (_, i) => i));
 });
+
+test('fillNormal gives bit for bit the numbers and the end state of a loop of normal() (odd and even lengths, a pending spare, scale and mean)', () => {
+  for (let seed = 0; seed < 60; seed++) {
+    const fast = new Rng(seed);
+    const slow = new Rng(seed);
+    for (const [len, scale, mean] of [[1, 1, 0], [2, 1, 0], [5, 0.3, -1], [0, 1, 0], [7, 2, 0.5], [1, 1, 0], [4, 1, 0], [33, 1e-3, 1e3], [6, 1, 0]] as const) {
+      if (seed % 3 === 0) assert.ok(Object.is(fast.normal(), slow.normal()), 'normal() between fills');
+      const a = fast.fillNormal(new Float64Array(len), scale, mean);
+      const b = Float64Array.from({ length: len }, () => mean + scale * slow.normal());
+      a.forEach((x, i) => assert.ok(Object.is(x, b[i]), `seed ${seed} len ${len} [${i}]: ${x} vs ${b[i]}`));
+    }
+    assert.equal(fast.uniform(), slow.uniform(), `seed ${seed}: state after the fills`);
+  }
+});
