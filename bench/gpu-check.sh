@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GPU check for vsflow training (issue 17): one short prepared run for a GPU machine.
+# GPU check for vsflow training: one short prepared run for a GPU machine.
 # Reports the driver and the Vulkan ICDs, tries each GPU path (tfjs-node-gpu = CUDA, webgpu =
 # Dawn), runs a fixed number of steps of the in-context (icl) and CLS models on each backend
 # that loads, checks the first steps' losses against wasm to float32 tolerance and prints ms/step.

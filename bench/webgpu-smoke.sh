@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# WebGPU smoke test on any Linux machine, GPU or not (issue 17): installs what the webgpu path
+# WebGPU smoke test on any Linux machine, GPU or not: installs what the webgpu path
 # needs without touching package.json, runs test/train/webgpu.test.ts, and prints the adapter,
 # the per-step loss / gradient-norm comparison with wasm and ms/step.
 # Usage: bash bench/webgpu-smoke.sh   (from a clone after `npm ci`; ~1 min, needs the npm registry)
+# Exit status: 0 passed, 3 not run (the optional peers could not be fetched), other: failed.
 # - Optional peers webgpu@0.6.2 (Dawn for Node, dawn.node inside the tarball) and
 #   @tensorflow/tfjs-backend-webgpu@4.22.0 are unpacked into node_modules (`npm ci` removes them).
 # - As root with apt: installs Mesa's EGL/GLES (libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)
@@ -29,7 +30,7 @@ for spec in webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0; do
   if [ ! -e "node_modules/$name/package.json" ]; then
     echo "== unpacking optional peer $spec into node_modules (no package.json change)"
     tgz=$(cd .cache && npm pack --silent "$spec" 2>/dev/null | tail -1)
-    if [ -n "$tgz" ] && [ -f ".cache/$tgz" ]; then mkdir -p "node_modules/$name" && tar -xzf ".cache/$tgz" -C "node_modules/$name" --strip-components=1; else echo "could not fetch $spec (no registry access?)"; exit 1; fi
+    if [ -n "$tgz" ] && [ -f ".cache/$tgz" ]; then mkdir -p "node_modules/$name" && tar -xzf ".cache/$tgz" -C "node_modules/$name" --strip-components=1; else echo "could not fetch $spec (no registry access?): smoke not run"; exit 3; fi
   fi
 done
 # Mesa prints "XDG_RUNTIME_DIR is invalid" without one; harmless, silenced here.
