@@ -30,6 +30,10 @@ export interface KernelExports {
   entropyTrials(G: number, Q: number, PR: number, PE: number, qStride: number, T: number, n: number, d: number, sig: number, dbl: number, ns: number, codes: number, nk: number, tau: number, bins: number, binScale: number, gBins: number, gScale: number, s: number, acc: number, counts: number, zero: number, gauss: number): void;
   zigguratFast(bits: number, n: number, kn: number, wn: number, out: number, slow: number): number;
   gdReducedSoftmax(y: number, f: number, work: number, N: number, lab: number, n: number, K: number, b2: number, invK: number, k0: number, k1: number, lr: number, tEnd: number): number;
+  lrForward(V: number, N: number, K: number, d: number, n: number, f: number): void;
+  lrBackward(V: number, g: number, K: number, d: number, n: number, w: number): void;
+  lrFused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: number, rt: number, out: number): void;
+  lrCombine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

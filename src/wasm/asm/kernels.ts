@@ -635,3 +635,4 @@ export function zigguratFast(bits: usize, n: i32, kn: usize, wn: usize, out: usi
   }
   return cnt;
 }
+export * from './low-rank';

@@ -1,0 +1,403 @@
+// AssemblyScript kernels of the low-rank stage evaluator (src/integrators/low-rank-stages.ts);
+// their TypeScript twins are in src/wasm/low-rank.ts, same operations in the same order (tested
+// bit for bit in test/wasm/low-rank.test.ts). Re-exported by kernels.ts.
+//
+// Layout: V row-major d×n; N (K·n) and g, f (K·d) sample-major; C the fused pass's coefficients
+// [row i][term r][update, E1, E2]; Nt the terms' N rows (R·n); pointers are byte offsets of f64
+// arrays, 16-aligned. f64x2 lanes are two columns q, q+1 (element-wise work) except in the
+// forward sweep, whose lanes are the even and odd halves of one dot product (as matVec).
+
+@inline function z(): v128 {
+  return f64x2.splat(0.0);
+}
+@inline function ld(p: usize): v128 {
+  return v128.load(p);
+}
+@inline function sp(p: usize): v128 {
+  return v128.load64_splat(p);
+}
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  return f64x2.add(acc, f64x2.mul(a, b));
+}
+
+/** Lane 0 (+ the odd last term) + lane 1: the matVec order of one dot product. */
+@inline function dotEnd(acc: v128, r: usize, m: usize, tail: usize, odd: bool): f64 {
+  let a0 = f64x2.extract_lane(acc, 0);
+  if (odd) a0 += load<f64>(r + tail) * load<f64>(m + tail);
+  return a0 + f64x2.extract_lane(acc, 1);
+}
+
+/**
+ * Forward sweep f[k·d + i] = Σ_q V[i·n + q]·N[k·n + q] (k < K, i < d): per dot product two
+ * accumulators over even and odd q, an odd last term added to the even one, then even + odd.
+ * Four rows per pass over N_k (four independent sums).
+ */
+export function lrForward(V: usize, N: usize, K: i32, d: i32, n: i32, f: usize): void {
+  const rb = <usize>n << 3;
+  const n2 = n & ~1;
+  const odd = (n & 1) != 0;
+  const tail = <usize>n2 << 3;
+  const fb = <usize>d << 3;
+  let i = 0;
+  for (; i + 4 <= d; i += 4) {
+    const r0 = V + <usize>i * rb;
+    const r1 = r0 + rb;
+    const r2 = r1 + rb;
+    const r3 = r2 + rb;
+    for (let k = 0; k < K; k++) {
+      const m = N + <usize>k * rb;
+      let a0 = z();
+      let a1 = z();
+      let a2 = z();
+      let a3 = z();
+      for (let q = 0; q < n2; q += 2) {
+        const o = <usize>q << 3;
+        const x = ld(m + o);
+        a0 = madd(a0, ld(r0 + o), x);
+        a1 = madd(a1, ld(r1 + o), x);
+        a2 = madd(a2, ld(r2 + o), x);
+        a3 = madd(a3, ld(r3 + o), x);
+      }
+      const out = f + <usize>k * fb + (<usize>i << 3);
+      store<f64>(out, dotEnd(a0, r0, m, tail, odd));
+      store<f64>(out + 8, dotEnd(a1, r1, m, tail, odd));
+      store<f64>(out + 16, dotEnd(a2, r2, m, tail, odd));
+      store<f64>(out + 24, dotEnd(a3, r3, m, tail, odd));
+    }
+  }
+  for (; i < d; i++) {
+    const r0 = V + <usize>i * rb;
+    for (let k = 0; k < K; k++) {
+      const m = N + <usize>k * rb;
+      let a0 = z();
+      for (let q = 0; q < n2; q += 2) {
+        const o = <usize>q << 3;
+        a0 = madd(a0, ld(r0 + o), ld(m + o));
+      }
+      store<f64>(f + <usize>k * fb + (<usize>i << 3), dotEnd(a0, r0, m, tail, odd));
+    }
+  }
+}
+
+/**
+ * Backward sweep w[k·n + q] = Σ_i V[i·n + q]·g[k·d + i] (k < K, q < n), each sum from 0 in
+ * increasing i. Eight columns (four f64x2 sums, one cache line of V per row) per pass down V.
+ */
+export function lrBackward(V: usize, g: usize, K: i32, d: i32, n: i32, w: usize): void {
+  const rb = <usize>n << 3;
+  for (let k = 0; k < K; k++) {
+    const gk = g + ((<usize>k * <usize>d) << 3);
+    const wk = w + <usize>k * rb;
+    let q = 0;
+    for (; q + 8 <= n; q += 8) {
+      let p = V + (<usize>q << 3);
+      let a0 = z();
+      let a1 = z();
+      let a2 = z();
+      let a3 = z();
+      for (let i = 0; i < d; i++) {
+        const c = sp(gk + (<usize>i << 3));
+        a0 = madd(a0, ld(p), c);
+        a1 = madd(a1, ld(p + 16), c);
+        a2 = madd(a2, ld(p + 32), c);
+        a3 = madd(a3, ld(p + 48), c);
+        p += rb;
+      }
+      const o = wk + (<usize>q << 3);
+      v128.store(o, a0);
+      v128.store(o + 16, a1);
+      v128.store(o + 32, a2);
+      v128.store(o + 48, a3);
+    }
+    for (; q + 2 <= n; q += 2) {
+      let p = V + (<usize>q << 3);
+      let a0 = z();
+      for (let i = 0; i < d; i++) {
+        a0 = madd(a0, ld(p), sp(gk + (<usize>i << 3)));
+        p += rb;
+      }
+      v128.store(wk + (<usize>q << 3), a0);
+    }
+    if (q < n) {
+      let p = V + (<usize>q << 3);
+      let a0 = 0.0;
+      for (let i = 0; i < d; i++) {
+        a0 += load<f64>(p) * load<f64>(gk + (<usize>i << 3));
+        p += rb;
+      }
+      store<f64>(wk + (<usize>q << 3), a0);
+    }
+  }
+}
+
+/**
+ * Fused step update and error sums over V (the twin's doc states the formulas). Per element
+ * (i, q) the R rank terms are summed in groups of four, ((c0y0 + c1y1) + c2y2) + c3y3, the
+ * first group starting the sum (or 0 when R < 4) and each later group added to it, then the
+ * remaining terms one by one; C holds per row and term the update, E1 and E2 coefficients.
+ * Two rows per pass over the terms' N values (six f64x2 sums). The squares are summed into
+ * separate accumulators by row parity (even rows, odd rows), column parity (the lanes) and the
+ * odd last column, combined at the end as the twin does. `atStep` = 1: atol per element (at is
+ * d·n), 0: one atol at[0] for all. out = [s1, s2].
+ */
+export function lrFused(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i32, n: i32, at: usize, atStep: i32, rt: f64, out: usize): void {
+  const rb = <usize>n << 3;
+  const cb = <usize>(R * 3) << 3;
+  const ab = atStep != 0 ? rb : 0;
+  const amask: usize = atStep != 0 ? <usize>-1 : 0;
+  const n2 = n & ~1;
+  const R4 = R & ~3;
+  const rtv = f64x2.splat(rt);
+  const one = f64x2.splat(1.0);
+  let s1e = z();
+  let s1o = z();
+  let s2e = z();
+  let s2o = z();
+  let t1e = 0.0;
+  let t1o = 0.0;
+  let t2e = 0.0;
+  let t2o = 0.0;
+  let i = 0;
+  for (; i + 2 <= d; i += 2) {
+    const c0 = C + <usize>i * cb;
+    const c1 = c0 + cb;
+    const v0 = V + <usize>i * rb;
+    const v1 = v0 + rb;
+    const u0 = Vn + <usize>i * rb;
+    const u1 = u0 + rb;
+    const a0 = at + <usize>i * ab;
+    const a1 = a0 + ab;
+    for (let q = 0; q < n2; q += 2) {
+      const o = <usize>q << 3;
+      const nq = Nt + o;
+      let B0 = z();
+      let P0 = z();
+      let Q0 = z();
+      let B1 = z();
+      let P1 = z();
+      let Q1 = z();
+      let r = 0;
+      for (; r < R4; r += 4) {
+        const y0 = ld(nq + <usize>r * rb);
+        const y1 = ld(nq + <usize>(r + 1) * rb);
+        const y2 = ld(nq + <usize>(r + 2) * rb);
+        const y3 = ld(nq + <usize>(r + 3) * rb);
+        const k0 = c0 + ((<usize>r * 3) << 3);
+        const k1 = c1 + ((<usize>r * 3) << 3);
+        const b0 = madd(madd(madd(f64x2.mul(sp(k0), y0), sp(k0 + 24), y1), sp(k0 + 48), y2), sp(k0 + 72), y3);
+        const p0 = madd(madd(madd(f64x2.mul(sp(k0 + 8), y0), sp(k0 + 32), y1), sp(k0 + 56), y2), sp(k0 + 80), y3);
+        const e0 = madd(madd(madd(f64x2.mul(sp(k0 + 16), y0), sp(k0 + 40), y1), sp(k0 + 64), y2), sp(k0 + 88), y3);
+        const b1 = madd(madd(madd(f64x2.mul(sp(k1), y0), sp(k1 + 24), y1), sp(k1 + 48), y2), sp(k1 + 72), y3);
+        const p1 = madd(madd(madd(f64x2.mul(sp(k1 + 8), y0), sp(k1 + 32), y1), sp(k1 + 56), y2), sp(k1 + 80), y3);
+        const e1 = madd(madd(madd(f64x2.mul(sp(k1 + 16), y0), sp(k1 + 40), y1), sp(k1 + 64), y2), sp(k1 + 88), y3);
+        if (r == 0) {
+          B0 = b0;
+          P0 = p0;
+          Q0 = e0;
+          B1 = b1;
+          P1 = p1;
+          Q1 = e1;
+        } else {
+          B0 = f64x2.add(B0, b0);
+          P0 = f64x2.add(P0, p0);
+          Q0 = f64x2.add(Q0, e0);
+          B1 = f64x2.add(B1, b1);
+          P1 = f64x2.add(P1, p1);
+          Q1 = f64x2.add(Q1, e1);
+        }
+      }
+      for (; r < R; r++) {
+        const y0 = ld(nq + <usize>r * rb);
+        const k0 = c0 + ((<usize>r * 3) << 3);
+        const k1 = c1 + ((<usize>r * 3) << 3);
+        B0 = madd(B0, sp(k0), y0);
+        P0 = madd(P0, sp(k0 + 8), y0);
+        Q0 = madd(Q0, sp(k0 + 16), y0);
+        B1 = madd(B1, sp(k1), y0);
+        P1 = madd(P1, sp(k1 + 8), y0);
+        Q1 = madd(Q1, sp(k1 + 16), y0);
+      }
+      const x0 = ld(v0 + o);
+      const w0 = f64x2.add(x0, B0);
+      v128.store(u0 + o, w0);
+      const i0 = f64x2.div(one, f64x2.add(ld(a0 + (o & amask)), f64x2.mul(rtv, f64x2.max(f64x2.abs(x0), f64x2.abs(w0)))));
+      const g0 = f64x2.mul(P0, i0);
+      const h0 = f64x2.mul(Q0, i0);
+      s1e = madd(s1e, g0, g0);
+      s2e = madd(s2e, h0, h0);
+      const x1 = ld(v1 + o);
+      const w1 = f64x2.add(x1, B1);
+      v128.store(u1 + o, w1);
+      const i1 = f64x2.div(one, f64x2.add(ld(a1 + (o & amask)), f64x2.mul(rtv, f64x2.max(f64x2.abs(x1), f64x2.abs(w1)))));
+      const g1 = f64x2.mul(P1, i1);
+      const h1 = f64x2.mul(Q1, i1);
+      s1o = madd(s1o, g1, g1);
+      s2o = madd(s2o, h1, h1);
+    }
+    if (n2 < n) {
+      const e = fusedScalar(V, Vn, C, Nt, R, n, at, atStep, rt, i, n2);
+      t1e += f64x2.extract_lane(e, 0);
+      t2e += f64x2.extract_lane(e, 1);
+      const e1 = fusedScalar(V, Vn, C, Nt, R, n, at, atStep, rt, i + 1, n2);
+      t1o += f64x2.extract_lane(e1, 0);
+      t2o += f64x2.extract_lane(e1, 1);
+    }
+  }
+  if (i < d) {
+    // The odd last row: one row per pass, into the even-row sums.
+    const c0 = C + <usize>i * cb;
+    const v0 = V + <usize>i * rb;
+    const u0 = Vn + <usize>i * rb;
+    const a0 = at + <usize>i * ab;
+    for (let q = 0; q < n2; q += 2) {
+      const o = <usize>q << 3;
+      const nq = Nt + o;
+      let B0 = z();
+      let P0 = z();
+      let Q0 = z();
+      let r = 0;
+      for (; r < R4; r += 4) {
+        const y0 = ld(nq + <usize>r * rb);
+        const y1 = ld(nq + <usize>(r + 1) * rb);
+        const y2 = ld(nq + <usize>(r + 2) * rb);
+        const y3 = ld(nq + <usize>(r + 3) * rb);
+        const k0 = c0 + ((<usize>r * 3) << 3);
+        const b0 = madd(madd(madd(f64x2.mul(sp(k0), y0), sp(k0 + 24), y1), sp(k0 + 48), y2), sp(k0 + 72), y3);
+        const p0 = madd(madd(madd(f64x2.mul(sp(k0 + 8), y0), sp(k0 + 32), y1), sp(k0 + 56), y2), sp(k0 + 80), y3);
+        const e0 = madd(madd(madd(f64x2.mul(sp(k0 + 16), y0), sp(k0 + 40), y1), sp(k0 + 64), y2), sp(k0 + 88), y3);
+        if (r == 0) {
+          B0 = b0;
+          P0 = p0;
+          Q0 = e0;
+        } else {
+          B0 = f64x2.add(B0, b0);
+          P0 = f64x2.add(P0, p0);
+          Q0 = f64x2.add(Q0, e0);
+        }
+      }
+      for (; r < R; r++) {
+        const y0 = ld(nq + <usize>r * rb);
+        const k0 = c0 + ((<usize>r * 3) << 3);
+        B0 = madd(B0, sp(k0), y0);
+        P0 = madd(P0, sp(k0 + 8), y0);
+        Q0 = madd(Q0, sp(k0 + 16), y0);
+      }
+      const x0 = ld(v0 + o);
+      const w0 = f64x2.add(x0, B0);
+      v128.store(u0 + o, w0);
+      const i0 = f64x2.div(one, f64x2.add(ld(a0 + (o & amask)), f64x2.mul(rtv, f64x2.max(f64x2.abs(x0), f64x2.abs(w0)))));
+      const g0 = f64x2.mul(P0, i0);
+      const h0 = f64x2.mul(Q0, i0);
+      s1e = madd(s1e, g0, g0);
+      s2e = madd(s2e, h0, h0);
+    }
+    if (n2 < n) {
+      const e = fusedScalar(V, Vn, C, Nt, R, n, at, atStep, rt, i, n2);
+      t1e += f64x2.extract_lane(e, 0);
+      t2e += f64x2.extract_lane(e, 1);
+    }
+  }
+  // ((even rows: lane 0 + lane 1) + (odd rows: lane 0 + lane 1)) + (last column: even + odd rows).
+  const s1 = (f64x2.extract_lane(s1e, 0) + f64x2.extract_lane(s1e, 1)) + (f64x2.extract_lane(s1o, 0) + f64x2.extract_lane(s1o, 1)) + (t1e + t1o);
+  const s2 = (f64x2.extract_lane(s2e, 0) + f64x2.extract_lane(s2e, 1)) + (f64x2.extract_lane(s2o, 0) + f64x2.extract_lane(s2o, 1)) + (t2e + t2o);
+  store<f64>(out, s1);
+  store<f64>(out + 8, s2);
+}
+
+/** One element (i, q) of lrFused (the odd last column): writes Vn, returns [E1², E2²]. */
+function fusedScalar(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, n: i32, at: usize, atStep: i32, rt: f64, i: i32, q: i32): v128 {
+  const rb = <usize>n << 3;
+  const c0 = C + ((<usize>(i * R * 3)) << 3);
+  const nq = Nt + (<usize>q << 3);
+  const R4 = R & ~3;
+  let B = 0.0;
+  let P = 0.0;
+  let Q = 0.0;
+  let r = 0;
+  for (; r < R4; r += 4) {
+    const y0 = load<f64>(nq + <usize>r * rb);
+    const y1 = load<f64>(nq + <usize>(r + 1) * rb);
+    const y2 = load<f64>(nq + <usize>(r + 2) * rb);
+    const y3 = load<f64>(nq + <usize>(r + 3) * rb);
+    const k = c0 + ((<usize>r * 3) << 3);
+    const b = load<f64>(k) * y0 + load<f64>(k + 24) * y1 + load<f64>(k + 48) * y2 + load<f64>(k + 72) * y3;
+    const p = load<f64>(k + 8) * y0 + load<f64>(k + 32) * y1 + load<f64>(k + 56) * y2 + load<f64>(k + 80) * y3;
+    const e = load<f64>(k + 16) * y0 + load<f64>(k + 40) * y1 + load<f64>(k + 64) * y2 + load<f64>(k + 88) * y3;
+    if (r == 0) {
+      B = b;
+      P = p;
+      Q = e;
+    } else {
+      B += b;
+      P += p;
+      Q += e;
+    }
+  }
+  for (; r < R; r++) {
+    const y0 = load<f64>(nq + <usize>r * rb);
+    const k = c0 + ((<usize>r * 3) << 3);
+    B += load<f64>(k) * y0;
+    P += load<f64>(k + 8) * y0;
+    Q += load<f64>(k + 16) * y0;
+  }
+  const o = <usize>(i * n + q) << 3;
+  const v = load<f64>(V + o);
+  const vn = v + B;
+  store<f64>(Vn + o, vn);
+  const inv = 1.0 / (load<f64>(at + (atStep != 0 ? o : 0)) + rt * Math.max(Math.abs(v), Math.abs(vn)));
+  const x1 = P * inv;
+  const x2 = Q * inv;
+  return f64x2.replace_lane(f64x2.splat(x1 * x1), 1, x2 * x2);
+}
+
+/**
+ * Rank-R sum out[i·n + q] = Σ_r C[i·R + r]·Nt[r·n + q], each sum from 0 in increasing r (the
+ * dense output's V rows). Eight columns (four f64x2 sums) per pass over the terms.
+ */
+export function lrCombine(C: usize, Nt: usize, R: i32, d: i32, n: i32, out: usize): void {
+  const rb = <usize>n << 3;
+  const cb = <usize>R << 3;
+  for (let i = 0; i < d; i++) {
+    const ci = C + <usize>i * cb;
+    const oi = out + <usize>i * rb;
+    let q = 0;
+    for (; q + 8 <= n; q += 8) {
+      let p = Nt + (<usize>q << 3);
+      let a0 = z();
+      let a1 = z();
+      let a2 = z();
+      let a3 = z();
+      for (let r = 0; r < R; r++) {
+        const c = sp(ci + (<usize>r << 3));
+        a0 = madd(a0, c, ld(p));
+        a1 = madd(a1, c, ld(p + 16));
+        a2 = madd(a2, c, ld(p + 32));
+        a3 = madd(a3, c, ld(p + 48));
+        p += rb;
+      }
+      const o = oi + (<usize>q << 3);
+      v128.store(o, a0);
+      v128.store(o + 16, a1);
+      v128.store(o + 32, a2);
+      v128.store(o + 48, a3);
+    }
+    for (; q + 2 <= n; q += 2) {
+      let p = Nt + (<usize>q << 3);
+      let a0 = z();
+      for (let r = 0; r < R; r++) {
+        a0 = madd(a0, sp(ci + (<usize>r << 3)), ld(p));
+        p += rb;
+      }
+      v128.store(oi + (<usize>q << 3), a0);
+    }
+    if (q < n) {
+      let p = Nt + (<usize>q << 3);
+      let a0 = 0.0;
+      for (let r = 0; r < R; r++) {
+        a0 += load<f64>(ci + (<usize>r << 3)) * load<f64>(p);
+        p += rb;
+      }
+      store<f64>(oi + (<usize>q << 3), a0);
+    }
+  }
+}

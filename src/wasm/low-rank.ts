@@ -1,0 +1,191 @@
+/**
+ * The O(d·n) kernels of the low-rank stage evaluator (integrators/low-rank-stages.ts; theory
+ * VS-4/VS-5): the forward sweep f_k = V N_k, the backward sweep w_k = Vᵀ g_k, the fused step
+ * update with its two error sums, and the rank-R sums of the dense output. Each runs in
+ * WebAssembly SIMD (src/wasm/asm/low-rank.ts) or as its TypeScript twin here, which performs the
+ * same IEEE-754 operations in the same order (tested bit for bit, test/wasm/low-rank.test.ts).
+ *
+ * Both work on one workspace: a Float64Array `m` (the kernels' memory from a byte offset, or a
+ * plain array), every operand an offset into it, in f64 slots (even, so 16-byte aligned in the
+ * kernels' memory). Layouts: V row-major d×n; N, w (K·n) and f, g (K·d) sample-major; the fused
+ * coefficients C[(i·R + r)·3 + x] (x: update, E1, E2) and the dense ones C[i·R + r]; Nt the
+ * terms' N rows, Nt[r·n + q].
+ */
+import type { KernelExports } from './kernels.js';
+
+/** The four kernels over one workspace (offsets in f64 slots). */
+export interface LowRankKernels {
+  /** f[k·d + i] = Σ_q V[i·n + q]·N[k·n + q]: per sum two accumulators (even, odd q), the odd last term to the even one, then even + odd. */
+  forward(V: number, N: number, K: number, d: number, n: number, f: number): void;
+  /** w[k·n + q] = Σ_i V[i·n + q]·g[k·d + i], from 0 in increasing i. */
+  backward(V: number, g: number, K: number, d: number, n: number, w: number): void;
+  /** The fused update and error sums (see `lrFusedTwin`); out = [s1, s2]. */
+  fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void;
+  /** out[i·n + q] = Σ_r C[i·R + r]·Nt[r·n + q], from 0 in increasing r. */
+  combine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
+}
+
+/**
+ * The WebAssembly kernels over the workspace that starts at byte offset `base` of their memory.
+ * Example: `wasmLowRankKernels(wasmKernels()!.exports, ptr).forward(0, 8, 1, 2, 4, 16)`.
+ */
+export function wasmLowRankKernels(ex: KernelExports, base: number): LowRankKernels {
+  const p = (off: number): number => base + 8 * off;
+  return {
+    forward: (V, N, K, d, n, f) => ex.lrForward(p(V), p(N), K, d, n, p(f)),
+    backward: (V, g, K, d, n, w) => ex.lrBackward(p(V), p(g), K, d, n, p(w)),
+    fused: (V, Vn, C, Nt, R, d, n, at, atStep, rtol, out) => ex.lrFused(p(V), p(Vn), p(C), p(Nt), R, d, n, p(at), atStep, rtol, p(out)),
+    combine: (C, Nt, R, d, n, out) => ex.lrCombine(p(C), p(Nt), R, d, n, p(out)),
+  };
+}
+
+/**
+ * The TypeScript twins over the plain workspace `m`.
+ * Example: with m = [1, 2, 3, 4, 1, 1, 0, 0], `twinLowRankKernels(m).forward(0, 4, 1, 2, 2, 6)` gives m[6..7] = [3, 7].
+ */
+export function twinLowRankKernels(m: Float64Array): LowRankKernels {
+  return {
+    forward: (V, N, K, d, n, f) => lrForwardTwin(m, V, N, K, d, n, f),
+    backward: (V, g, K, d, n, w) => lrBackwardTwin(m, V, g, K, d, n, w),
+    fused: (V, Vn, C, Nt, R, d, n, at, atStep, rtol, out) => lrFusedTwin(m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out),
+    combine: (C, Nt, R, d, n, out) => lrCombineTwin(m, C, Nt, R, d, n, out),
+  };
+}
+
+/** Twin of lrForward (see LowRankKernels.forward). */
+export function lrForwardTwin(m: Float64Array, V: number, N: number, K: number, d: number, n: number, f: number): void {
+  for (let i = 0; i < d; i++) {
+    const ro = V + i * n;
+    for (let k = 0; k < K; k++) {
+      const ko = N + k * n;
+      let s0 = 0;
+      let s1 = 0;
+      let q = 0;
+      for (; q + 1 < n; q += 2) {
+        s0 += m[ro + q]! * m[ko + q]!;
+        s1 += m[ro + q + 1]! * m[ko + q + 1]!;
+      }
+      if (q < n) s0 += m[ro + q]! * m[ko + q]!;
+      m[f + k * d + i] = s0 + s1;
+    }
+  }
+}
+
+/** Twin of lrBackward (see LowRankKernels.backward): rows of V in order, each added to all sums. */
+export function lrBackwardTwin(m: Float64Array, V: number, g: number, K: number, d: number, n: number, w: number): void {
+  for (let q = 0; q < K * n; q++) m[w + q] = 0;
+  for (let i = 0; i < d; i++) {
+    const ro = V + i * n;
+    for (let k = 0; k < K; k++) {
+      const gi = m[g + k * d + i]!;
+      const ko = w + k * n;
+      for (let q = 0; q < n; q++) m[ko + q] = m[ko + q]! + m[ro + q]! * gi;
+    }
+  }
+}
+
+/**
+ * The fused step update and error sums over V (d×n) from R rank terms:
+ *   B_iq = Σ_r C[(iR + r)·3]·Nt[r·n + q] (E1, E2 likewise with x = 1, 2),
+ *   Vn_iq = V_iq + B_iq,   sc_iq = at_iq + rtol·max(|V_iq|, |Vn_iq|),
+ *   s1 = Σ (E1_iq·(1/sc_iq))²,   s2 = Σ (E2_iq·(1/sc_iq))²,
+ * at_iq = m[at + (i·n + q)·atStep]. Sum orders: each of B, E1, E2 over r in groups of four,
+ * ((c0y0 + c1y1) + c2y2) + c3y3, the first group starting the sum (0 when R < 4), each later
+ * group added to it, then the remaining terms one by one; the squares into eight sums by row
+ * parity (e: even i, o: odd i) and column (lane 0: even q < n − n%2, lane 1: odd q, t: the odd
+ * last column), each in increasing (i, q), combined as ((e0 + e1) + (o0 + o1)) + (te + to).
+ * Vn must not alias V.
+ * Example: d = n = 1, R = 1, C = [2, 1, 0], Nt = [3], V = [1], at = [1], rtol = 0 → Vn = [7], s1 = 9.
+ */
+export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+  if (rowScratch.length < 3 * n) rowScratch = new Float64Array(3 * n);
+  const acc = rowScratch;
+  const n2 = n - (n % 2);
+  let s1e0 = 0, s1e1 = 0, s1o0 = 0, s1o1 = 0, t1e = 0, t1o = 0;
+  let s2e0 = 0, s2e1 = 0, s2o0 = 0, s2o1 = 0, t2e = 0, t2o = 0;
+  for (let i = 0; i < d; i++) {
+    const cr = C + i * R * 3;
+    // B, E1, E2 of row i in acc[0, n), [n, 2n), [2n, 3n): four terms per pass over the row.
+    let r = 0;
+    for (; r + 4 <= R; r += 4) {
+      const x0 = Nt + r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
+      const k = cr + r * 3;
+      const b0 = m[k]!, b1 = m[k + 3]!, b2 = m[k + 6]!, b3 = m[k + 9]!;
+      const p0 = m[k + 1]!, p1 = m[k + 4]!, p2 = m[k + 7]!, p3 = m[k + 10]!;
+      const e0 = m[k + 2]!, e1 = m[k + 5]!, e2 = m[k + 8]!, e3 = m[k + 11]!;
+      if (r === 0) {
+        for (let q = 0; q < n; q++) {
+          const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
+          acc[q] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
+          acc[n + q] = p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
+          acc[2 * n + q] = e0 * y0 + e1 * y1 + e2 * y2 + e3 * y3;
+        }
+      } else {
+        for (let q = 0; q < n; q++) {
+          const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
+          acc[q] = acc[q]! + (b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3);
+          acc[n + q] = acc[n + q]! + (p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3);
+          acc[2 * n + q] = acc[2 * n + q]! + (e0 * y0 + e1 * y1 + e2 * y2 + e3 * y3);
+        }
+      }
+    }
+    if (r === 0) acc.fill(0, 0, 3 * n);
+    for (; r < R; r++) {
+      const x0 = Nt + r * n;
+      const k = cr + r * 3;
+      const b0 = m[k]!, p0 = m[k + 1]!, e0 = m[k + 2]!;
+      for (let q = 0; q < n; q++) {
+        const y0 = m[x0 + q]!;
+        acc[q] = acc[q]! + b0 * y0;
+        acc[n + q] = acc[n + q]! + p0 * y0;
+        acc[2 * n + q] = acc[2 * n + q]! + e0 * y0;
+      }
+    }
+    // Update, scale and squares, continuing the sums of this row's parity.
+    const odd = (i & 1) === 1;
+    let c10 = odd ? s1o0 : s1e0, c11 = odd ? s1o1 : s1e1, c1t = odd ? t1o : t1e;
+    let c20 = odd ? s2o0 : s2e0, c21 = odd ? s2o1 : s2e1, c2t = odd ? t2o : t2e;
+    const ro = i * n;
+    for (let q = 0; q < n; q++) {
+      const v = m[V + ro + q]!;
+      const vn = v + acc[q]!;
+      m[Vn + ro + q] = vn;
+      const inv = 1 / (m[at + (ro + q) * atStep]! + rtol * Math.max(Math.abs(v), Math.abs(vn)));
+      const x1 = acc[n + q]! * inv;
+      const x2 = acc[2 * n + q]! * inv;
+      if (q >= n2) {
+        c1t += x1 * x1;
+        c2t += x2 * x2;
+      } else if ((q & 1) === 0) {
+        c10 += x1 * x1;
+        c20 += x2 * x2;
+      } else {
+        c11 += x1 * x1;
+        c21 += x2 * x2;
+      }
+    }
+    if (odd) {
+      s1o0 = c10, s1o1 = c11, t1o = c1t, s2o0 = c20, s2o1 = c21, t2o = c2t;
+    } else {
+      s1e0 = c10, s1e1 = c11, t1e = c1t, s2e0 = c20, s2e1 = c21, t2e = c2t;
+    }
+  }
+  m[out] = s1e0 + s1e1 + (s1o0 + s1o1) + (t1e + t1o);
+  m[out + 1] = s2e0 + s2e1 + (s2o0 + s2o1) + (t2e + t2o);
+}
+
+/** Row accumulators of lrFusedTwin (grown on demand; the twin is not re-entered). */
+let rowScratch = new Float64Array(0);
+
+/** Twin of lrCombine (see LowRankKernels.combine): terms in order, each added to the whole output. */
+export function lrCombineTwin(m: Float64Array, C: number, Nt: number, R: number, d: number, n: number, out: number): void {
+  for (let q = 0; q < d * n; q++) m[out + q] = 0;
+  for (let r = 0; r < R; r++) {
+    const nr = Nt + r * n;
+    for (let i = 0; i < d; i++) {
+      const c = m[C + i * R + r]!;
+      const ro = out + i * n;
+      for (let q = 0; q < n; q++) m[ro + q] = m[ro + q]! + c * m[nr + q]!;
+    }
+  }
+}
