@@ -82,11 +82,16 @@ interface WorkspaceLayout {
   /** atol of the V block (d·n), or two copies of the one value when atol is uniform there. */
   readonly at: number;
   readonly atStep: 0 | 1;
-  /** The stage's N (K·n), f = V_s N (K·d), g (K·d), w = V_sᵀ g (K·n). */
-  readonly N: number;
+  /** The stage's f = V_s N (K·d), g (K·d), w = V_sᵀ g (K·n). */
   readonly f: number;
   readonly g: number;
   readonly w: number;
+  /** Every stage's N (stages·K·n) and G (stages·K·d), mirrored from the plain arrays. */
+  readonly NS: number;
+  readonly GS: number;
+  /** A stage's dots with the earlier stages and their coefficients (K·stages·K each). */
+  readonly X: number;
+  readonly Xc: number;
   /** Rank-term coefficients (d·R·3) and N rows (R·n), R ≤ stages·K. */
   readonly C: number;
   readonly Nt: number;
@@ -106,7 +111,23 @@ function workspaceLayout(d: number, n: number, K: number, stages: number, unifor
   };
   const R = stages * K;
   const V: [number, number] = [at(d * n), at(d * n)];
-  return { V, at: at(uniformAtol ? 2 : d * n), atStep: uniformAtol ? 0 : 1, N: at(K * n), f: at(K * d), g: at(K * d), w: at(K * n), C: at(d * R * 3), Nt: at(R * n), out: at(2), D: at(d * n), length: o };
+  return {
+    V,
+    at: at(uniformAtol ? 2 : d * n),
+    atStep: uniformAtol ? 0 : 1,
+    f: at(K * d),
+    g: at(K * d),
+    w: at(K * n),
+    NS: at(R * n),
+    GS: at(R * d),
+    X: at(K * R),
+    Xc: at(K * R),
+    C: at(d * R * 3),
+    Nt: at(R * n),
+    out: at(2),
+    D: at(d * n),
+    length: o,
+  };
 }
 
 /**
@@ -139,7 +160,6 @@ export class LowRankStages implements StageEvaluator {
   private readonly aS: Float64Array;
   private readonly S: Float64Array;
   private readonly r: Float64Array;
-  private readonly ip: Float64Array;
   /** Rank terms of the fused pass / a dense row: stage, sample offset, weights. */
   private readonly termJ: Int32Array;
   private readonly termK: Int32Array;
@@ -162,6 +182,8 @@ export class LowRankStages implements StageEvaluator {
   private base: 0 | 1 = 0;
   private baseOf: Float64Array | null = null;
   private spareOf: Float64Array | null = null;
+  /** Per stage: 1 when its N and G blocks in the workspace (L.NS, L.GS) equal the plain arrays. */
+  private readonly mirrored: Uint8Array;
   /** Full-state scratch of the dense output (made on first use). */
   private f0: Float64Array | undefined;
   private f1: Float64Array | undefined;
@@ -194,7 +216,6 @@ export class LowRankStages implements StageEvaluator {
     this.aS = new Float64Array(K * n);
     this.S = new Float64Array(K);
     this.r = new Float64Array(Math.max(P.m, 1));
-    this.ip = new Float64Array(K * K);
     const R = this.nStages * K;
     this.termJ = new Int32Array(R);
     this.termK = new Int32Array(R);
@@ -204,6 +225,7 @@ export class LowRankStages implements StageEvaluator {
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
     this.L = workspaceLayout(d, n, K, this.nStages, uniform);
+    this.mirrored = new Uint8Array(this.nStages);
     this.bind();
     this.evalStage(0, y0, this.baseBlock(y0), 0, t0);
   }
@@ -242,6 +264,15 @@ export class LowRankStages implements StageEvaluator {
     else this.m.fill(this.atol[0]!, at, at + 2);
     this.baseOf = null;
     this.spareOf = null;
+    this.mirrored.fill(0);
+  }
+
+  /** Copies stage j's N and G into their workspace blocks. */
+  private mirror(j: number): void {
+    const { K, d, nn: n, L, m } = this;
+    m.set(this.N[j]!, L.NS + j * K * n);
+    m.set(this.G[j]!, L.GS + j * K * d);
+    this.mirrored[j] = 1;
   }
 
   /** The workspace block holding y's V (the base block, copied from y unless it holds y). */
@@ -260,7 +291,7 @@ export class LowRankStages implements StageEvaluator {
    */
   private evalStage(s: number, base: Float64Array, vb: number, h: number, _t: number): void {
     this.rhsEvals++;
-    const { d, nn: n, K, P, aS, S, r, ip, m, L } = this;
+    const { d, nn: n, K, P, aS, S, r, m, L } = this;
     const kern = this.kern!;
     const row = this.A[s]!;
     const aOff = d * n;
@@ -278,52 +309,48 @@ export class LowRankStages implements StageEvaluator {
       for (let q = 0; q < KN; q++) aS[q] += al * ka[q]!;
     }
     for (let k = 0; k < K; k++) S[k] = normalize(kind, aS, k * n, n, Ns, k * n);
-    // Forward: f_k = V N_k over the base V (kernel), then the low-rank corrections.
-    m.set(Ns, L.N);
-    kern.forward(vb, L.N, K, d, n, L.f);
+    // Forward: f_k = V N_k over the base V, then the low-rank corrections
+    // f_k += Σ_{j<s} Σ_k' (h a_sj (N_jk'·N_sk)) G_jk' (all by kernels over the mirrored stages;
+    // a zero a_sj adds zero terms).
+    for (let j = 0; j < s; j++) if (this.mirrored[j] === 0) this.mirror(j);
+    const Nso = L.NS + s * K * n;
+    m.set(Ns, Nso);
+    kern.forward(vb, Nso, K, d, n, L.f);
     const f = L.f;
-    for (let j = 0; j < s; j++) {
-      const al = h * row[j]!;
-      if (al === 0) continue;
-      const Nj = this.N[j]!;
-      const Gj = this.G[j]!;
-      for (let kp = 0; kp < K; kp++) {
-        for (let k = 0; k < K; k++) {
-          let x = 0;
-          for (let q = 0; q < n; q++) x += Nj[kp * n + q]! * Ns[k * n + q]!;
-          const c = al * x;
-          const fo = f + k * d;
-          for (let i = 0; i < d; i++) m[fo + i] += c * Gj[kp * d + i]!;
-        }
-      }
+    const sK = s * K;
+    if (s > 0) {
+      kern.forward(L.NS, Nso, K, sK, n, L.X);
+      this.scaleDots(row, h, sK);
+      kern.addRows(f, L.GS, L.Xc, sK, K, d);
     }
     const g = L.g;
     for (let k = 0; k < K; k++) {
       sampleLossGradient(P, k, m, f + k * d, m, g + k * d, r, false);
       for (let i = 0; i < d; i++) Gs[k * d + i] = -m[g + k * d + i]! * invK;
     }
-    // Backward: w_k = Vᵀ g_k over the base V (kernel), then the corrections.
+    m.set(Gs, L.GS + s * K * d);
+    this.mirrored[s] = 1;
+    // Backward: w_k = Vᵀ g_k over the base V, then w_k += Σ_{j<s} Σ_k' (h a_sj (G_jk'·g_k)) N_jk'.
     kern.backward(vb, g, K, d, n, L.w);
     const w = L.w;
-    for (let j = 0; j < s; j++) {
-      const al = h * row[j]!;
-      if (al === 0) continue;
-      const Nj = this.N[j]!;
-      const Gj = this.G[j]!;
-      for (let kp = 0; kp < K; kp++) {
-        for (let k = 0; k < K; k++) {
-          let x = 0;
-          for (let i = 0; i < d; i++) x += Gj[kp * d + i]! * m[g + k * d + i]!;
-          ip[kp * K + k] = al * x;
-        }
-        for (let k = 0; k < K; k++) {
-          const c = ip[kp * K + k]!;
-          const wo = w + k * n;
-          for (let q = 0; q < n; q++) m[wo + q] += c * Nj[kp * n + q]!;
-        }
-      }
+    if (s > 0) {
+      kern.forward(L.GS, g, K, sK, d, L.X);
+      this.scaleDots(row, h, sK);
+      kern.addRows(w, L.NS, L.Xc, sK, K, n);
     }
     for (let k = 0; k < K; k++) normalizationVjp(kind, aS, k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
+  }
+
+  /** Xc[k·sK + j·K + k'] = (h·A_sj)·X[k·sK + j·K + k'] for j < s (the corrections' coefficients). */
+  private scaleDots(row: Float64Array, h: number, sK: number): void {
+    const { K, m, L } = this;
+    for (let k = 0; k < K; k++) {
+      const o = k * sK;
+      for (let j = 0; j * K < sK; j++) {
+        const al = h * row[j]!;
+        for (let kp = 0; kp < K; kp++) m[L.Xc + o + j * K + kp] = al * m[L.X + o + j * K + kp]!;
+      }
+    }
   }
 
   accept(): void {
@@ -341,6 +368,8 @@ export class LowRankStages implements StageEvaluator {
       arr[i] = arr[j]!;
       arr[j] = x;
     }
+    this.mirrored[i] = 0;
+    this.mirrored[j] = 0;
   }
 
   /**

@@ -34,6 +34,7 @@ export interface KernelExports {
   lrBackward(V: number, g: number, K: number, d: number, n: number, w: number): void;
   lrFused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: number, rt: number, out: number): void;
   lrCombine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
+  lrAddRows(out: number, rows: number, c: number, R: number, K: number, len: number): void;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

@@ -23,6 +23,8 @@ export interface LowRankKernels {
   fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void;
   /** out[i·n + q] = Σ_r C[i·R + r]·Nt[r·n + q], from 0 in increasing r. */
   combine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
+  /** out[k·len + q] += Σ_r c[k·R + r]·rows[r·len + q], continuing out in increasing r. */
+  addRows(out: number, rows: number, c: number, R: number, K: number, len: number): void;
 }
 
 /**
@@ -36,6 +38,7 @@ export function wasmLowRankKernels(ex: KernelExports, base: number): LowRankKern
     backward: (V, g, K, d, n, w) => ex.lrBackward(p(V), p(g), K, d, n, p(w)),
     fused: (V, Vn, C, Nt, R, d, n, at, atStep, rtol, out) => ex.lrFused(p(V), p(Vn), p(C), p(Nt), R, d, n, p(at), atStep, rtol, p(out)),
     combine: (C, Nt, R, d, n, out) => ex.lrCombine(p(C), p(Nt), R, d, n, p(out)),
+    addRows: (out, rows, c, R, K, len) => ex.lrAddRows(p(out), p(rows), p(c), R, K, len),
   };
 }
 
@@ -49,6 +52,7 @@ export function twinLowRankKernels(m: Float64Array): LowRankKernels {
     backward: (V, g, K, d, n, w) => lrBackwardTwin(m, V, g, K, d, n, w),
     fused: (V, Vn, C, Nt, R, d, n, at, atStep, rtol, out) => lrFusedTwin(m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out),
     combine: (C, Nt, R, d, n, out) => lrCombineTwin(m, C, Nt, R, d, n, out),
+    addRows: (out, rows, c, R, K, len) => lrAddRowsTwin(m, out, rows, c, R, K, len),
   };
 }
 
@@ -186,6 +190,18 @@ export function lrCombineTwin(m: Float64Array, C: number, Nt: number, R: number,
       const c = m[C + i * R + r]!;
       const ro = out + i * n;
       for (let q = 0; q < n; q++) m[ro + q] = m[ro + q]! + c * m[nr + q]!;
+    }
+  }
+}
+
+/** Twin of lrAddRows (see LowRankKernels.addRows): rows in order, each added to the whole output. */
+export function lrAddRowsTwin(m: Float64Array, out: number, rows: number, c: number, R: number, K: number, len: number): void {
+  for (let k = 0; k < K; k++) {
+    const ok = out + k * len;
+    for (let r = 0; r < R; r++) {
+      const cc = m[c + k * R + r]!;
+      const ro = rows + r * len;
+      for (let q = 0; q < len; q++) m[ok + q] = m[ok + q]! + cc * m[ro + q]!;
     }
   }
 }

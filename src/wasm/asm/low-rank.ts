@@ -401,3 +401,56 @@ export function lrCombine(C: usize, Nt: usize, R: i32, d: i32, n: i32, out: usiz
     }
   }
 }
+
+/**
+ * out[k·len + q] += Σ_r c[k·R + r]·rows[r·len + q] (k < K, q < len), each sum continuing out in
+ * increasing r: the stages' low-rank corrections. Eight columns per pass over the rows.
+ */
+export function lrAddRows(out: usize, rows: usize, c: usize, R: i32, K: i32, len: i32): void {
+  const rb = <usize>len << 3;
+  for (let k = 0; k < K; k++) {
+    const ok = out + <usize>k * rb;
+    const ck = c + ((<usize>k * <usize>R) << 3);
+    let q = 0;
+    for (; q + 8 <= len; q += 8) {
+      const o = ok + (<usize>q << 3);
+      let a0 = ld(o);
+      let a1 = ld(o + 16);
+      let a2 = ld(o + 32);
+      let a3 = ld(o + 48);
+      let p = rows + (<usize>q << 3);
+      for (let r = 0; r < R; r++) {
+        const cc = sp(ck + (<usize>r << 3));
+        a0 = madd(a0, cc, ld(p));
+        a1 = madd(a1, cc, ld(p + 16));
+        a2 = madd(a2, cc, ld(p + 32));
+        a3 = madd(a3, cc, ld(p + 48));
+        p += rb;
+      }
+      v128.store(o, a0);
+      v128.store(o + 16, a1);
+      v128.store(o + 32, a2);
+      v128.store(o + 48, a3);
+    }
+    for (; q + 2 <= len; q += 2) {
+      const o = ok + (<usize>q << 3);
+      let a0 = ld(o);
+      let p = rows + (<usize>q << 3);
+      for (let r = 0; r < R; r++) {
+        a0 = madd(a0, sp(ck + (<usize>r << 3)), ld(p));
+        p += rb;
+      }
+      v128.store(o, a0);
+    }
+    if (q < len) {
+      const o = ok + (<usize>q << 3);
+      let a0 = load<f64>(o);
+      let p = rows + (<usize>q << 3);
+      for (let r = 0; r < R; r++) {
+        a0 += load<f64>(ck + (<usize>r << 3)) * load<f64>(p);
+        p += rb;
+      }
+      store<f64>(o, a0);
+    }
+  }
+}
