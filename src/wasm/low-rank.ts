@@ -95,9 +95,9 @@ export function lrBackwardTwin(m: Float64Array, V: number, g: number, K: number,
  *   s1 = Σ (E1_iq·(1/sc_iq))²,   s2 = Σ (E2_iq·(1/sc_iq))²,
  * at_iq = m[at + (i·n + q)·atStep]. Sum orders: each of B, E1, E2 over r in groups of four,
  * ((c0y0 + c1y1) + c2y2) + c3y3, the first group starting the sum (0 when R < 4), each later
- * group added to it, then the remaining terms one by one; the squares into eight sums by row
- * parity (e: even i, o: odd i) and column (lane 0: even q < n − n%2, lane 1: odd q, t: the odd
- * last column), each in increasing (i, q), combined as ((e0 + e1) + (o0 + o1)) + (te + to).
+ * group added to it, then the remaining terms one by one; the squares into five sums, A_c for
+ * the columns q ≡ c (mod 4) below n − n%2 and T for the odd last column, each in increasing
+ * (i, q), combined as ((A_0 + A_1) + (A_2 + A_3)) + T.
  * Vn must not alias V.
  * Example: d = n = 1, R = 1, C = [2, 1, 0], Nt = [3], V = [1], at = [1], rtol = 0 → Vn = [7], s1 = 9.
  */
@@ -105,8 +105,10 @@ export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, N
   if (rowScratch.length < 3 * n) rowScratch = new Float64Array(3 * n);
   const acc = rowScratch;
   const n2 = n - (n % 2);
-  let s1e0 = 0, s1e1 = 0, s1o0 = 0, s1o1 = 0, t1e = 0, t1o = 0;
-  let s2e0 = 0, s2e1 = 0, s2o0 = 0, s2o1 = 0, t2e = 0, t2o = 0;
+  const A1 = sums1;
+  const A2 = sums2;
+  A1.fill(0);
+  A2.fill(0);
   for (let i = 0; i < d; i++) {
     const cr = C + i * R * 3;
     // B, E1, E2 of row i in acc[0, n), [n, 2n), [2n, 3n): four terms per pass over the row.
@@ -145,10 +147,7 @@ export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, N
         acc[2 * n + q] = acc[2 * n + q]! + e0 * y0;
       }
     }
-    // Update, scale and squares, continuing the sums of this row's parity.
-    const odd = (i & 1) === 1;
-    let c10 = odd ? s1o0 : s1e0, c11 = odd ? s1o1 : s1e1, c1t = odd ? t1o : t1e;
-    let c20 = odd ? s2o0 : s2e0, c21 = odd ? s2o1 : s2e1, c2t = odd ? t2o : t2e;
+    // Update, scale and squares into the sums of their column class (4: the odd last column).
     const ro = i * n;
     for (let q = 0; q < n; q++) {
       const v = m[V + ro + q]!;
@@ -157,29 +156,19 @@ export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, N
       const inv = 1 / (m[at + (ro + q) * atStep]! + rtol * Math.max(Math.abs(v), Math.abs(vn)));
       const x1 = acc[n + q]! * inv;
       const x2 = acc[2 * n + q]! * inv;
-      if (q >= n2) {
-        c1t += x1 * x1;
-        c2t += x2 * x2;
-      } else if ((q & 1) === 0) {
-        c10 += x1 * x1;
-        c20 += x2 * x2;
-      } else {
-        c11 += x1 * x1;
-        c21 += x2 * x2;
-      }
-    }
-    if (odd) {
-      s1o0 = c10, s1o1 = c11, t1o = c1t, s2o0 = c20, s2o1 = c21, t2o = c2t;
-    } else {
-      s1e0 = c10, s1e1 = c11, t1e = c1t, s2e0 = c20, s2e1 = c21, t2e = c2t;
+      const c = q < n2 ? q & 3 : 4;
+      A1[c] = A1[c]! + x1 * x1;
+      A2[c] = A2[c]! + x2 * x2;
     }
   }
-  m[out] = s1e0 + s1e1 + (s1o0 + s1o1) + (t1e + t1o);
-  m[out + 1] = s2e0 + s2e1 + (s2o0 + s2o1) + (t2e + t2o);
+  m[out] = A1[0]! + A1[1]! + (A1[2]! + A1[3]!) + A1[4]!;
+  m[out + 1] = A2[0]! + A2[1]! + (A2[2]! + A2[3]!) + A2[4]!;
 }
 
-/** Row accumulators of lrFusedTwin (grown on demand; the twin is not re-entered). */
+/** Row accumulators and the five sums of lrFusedTwin (the twin is not re-entered). */
 let rowScratch = new Float64Array(0);
+const sums1 = new Float64Array(5);
+const sums2 = new Float64Array(5);
 
 /** Twin of lrCombine (see LowRankKernels.combine): terms in order, each added to the whole output. */
 export function lrCombineTwin(m: Float64Array, C: number, Nt: number, R: number, d: number, n: number, out: number): void {

@@ -147,16 +147,18 @@ test('low-rank fused kernel: a non-finite update gives non-finite sums (the step
   const wk = wasmKernels()!;
   const top = wk.mark();
   for (const make of [twin, wasm]) {
-    for (const q of [0, 1, 2]) {
-      const c: Case = { d: 2, n: 3, K: 1, R: 1, atStep: 0 };
-      const L = layout(c);
-      const { m, k } = make(L.end);
-      for (let i = 0; i < L.end; i++) m[i] = 0.5;
-      // The update coefficient of row 1 is NaN, its error coefficients stay finite.
-      m[L.C + 3] = NaN;
-      m[L.Nt + q] = 1;
-      k.fused(L.V, L.Vn, L.C, L.Nt, 1, 2, 3, L.at, 0, 1e-3, L.out);
-      assert.ok(Number.isNaN(m[L.out]!) && Number.isNaN(m[L.out + 1]!), `q = ${q}: sums ${m[L.out]}, ${m[L.out + 1]}`);
+    for (const n of [3, 6, 9]) {
+      for (let q = 0; q < n; q++) {
+        const c: Case = { d: 2, n, K: 1, R: 1, atStep: 0 };
+        const L = layout(c);
+        const { m, k } = make(L.end);
+        for (let i = 0; i < L.end; i++) m[i] = 0.5;
+        // The update coefficient of row 1 is NaN, its error coefficients stay finite.
+        m[L.C + 3] = NaN;
+        m[L.Nt + q] = 1;
+        k.fused(L.V, L.Vn, L.C, L.Nt, 1, 2, n, L.at, 0, 1e-3, L.out);
+        assert.ok(Number.isNaN(m[L.out]!) && Number.isNaN(m[L.out + 1]!), `n = ${n}, q = ${q}: sums ${m[L.out]}, ${m[L.out + 1]}`);
+      }
     }
   }
   wk.release(top);
