@@ -86,9 +86,14 @@ interface WorkspaceLayout {
   readonly f: number;
   readonly g: number;
   readonly w: number;
-  /** Every stage's N (stages·K·n) and G (stages·K·d), mirrored from the plain arrays. */
+  /** Every stage's N (stages·K·n), G (stages·K·d) and ȧ (stages·K·n), mirrored from the plain arrays. */
   readonly NS: number;
   readonly GS: number;
+  readonly KAS: number;
+  /** The stage logits (K·n), a scratch row (K·n) and the logit combination's coefficients (stages). */
+  readonly aS: number;
+  readonly E: number;
+  readonly ac: number;
   /** A stage's dots with the earlier stages and their coefficients (K·stages·K each). */
   readonly X: number;
   readonly Xc: number;
@@ -120,6 +125,10 @@ function workspaceLayout(d: number, n: number, K: number, stages: number, unifor
     w: at(K * n),
     NS: at(R * n),
     GS: at(R * d),
+    KAS: at(R * n),
+    aS: at(K * n),
+    E: at(K * n),
+    ac: at(stages),
     X: at(K * R),
     Xc: at(K * R),
     C: at(d * R * 3),
@@ -157,7 +166,6 @@ export class LowRankStages implements StageEvaluator {
   private G: Float64Array[];
   private N: Float64Array[];
   private KA: Float64Array[];
-  private readonly aS: Float64Array;
   private readonly S: Float64Array;
   private readonly r: Float64Array;
   /** Rank terms of the fused pass / a dense row: stage, sample offset, weights. */
@@ -213,7 +221,6 @@ export class LowRankStages implements StageEvaluator {
     this.G = Array.from({ length: this.nStages }, () => new Float64Array(K * d));
     this.N = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
     this.KA = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
-    this.aS = new Float64Array(K * n);
     this.S = new Float64Array(K);
     this.r = new Float64Array(Math.max(P.m, 1));
     const R = this.nStages * K;
@@ -272,6 +279,7 @@ export class LowRankStages implements StageEvaluator {
     const { K, d, nn: n, L, m } = this;
     m.set(this.N[j]!, L.NS + j * K * n);
     m.set(this.G[j]!, L.GS + j * K * d);
+    m.set(this.KA[j]!, L.KAS + j * K * n);
     this.mirrored[j] = 1;
   }
 
@@ -291,7 +299,7 @@ export class LowRankStages implements StageEvaluator {
    */
   private evalStage(s: number, base: Float64Array, vb: number, h: number, _t: number): void {
     this.rhsEvals++;
-    const { d, nn: n, K, P, aS, S, r, m, L } = this;
+    const { d, nn: n, K, P, S, r, m, L } = this;
     const kern = this.kern!;
     const row = this.A[s]!;
     const aOff = d * n;
@@ -301,18 +309,19 @@ export class LowRankStages implements StageEvaluator {
     const Gs = this.G[s]!;
     const KAs = this.KA[s]!;
     const KN = K * n;
-    for (let q = 0; q < KN; q++) aS[q] = base[aOff + q]!;
-    for (let j = 0; j < s; j++) {
-      const al = h * row[j]!;
-      if (al === 0) continue;
-      const ka = this.KA[j]!;
-      for (let q = 0; q < KN; q++) aS[q] += al * ka[q]!;
+    // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j (kernel; a zero A_sj adds zero terms), then N.
+    for (let j = 0; j < s; j++) if (this.mirrored[j] === 0) this.mirror(j);
+    const aS = L.aS;
+    m.set(base.subarray(aOff, aOff + KN), aS);
+    if (s > 0) {
+      for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
+      kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
     }
-    for (let k = 0; k < K; k++) S[k] = normalize(kind, aS, k * n, n, Ns, k * n);
+    if (kind === 'softmax') this.softmaxRows(Ns);
+    else for (let k = 0; k < K; k++) S[k] = normalize(kind, m, aS + k * n, n, Ns, k * n);
     // Forward: f_k = V N_k over the base V, then the low-rank corrections
     // f_k += Σ_{j<s} Σ_k' (h a_sj (N_jk'·N_sk)) G_jk' (all by kernels over the mirrored stages;
     // a zero a_sj adds zero terms).
-    for (let j = 0; j < s; j++) if (this.mirrored[j] === 0) this.mirror(j);
     const Nso = L.NS + s * K * n;
     m.set(Ns, Nso);
     kern.forward(vb, Nso, K, d, n, L.f);
@@ -338,7 +347,40 @@ export class LowRankStages implements StageEvaluator {
       this.scaleDots(row, h, sK);
       kern.addRows(w, L.NS, L.Xc, sK, K, n);
     }
-    for (let k = 0; k < K; k++) normalizationVjp(kind, aS, k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
+    for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
+    m.set(KAs, L.KAS + s * K * n);
+  }
+
+  /**
+   * N = softmax of each sample's stage logits (L.aS) into Ns: m = max, e = exp(a − m) by the
+   * exp kernel (vsflow's exp, ≤ 2 ulp of Math.exp: the low-rank path differs from the full
+   * path's normalize at round-off), z = Σ e (two sums over even and odd q, the odd last term to
+   * the even one, then even + odd), N = e·(1/z).
+   */
+  private softmaxRows(Ns: Float64Array): void {
+    const { K, nn: n, m, L } = this;
+    const kern = this.kern!;
+    for (let k = 0; k < K; k++) {
+      const a = L.aS + k * n;
+      const e = L.E + k * n;
+      let mx = -Infinity;
+      for (let q = 0; q < n; q++) if (m[a + q]! > mx) mx = m[a + q]!;
+      for (let q = 0; q < n; q++) m[e + q] = m[a + q]! - mx;
+    }
+    kern.exp(L.E, K * n, L.E);
+    for (let k = 0; k < K; k++) {
+      const e = L.E + k * n;
+      let z0 = 0;
+      let z1 = 0;
+      let q = 0;
+      for (; q + 1 < n; q += 2) {
+        z0 += m[e + q]!;
+        z1 += m[e + q + 1]!;
+      }
+      if (q < n) z0 += m[e + q]!;
+      const inv = 1 / (z0 + z1);
+      for (let j = 0; j < n; j++) Ns[k * n + j] = m[e + j]! * inv;
+    }
   }
 
   /** Xc[k·sK + j·K + k'] = (h·A_sj)·X[k·sK + j·K + k'] for j < s (the corrections' coefficients). */
@@ -416,8 +458,8 @@ export class LowRankStages implements StageEvaluator {
     for (let s = 1; s <= fsal; s++) this.evalStage(s, y, vb, h, t + c[s]! * h);
     const aOff = d * n;
     const KN = K * n;
-    // Logits of y_new = the FSAL stage's logits (aS still holds them).
-    for (let q = 0; q < KN; q++) yNew[aOff + q] = this.aS[q]!;
+    // Logits of y_new = the FSAL stage's logits (L.aS still holds them).
+    yNew.set(this.m.subarray(L.aS, L.aS + KN), aOff);
     const stages = fsal + 1;
     const two = E2 !== undefined;
     // Error weights for dopri5 include h (e = h Σ e_j k_j); dop853's are unscaled (h enters later).

@@ -3,7 +3,8 @@
  * VS-4/VS-5): the forward sweep f_k = V N_k, the backward sweep w_k = Vᵀ g_k, the fused step
  * update with its two error sums, and the rank-R sums of the dense output. Each runs in
  * WebAssembly SIMD (src/wasm/asm/low-rank.ts) or as its TypeScript twin here, which performs the
- * same IEEE-754 operations in the same order (tested bit for bit, test/wasm/low-rank.test.ts).
+ * same IEEE-754 operations in the same order (tested bit for bit, test/wasm/low-rank.test.ts);
+ * plus vsflow's exp over an array (the existing `expScaled` kernel) for the stages' softmax.
  *
  * Both work on one workspace: a Float64Array `m` (the kernels' memory from a byte offset, or a
  * plain array), every operand an offset into it, in f64 slots (even, so 16-byte aligned in the
@@ -12,6 +13,7 @@
  * terms' N rows, Nt[r·n + q].
  */
 import type { KernelExports } from './kernels.js';
+import { expTwin } from './exp-log.js';
 
 /** The four kernels over one workspace (offsets in f64 slots). */
 export interface LowRankKernels {
@@ -25,6 +27,8 @@ export interface LowRankKernels {
   combine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
   /** out[k·len + q] += Σ_r c[k·R + r]·rows[r·len + q], continuing out in increasing r. */
   addRows(out: number, rows: number, c: number, R: number, K: number, len: number): void;
+  /** out[q] = e^{x[q]}, q < len, by vsflow's exp (`expScaled` with c = 1; twin `expTwin`, ≤ 2 ulp of Math.exp). */
+  exp(x: number, len: number, out: number): void;
 }
 
 /**
@@ -39,6 +43,7 @@ export function wasmLowRankKernels(ex: KernelExports, base: number): LowRankKern
     fused: (V, Vn, C, Nt, R, d, n, at, atStep, rtol, out) => ex.lrFused(p(V), p(Vn), p(C), p(Nt), R, d, n, p(at), atStep, rtol, p(out)),
     combine: (C, Nt, R, d, n, out) => ex.lrCombine(p(C), p(Nt), R, d, n, p(out)),
     addRows: (out, rows, c, R, K, len) => ex.lrAddRows(p(out), p(rows), p(c), R, K, len),
+    exp: (x, len, out) => ex.expScaled(p(x), len, 1, p(out)),
   };
 }
 
@@ -53,6 +58,10 @@ export function twinLowRankKernels(m: Float64Array): LowRankKernels {
     fused: (V, Vn, C, Nt, R, d, n, at, atStep, rtol, out) => lrFusedTwin(m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out),
     combine: (C, Nt, R, d, n, out) => lrCombineTwin(m, C, Nt, R, d, n, out),
     addRows: (out, rows, c, R, K, len) => lrAddRowsTwin(m, out, rows, c, R, K, len),
+    exp: (x, len, out) => {
+      // expScaled's twin with c = 1 (1·x = x exactly).
+      for (let q = 0; q < len; q++) m[out + q] = expTwin(m[x + q]!);
+    },
   };
 }
 
