@@ -489,22 +489,23 @@ export class LowRankStages implements StageEvaluator {
     this.spareOf = yNew;
     let s1 = m[L.out]!;
     let s2 = m[L.out + 1]!;
-    // Logit block, explicit.
+    // Logit block: the error vectors Σ_j e_j ȧ_j by the addRows kernel over the mirrored stage
+    // derivatives (stages with zero weight add zero terms), then the scaled squares.
+    const e1v = L.E;
+    const e2v = L.aS;
+    m.fill(0, e1v, e1v + KN);
+    m.fill(0, e2v, e2v + KN);
+    for (let j = 0; j < stages; j++) m[L.ac + j] = E1[j]!;
+    this.kern!.addRows(e1v, L.KAS, L.ac, stages, 1, KN);
+    if (two) {
+      for (let j = 0; j < stages; j++) m[L.ac + j] = E2[j]!;
+      this.kern!.addRows(e2v, L.KAS, L.ac, stages, 1, KN);
+    }
     for (let q = 0; q < KN; q++) {
-      let e1 = 0;
-      let e2 = 0;
-      for (let j = 0; j < stages; j++) {
-        const w1 = E1[j]!;
-        const w2 = two ? E2[j]! : 0;
-        if (w1 === 0 && w2 === 0) continue;
-        const ka = this.KA[j]![q]!;
-        e1 += w1 * ka;
-        e2 += w2 * ka;
-      }
-      e1 *= eScale;
+      const e1 = m[e1v + q]! * eScale;
       const inv = 1 / (atol[aOff + q]! + rtol * Math.max(Math.abs(y[aOff + q]!), Math.abs(yNew[aOff + q]!)));
       const x1 = e1 * inv;
-      const x2 = e2 * inv;
+      const x2 = m[e2v + q]! * inv;
       s1 += x1 * x1;
       s2 += x2 * x2;
     }
