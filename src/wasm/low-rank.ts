@@ -33,18 +33,12 @@ export interface LowRankKernels {
 
 /**
  * The WebAssembly kernels over the workspace that starts at byte offset `base` of their memory.
+ * (Classes, not closures: every instance calls the same functions, so optimised callers are not
+ * deoptimised by a new instance.)
  * Example: `wasmLowRankKernels(wasmKernels()!.exports, ptr).forward(0, 8, 1, 2, 4, 16)`.
  */
 export function wasmLowRankKernels(ex: KernelExports, base: number): LowRankKernels {
-  const p = (off: number): number => base + 8 * off;
-  return {
-    forward: (V, N, K, d, n, f) => ex.lrForward(p(V), p(N), K, d, n, p(f)),
-    backward: (V, g, K, d, n, w) => ex.lrBackward(p(V), p(g), K, d, n, p(w)),
-    fused: (V, Vn, C, Nt, R, d, n, at, atStep, rtol, out) => ex.lrFused(p(V), p(Vn), p(C), p(Nt), R, d, n, p(at), atStep, rtol, p(out)),
-    combine: (C, Nt, R, d, n, out) => ex.lrCombine(p(C), p(Nt), R, d, n, p(out)),
-    addRows: (out, rows, c, R, K, len) => ex.lrAddRows(p(out), p(rows), p(c), R, K, len),
-    exp: (x, len, out) => ex.expScaled(p(x), len, 1, p(out)),
-  };
+  return new WasmLowRankKernels(ex, base);
 }
 
 /**
@@ -52,17 +46,62 @@ export function wasmLowRankKernels(ex: KernelExports, base: number): LowRankKern
  * Example: with m = [1, 2, 3, 4, 1, 1, 0, 0], `twinLowRankKernels(m).forward(0, 4, 1, 2, 2, 6)` gives m[6..7] = [3, 7].
  */
 export function twinLowRankKernels(m: Float64Array): LowRankKernels {
-  return {
-    forward: (V, N, K, d, n, f) => lrForwardTwin(m, V, N, K, d, n, f),
-    backward: (V, g, K, d, n, w) => lrBackwardTwin(m, V, g, K, d, n, w),
-    fused: (V, Vn, C, Nt, R, d, n, at, atStep, rtol, out) => lrFusedTwin(m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out),
-    combine: (C, Nt, R, d, n, out) => lrCombineTwin(m, C, Nt, R, d, n, out),
-    addRows: (out, rows, c, R, K, len) => lrAddRowsTwin(m, out, rows, c, R, K, len),
-    exp: (x, len, out) => {
-      // expScaled's twin with c = 1 (1·x = x exactly).
-      for (let q = 0; q < len; q++) m[out + q] = expTwin(m[x + q]!);
-    },
-  };
+  return new TwinLowRankKernels(m);
+}
+
+class WasmLowRankKernels implements LowRankKernels {
+  constructor(
+    private readonly ex: KernelExports,
+    private readonly base: number,
+  ) {}
+  forward(V: number, N: number, K: number, d: number, n: number, f: number): void {
+    const b = this.base;
+    this.ex.lrForward(b + 8 * V, b + 8 * N, K, d, n, b + 8 * f);
+  }
+  backward(V: number, g: number, K: number, d: number, n: number, w: number): void {
+    const b = this.base;
+    this.ex.lrBackward(b + 8 * V, b + 8 * g, K, d, n, b + 8 * w);
+  }
+  fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+    const b = this.base;
+    this.ex.lrFused(b + 8 * V, b + 8 * Vn, b + 8 * C, b + 8 * Nt, R, d, n, b + 8 * at, atStep, rtol, b + 8 * out);
+  }
+  combine(C: number, Nt: number, R: number, d: number, n: number, out: number): void {
+    const b = this.base;
+    this.ex.lrCombine(b + 8 * C, b + 8 * Nt, R, d, n, b + 8 * out);
+  }
+  addRows(out: number, rows: number, c: number, R: number, K: number, len: number): void {
+    const b = this.base;
+    this.ex.lrAddRows(b + 8 * out, b + 8 * rows, b + 8 * c, R, K, len);
+  }
+  exp(x: number, len: number, out: number): void {
+    const b = this.base;
+    this.ex.expScaled(b + 8 * x, len, 1, b + 8 * out);
+  }
+}
+
+class TwinLowRankKernels implements LowRankKernels {
+  constructor(private readonly m: Float64Array) {}
+  forward(V: number, N: number, K: number, d: number, n: number, f: number): void {
+    lrForwardTwin(this.m, V, N, K, d, n, f);
+  }
+  backward(V: number, g: number, K: number, d: number, n: number, w: number): void {
+    lrBackwardTwin(this.m, V, g, K, d, n, w);
+  }
+  fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+    lrFusedTwin(this.m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out);
+  }
+  combine(C: number, Nt: number, R: number, d: number, n: number, out: number): void {
+    lrCombineTwin(this.m, C, Nt, R, d, n, out);
+  }
+  addRows(out: number, rows: number, c: number, R: number, K: number, len: number): void {
+    lrAddRowsTwin(this.m, out, rows, c, R, K, len);
+  }
+  exp(x: number, len: number, out: number): void {
+    // expScaled's twin with c = 1 (1·x = x exactly).
+    const m = this.m;
+    for (let q = 0; q < len; q++) m[out + q] = expTwin(m[x + q]!);
+  }
 }
 
 /** Twin of lrForward (see LowRankKernels.forward). */
