@@ -97,6 +97,9 @@ interface WorkspaceLayout {
   /** A stage's dots with the earlier stages and their coefficients (K·stages·K each). */
   readonly X: number;
   readonly Xc: number;
+  /** Regression: X (m·d, fixed) and a row of m residual coefficients. */
+  readonly Xr: number;
+  readonly rq: number;
   /** Rank-term coefficients (d·R·3) and N rows (R·n), R ≤ stages·K. */
   readonly C: number;
   readonly Nt: number;
@@ -107,7 +110,7 @@ interface WorkspaceLayout {
   readonly length: number;
 }
 
-function workspaceLayout(d: number, n: number, K: number, stages: number, uniformAtol: boolean): WorkspaceLayout {
+function workspaceLayout(d: number, n: number, K: number, m: number, stages: number, uniformAtol: boolean): WorkspaceLayout {
   let o = 0;
   const at = (len: number): number => {
     const p = o;
@@ -129,6 +132,8 @@ function workspaceLayout(d: number, n: number, K: number, stages: number, unifor
     aS: at(K * n),
     E: at(K * n),
     ac: at(stages),
+    Xr: at(m * d),
+    rq: at(m),
     X: at(K * R),
     Xc: at(K * R),
     C: at(d * R * 3),
@@ -231,7 +236,7 @@ export class LowRankStages implements StageEvaluator {
     this.termE2 = new Float64Array(R);
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
-    this.L = workspaceLayout(d, n, K, this.nStages, uniform);
+    this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, this.nStages, uniform);
     this.mirrored = new Uint8Array(this.nStages);
     this.bind();
     this.evalStage(0, y0, this.baseBlock(y0), 0, t0);
@@ -269,6 +274,7 @@ export class LowRankStages implements StageEvaluator {
     const { at, atStep } = this.L;
     if (atStep === 1) this.m.set(this.atol.subarray(0, this.d * this.nn), at);
     else this.m.fill(this.atol[0]!, at, at + 2);
+    if (this.P.loss === 'regression') this.m.set(this.P.X!, this.L.Xr);
     this.baseOf = null;
     this.spareOf = null;
     this.mirrored.fill(0);
@@ -333,10 +339,9 @@ export class LowRankStages implements StageEvaluator {
       kern.addRows(f, L.GS, L.Xc, sK, K, d);
     }
     const g = L.g;
-    for (let k = 0; k < K; k++) {
-      sampleLossGradient(P, k, m, f + k * d, m, g + k * d, r, false);
-      for (let i = 0; i < d; i++) Gs[k * d + i] = -m[g + k * d + i]! * invK;
-    }
+    if (P.loss === 'regression') this.regressionGradient();
+    else for (let k = 0; k < K; k++) sampleLossGradient(P, k, m, f + k * d, m, g + k * d, r, false);
+    for (let q = 0; q < K * d; q++) Gs[q] = -m[g + q]! * invK;
     m.set(Gs, L.GS + s * K * d);
     this.mirrored[s] = 1;
     // Backward: w_k = Vᵀ g_k over the base V, then w_k += Σ_{j<s} Σ_k' (h a_sj (G_jk'·g_k)) N_jk'.
@@ -349,6 +354,23 @@ export class LowRankStages implements StageEvaluator {
     }
     for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
     m.set(KAs, L.KAS + s * K * n);
+  }
+
+  /**
+   * The regression loss gradient g_k = −2 Xᵀ(y_k − X f_k) (models/losses.ts) by the kernels:
+   * X f_k by the forward sweep (its two-sum order), then g_k = Σ_q (−2 r_q) X_q by the backward
+   * sweep (the order of losses.ts).
+   */
+  private regressionGradient(): void {
+    const { d, K, m, L, P } = this;
+    const kern = this.kern!;
+    const rows = P.m;
+    const y = P.y!;
+    for (let k = 0; k < K; k++) {
+      kern.forward(L.Xr, L.f + k * d, 1, rows, d, L.rq);
+      for (let q = 0; q < rows; q++) m[L.rq + q] = -2 * (y[k * rows + q]! - m[L.rq + q]!);
+      kern.backward(L.Xr, L.rq, 1, rows, d, L.g + k * d);
+    }
   }
 
   /**
