@@ -352,8 +352,14 @@ export class LowRankStages implements StageEvaluator {
       this.scaleDots(row, h, sK);
       kern.addRows(w, L.NS, L.Xc, sK, K, n);
     }
-    for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
-    m.set(KAs, L.KAS + s * K * n);
+    const kao = L.KAS + s * K * n;
+    if (kind === 'softmax') {
+      kern.softmaxVjp(Nso, w, K, n, -invK, kao);
+      KAs.set(m.subarray(kao, kao + K * n));
+    } else {
+      for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
+      m.set(KAs, kao);
+    }
   }
 
   /**
@@ -374,35 +380,17 @@ export class LowRankStages implements StageEvaluator {
   }
 
   /**
-   * N = softmax of each sample's stage logits (L.aS) into Ns: m = max, e = exp(a − m) by the
-   * exp kernel (vsflow's exp, ≤ 2 ulp of Math.exp: the low-rank path differs from the full
-   * path's normalize at round-off), z = Σ e (two sums over even and odd q, the odd last term to
-   * the even one, then even + odd), N = e·(1/z).
+   * N = softmax of each sample's stage logits (L.aS) into Ns by the kernels: e = a − max a,
+   * e ← exp(e) (vsflow's exp, ≤ 2 ulp of Math.exp: the low-rank path differs from the full
+   * path's normalize at round-off), N = e·(1/Σe) (two-sum order).
    */
   private softmaxRows(Ns: Float64Array): void {
     const { K, nn: n, m, L } = this;
     const kern = this.kern!;
-    for (let k = 0; k < K; k++) {
-      const a = L.aS + k * n;
-      const e = L.E + k * n;
-      let mx = -Infinity;
-      for (let q = 0; q < n; q++) if (m[a + q]! > mx) mx = m[a + q]!;
-      for (let q = 0; q < n; q++) m[e + q] = m[a + q]! - mx;
-    }
+    kern.shiftMax(L.aS, K, n, L.E);
     kern.exp(L.E, K * n, L.E);
-    for (let k = 0; k < K; k++) {
-      const e = L.E + k * n;
-      let z0 = 0;
-      let z1 = 0;
-      let q = 0;
-      for (; q + 1 < n; q += 2) {
-        z0 += m[e + q]!;
-        z1 += m[e + q + 1]!;
-      }
-      if (q < n) z0 += m[e + q]!;
-      const inv = 1 / (z0 + z1);
-      for (let j = 0; j < n; j++) Ns[k * n + j] = m[e + j]! * inv;
-    }
+    kern.scaleBySum(L.E, K, n, L.E);
+    Ns.set(m.subarray(L.E, L.E + K * n));
   }
 
   /** Xc[k·sK + j·K + k'] = (h·A_sj)·X[k·sK + j·K + k'] for j < s (the corrections' coefficients). */

@@ -35,6 +35,9 @@ export interface KernelExports {
   lrFused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: number, rt: number, out: number): void;
   lrCombine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
   lrAddRows(out: number, rows: number, c: number, R: number, K: number, len: number): void;
+  lrShiftMax(a: number, K: number, n: number, e: number): void;
+  lrScaleBySum(e: number, K: number, n: number, N: number): void;
+  lrSoftmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

@@ -29,6 +29,12 @@ export interface LowRankKernels {
   addRows(out: number, rows: number, c: number, R: number, K: number, len: number): void;
   /** out[q] = e^{x[q]}, q < len, by vsflow's exp (`expScaled` with c = 1; twin `expTwin`, ≤ 2 ulp of Math.exp). */
   exp(x: number, len: number, out: number): void;
+  /** e = a − max(a) per sample (see `lrShiftMaxTwin`). */
+  shiftMax(a: number, K: number, n: number, e: number): void;
+  /** N = e·(1/Σe) per sample (see `lrScaleBySumTwin`). */
+  scaleBySum(e: number, K: number, n: number, N: number): void;
+  /** The softmax VJP (s·N)·(w − N·w) per sample (see `lrSoftmaxVjpTwin`). */
+  softmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void;
 }
 
 /**
@@ -78,6 +84,18 @@ class WasmLowRankKernels implements LowRankKernels {
     const b = this.base;
     this.ex.expScaled(b + 8 * x, len, 1, b + 8 * out);
   }
+  shiftMax(a: number, K: number, n: number, e: number): void {
+    const b = this.base;
+    this.ex.lrShiftMax(b + 8 * a, K, n, b + 8 * e);
+  }
+  scaleBySum(e: number, K: number, n: number, N: number): void {
+    const b = this.base;
+    this.ex.lrScaleBySum(b + 8 * e, K, n, b + 8 * N);
+  }
+  softmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void {
+    const b = this.base;
+    this.ex.lrSoftmaxVjp(b + 8 * N, b + 8 * w, K, n, s, b + 8 * out);
+  }
 }
 
 class TwinLowRankKernels implements LowRankKernels {
@@ -101,6 +119,15 @@ class TwinLowRankKernels implements LowRankKernels {
     // expScaled's twin with c = 1 (1·x = x exactly).
     const m = this.m;
     for (let q = 0; q < len; q++) m[out + q] = expTwin(m[x + q]!);
+  }
+  shiftMax(a: number, K: number, n: number, e: number): void {
+    lrShiftMaxTwin(this.m, a, K, n, e);
+  }
+  scaleBySum(e: number, K: number, n: number, N: number): void {
+    lrScaleBySumTwin(this.m, e, K, n, N);
+  }
+  softmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void {
+    lrSoftmaxVjpTwin(this.m, N, w, K, n, s, out);
   }
 }
 
@@ -240,5 +267,66 @@ export function lrAddRowsTwin(m: Float64Array, out: number, rows: number, c: num
       const ro = rows + r * len;
       for (let q = 0; q < len; q++) m[ok + q] = m[ok + q]! + cc * m[ro + q]!;
     }
+  }
+}
+
+/**
+ * Twin of lrShiftMax: e[k·n + q] = a[k·n + q] − M_k, M_k the maximum as `x > m ? x : m` from
+ * −∞ over even q and over odd q, then odd over even the same way, then the odd last term.
+ */
+export function lrShiftMaxTwin(m: Float64Array, a: number, K: number, n: number, e: number): void {
+  const n2 = n - (n % 2);
+  for (let k = 0; k < K; k++) {
+    const ak = a + k * n;
+    const ek = e + k * n;
+    let m0 = -Infinity;
+    let m1 = -Infinity;
+    for (let q = 0; q < n2; q += 2) {
+      const x0 = m[ak + q]!;
+      const x1 = m[ak + q + 1]!;
+      m0 = x0 > m0 ? x0 : m0;
+      m1 = x1 > m1 ? x1 : m1;
+    }
+    let mx = m1 > m0 ? m1 : m0;
+    if (n2 < n) {
+      const x = m[ak + n2]!;
+      mx = x > mx ? x : mx;
+    }
+    for (let q = 0; q < n; q++) m[ek + q] = m[ak + q]! - mx;
+  }
+}
+
+/** Twin of lrScaleBySum: N = e·(1/z) per sample, z in the forward sweep's two-sum order. */
+export function lrScaleBySumTwin(m: Float64Array, e: number, K: number, n: number, N: number): void {
+  for (let k = 0; k < K; k++) {
+    const ek = e + k * n;
+    let z0 = 0;
+    let z1 = 0;
+    let q = 0;
+    for (; q + 1 < n; q += 2) {
+      z0 += m[ek + q]!;
+      z1 += m[ek + q + 1]!;
+    }
+    if (q < n) z0 += m[ek + q]!;
+    const inv = 1 / (z0 + z1);
+    for (let j = 0; j < n; j++) m[N + k * n + j] = m[ek + j]! * inv;
+  }
+}
+
+/** Twin of lrSoftmaxVjp: out = (s·N)·(w − nw) per sample, nw = N·w in the two-sum order. */
+export function lrSoftmaxVjpTwin(m: Float64Array, N: number, w: number, K: number, n: number, s: number, out: number): void {
+  for (let k = 0; k < K; k++) {
+    const Nk = N + k * n;
+    const wk = w + k * n;
+    let s0 = 0;
+    let s1 = 0;
+    let q = 0;
+    for (; q + 1 < n; q += 2) {
+      s0 += m[Nk + q]! * m[wk + q]!;
+      s1 += m[Nk + q + 1]! * m[wk + q + 1]!;
+    }
+    if (q < n) s0 += m[Nk + q]! * m[wk + q]!;
+    const nw = s0 + s1;
+    for (let j = 0; j < n; j++) m[out + k * n + j] = s * m[Nk + j]! * (m[wk + j]! - nw);
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The low-rank stage kernels (src/wasm/low-rank.ts: forward, backward, fused, combine, addRows): WebAssembly SIMD and the TypeScript twins
+ * The low-rank stage kernels (src/wasm/low-rank.ts: forward, backward, fused, combine, addRows, the
+ * softmax's shiftMax/exp/scaleBySum and its VJP): WebAssembly SIMD and the TypeScript twins
  * give the same bits on every blocking edge (d, n, K, R odd and even, below and above the block
  * sizes, per-element and scalar atol), both agree with naive sums to 1e-13 relative, a
  * non-finite update gives non-finite error sums, and the doc examples give their stated results.
@@ -31,7 +32,7 @@ const CASES: Case[] = [
 ];
 
 /** Workspace layout of one case (offsets in f64 slots, all even). */
-function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w' | 'C' | 'Cd' | 'Nt' | 'at' | 'out' | 'D' | 'A' | 'Ac' | 'end', number> {
+function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w' | 'C' | 'Cd' | 'Nt' | 'at' | 'out' | 'D' | 'A' | 'Ac' | 'E' | 'P' | 'J' | 'end', number> {
   const even = (x: number): number => x + (x % 2);
   let o = 0;
   const at = (len: number): number => {
@@ -39,13 +40,13 @@ function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w'
     o += even(len);
     return p;
   };
-  const L = { V: at(d * n), Vn: at(d * n), N: at(K * n), g: at(K * d), f: at(K * d), w: at(K * n), C: at(d * R * 3), Cd: at(d * R), Nt: at(R * n), at: at(d * n), out: at(2), D: at(d * n), A: at(K * n), Ac: at(K * R), end: 0 };
+  const L = { V: at(d * n), Vn: at(d * n), N: at(K * n), g: at(K * d), f: at(K * d), w: at(K * n), C: at(d * R * 3), Cd: at(d * R), Nt: at(R * n), at: at(d * n), out: at(2), D: at(d * n), A: at(K * n), Ac: at(K * R), E: at(K * n), P: at(K * n), J: at(K * n), end: 0 };
   L.end = o;
   return L;
 }
 
 /** Runs all four kernels on seeded inputs; returns every output. */
-function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernels }, seed: number): { f: number[]; w: number[]; Vn: number[]; sums: number[]; D: number[]; A: number[]; m: Float64Array } {
+function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernels }, seed: number): { f: number[]; w: number[]; Vn: number[]; sums: number[]; D: number[]; A: number[]; P: number[]; J: number[]; m: Float64Array } {
   const L = layout(c);
   const { m, k } = make(L.end);
   const rng = new Rng(seed);
@@ -58,8 +59,14 @@ function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernel
   k.fused(L.V, L.Vn, L.C, L.Nt, R, d, n, L.at, c.atStep, 1e-3, L.out);
   k.combine(L.Cd, L.Nt, R, d, n, L.D);
   k.addRows(L.A, L.Nt, L.Ac, R, K, n);
+  // Softmax of the sample rows N (scaled up so that exp matters), then its VJP against w.
+  for (let i = 0; i < K * n; i++) m[L.N + i] = 5 * m[L.N + i]!;
+  k.shiftMax(L.N, K, n, L.E);
+  k.exp(L.E, K * n, L.E);
+  k.scaleBySum(L.E, K, n, L.P);
+  k.softmaxVjp(L.P, L.w, K, n, -0.5, L.J);
   const sl = (o: number, len: number): number[] => Array.from(m.subarray(o, o + len));
-  return { f: sl(L.f, K * d), w: sl(L.w, K * n), Vn: sl(L.Vn, d * n), sums: sl(L.out, 2), D: sl(L.D, d * n), A: sl(L.A, K * n), m };
+  return { f: sl(L.f, K * d), w: sl(L.w, K * n), Vn: sl(L.Vn, d * n), sums: sl(L.out, 2), D: sl(L.D, d * n), A: sl(L.A, K * n), P: sl(L.P, K * n), J: sl(L.J, K * n), m };
 }
 
 const twin = (len: number): { m: Float64Array; k: LowRankKernels } => {
@@ -88,6 +95,8 @@ test('low-rank kernels: WebAssembly SIMD and the TypeScript twins give the same 
       assert.deepEqual(b.sums, a.sums, `fused sums ${label}`);
       assert.deepEqual(b.D, a.D, `combine ${label}`);
       assert.deepEqual(b.A, a.A, `addRows ${label}`);
+      assert.deepEqual(b.P, a.P, `softmax ${label}`);
+      assert.deepEqual(b.J, a.J, `softmax VJP ${label}`);
     });
   } finally {
     wk.release(top);
@@ -133,12 +142,27 @@ test('low-rank kernel twins match naive sums', () => {
     }
     const A: number[] = [];
     for (let k = 0; k < K; k++) for (let q = 0; q < n; q++) { let s = m[L.A + k * n + q]!; for (let r = 0; r < R; r++) s += m[L.Ac + k * R + r]! * m[L.Nt + r * n + q]!; A.push(s); }
+    const P: number[] = [];
+    const J: number[] = [];
+    for (let k = 0; k < K; k++) {
+      const a = Array.from({ length: n }, (_, q) => 5 * m[L.N + k * n + q]!);
+      const mx = Math.max(...a);
+      const e = a.map((x) => Math.exp(x - mx));
+      const zs = e.reduce((x, y) => x + y, 0);
+      const p = e.map((x) => x / zs);
+      P.push(...p);
+      const w = got.m.subarray(L.w + k * n, L.w + (k + 1) * n);
+      const nw = p.reduce((acc, x, q) => acc + x * w[q]!, 0);
+      J.push(...p.map((x, q) => -0.5 * x * (w[q]! - nw)));
+    }
     const tol = { rtol: 1e-13, atol: 1e-13 };
     assertClose(got.f, f, { ...tol, label: `forward ${idx}` });
     assertClose(got.w, w, { ...tol, label: `backward ${idx}` });
     assertClose(got.Vn, Vn, { ...tol, label: `update ${idx}` });
     assertClose(got.D, D, { ...tol, label: `combine ${idx}` });
     assertClose(got.A, A, { ...tol, label: `addRows ${idx}` });
+    assertClose(got.P, P, { rtol: 1e-14, atol: 1e-16, label: `softmax ${idx}` });
+    assertClose(got.J, J, { rtol: 1e-12, atol: 1e-15, label: `softmax VJP ${idx}` });
     assertClose(got.sums, [s1, s2], { rtol: 1e-12, label: `sums ${idx}` });
   });
 });

@@ -489,3 +489,84 @@ export function lrAddRows(out: usize, rows: usize, c: usize, R: i32, K: i32, len
     }
   }
 }
+
+// ---- the stages' softmax (exp by the `expScaled` kernel in between) ----------------------------
+
+/**
+ * e[k·n + q] = a[k·n + q] − max_q a[k·n + q] per sample k. The maximum as `x > m ? x : m`
+ * from −∞ over even and odd q in the two lanes (pmax), then odd over even the same way, then
+ * the odd last term (NaN entries never win, as in core/softmax.ts).
+ */
+export function lrShiftMax(a: usize, K: i32, n: i32, e: usize): void {
+  const rb = <usize>n << 3;
+  const n2 = n & ~1;
+  for (let k = 0; k < K; k++) {
+    const ak = a + <usize>k * rb;
+    const ek = e + <usize>k * rb;
+    let mv = f64x2.splat(-Infinity);
+    for (let q = 0; q < n2; q += 2) mv = f64x2.pmax(mv, ld(ak + (<usize>q << 3)));
+    const m0 = f64x2.extract_lane(mv, 0);
+    const m1 = f64x2.extract_lane(mv, 1);
+    let mx = m1 > m0 ? m1 : m0;
+    if (n2 < n) {
+      const x = load<f64>(ak + (<usize>n2 << 3));
+      mx = x > mx ? x : mx;
+    }
+    const mm = f64x2.splat(mx);
+    for (let q = 0; q < n2; q += 2) {
+      const o = <usize>q << 3;
+      v128.store(ek + o, f64x2.sub(ld(ak + o), mm));
+    }
+    if (n2 < n) store<f64>(ek + (<usize>n2 << 3), load<f64>(ak + (<usize>n2 << 3)) - mx);
+  }
+}
+
+/** N[k·n + q] = e[k·n + q]·(1/z_k), z_k = Σ_q e[k·n + q] (two sums over even and odd q, the odd last term to the even one, then even + odd). */
+export function lrScaleBySum(e: usize, K: i32, n: i32, N: usize): void {
+  const rb = <usize>n << 3;
+  const n2 = n & ~1;
+  for (let k = 0; k < K; k++) {
+    const ek = e + <usize>k * rb;
+    const Nk = N + <usize>k * rb;
+    let zv = z();
+    for (let q = 0; q < n2; q += 2) zv = f64x2.add(zv, ld(ek + (<usize>q << 3)));
+    let z0 = f64x2.extract_lane(zv, 0);
+    if (n2 < n) z0 += load<f64>(ek + (<usize>n2 << 3));
+    const inv = 1.0 / (z0 + f64x2.extract_lane(zv, 1));
+    const iv = f64x2.splat(inv);
+    for (let q = 0; q < n2; q += 2) {
+      const o = <usize>q << 3;
+      v128.store(Nk + o, f64x2.mul(ld(ek + o), iv));
+    }
+    if (n2 < n) store<f64>(Nk + (<usize>n2 << 3), load<f64>(ek + (<usize>n2 << 3)) * inv);
+  }
+}
+
+/**
+ * The softmax VJP out[k·n + q] = (s·N)·(w − N·w) per sample (normalizations.ts), N·w in the
+ * forward sweep's two-sum order.
+ */
+export function lrSoftmaxVjp(N: usize, w: usize, K: i32, n: i32, s: f64, out: usize): void {
+  const rb = <usize>n << 3;
+  const n2 = n & ~1;
+  const odd = n2 < n;
+  const tail = <usize>n2 << 3;
+  const sv = f64x2.splat(s);
+  for (let k = 0; k < K; k++) {
+    const Nk = N + <usize>k * rb;
+    const wk = w + <usize>k * rb;
+    const ok = out + <usize>k * rb;
+    let acc = z();
+    for (let q = 0; q < n2; q += 2) {
+      const o = <usize>q << 3;
+      acc = madd(acc, ld(Nk + o), ld(wk + o));
+    }
+    const nw = dotEnd(acc, Nk, wk, tail, odd);
+    const nv = f64x2.splat(nw);
+    for (let q = 0; q < n2; q += 2) {
+      const o = <usize>q << 3;
+      v128.store(ok + o, f64x2.mul(f64x2.mul(sv, ld(Nk + o)), f64x2.sub(ld(wk + o), nv)));
+    }
+    if (odd) store<f64>(ok + tail, s * load<f64>(Nk + tail) * (load<f64>(wk + tail) - nw));
+  }
+}
