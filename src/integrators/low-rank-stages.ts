@@ -10,6 +10,10 @@
  * (K·n) are handled as full vectors. Dense output materialises the full coefficient vectors, only
  * for steps that need them (the Hermite rows through dense-output.ts like every method). Methods:
  * dopri5 and dop853 (same tableaus, controller constants, FSAL; the step loop is the engine's).
+ * The O(d·n) and per-stage vector work runs in the kernels of wasm/low-rank.ts (WebAssembly
+ * SIMD, or their TypeScript twins with the same bits; see `LowRankStages`); the softmax of the
+ * stages uses vsflow's exp (wasm/exp-log.ts), so this path agrees with the full-state path to
+ * round-off, not bit for bit (test/experiments/simulate-formulation.test.ts).
  *
  * State layout: that of valueSoftmaxRhs, [V (d·n, row-major), a (K·n)]. Nothing frozen.
  */
@@ -148,13 +152,16 @@ function workspaceLayout(d: number, n: number, K: number, m: number, stages: num
  * The low-rank stage evaluator (see the module doc). `rhsEvals` counts stage evaluations.
  *
  * The O(d·n) work (forward and backward sweeps over V, the fused update + error pass, the dense
- * rows' V blocks) runs in the kernels of wasm/low-rank.ts on one workspace: the WebAssembly
- * kernels' persistent slot (`claimSlot`, owner this evaluator) when available, else a plain
- * array with the TypeScript twins; both give the same bits. The workspace caches the base V
- * of the step (copied from the engine's y when y is not the array the last update was copied
- * to) and holds the update until the step is accepted; the stage factors N, G, ȧ stay in plain
- * arrays (the source of truth), copied into the workspace where a kernel reads them. Views on
- * the kernels' memory are re-made whenever it grew (growth detaches them) and at every claim.
+ * rows' V blocks) and the per-stage vector work (the stage corrections, stage logits, softmax
+ * and its VJP, the regression gradient, the logit error vectors) run in the kernels of
+ * wasm/low-rank.ts on one workspace: the WebAssembly kernels' persistent slot (`claimSlot`,
+ * owner this evaluator) when available, else a plain array with the TypeScript twins; both give
+ * the same bits (test/integrators/low-rank-stages.test.ts). The workspace caches the base V of
+ * the step (copied from the engine's y when y is not the array the last update was copied to)
+ * and holds the update until the step is accepted; the stage factors N, G, ȧ stay in plain
+ * arrays (the source of truth), mirrored into the workspace per stage (re-copied after the FSAL
+ * swap or a reset). Views on the kernels' memory are re-made whenever it grew (growth detaches
+ * them); a slot lost to another owner is refilled (atol, X) and the caches dropped.
  */
 export class LowRankStages implements StageEvaluator {
   readonly n: number;
