@@ -325,7 +325,8 @@ export class LowRankStages implements StageEvaluator {
     // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j (kernel; a zero A_sj adds zero terms), then N.
     for (let j = 0; j < s; j++) if (this.mirrored[j] === 0) this.mirror(j);
     const aS = L.aS;
-    m.set(base.subarray(aOff, aOff + KN), aS);
+    // Small per-stage copies as loops (no subarray objects per stage).
+    for (let q = 0; q < KN; q++) m[aS + q] = base[aOff + q]!;
     if (s > 0) {
       for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
       kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
@@ -362,7 +363,7 @@ export class LowRankStages implements StageEvaluator {
     const kao = L.KAS + s * K * n;
     if (kind === 'softmax') {
       kern.softmaxVjp(Nso, w, K, n, -invK, kao);
-      KAs.set(m.subarray(kao, kao + K * n));
+      for (let q = 0; q < KN; q++) KAs[q] = m[kao + q]!;
     } else {
       for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
       m.set(KAs, kao);
@@ -397,7 +398,7 @@ export class LowRankStages implements StageEvaluator {
     kern.shiftMax(L.aS, K, n, L.E);
     kern.exp(L.E, K * n, L.E);
     kern.scaleBySum(L.E, K, n, L.E);
-    Ns.set(m.subarray(L.E, L.E + K * n));
+    for (let q = 0; q < K * n; q++) Ns[q] = m[L.E + q]!;
   }
 
   /** Xc[k·sK + j·K + k'] = (h·A_sj)·X[k·sK + j·K + k'] for j < s (the corrections' coefficients). */
@@ -440,7 +441,9 @@ export class LowRankStages implements StageEvaluator {
     const { d, nn: n, m, L, termJ, termK, termB, termE1, termE2 } = this;
     for (let r = 0; r < R; r++) {
       const ko = termK[r]! * n;
-      m.set(this.N[termJ[r]!]!.subarray(ko, ko + n), L.Nt + r * n);
+      const Nr = this.N[termJ[r]!]!;
+      const o = L.Nt + r * n;
+      for (let q = 0; q < n; q++) m[o + q] = Nr[ko + q]!;
     }
     for (let r = 0; r < R; r++) {
       const Gr = this.G[termJ[r]!]!;
@@ -476,7 +479,7 @@ export class LowRankStages implements StageEvaluator {
     const aOff = d * n;
     const KN = K * n;
     // Logits of y_new = the FSAL stage's logits (L.aS still holds them).
-    yNew.set(this.m.subarray(L.aS, L.aS + KN), aOff);
+    for (let q = 0; q < KN; q++) yNew[aOff + q] = this.m[L.aS + q]!;
     const stages = fsal + 1;
     const two = E2 !== undefined;
     // Error weights for dopri5 include h (e = h Σ e_j k_j); dop853's are unscaled (h enters later).
