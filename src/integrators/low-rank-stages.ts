@@ -10,6 +10,10 @@
  * (K·n) are handled as full vectors. Dense output materialises the full coefficient vectors, only
  * for steps that need them (the Hermite rows through dense-output.ts like every method). Methods:
  * dopri5 and dop853 (same tableaus, controller constants, FSAL; the step loop is the engine's).
+ * The O(d·n) and per-stage vector work runs in the kernels of wasm/low-rank.ts (WebAssembly
+ * SIMD, or their TypeScript twins with the same bits; see `LowRankStages`); the softmax of the
+ * stages uses vsflow's exp (wasm/exp-log.ts), so this path agrees with the full-state path to
+ * round-off, not bit for bit (test/experiments/simulate-formulation.test.ts).
  *
  * State layout: that of valueSoftmaxRhs, [V (d·n, row-major), a (K·n)]. Nothing frozen.
  */
@@ -23,6 +27,8 @@ import { DOP853 } from './tableaus/dop853.js';
 import { normalize, normalizationVjp } from '../models/normalizations.js';
 import { sampleLossGradient } from '../models/losses.js';
 import type { Problem } from '../models/problem.js';
+import { wasmKernels } from '../wasm/kernels.js';
+import { twinLowRankKernels, wasmLowRankKernels, type LowRankKernels } from '../wasm/low-rank.js';
 
 /** A tableau as Float64Arrays (unboxed loads in the loops; the built tableau's frozen arrays hold boxed numbers), made once per tableau. */
 interface TableauArrays {
@@ -73,7 +79,90 @@ export function lowRankStepper(P: Problem, t0: number, y0: Float64Array, setup: 
   return { stepper: new RkStepper(T, stages, y, { kind: 'adaptive', h0: setup.dt0, dtMax: setup.dtMax, control }), stages };
 }
 
-/** The low-rank stage evaluator (see the module doc). `rhsEvals` counts stage evaluations. */
+/** Offsets (f64 slots, even) of the evaluator's workspace; see `LowRankStages.bind`. */
+interface WorkspaceLayout {
+  /** The two V blocks (the step's base and its update, roles swapped on accept). */
+  readonly V: readonly [number, number];
+  /** atol of the V block (d·n), or two copies of the one value when atol is uniform there. */
+  readonly at: number;
+  readonly atStep: 0 | 1;
+  /** The stage's f = V_s N (K·d), g (K·d), w = V_sᵀ g (K·n). */
+  readonly f: number;
+  readonly g: number;
+  readonly w: number;
+  /** Every stage's N (stages·K·n), G (stages·K·d) and ȧ (stages·K·n), mirrored from the plain arrays. */
+  readonly NS: number;
+  readonly GS: number;
+  readonly KAS: number;
+  /** The stage logits (K·n), a scratch row (K·n) and the logit combination's coefficients (stages). */
+  readonly aS: number;
+  readonly E: number;
+  readonly ac: number;
+  /** A stage's dots with the earlier stages and their coefficients (K·stages·K each). */
+  readonly X: number;
+  readonly Xc: number;
+  /** Regression: X (m·d, fixed) and a row of m residual coefficients. */
+  readonly Xr: number;
+  readonly rq: number;
+  /** Rank-term coefficients (d·R·3) and N rows (R·n), R ≤ stages·K. */
+  readonly C: number;
+  readonly Nt: number;
+  /** The fused pass's two sums. */
+  readonly out: number;
+  /** A d·n output of the dense rows. */
+  readonly D: number;
+  readonly length: number;
+}
+
+function workspaceLayout(d: number, n: number, K: number, m: number, stages: number, uniformAtol: boolean): WorkspaceLayout {
+  let o = 0;
+  const at = (len: number): number => {
+    const p = o;
+    o += len + (len % 2);
+    return p;
+  };
+  const R = stages * K;
+  const V: [number, number] = [at(d * n), at(d * n)];
+  return {
+    V,
+    at: at(uniformAtol ? 2 : d * n),
+    atStep: uniformAtol ? 0 : 1,
+    f: at(K * d),
+    g: at(K * d),
+    w: at(K * n),
+    NS: at(R * n),
+    GS: at(R * d),
+    KAS: at(R * n),
+    aS: at(K * n),
+    E: at(K * n),
+    ac: at(stages),
+    Xr: at(m * d),
+    rq: at(m),
+    X: at(K * R),
+    Xc: at(K * R),
+    C: at(d * R * 3),
+    Nt: at(R * n),
+    out: at(2),
+    D: at(d * n),
+    length: o,
+  };
+}
+
+/**
+ * The low-rank stage evaluator (see the module doc). `rhsEvals` counts stage evaluations.
+ *
+ * The O(d·n) work (forward and backward sweeps over V, the fused update + error pass, the dense
+ * rows' V blocks) and the per-stage vector work (the stage corrections, stage logits, softmax
+ * and its VJP, the regression gradient, the logit error vectors) run in the kernels of
+ * wasm/low-rank.ts on one workspace: the WebAssembly kernels' persistent slot (`claimSlot`,
+ * owner this evaluator) when available, else a plain array with the TypeScript twins; both give
+ * the same bits (test/integrators/low-rank-stages.test.ts). The workspace caches the base V of
+ * the step (copied from the engine's y when y is not the array the last update was copied to)
+ * and holds the update until the step is accepted; the stage factors N, G, ȧ stay in plain
+ * arrays (the source of truth), mirrored into the workspace per stage (re-copied after the FSAL
+ * swap or a reset). Views on the kernels' memory are re-made whenever it grew (growth detaches
+ * them); a slot lost to another owner is refilled (atol, X) and the caches dropped.
+ */
 export class LowRankStages implements StageEvaluator {
   readonly n: number;
   rhsEvals = 0;
@@ -89,30 +178,35 @@ export class LowRankStages implements StageEvaluator {
   private G: Float64Array[];
   private N: Float64Array[];
   private KA: Float64Array[];
-  private readonly aS: Float64Array;
   private readonly S: Float64Array;
-  private readonly f: Float64Array;
-  private readonly g: Float64Array;
-  private readonly w: Float64Array;
   private readonly r: Float64Array;
-  private readonly ip: Float64Array;
-  private readonly rowB: Float64Array;
-  private readonly rowE1: Float64Array;
-  private readonly rowE2: Float64Array;
-  private readonly accB: Float64Array;
-  private readonly accE1: Float64Array;
-  private readonly accE2: Float64Array;
-  /** The fused pass's rank terms (N row, offset, G, offset, weights), refilled per attempt. */
-  private readonly termN: Float64Array[];
-  private readonly termOff: Int32Array;
-  private readonly termG: Float64Array[];
-  private readonly termGoff: Int32Array;
+  /** Rank terms of the fused pass / a dense row: stage, sample offset, weights. */
+  private readonly termJ: Int32Array;
+  private readonly termK: Int32Array;
   private readonly termB: Float64Array;
   private readonly termE1: Float64Array;
   private readonly termE2: Float64Array;
   private readonly d: number;
   private readonly nn: number;
   private readonly K: number;
+  private readonly L: WorkspaceLayout;
+  /** The bound workspace, its kind and kernels (`bind`). */
+  private m: Float64Array = new Float64Array(0);
+  private kind: 'wasm' | 'plain' | undefined;
+  private kern: LowRankKernels | undefined;
+  private plain: Float64Array | undefined;
+  /**
+   * Which of L.V is the base block, and the engine arrays whose V the base and the spare block
+   * hold (null: none). The engine's state arrays are only read between calls (driver, callbacks).
+   */
+  private base: 0 | 1 = 0;
+  private baseOf: Float64Array | null = null;
+  private spareOf: Float64Array | null = null;
+  /** Per stage: 1 when its N and G blocks in the workspace (L.NS, L.GS) equal the plain arrays. */
+  private readonly mirrored: Uint8Array;
+  /** Full-state scratch of the dense output (made on first use). */
+  private f0: Float64Array | undefined;
+  private f1: Float64Array | undefined;
 
   constructor(
     private readonly P: Problem,
@@ -139,37 +233,87 @@ export class LowRankStages implements StageEvaluator {
     this.G = Array.from({ length: this.nStages }, () => new Float64Array(K * d));
     this.N = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
     this.KA = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
-    this.aS = new Float64Array(K * n);
     this.S = new Float64Array(K);
-    this.f = new Float64Array(K * d);
-    this.g = new Float64Array(K * d);
-    this.w = new Float64Array(K * n);
     this.r = new Float64Array(Math.max(P.m, 1));
-    this.ip = new Float64Array(K * K);
     const R = this.nStages * K;
-    this.rowB = new Float64Array(R);
-    this.rowE1 = new Float64Array(R);
-    this.rowE2 = new Float64Array(R);
-    this.accB = new Float64Array(n);
-    this.accE1 = new Float64Array(n);
-    this.accE2 = new Float64Array(n);
-    this.termN = new Array<Float64Array>(R).fill(this.aS);
-    this.termOff = new Int32Array(R);
-    this.termG = new Array<Float64Array>(R).fill(this.aS);
-    this.termGoff = new Int32Array(R);
+    this.termJ = new Int32Array(R);
+    this.termK = new Int32Array(R);
     this.termB = new Float64Array(R);
     this.termE1 = new Float64Array(R);
     this.termE2 = new Float64Array(R);
-    this.evalStage(0, y0, 0, t0);
+    let uniform = true;
+    for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
+    this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, this.nStages, uniform);
+    this.mirrored = new Uint8Array(this.nStages);
+    this.bind();
+    this.evalStage(0, y0, this.baseBlock(y0), 0, t0);
   }
 
   /**
-   * Stage s at base state `base` with step h: logits a + h Σ_j A_sj ȧ_j, V part implicit. Writes
-   * G[s], N[s], KA[s] (and the stage logits into aS).
+   * Binds the workspace for this call: the kernels' slot when WebAssembly SIMD is on and the
+   * slot can be claimed, else the plain array; a view re-made when the memory grew (the data
+   * stays); a newly claimed or switched workspace gets the atol block and no cached V.
    */
-  private evalStage(s: number, base: Float64Array, h: number, _t: number): void {
+  private bind(): void {
+    const wk = wasmKernels();
+    const slot = wk === undefined ? undefined : wk.claimSlot(this, this.L.length);
+    if (wk !== undefined && slot !== undefined) {
+      if (slot.fresh || this.kind !== 'wasm') {
+        this.m = wk.f64(slot.ptr, this.L.length);
+        this.kern = wasmLowRankKernels(wk.exports, slot.ptr);
+        this.kind = 'wasm';
+        this.resetWorkspace();
+      } else if (this.m.buffer !== wk.exports.memory.buffer) {
+        this.m = wk.f64(slot.ptr, this.L.length);
+      }
+      return;
+    }
+    if (this.kind !== 'plain') {
+      this.plain ??= new Float64Array(this.L.length);
+      this.m = this.plain;
+      this.kern = twinLowRankKernels(this.plain);
+      this.kind = 'plain';
+      this.resetWorkspace();
+    }
+  }
+
+  private resetWorkspace(): void {
+    const { at, atStep } = this.L;
+    if (atStep === 1) this.m.set(this.atol.subarray(0, this.d * this.nn), at);
+    else this.m.fill(this.atol[0]!, at, at + 2);
+    if (this.P.loss === 'regression') this.m.set(this.P.X!, this.L.Xr);
+    this.baseOf = null;
+    this.spareOf = null;
+    this.mirrored.fill(0);
+  }
+
+  /** Copies stage j's N and G into their workspace blocks. */
+  private mirror(j: number): void {
+    const { K, d, nn: n, L, m } = this;
+    m.set(this.N[j]!, L.NS + j * K * n);
+    m.set(this.G[j]!, L.GS + j * K * d);
+    m.set(this.KA[j]!, L.KAS + j * K * n);
+    this.mirrored[j] = 1;
+  }
+
+  /** The workspace block holding y's V (the base block, copied from y unless it holds y). */
+  private baseBlock(y: Float64Array): number {
+    const off = this.L.V[this.base];
+    if (this.baseOf !== y) {
+      this.m.set(y.subarray(0, this.d * this.nn), off);
+      this.baseOf = y;
+    }
+    return off;
+  }
+
+  /**
+   * Stage s at base state `base` (its V block at workspace offset vb) with step h: logits
+   * a + h Σ_j A_sj ȧ_j, V part implicit. Writes G[s], N[s], KA[s] (and the stage logits into aS).
+   */
+  private evalStage(s: number, base: Float64Array, vb: number, h: number, _t: number): void {
     this.rhsEvals++;
-    const { d, nn: n, K, P, aS, S, f, g, w, r, ip } = this;
+    const { d, nn: n, K, P, S, r, m, L } = this;
+    const kern = this.kern!;
     const row = this.A[s]!;
     const aOff = d * n;
     const kind = P.normalization;
@@ -178,80 +322,104 @@ export class LowRankStages implements StageEvaluator {
     const Gs = this.G[s]!;
     const KAs = this.KA[s]!;
     const KN = K * n;
-    for (let q = 0; q < KN; q++) aS[q] = base[aOff + q]!;
-    for (let j = 0; j < s; j++) {
-      const al = h * row[j]!;
-      if (al === 0) continue;
-      const ka = this.KA[j]!;
-      for (let q = 0; q < KN; q++) aS[q] += al * ka[q]!;
+    // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j (kernel; a zero A_sj adds zero terms), then N.
+    for (let j = 0; j < s; j++) if (this.mirrored[j] === 0) this.mirror(j);
+    const aS = L.aS;
+    // Small per-stage copies as loops (no subarray objects per stage).
+    for (let q = 0; q < KN; q++) m[aS + q] = base[aOff + q]!;
+    if (s > 0) {
+      for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
+      kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
     }
-    for (let k = 0; k < K; k++) S[k] = normalize(kind, aS, k * n, n, Ns, k * n);
-    // Forward: f_k = V N_k over the base V, then the low-rank corrections.
-    for (let i = 0; i < d; i++) {
-      const ro = i * n;
-      for (let k = 0; k < K; k++) {
-        const ko = k * n;
-        let s0 = 0;
-        let s1 = 0;
-        let jj = 0;
-        for (; jj + 1 < n; jj += 2) {
-          s0 += base[ro + jj]! * Ns[ko + jj]!;
-          s1 += base[ro + jj + 1]! * Ns[ko + jj + 1]!;
-        }
-        if (jj < n) s0 += base[ro + jj]! * Ns[ko + jj]!;
-        f[k * d + i] = s0 + s1;
-      }
+    if (kind === 'softmax') this.softmaxRows(Ns);
+    else for (let k = 0; k < K; k++) S[k] = normalize(kind, m, aS + k * n, n, Ns, k * n);
+    // Forward: f_k = V N_k over the base V, then the low-rank corrections
+    // f_k += Σ_{j<s} Σ_k' (h a_sj (N_jk'·N_sk)) G_jk' (all by kernels over the mirrored stages;
+    // a zero a_sj adds zero terms).
+    const Nso = L.NS + s * K * n;
+    m.set(Ns, Nso);
+    kern.forward(vb, Nso, K, d, n, L.f);
+    const f = L.f;
+    const sK = s * K;
+    if (s > 0) {
+      kern.forward(L.NS, Nso, K, sK, n, L.X);
+      this.scaleDots(row, h, sK);
+      kern.addRows(f, L.GS, L.Xc, sK, K, d);
     }
-    for (let j = 0; j < s; j++) {
-      const al = h * row[j]!;
-      if (al === 0) continue;
-      const Nj = this.N[j]!;
-      const Gj = this.G[j]!;
-      for (let kp = 0; kp < K; kp++) {
-        for (let k = 0; k < K; k++) {
-          let x = 0;
-          for (let q = 0; q < n; q++) x += Nj[kp * n + q]! * Ns[k * n + q]!;
-          const c = al * x;
-          for (let i = 0; i < d; i++) f[k * d + i] += c * Gj[kp * d + i]!;
-        }
-      }
+    const g = L.g;
+    if (P.loss === 'regression') this.regressionGradient();
+    else for (let k = 0; k < K; k++) sampleLossGradient(P, k, m, f + k * d, m, g + k * d, r, false);
+    for (let q = 0; q < K * d; q++) Gs[q] = -m[g + q]! * invK;
+    m.set(Gs, L.GS + s * K * d);
+    this.mirrored[s] = 1;
+    // Backward: w_k = Vᵀ g_k over the base V, then w_k += Σ_{j<s} Σ_k' (h a_sj (G_jk'·g_k)) N_jk'.
+    kern.backward(vb, g, K, d, n, L.w);
+    const w = L.w;
+    if (s > 0) {
+      kern.forward(L.GS, g, K, sK, d, L.X);
+      this.scaleDots(row, h, sK);
+      kern.addRows(w, L.NS, L.Xc, sK, K, n);
     }
+    const kao = L.KAS + s * K * n;
+    if (kind === 'softmax') {
+      kern.softmaxVjp(Nso, w, K, n, -invK, kao);
+      for (let q = 0; q < KN; q++) KAs[q] = m[kao + q]!;
+    } else {
+      for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
+      m.set(KAs, kao);
+    }
+  }
+
+  /**
+   * The regression loss gradient g_k = −2 Xᵀ(y_k − X f_k) (models/losses.ts) by the kernels:
+   * X f_k by the forward sweep (its two-sum order), then g_k = Σ_q (−2 r_q) X_q by the backward
+   * sweep (the order of losses.ts).
+   */
+  private regressionGradient(): void {
+    const { d, K, m, L, P } = this;
+    const kern = this.kern!;
+    const rows = P.m;
+    const y = P.y!;
     for (let k = 0; k < K; k++) {
-      sampleLossGradient(P, k, f, k * d, g, k * d, r, false);
-      for (let i = 0; i < d; i++) Gs[k * d + i] = -g[k * d + i]! * invK;
+      kern.forward(L.Xr, L.f + k * d, 1, rows, d, L.rq);
+      for (let q = 0; q < rows; q++) m[L.rq + q] = -2 * (y[k * rows + q]! - m[L.rq + q]!);
+      kern.backward(L.Xr, L.rq, 1, rows, d, L.g + k * d);
     }
-    // Backward: w_k = Vᵀ g_k over the base V, then the corrections.
-    for (let q = 0; q < KN; q++) w[q] = 0;
-    for (let i = 0; i < d; i++) {
-      const ro = i * n;
-      for (let k = 0; k < K; k++) {
-        const gi = g[k * d + i]!;
-        const ko = k * n;
-        for (let q = 0; q < n; q++) w[ko + q] += base[ro + q]! * gi;
+  }
+
+  /**
+   * N = softmax of each sample's stage logits (L.aS) into Ns by the kernels: e = a − max a,
+   * e ← exp(e) (vsflow's exp, ≤ 2 ulp of Math.exp: the low-rank path differs from the full
+   * path's normalize at round-off), N = e·(1/Σe) (two-sum order).
+   */
+  private softmaxRows(Ns: Float64Array): void {
+    const { K, nn: n, m, L } = this;
+    const kern = this.kern!;
+    kern.shiftMax(L.aS, K, n, L.E);
+    kern.exp(L.E, K * n, L.E);
+    kern.scaleBySum(L.E, K, n, L.E);
+    for (let q = 0; q < K * n; q++) Ns[q] = m[L.E + q]!;
+  }
+
+  /** Xc[k·sK + j·K + k'] = (h·A_sj)·X[k·sK + j·K + k'] for j < s (the corrections' coefficients). */
+  private scaleDots(row: Float64Array, h: number, sK: number): void {
+    const { K, m, L } = this;
+    for (let k = 0; k < K; k++) {
+      const o = k * sK;
+      for (let j = 0; j * K < sK; j++) {
+        const al = h * row[j]!;
+        for (let kp = 0; kp < K; kp++) m[L.Xc + o + j * K + kp] = al * m[L.X + o + j * K + kp]!;
       }
     }
-    for (let j = 0; j < s; j++) {
-      const al = h * row[j]!;
-      if (al === 0) continue;
-      const Nj = this.N[j]!;
-      const Gj = this.G[j]!;
-      for (let kp = 0; kp < K; kp++) {
-        for (let k = 0; k < K; k++) {
-          let x = 0;
-          for (let i = 0; i < d; i++) x += Gj[kp * d + i]! * g[k * d + i]!;
-          ip[kp * K + k] = al * x;
-        }
-        for (let k = 0; k < K; k++) {
-          const c = ip[kp * K + k]!;
-          for (let q = 0; q < n; q++) w[k * n + q] += c * Nj[kp * n + q]!;
-        }
-      }
-    }
-    for (let k = 0; k < K; k++) normalizationVjp(kind, aS, k * n, n, Ns, k * n, S[k]!, w, k * n, KAs, k * n, -invK);
   }
 
   accept(): void {
     this.swapStages(0, this.fsal);
+    // The update block becomes the base; the old base (the engine's previous y) is the spare.
+    this.base = this.base === 0 ? 1 : 0;
+    const b = this.baseOf;
+    this.baseOf = this.spareOf;
+    this.spareOf = b;
   }
 
   private swapStages(i: number, j: number): void {
@@ -260,37 +428,64 @@ export class LowRankStages implements StageEvaluator {
       arr[i] = arr[j]!;
       arr[j] = x;
     }
+    this.mirrored[i] = 0;
+    this.mirrored[j] = 0;
+  }
+
+  /**
+   * Copies the rank terms (stage termJ[r], sample termK[r], r < R) into the workspace: their N
+   * rows into Nt, and per V row i the coefficients weight·G_r[i] into C (`width` 3: update, E1,
+   * E2 weights; 1: termB only).
+   */
+  private gatherTerms(R: number, width: 1 | 3): void {
+    const { d, nn: n, m, L, termJ, termK, termB, termE1, termE2 } = this;
+    for (let r = 0; r < R; r++) {
+      const ko = termK[r]! * n;
+      const Nr = this.N[termJ[r]!]!;
+      const o = L.Nt + r * n;
+      for (let q = 0; q < n; q++) m[o + q] = Nr[ko + q]!;
+    }
+    for (let r = 0; r < R; r++) {
+      const Gr = this.G[termJ[r]!]!;
+      const go = termK[r]! * d;
+      const wb = termB[r]!;
+      if (width === 1) {
+        for (let i = 0; i < d; i++) m[L.C + i * R + r] = wb * Gr[go + i]!;
+      } else {
+        const w1 = termE1[r]!;
+        const w2 = termE2[r]!;
+        for (let i = 0; i < d; i++) {
+          const gi = Gr[go + i]!;
+          const o = L.C + (i * R + r) * 3;
+          m[o] = wb * gi;
+          m[o + 1] = w1 * gi;
+          m[o + 2] = w2 * gi;
+        }
+      }
+    }
   }
 
   /** Stages 1..s, then the fused update + error pass; returns the error norm. */
   attempt(t: number, h: number, _tNew: number, y: Float64Array, yNew: Float64Array): number {
+    this.bind();
     const fsal = this.fsal;
     const E1 = this.e1;
     const E2 = this.e2;
-    const { d, nn: n, K, atol, rtol, rowB, rowE1, rowE2, accB, accE1, accE2 } = this;
+    const { d, nn: n, K, atol, rtol, L } = this;
     const c = this.c;
     const B = this.b;
-    for (let s = 1; s <= fsal; s++) this.evalStage(s, y, h, t + c[s]! * h);
+    const vb = this.baseBlock(y);
+    for (let s = 1; s <= fsal; s++) this.evalStage(s, y, vb, h, t + c[s]! * h);
     const aOff = d * n;
     const KN = K * n;
-    // Logits of y_new = the FSAL stage's logits (aS still holds them).
-    for (let q = 0; q < KN; q++) yNew[aOff + q] = this.aS[q]!;
+    // Logits of y_new = the FSAL stage's logits (L.aS still holds them).
+    for (let q = 0; q < KN; q++) yNew[aOff + q] = this.m[L.aS + q]!;
     const stages = fsal + 1;
     const two = E2 !== undefined;
     // Error weights for dopri5 include h (e = h Σ e_j k_j); dop853's are unscaled (h enters later).
     const eScale = two ? 1 : h;
-    let s1 = 0;
-    let s2 = 0;
     // Rank terms (stage j, sample k) with a nonzero update or error weight; per V row i their
-    // coefficients are weight·G_jk[i]. The terms are accumulated four per pass over the row
-    // (one load/store of the accumulators per four terms).
-    const tN = this.termN;
-    const tOff = this.termOff;
-    const tG = this.termG;
-    const tGoff = this.termGoff;
-    const wB = this.termB;
-    const w1 = this.termE1;
-    const w2 = this.termE2;
+    // coefficients are weight·G_jk[i] (the fused kernel's C).
     let R = 0;
     for (let j = 0; j < stages; j++) {
       const bj = j < fsal ? h * B[j]! : 0;
@@ -298,94 +493,39 @@ export class LowRankStages implements StageEvaluator {
       const e2 = two ? E2[j]! : 0;
       if (bj === 0 && e1 === 0 && e2 === 0) continue;
       for (let k = 0; k < K; k++) {
-        tN[R] = this.N[j]!;
-        tOff[R] = k * n;
-        tG[R] = this.G[j]!;
-        tGoff[R] = k * d;
-        wB[R] = bj;
-        w1[R] = e1;
-        w2[R] = e2;
+        this.termJ[R] = j;
+        this.termK[R] = k;
+        this.termB[R] = bj;
+        this.termE1[R] = e1;
+        this.termE2[R] = e2;
         R++;
       }
     }
-    for (let i = 0; i < d; i++) {
-      const ro = i * n;
-      for (let r = 0; r < R; r++) {
-        const gi = tG[r]![tGoff[r]! + i]!;
-        rowB[r] = wB[r]! * gi;
-        rowE1[r] = w1[r]! * gi;
-        rowE2[r] = w2[r]! * gi;
-      }
-      let r = 0;
-      for (; r + 4 <= R; r += 4) {
-        const x0 = tN[r]!, x1 = tN[r + 1]!, x2 = tN[r + 2]!, x3 = tN[r + 3]!;
-        const o0 = tOff[r]!, o1 = tOff[r + 1]!, o2 = tOff[r + 2]!, o3 = tOff[r + 3]!;
-        const b0 = rowB[r]!, b1 = rowB[r + 1]!, b2 = rowB[r + 2]!, b3 = rowB[r + 3]!;
-        const p0 = rowE1[r]!, p1 = rowE1[r + 1]!, p2 = rowE1[r + 2]!, p3 = rowE1[r + 3]!;
-        const q0 = rowE2[r]!, q1 = rowE2[r + 1]!, q2 = rowE2[r + 2]!, q3 = rowE2[r + 3]!;
-        if (r === 0) {
-          for (let q = 0; q < n; q++) {
-            const y0 = x0[o0 + q]!, y1 = x1[o1 + q]!, y2 = x2[o2 + q]!, y3 = x3[o3 + q]!;
-            accB[q] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
-            accE1[q] = p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
-            accE2[q] = q0 * y0 + q1 * y1 + q2 * y2 + q3 * y3;
-          }
-        } else {
-          for (let q = 0; q < n; q++) {
-            const y0 = x0[o0 + q]!, y1 = x1[o1 + q]!, y2 = x2[o2 + q]!, y3 = x3[o3 + q]!;
-            accB[q] += b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
-            accE1[q] += p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
-            accE2[q] += q0 * y0 + q1 * y1 + q2 * y2 + q3 * y3;
-          }
-        }
-      }
-      if (r === 0) {
-        for (let q = 0; q < n; q++) {
-          accB[q] = 0;
-          accE1[q] = 0;
-          accE2[q] = 0;
-        }
-      }
-      for (; r < R; r++) {
-        const x0 = tN[r]!;
-        const o0 = tOff[r]!;
-        const b0 = rowB[r]!;
-        const p0 = rowE1[r]!;
-        const q0 = rowE2[r]!;
-        for (let q = 0; q < n; q++) {
-          const y0 = x0[o0 + q]!;
-          accB[q] += b0 * y0;
-          accE1[q] += p0 * y0;
-          accE2[q] += q0 * y0;
-        }
-      }
-      for (let q = 0; q < n; q++) {
-        const v = y[ro + q]!;
-        const vn = v + accB[q]!;
-        yNew[ro + q] = vn;
-        const inv = 1 / (atol[ro + q]! + rtol * Math.max(Math.abs(v), Math.abs(vn)));
-        const x1 = accE1[q]! * inv;
-        const x2 = accE2[q]! * inv;
-        s1 += x1 * x1;
-        s2 += x2 * x2;
-      }
+    this.gatherTerms(R, 3);
+    const vn = L.V[this.base === 0 ? 1 : 0];
+    this.kern!.fused(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
+    const m = this.m;
+    yNew.set(m.subarray(vn, vn + aOff), 0);
+    this.spareOf = yNew;
+    let s1 = m[L.out]!;
+    let s2 = m[L.out + 1]!;
+    // Logit block: the error vectors Σ_j e_j ȧ_j by the addRows kernel over the mirrored stage
+    // derivatives (stages with zero weight add zero terms), then the scaled squares.
+    const e1v = L.E;
+    const e2v = L.aS;
+    m.fill(0, e1v, e1v + KN);
+    m.fill(0, e2v, e2v + KN);
+    for (let j = 0; j < stages; j++) m[L.ac + j] = E1[j]!;
+    this.kern!.addRows(e1v, L.KAS, L.ac, stages, 1, KN);
+    if (two) {
+      for (let j = 0; j < stages; j++) m[L.ac + j] = E2[j]!;
+      this.kern!.addRows(e2v, L.KAS, L.ac, stages, 1, KN);
     }
-    // Logit block, explicit.
     for (let q = 0; q < KN; q++) {
-      let e1 = 0;
-      let e2 = 0;
-      for (let j = 0; j < stages; j++) {
-        const w1 = E1[j]!;
-        const w2 = two ? E2[j]! : 0;
-        if (w1 === 0 && w2 === 0) continue;
-        const ka = this.KA[j]![q]!;
-        e1 += w1 * ka;
-        e2 += w2 * ka;
-      }
-      e1 *= eScale;
+      const e1 = m[e1v + q]! * eScale;
       const inv = 1 / (atol[aOff + q]! + rtol * Math.max(Math.abs(y[aOff + q]!), Math.abs(yNew[aOff + q]!)));
       const x1 = e1 * inv;
-      const x2 = e2 * inv;
+      const x2 = m[e2v + q]! * inv;
       s1 += x1 * x1;
       s2 += x2 * x2;
     }
@@ -395,23 +535,28 @@ export class LowRankStages implements StageEvaluator {
     return (Math.abs(h) * s1) / Math.sqrt((s1 + 0.01 * s2) * N);
   }
 
-  /** Full-state vector out = scale·Σ_j wts_j k_j (V part from the rank factors). */
+  /** Full-state vector out = scale·Σ_j wts_j k_j (V part from the rank factors, by the combine kernel). */
   private combineK(wts: readonly number[], scale: number, out: Float64Array, off: number): void {
-    const { d, nn: n, K } = this;
+    const { d, nn: n, K, L } = this;
     const aOff = d * n;
-    for (let q = 0; q < d * n + K * n; q++) out[off + q] = 0;
+    let R = 0;
     for (let j = 0; j < wts.length; j++) {
       const c = scale * wts[j]!;
       if (c === 0) continue;
-      const Gj = this.G[j]!;
-      const Nj = this.N[j]!;
       for (let k = 0; k < K; k++) {
-        for (let i = 0; i < d; i++) {
-          const gi = c * Gj[k * d + i]!;
-          const ro = off + i * n;
-          for (let q = 0; q < n; q++) out[ro + q] += gi * Nj[k * n + q]!;
-        }
+        this.termJ[R] = j;
+        this.termK[R] = k;
+        this.termB[R] = c;
+        R++;
       }
+    }
+    this.gatherTerms(R, 1);
+    this.kern!.combine(L.C, L.Nt, R, d, n, L.D);
+    out.set(this.m.subarray(L.D, L.D + aOff), off);
+    for (let q = 0; q < K * n; q++) out[off + aOff + q] = 0;
+    for (let j = 0; j < wts.length; j++) {
+      const c = scale * wts[j]!;
+      if (c === 0) continue;
       const ka = this.KA[j]!;
       for (let q = 0; q < K * n; q++) out[off + aOff + q] += c * ka[q]!;
     }
@@ -419,12 +564,21 @@ export class LowRankStages implements StageEvaluator {
 
   dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void {
     const { n: size, T, fsal } = this;
+    this.bind();
+    // The extra stages are at yOld: its V block is the spare one (the last step's base) unless
+    // the workspace was reset or another array was used.
+    const spare = this.base === 0 ? 1 : 0;
+    const vb = this.L.V[spare];
+    if (this.spareOf !== yOld) {
+      this.m.set(yOld.subarray(0, this.d * this.nn), vb);
+      this.spareOf = yOld;
+    }
     // Undo the FSAL swap while computing (stage 0 = f_old, stage fsal = f_new).
     this.swapStages(0, fsal);
-    for (let s = fsal + 1; s < this.nStages; s++) this.evalStage(s, yOld, h, tOld + this.c[s]! * h);
+    for (let s = fsal + 1; s < this.nStages; s++) this.evalStage(s, yOld, vb, h, tOld + this.c[s]! * h);
     const unit = (j: number): number[] => Array.from({ length: this.nStages }, (_, q) => (q === j ? 1 : 0));
-    const f0 = new Float64Array(size);
-    const f1 = new Float64Array(size);
+    const f0 = (this.f0 ??= new Float64Array(size));
+    const f1 = (this.f1 ??= new Float64Array(size));
     this.combineK(unit(0), 1, f0, 0);
     this.combineK(unit(fsal), 1, f1, 0);
     writeBaseRows(coeffs, T.dense.width, size, yOld, y, f0, f1, h);

@@ -36,6 +36,14 @@ export interface KernelExports {
   rkStageSum(out: number, base: number, h: number, idx: number, coef: number, m: number, kTab: number, res: number, n: number): void;
   rkErrorSquares(y: number, yNew: number, atol: number, rtol: number, eh: number, idx: number, coef: number, m: number, kTab: number, res: number, e2: number, hasE2: number, n: number, out: number): void;
   sumInOrder(x: number, n: number): number;
+  lrForward(V: number, N: number, K: number, d: number, n: number, f: number): void;
+  lrBackward(V: number, g: number, K: number, d: number, n: number, w: number): void;
+  lrFused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: number, rt: number, out: number): void;
+  lrCombine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
+  lrAddRows(out: number, rows: number, c: number, R: number, K: number, len: number): void;
+  lrShiftMax(a: number, K: number, n: number, e: number): void;
+  lrScaleBySum(e: number, K: number, n: number, N: number): void;
+  lrSoftmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

@@ -1,0 +1,204 @@
+/**
+ * The low-rank stage kernels (src/wasm/low-rank.ts: forward, backward, fused, combine, addRows, the
+ * softmax's shiftMax/exp/scaleBySum and its VJP): WebAssembly SIMD and the TypeScript twins
+ * give the same bits on every blocking edge (d, n, K, R odd and even, below and above the block
+ * sizes, per-element and scalar atol), both agree with naive sums to 1e-13 relative, a
+ * non-finite update gives non-finite error sums, and the doc examples give their stated results.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/core/rng.js';
+import { assertClose } from '../helpers/tolerance.js';
+import { wasmKernels } from '../../src/wasm/kernels.js';
+import { twinLowRankKernels, wasmLowRankKernels, type LowRankKernels } from '../../src/wasm/low-rank.js';
+
+interface Case {
+  d: number;
+  n: number;
+  K: number;
+  R: number;
+  atStep: 0 | 1;
+}
+
+const CASES: Case[] = [
+  { d: 1, n: 1, K: 1, R: 1, atStep: 1 },
+  { d: 2, n: 3, K: 2, R: 3, atStep: 0 },
+  { d: 3, n: 2, K: 1, R: 4, atStep: 1 },
+  { d: 5, n: 9, K: 3, R: 7, atStep: 1 },
+  { d: 4, n: 8, K: 1, R: 8, atStep: 0 },
+  { d: 7, n: 17, K: 2, R: 13, atStep: 1 },
+  { d: 16, n: 64, K: 1, R: 12, atStep: 0 },
+  { d: 9, n: 31, K: 4, R: 16, atStep: 1 },
+];
+
+/** Workspace layout of one case (offsets in f64 slots, all even). */
+function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w' | 'C' | 'Cd' | 'Nt' | 'at' | 'out' | 'D' | 'A' | 'Ac' | 'E' | 'P' | 'J' | 'end', number> {
+  const even = (x: number): number => x + (x % 2);
+  let o = 0;
+  const at = (len: number): number => {
+    const p = o;
+    o += even(len);
+    return p;
+  };
+  const L = { V: at(d * n), Vn: at(d * n), N: at(K * n), g: at(K * d), f: at(K * d), w: at(K * n), C: at(d * R * 3), Cd: at(d * R), Nt: at(R * n), at: at(d * n), out: at(2), D: at(d * n), A: at(K * n), Ac: at(K * R), E: at(K * n), P: at(K * n), J: at(K * n), end: 0 };
+  L.end = o;
+  return L;
+}
+
+/** Runs all four kernels on seeded inputs; returns every output. */
+function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernels }, seed: number): { f: number[]; w: number[]; Vn: number[]; sums: number[]; D: number[]; A: number[]; P: number[]; J: number[]; m: Float64Array } {
+  const L = layout(c);
+  const { m, k } = make(L.end);
+  const rng = new Rng(seed);
+  const { d, n, K, R } = c;
+  for (let i = 0; i < L.end; i++) m[i] = rng.uniform() * 2 - 1;
+  for (let i = 0; i < d * n; i++) m[L.at + i] = 1e-3 + rng.uniform() * 1e-2;
+  if (c.atStep === 0) m[L.at + 1] = m[L.at]!;
+  k.forward(L.V, L.N, K, d, n, L.f);
+  k.backward(L.V, L.g, K, d, n, L.w);
+  k.fused(L.V, L.Vn, L.C, L.Nt, R, d, n, L.at, c.atStep, 1e-3, L.out);
+  k.combine(L.Cd, L.Nt, R, d, n, L.D);
+  k.addRows(L.A, L.Nt, L.Ac, R, K, n);
+  // Softmax of the sample rows N (scaled up so that exp matters), then its VJP against w.
+  for (let i = 0; i < K * n; i++) m[L.N + i] = 5 * m[L.N + i]!;
+  k.shiftMax(L.N, K, n, L.E);
+  k.exp(L.E, K * n, L.E);
+  k.scaleBySum(L.E, K, n, L.P);
+  k.softmaxVjp(L.P, L.w, K, n, -0.5, L.J);
+  const sl = (o: number, len: number): number[] => Array.from(m.subarray(o, o + len));
+  return { f: sl(L.f, K * d), w: sl(L.w, K * n), Vn: sl(L.Vn, d * n), sums: sl(L.out, 2), D: sl(L.D, d * n), A: sl(L.A, K * n), P: sl(L.P, K * n), J: sl(L.J, K * n), m };
+}
+
+const twin = (len: number): { m: Float64Array; k: LowRankKernels } => {
+  const m = new Float64Array(len);
+  return { m, k: twinLowRankKernels(m) };
+};
+
+/** A region of the kernels' memory (nothing else allocates until its outputs are read). */
+const wasm = (len: number): { m: Float64Array; k: LowRankKernels } => {
+  const wk = wasmKernels()!;
+  const p = wk.allocF64(len);
+  return { m: wk.f64(p, len), k: wasmLowRankKernels(wk.exports, p) };
+};
+
+test('low-rank kernels: WebAssembly SIMD and the TypeScript twins give the same bits', { skip: wasmKernels() === undefined ? 'no WebAssembly SIMD' : false }, () => {
+  const wk = wasmKernels()!;
+  const top = wk.mark();
+  try {
+    CASES.forEach((c, idx) => {
+      const a = run(c, twin, 100 + idx);
+      const b = run(c, wasm, 100 + idx);
+      const label = JSON.stringify(c);
+      assert.deepEqual(b.f, a.f, `forward ${label}`);
+      assert.deepEqual(b.w, a.w, `backward ${label}`);
+      assert.deepEqual(b.Vn, a.Vn, `fused update ${label}`);
+      assert.deepEqual(b.sums, a.sums, `fused sums ${label}`);
+      assert.deepEqual(b.D, a.D, `combine ${label}`);
+      assert.deepEqual(b.A, a.A, `addRows ${label}`);
+      assert.deepEqual(b.P, a.P, `softmax ${label}`);
+      assert.deepEqual(b.J, a.J, `softmax VJP ${label}`);
+    });
+  } finally {
+    wk.release(top);
+  }
+});
+
+test('low-rank kernel twins match naive sums', () => {
+  CASES.forEach((c, idx) => {
+    const { d, n, K, R } = c;
+    const got = run(c, twin, 200 + idx);
+    const L = layout(c);
+    // Recompute from the inputs, which the kernels leave unchanged (fresh copy with the same seed).
+    const m = new Float64Array(L.end);
+    const rng = new Rng(200 + idx);
+    for (let i = 0; i < L.end; i++) m[i] = rng.uniform() * 2 - 1;
+    for (let i = 0; i < d * n; i++) m[L.at + i] = 1e-3 + rng.uniform() * 1e-2;
+    if (c.atStep === 0) m[L.at + 1] = m[L.at]!;
+    const f: number[] = [];
+    for (let k = 0; k < K; k++) for (let i = 0; i < d; i++) { let s = 0; for (let q = 0; q < n; q++) s += m[L.V + i * n + q]! * m[L.N + k * n + q]!; f.push(s); }
+    const w: number[] = [];
+    for (let k = 0; k < K; k++) for (let q = 0; q < n; q++) { let s = 0; for (let i = 0; i < d; i++) s += m[L.V + i * n + q]! * m[L.g + k * d + i]!; w.push(s); }
+    const Vn: number[] = [];
+    const D: number[] = [];
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < d; i++) {
+      for (let q = 0; q < n; q++) {
+        let B = 0, P = 0, Q = 0, S = 0;
+        for (let r = 0; r < R; r++) {
+          const y = m[L.Nt + r * n + q]!;
+          B += m[L.C + (i * R + r) * 3]! * y;
+          P += m[L.C + (i * R + r) * 3 + 1]! * y;
+          Q += m[L.C + (i * R + r) * 3 + 2]! * y;
+          S += m[L.Cd + i * R + r]! * y;
+        }
+        const v = m[L.V + i * n + q]!;
+        Vn.push(v + B);
+        D.push(S);
+        const sc = m[L.at + (i * n + q) * c.atStep]! + 1e-3 * Math.max(Math.abs(v), Math.abs(v + B));
+        s1 += (P / sc) ** 2;
+        s2 += (Q / sc) ** 2;
+      }
+    }
+    const A: number[] = [];
+    for (let k = 0; k < K; k++) for (let q = 0; q < n; q++) { let s = m[L.A + k * n + q]!; for (let r = 0; r < R; r++) s += m[L.Ac + k * R + r]! * m[L.Nt + r * n + q]!; A.push(s); }
+    const P: number[] = [];
+    const J: number[] = [];
+    for (let k = 0; k < K; k++) {
+      const a = Array.from({ length: n }, (_, q) => 5 * m[L.N + k * n + q]!);
+      const mx = Math.max(...a);
+      const e = a.map((x) => Math.exp(x - mx));
+      const zs = e.reduce((x, y) => x + y, 0);
+      const p = e.map((x) => x / zs);
+      P.push(...p);
+      const w = got.m.subarray(L.w + k * n, L.w + (k + 1) * n);
+      const nw = p.reduce((acc, x, q) => acc + x * w[q]!, 0);
+      J.push(...p.map((x, q) => -0.5 * x * (w[q]! - nw)));
+    }
+    const tol = { rtol: 1e-13, atol: 1e-13 };
+    assertClose(got.f, f, { ...tol, label: `forward ${idx}` });
+    assertClose(got.w, w, { ...tol, label: `backward ${idx}` });
+    assertClose(got.Vn, Vn, { ...tol, label: `update ${idx}` });
+    assertClose(got.D, D, { ...tol, label: `combine ${idx}` });
+    assertClose(got.A, A, { ...tol, label: `addRows ${idx}` });
+    assertClose(got.P, P, { rtol: 1e-14, atol: 1e-16, label: `softmax ${idx}` });
+    assertClose(got.J, J, { rtol: 1e-12, atol: 1e-15, label: `softmax VJP ${idx}` });
+    assertClose(got.sums, [s1, s2], { rtol: 1e-12, label: `sums ${idx}` });
+  });
+});
+
+test('low-rank fused kernel: a non-finite update gives non-finite sums (the step is rejected)', { skip: wasmKernels() === undefined ? 'no WebAssembly SIMD' : false }, () => {
+  const wk = wasmKernels()!;
+  const top = wk.mark();
+  for (const make of [twin, wasm]) {
+    for (const n of [3, 6, 9]) {
+      for (let q = 0; q < n; q++) {
+        const c: Case = { d: 2, n, K: 1, R: 1, atStep: 0 };
+        const L = layout(c);
+        const { m, k } = make(L.end);
+        for (let i = 0; i < L.end; i++) m[i] = 0.5;
+        // The update coefficient of row 1 is NaN, its error coefficients stay finite.
+        m[L.C + 3] = NaN;
+        m[L.Nt + q] = 1;
+        k.fused(L.V, L.Vn, L.C, L.Nt, 1, 2, n, L.at, 0, 1e-3, L.out);
+        assert.ok(Number.isNaN(m[L.out]!) && Number.isNaN(m[L.out + 1]!), `n = ${n}, q = ${q}: sums ${m[L.out]}, ${m[L.out + 1]}`);
+      }
+    }
+  }
+  wk.release(top);
+});
+
+test('doc examples of src/wasm/low-rank.ts', () => {
+  const m = new Float64Array([1, 2, 3, 4, 1, 1, 0, 0]);
+  twinLowRankKernels(m).forward(0, 4, 1, 2, 2, 6);
+  assert.deepEqual(Array.from(m.subarray(6)), [3, 7]);
+  // d = n = 1, R = 1: C = [2, 1, 0] at 0, Nt = [3] at 4, V = [1] at 6, Vn at 8, at = [1] at 10, out at 12.
+  const f = new Float64Array(14);
+  f.set([2, 1, 0], 0);
+  f[4] = 3;
+  f[6] = 1;
+  f[10] = 1;
+  twinLowRankKernels(f).fused(6, 8, 0, 4, 1, 1, 1, 10, 1, 0, 12);
+  assert.equal(f[8], 7);
+  assert.equal(f[12], 9);
+});
