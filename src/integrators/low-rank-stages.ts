@@ -432,9 +432,9 @@ export class LowRankStages implements StageEvaluator {
   /**
    * Copies the rank terms (stage termJ[r], sample termK[r], r < R) into the workspace: their N
    * rows into Nt, and per V row i the coefficients weight·G_r[i] into C (`width` 3: update, E1,
-   * E2 weights; 1: termB only).
+   * E2 weights; 2: update, E1; 1: termB only).
    */
-  private gatherTerms(R: number, width: 1 | 3): void {
+  private gatherTerms(R: number, width: 1 | 2 | 3): void {
     const { d, nn: n, K, m, L, termJ, termK, termB, termE1, termE2 } = this;
     for (let r = 0; r < R; r++) {
       const src = L.NS + (termJ[r]! * K + termK[r]!) * n;
@@ -445,6 +445,14 @@ export class LowRankStages implements StageEvaluator {
       const wb = termB[r]!;
       if (width === 1) {
         for (let i = 0; i < d; i++) m[L.C + i * R + r] = wb * m[go + i]!;
+      } else if (width === 2) {
+        const w1 = termE1[r]!;
+        for (let i = 0; i < d; i++) {
+          const gi = m[go + i]!;
+          const o = L.C + (i * R + r) * 2;
+          m[o] = wb * gi;
+          m[o + 1] = w1 * gi;
+        }
       } else {
         const w1 = termE1[r]!;
         const w2 = termE2[r]!;
@@ -494,16 +502,22 @@ export class LowRankStages implements StageEvaluator {
         R++;
       }
     }
-    this.gatherTerms(R, 3);
     const vn = L.V[this.base === 0 ? 1 : 0];
-    this.kern!.fused(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
+    // One estimator (dopri5): the two-output pass (the same Vn and s1 bits, no zero E2 terms).
+    if (two) {
+      this.gatherTerms(R, 3);
+      this.kern!.fused(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
+    } else {
+      this.gatherTerms(R, 2);
+      this.kern!.fused2(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
+    }
     const m = this.m;
     // Logits of y_new = the FSAL stage's logits (L.aS still holds them); y_new = the update block.
     m.copyWithin(vn + aOff, L.aS, L.aS + KN);
     yNew.set(m.subarray(vn, vn + aOff + KN), 0);
     this.spareOf = yNew;
     let s1 = m[L.out]!;
-    let s2 = m[L.out + 1]!;
+    let s2 = two ? m[L.out + 1]! : 0;
     // Logit block: the error vectors Σ_j e_j ȧ_j by the addRows kernel over the stored stage
     // derivatives (stages with zero weight add zero terms), then the scaled squares.
     const e1v = L.E;
