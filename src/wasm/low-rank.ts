@@ -1,21 +1,21 @@
 /**
  * The O(d·n) kernels of the low-rank stage evaluator (integrators/low-rank-stages.ts; theory
  * VS-4/VS-5): the forward sweep f_k = V N_k, the backward sweep w_k = Vᵀ g_k, the fused step
- * update with its two error sums, and the rank-R sums of the dense output. Each runs in
- * WebAssembly SIMD (src/wasm/asm/low-rank.ts) or as its TypeScript twin here, which performs the
+ * update with its two error sums (or one, `fused2`, for dopri5), and the rank-R sums of the
+ * dense output. Each runs in WebAssembly SIMD (src/wasm/asm/low-rank.ts) or as its TypeScript twin here, which performs the
  * same IEEE-754 operations in the same order (tested bit for bit, test/wasm/low-rank.test.ts);
  * plus vsflow's exp over an array (the existing `expScaled` kernel) for the stages' softmax.
  *
  * Both work on one workspace: a Float64Array `m` (the kernels' memory from a byte offset, or a
  * plain array), every operand an offset into it, in f64 slots (even, so 16-byte aligned in the
  * kernels' memory). Layouts: V row-major d×n; N, w (K·n) and f, g (K·d) sample-major; the fused
- * coefficients C[(i·R + r)·3 + x] (x: update, E1, E2) and the dense ones C[i·R + r]; Nt the
- * terms' N rows, Nt[r·n + q].
+ * coefficients C[(i·R + r)·3 + x] (x: update, E1, E2; `fused2`: C[(i·R + r)·2 + x], x: update,
+ * E1) and the dense ones C[i·R + r]; Nt the terms' N rows, Nt[r·n + q].
  */
 import type { KernelExports } from './kernels.js';
 import { expTwin } from './exp-log.js';
 
-/** The four kernels over one workspace (offsets in f64 slots). */
+/** The kernels over one workspace (offsets in f64 slots). */
 export interface LowRankKernels {
   /** f[k·d + i] = Σ_q V[i·n + q]·N[k·n + q]: per sum two accumulators (even, odd q), the odd last term to the even one, then even + odd. */
   forward(V: number, N: number, K: number, d: number, n: number, f: number): void;

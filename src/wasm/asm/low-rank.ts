@@ -3,9 +3,10 @@
 // bit for bit in test/wasm/low-rank.test.ts). Re-exported by kernels.ts.
 //
 // Layout: V row-major d×n; N (K·n) and g, f (K·d) sample-major; C the fused pass's coefficients
-// [row i][term r][update, E1, E2]; Nt the terms' N rows (R·n); pointers are byte offsets of f64
-// arrays, 16-aligned. f64x2 lanes are two columns q, q+1 (element-wise work) except in the
-// forward sweep, whose lanes are the even and odd halves of one dot product (as matVec).
+// [row i][term r][update, E1, E2] (lrFused2: [update, E1]); Nt the terms' N rows (R·n);
+// pointers are byte offsets of f64 arrays, 16-aligned. f64x2 lanes are two columns q, q+1
+// (element-wise work) except in the forward sweep, whose lanes are the even and odd halves of
+// one dot product (as matVec).
 
 @inline function z(): v128 {
   return f64x2.splat(0.0);
