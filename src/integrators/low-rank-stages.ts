@@ -81,7 +81,7 @@ export function lowRankStepper(P: Problem, t0: number, y0: Float64Array, setup: 
 
 /** Offsets (f64 slots, even) of the evaluator's workspace; see `LowRankStages.bind`. */
 interface WorkspaceLayout {
-  /** The two V blocks (the step's base and its update, roles swapped on accept). */
+  /** The two state blocks [V (d·n), a (K·n)]: the step's base and its update (roles swapped on accept). */
   readonly V: readonly [number, number];
   /** atol of the V block (d·n), or two copies of the one value when atol is uniform there. */
   readonly at: number;
@@ -90,7 +90,7 @@ interface WorkspaceLayout {
   readonly f: number;
   readonly g: number;
   readonly w: number;
-  /** Every stage's N (stages·K·n), G (stages·K·d) and ȧ (stages·K·n), mirrored from the plain arrays. */
+  /** Every stage's N (stages·K·n), G (stages·K·d) and ȧ (stages·K·n) (stage 0 also in the plain backups). */
   readonly NS: number;
   readonly GS: number;
   readonly KAS: number;
@@ -122,7 +122,7 @@ function workspaceLayout(d: number, n: number, K: number, m: number, stages: num
     return p;
   };
   const R = stages * K;
-  const V: [number, number] = [at(d * n), at(d * n)];
+  const V: [number, number] = [at(d * n + K * n), at(d * n + K * n)];
   return {
     V,
     at: at(uniformAtol ? 2 : d * n),
@@ -156,12 +156,15 @@ function workspaceLayout(d: number, n: number, K: number, m: number, stages: num
  * and its VJP, the regression gradient, the logit error vectors) run in the kernels of
  * wasm/low-rank.ts on one workspace: the WebAssembly kernels' persistent slot (`claimSlot`,
  * owner this evaluator) when available, else a plain array with the TypeScript twins; both give
- * the same bits (test/integrators/low-rank-stages.test.ts). The workspace caches the base V of
- * the step (copied from the engine's y when y is not the array the last update was copied to)
- * and holds the update until the step is accepted; the stage factors N, G, ȧ stay in plain
- * arrays (the source of truth), mirrored into the workspace per stage (re-copied after the FSAL
- * swap or a reset). Views on the kernels' memory are re-made whenever it grew (growth detaches
- * them); a slot lost to another owner is refilled (atol, X) and the caches dropped.
+ * the same bits (test/integrators/low-rank-stages.test.ts). The workspace caches the full base
+ * state of the step (copied from the engine's y when y is not the array the last update was
+ * copied to) and holds the update until the step is accepted; the stage factors N, G, ȧ live
+ * in the workspace only (the kernels write them there; no per-stage copies), except stage 0,
+ * whose factors (of this step and of the last one, for the dense output) are also kept in plain
+ * backups, copied once per accepted step. Views on the kernels' memory are re-made whenever it
+ * grew (growth detaches them); a slot lost to another owner is refilled (atol, X, stage 0 from
+ * its backup) and the caches dropped; the dense output then re-evaluates the step's stages
+ * (the same bits; not counted again in `rhsEvals`).
  */
 export class LowRankStages implements StageEvaluator {
   readonly n: number;
@@ -174,10 +177,9 @@ export class LowRankStages implements StageEvaluator {
   private readonly c: Float64Array;
   private readonly e1: Float64Array;
   private readonly e2: Float64Array | undefined;
-  /** Per stage: G (K·d), N (K·n), ȧ (K·n), and the stage logits and normalisers. */
-  private G: Float64Array[];
-  private N: Float64Array[];
-  private KA: Float64Array[];
+  /** Stage 0's factors of the current step and of the last accepted one (see the class doc). */
+  private stage0: StageFactors;
+  private stage0Old: StageFactors;
   private readonly S: Float64Array;
   private readonly r: Float64Array;
   /** Rank terms of the fused pass / a dense row: stage, sample offset, weights. */
@@ -196,14 +198,14 @@ export class LowRankStages implements StageEvaluator {
   private kern: LowRankKernels | undefined;
   private plain: Float64Array | undefined;
   /**
-   * Which of L.V is the base block, and the engine arrays whose V the base and the spare block
-   * hold (null: none). The engine's state arrays are only read between calls (driver, callbacks).
+   * Which of L.V is the base block, and the engine arrays whose state the base and the spare
+   * block hold (null: none). The engine's state arrays are only read between calls (driver, callbacks).
    */
   private base: 0 | 1 = 0;
   private baseOf: Float64Array | null = null;
   private spareOf: Float64Array | null = null;
-  /** Per stage: 1 when its N and G blocks in the workspace (L.NS, L.GS) equal the plain arrays. */
-  private readonly mirrored: Uint8Array;
+  /** Whether stages 1..s of the last attempt are still in the workspace (false after a reset). */
+  private stagesKept = false;
   /** Full-state scratch of the dense output (made on first use). */
   private f0: Float64Array | undefined;
   private f1: Float64Array | undefined;
@@ -230,9 +232,9 @@ export class LowRankStages implements StageEvaluator {
     this.c = arr.c;
     this.e1 = arr.e1;
     this.e2 = arr.e2;
-    this.G = Array.from({ length: this.nStages }, () => new Float64Array(K * d));
-    this.N = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
-    this.KA = Array.from({ length: this.nStages }, () => new Float64Array(K * n));
+    const factors = (): StageFactors => ({ N: new Float64Array(K * n), G: new Float64Array(K * d), KA: new Float64Array(K * n) });
+    this.stage0 = factors();
+    this.stage0Old = factors();
     this.S = new Float64Array(K);
     this.r = new Float64Array(Math.max(P.m, 1));
     const R = this.nStages * K;
@@ -244,15 +246,15 @@ export class LowRankStages implements StageEvaluator {
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
     this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, this.nStages, uniform);
-    this.mirrored = new Uint8Array(this.nStages);
     this.bind();
-    this.evalStage(0, y0, this.baseBlock(y0), 0, t0);
+    this.evalStage(0, this.baseBlock(y0), 0);
+    this.saveStage0(this.stage0, 0);
   }
 
   /**
    * Binds the workspace for this call: the kernels' slot when WebAssembly SIMD is on and the
    * slot can be claimed, else the plain array; a view re-made when the memory grew (the data
-   * stays); a newly claimed or switched workspace gets the atol block and no cached V.
+   * stays); a newly claimed or switched workspace gets the atol block, X, stage 0 and no caches.
    */
   private bind(): void {
     const wk = wasmKernels();
@@ -282,35 +284,45 @@ export class LowRankStages implements StageEvaluator {
     if (atStep === 1) this.m.set(this.atol.subarray(0, this.d * this.nn), at);
     else this.m.fill(this.atol[0]!, at, at + 2);
     if (this.P.loss === 'regression') this.m.set(this.P.X!, this.L.Xr);
+    this.loadStage0(this.stage0);
     this.baseOf = null;
     this.spareOf = null;
-    this.mirrored.fill(0);
+    this.stagesKept = false;
   }
 
-  /** Copies stage j's N and G into their workspace blocks. */
-  private mirror(j: number): void {
+  /** Copies stage j's factors from the workspace into `to`. */
+  private saveStage0(to: StageFactors, j: number): void {
     const { K, d, nn: n, L, m } = this;
-    m.set(this.N[j]!, L.NS + j * K * n);
-    m.set(this.G[j]!, L.GS + j * K * d);
-    m.set(this.KA[j]!, L.KAS + j * K * n);
-    this.mirrored[j] = 1;
+    to.N.set(m.subarray(L.NS + j * K * n, L.NS + (j + 1) * K * n));
+    to.G.set(m.subarray(L.GS + j * K * d, L.GS + (j + 1) * K * d));
+    to.KA.set(m.subarray(L.KAS + j * K * n, L.KAS + (j + 1) * K * n));
   }
 
-  /** The workspace block holding y's V (the base block, copied from y unless it holds y). */
+  /** Copies `from` into stage 0's workspace blocks. */
+  private loadStage0(from: StageFactors): void {
+    const { L, m } = this;
+    if (m.length === 0) return;
+    m.set(from.N, L.NS);
+    m.set(from.G, L.GS);
+    m.set(from.KA, L.KAS);
+  }
+
+  /** The workspace block holding y's state (the base block, copied from y unless it holds y). */
   private baseBlock(y: Float64Array): number {
     const off = this.L.V[this.base];
     if (this.baseOf !== y) {
-      this.m.set(y.subarray(0, this.d * this.nn), off);
+      this.m.set(y, off);
       this.baseOf = y;
     }
     return off;
   }
 
   /**
-   * Stage s at base state `base` (its V block at workspace offset vb) with step h: logits
-   * a + h Σ_j A_sj ȧ_j, V part implicit. Writes G[s], N[s], KA[s] (and the stage logits into aS).
+   * Stage s at the base state in workspace block vb with step h: logits a + h Σ_j A_sj ȧ_j,
+   * V part implicit. Writes stage s's N, G and ȧ into their workspace blocks (and the stage
+   * logits into aS).
    */
-  private evalStage(s: number, base: Float64Array, vb: number, h: number, _t: number): void {
+  private evalStage(s: number, vb: number, h: number): void {
     this.rhsEvals++;
     const { d, nn: n, K, P, S, r, m, L } = this;
     const kern = this.kern!;
@@ -318,26 +330,22 @@ export class LowRankStages implements StageEvaluator {
     const aOff = d * n;
     const kind = P.normalization;
     const invK = 1 / K;
-    const Ns = this.N[s]!;
-    const Gs = this.G[s]!;
-    const KAs = this.KA[s]!;
     const KN = K * n;
+    const Nso = L.NS + s * KN;
+    const Gso = L.GS + s * K * d;
+    const kao = L.KAS + s * KN;
     // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j (kernel; a zero A_sj adds zero terms), then N.
-    for (let j = 0; j < s; j++) if (this.mirrored[j] === 0) this.mirror(j);
     const aS = L.aS;
-    // Small per-stage copies as loops (no subarray objects per stage).
-    for (let q = 0; q < KN; q++) m[aS + q] = base[aOff + q]!;
+    m.copyWithin(aS, vb + aOff, vb + aOff + KN);
     if (s > 0) {
       for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
       kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
     }
-    if (kind === 'softmax') this.softmaxRows(Ns);
-    else for (let k = 0; k < K; k++) S[k] = normalize(kind, m, aS + k * n, n, Ns, k * n);
+    if (kind === 'softmax') this.softmaxRows(Nso);
+    else for (let k = 0; k < K; k++) S[k] = normalize(kind, m, aS + k * n, n, m, Nso + k * n);
     // Forward: f_k = V N_k over the base V, then the low-rank corrections
-    // f_k += Σ_{j<s} Σ_k' (h a_sj (N_jk'·N_sk)) G_jk' (all by kernels over the mirrored stages;
+    // f_k += Σ_{j<s} Σ_k' (h a_sj (N_jk'·N_sk)) G_jk' (all by kernels over the stored stages;
     // a zero a_sj adds zero terms).
-    const Nso = L.NS + s * K * n;
-    m.set(Ns, Nso);
     kern.forward(vb, Nso, K, d, n, L.f);
     const f = L.f;
     const sK = s * K;
@@ -349,9 +357,7 @@ export class LowRankStages implements StageEvaluator {
     const g = L.g;
     if (P.loss === 'regression') this.regressionGradient();
     else for (let k = 0; k < K; k++) sampleLossGradient(P, k, m, f + k * d, m, g + k * d, r, false);
-    for (let q = 0; q < K * d; q++) Gs[q] = -m[g + q]! * invK;
-    m.set(Gs, L.GS + s * K * d);
-    this.mirrored[s] = 1;
+    for (let q = 0; q < K * d; q++) m[Gso + q] = -m[g + q]! * invK;
     // Backward: w_k = Vᵀ g_k over the base V, then w_k += Σ_{j<s} Σ_k' (h a_sj (G_jk'·g_k)) N_jk'.
     kern.backward(vb, g, K, d, n, L.w);
     const w = L.w;
@@ -360,14 +366,8 @@ export class LowRankStages implements StageEvaluator {
       this.scaleDots(row, h, sK);
       kern.addRows(w, L.NS, L.Xc, sK, K, n);
     }
-    const kao = L.KAS + s * K * n;
-    if (kind === 'softmax') {
-      kern.softmaxVjp(Nso, w, K, n, -invK, kao);
-      for (let q = 0; q < KN; q++) KAs[q] = m[kao + q]!;
-    } else {
-      for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, Ns, k * n, S[k]!, m, w + k * n, KAs, k * n, -invK);
-      m.set(KAs, kao);
-    }
+    if (kind === 'softmax') kern.softmaxVjp(Nso, w, K, n, -invK, kao);
+    else for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, m, Nso + k * n, S[k]!, m, w + k * n, m, kao + k * n, -invK);
   }
 
   /**
@@ -388,17 +388,16 @@ export class LowRankStages implements StageEvaluator {
   }
 
   /**
-   * N = softmax of each sample's stage logits (L.aS) into Ns by the kernels: e = a − max a,
-   * e ← exp(e) (vsflow's exp, ≤ 2 ulp of Math.exp: the low-rank path differs from the full
-   * path's normalize at round-off), N = e·(1/Σe) (two-sum order).
+   * N = softmax of each sample's stage logits (L.aS) into workspace offset No by the kernels:
+   * e = a − max a, e ← exp(e) (vsflow's exp, ≤ 2 ulp of Math.exp: the low-rank path differs
+   * from the full path's normalize at round-off), N = e·(1/Σe) (two-sum order).
    */
-  private softmaxRows(Ns: Float64Array): void {
-    const { K, nn: n, m, L } = this;
+  private softmaxRows(No: number): void {
+    const { K, nn: n, L } = this;
     const kern = this.kern!;
     kern.shiftMax(L.aS, K, n, L.E);
     kern.exp(L.E, K * n, L.E);
-    kern.scaleBySum(L.E, K, n, L.E);
-    for (let q = 0; q < K * n; q++) Ns[q] = m[L.E + q]!;
+    kern.scaleBySum(L.E, K, n, No);
   }
 
   /** Xc[k·sK + j·K + k'] = (h·A_sj)·X[k·sK + j·K + k'] for j < s (the corrections' coefficients). */
@@ -414,7 +413,15 @@ export class LowRankStages implements StageEvaluator {
   }
 
   accept(): void {
-    this.swapStages(0, this.fsal);
+    // Stage s becomes stage 0: the old stage 0 stays in the backup for the dense output.
+    const { K, d, nn: n, L, m, fsal } = this;
+    const old = this.stage0Old;
+    this.stage0Old = this.stage0;
+    this.stage0 = old;
+    this.saveStage0(old, fsal);
+    m.copyWithin(L.NS, L.NS + fsal * K * n, L.NS + (fsal + 1) * K * n);
+    m.copyWithin(L.GS, L.GS + fsal * K * d, L.GS + (fsal + 1) * K * d);
+    m.copyWithin(L.KAS, L.KAS + fsal * K * n, L.KAS + (fsal + 1) * K * n);
     // The update block becomes the base; the old base (the engine's previous y) is the spare.
     this.base = this.base === 0 ? 1 : 0;
     const b = this.baseOf;
@@ -422,40 +429,35 @@ export class LowRankStages implements StageEvaluator {
     this.spareOf = b;
   }
 
-  private swapStages(i: number, j: number): void {
-    for (const arr of [this.G, this.N, this.KA]) {
-      const x = arr[i]!;
-      arr[i] = arr[j]!;
-      arr[j] = x;
-    }
-    this.mirrored[i] = 0;
-    this.mirrored[j] = 0;
-  }
-
   /**
    * Copies the rank terms (stage termJ[r], sample termK[r], r < R) into the workspace: their N
    * rows into Nt, and per V row i the coefficients weight·G_r[i] into C (`width` 3: update, E1,
-   * E2 weights; 1: termB only).
+   * E2 weights; 2: update, E1; 1: termB only).
    */
-  private gatherTerms(R: number, width: 1 | 3): void {
-    const { d, nn: n, m, L, termJ, termK, termB, termE1, termE2 } = this;
+  private gatherTerms(R: number, width: 1 | 2 | 3): void {
+    const { d, nn: n, K, m, L, termJ, termK, termB, termE1, termE2 } = this;
     for (let r = 0; r < R; r++) {
-      const ko = termK[r]! * n;
-      const Nr = this.N[termJ[r]!]!;
-      const o = L.Nt + r * n;
-      for (let q = 0; q < n; q++) m[o + q] = Nr[ko + q]!;
+      const src = L.NS + (termJ[r]! * K + termK[r]!) * n;
+      m.copyWithin(L.Nt + r * n, src, src + n);
     }
     for (let r = 0; r < R; r++) {
-      const Gr = this.G[termJ[r]!]!;
-      const go = termK[r]! * d;
+      const go = L.GS + (termJ[r]! * K + termK[r]!) * d;
       const wb = termB[r]!;
       if (width === 1) {
-        for (let i = 0; i < d; i++) m[L.C + i * R + r] = wb * Gr[go + i]!;
+        for (let i = 0; i < d; i++) m[L.C + i * R + r] = wb * m[go + i]!;
+      } else if (width === 2) {
+        const w1 = termE1[r]!;
+        for (let i = 0; i < d; i++) {
+          const gi = m[go + i]!;
+          const o = L.C + (i * R + r) * 2;
+          m[o] = wb * gi;
+          m[o + 1] = w1 * gi;
+        }
       } else {
         const w1 = termE1[r]!;
         const w2 = termE2[r]!;
         for (let i = 0; i < d; i++) {
-          const gi = Gr[go + i]!;
+          const gi = m[go + i]!;
           const o = L.C + (i * R + r) * 3;
           m[o] = wb * gi;
           m[o + 1] = w1 * gi;
@@ -466,20 +468,19 @@ export class LowRankStages implements StageEvaluator {
   }
 
   /** Stages 1..s, then the fused update + error pass; returns the error norm. */
-  attempt(t: number, h: number, _tNew: number, y: Float64Array, yNew: Float64Array): number {
+  attempt(_t: number, h: number, _tNew: number, y: Float64Array, yNew: Float64Array): number {
     this.bind();
     const fsal = this.fsal;
     const E1 = this.e1;
     const E2 = this.e2;
     const { d, nn: n, K, atol, rtol, L } = this;
-    const c = this.c;
     const B = this.b;
     const vb = this.baseBlock(y);
-    for (let s = 1; s <= fsal; s++) this.evalStage(s, y, vb, h, t + c[s]! * h);
+    this.stagesKept = false;
+    for (let s = 1; s <= fsal; s++) this.evalStage(s, vb, h);
+    this.stagesKept = true;
     const aOff = d * n;
     const KN = K * n;
-    // Logits of y_new = the FSAL stage's logits (L.aS still holds them).
-    for (let q = 0; q < KN; q++) yNew[aOff + q] = this.m[L.aS + q]!;
     const stages = fsal + 1;
     const two = E2 !== undefined;
     // Error weights for dopri5 include h (e = h Σ e_j k_j); dop853's are unscaled (h enters later).
@@ -501,15 +502,23 @@ export class LowRankStages implements StageEvaluator {
         R++;
       }
     }
-    this.gatherTerms(R, 3);
     const vn = L.V[this.base === 0 ? 1 : 0];
-    this.kern!.fused(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
+    // One estimator (dopri5): the two-output pass (the same Vn and s1 bits, no zero E2 terms).
+    if (two) {
+      this.gatherTerms(R, 3);
+      this.kern!.fused(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
+    } else {
+      this.gatherTerms(R, 2);
+      this.kern!.fused2(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
+    }
     const m = this.m;
-    yNew.set(m.subarray(vn, vn + aOff), 0);
+    // Logits of y_new = the FSAL stage's logits (L.aS still holds them); y_new = the update block.
+    m.copyWithin(vn + aOff, L.aS, L.aS + KN);
+    yNew.set(m.subarray(vn, vn + aOff + KN), 0);
     this.spareOf = yNew;
     let s1 = m[L.out]!;
-    let s2 = m[L.out + 1]!;
-    // Logit block: the error vectors Σ_j e_j ȧ_j by the addRows kernel over the mirrored stage
+    let s2 = two ? m[L.out + 1]! : 0;
+    // Logit block: the error vectors Σ_j e_j ȧ_j by the addRows kernel over the stored stage
     // derivatives (stages with zero weight add zero terms), then the scaled squares.
     const e1v = L.E;
     const e2v = L.aS;
@@ -537,8 +546,9 @@ export class LowRankStages implements StageEvaluator {
 
   /** Full-state vector out = scale·Σ_j wts_j k_j (V part from the rank factors, by the combine kernel). */
   private combineK(wts: readonly number[], scale: number, out: Float64Array, off: number): void {
-    const { d, nn: n, K, L } = this;
+    const { d, nn: n, K, L, m } = this;
     const aOff = d * n;
+    const KN = K * n;
     let R = 0;
     for (let j = 0; j < wts.length; j++) {
       const c = scale * wts[j]!;
@@ -552,30 +562,37 @@ export class LowRankStages implements StageEvaluator {
     }
     this.gatherTerms(R, 1);
     this.kern!.combine(L.C, L.Nt, R, d, n, L.D);
-    out.set(this.m.subarray(L.D, L.D + aOff), off);
-    for (let q = 0; q < K * n; q++) out[off + aOff + q] = 0;
+    out.set(m.subarray(L.D, L.D + aOff), off);
+    for (let q = 0; q < KN; q++) out[off + aOff + q] = 0;
     for (let j = 0; j < wts.length; j++) {
       const c = scale * wts[j]!;
       if (c === 0) continue;
-      const ka = this.KA[j]!;
-      for (let q = 0; q < K * n; q++) out[off + aOff + q] += c * ka[q]!;
+      const ka = L.KAS + j * KN;
+      for (let q = 0; q < KN; q++) out[off + aOff + q] += c * m[ka + q]!;
     }
   }
 
   dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void {
     const { n: size, T, fsal } = this;
     this.bind();
-    // The extra stages are at yOld: its V block is the spare one (the last step's base) unless
-    // the workspace was reset or another array was used.
+    // The extra stages are at yOld: its state is in the spare block (the last step's base)
+    // unless the workspace was reset or another array was used.
     const spare = this.base === 0 ? 1 : 0;
     const vb = this.L.V[spare];
     if (this.spareOf !== yOld) {
-      this.m.set(yOld.subarray(0, this.d * this.nn), vb);
+      this.m.set(yOld, vb);
       this.spareOf = yOld;
     }
-    // Undo the FSAL swap while computing (stage 0 = f_old, stage fsal = f_new).
-    this.swapStages(0, fsal);
-    for (let s = fsal + 1; s < this.nStages; s++) this.evalStage(s, yOld, vb, h, tOld + this.c[s]! * h);
+    // Stage 0 = f_old while computing (stage s = f_new is still in its block).
+    this.loadStage0(this.stage0Old);
+    if (!this.stagesKept) {
+      // The workspace was reset since the attempt: its stages again (the same bits).
+      const evals = this.rhsEvals;
+      for (let s = 1; s <= fsal; s++) this.evalStage(s, vb, h);
+      this.rhsEvals = evals;
+      this.stagesKept = true;
+    }
+    for (let s = fsal + 1; s < this.nStages; s++) this.evalStage(s, vb, h);
     const unit = (j: number): number[] => Array.from({ length: this.nStages }, (_, q) => (q === j ? 1 : 0));
     const f0 = (this.f0 ??= new Float64Array(size));
     const f1 = (this.f1 ??= new Float64Array(size));
@@ -583,6 +600,13 @@ export class LowRankStages implements StageEvaluator {
     this.combineK(unit(fsal), 1, f1, 0);
     writeBaseRows(coeffs, T.dense.width, size, yOld, y, f0, f1, h);
     T.dense.rows.forEach((row, r) => this.combineK(row, h, coeffs, (4 + r) * size));
-    this.swapStages(0, fsal);
+    this.loadStage0(this.stage0);
   }
+}
+
+/** One stage's factors (see LowRankStages): N (K·n), G (K·d), ȧ (K·n). */
+interface StageFactors {
+  readonly N: Float64Array;
+  readonly G: Float64Array;
+  readonly KA: Float64Array;
 }

@@ -1,21 +1,21 @@
 /**
  * The O(d·n) kernels of the low-rank stage evaluator (integrators/low-rank-stages.ts; theory
  * VS-4/VS-5): the forward sweep f_k = V N_k, the backward sweep w_k = Vᵀ g_k, the fused step
- * update with its two error sums, and the rank-R sums of the dense output. Each runs in
- * WebAssembly SIMD (src/wasm/asm/low-rank.ts) or as its TypeScript twin here, which performs the
+ * update with its two error sums (or one, `fused2`, for dopri5), and the rank-R sums of the
+ * dense output. Each runs in WebAssembly SIMD (src/wasm/asm/low-rank.ts) or as its TypeScript twin here, which performs the
  * same IEEE-754 operations in the same order (tested bit for bit, test/wasm/low-rank.test.ts);
  * plus vsflow's exp over an array (the existing `expScaled` kernel) for the stages' softmax.
  *
  * Both work on one workspace: a Float64Array `m` (the kernels' memory from a byte offset, or a
  * plain array), every operand an offset into it, in f64 slots (even, so 16-byte aligned in the
  * kernels' memory). Layouts: V row-major d×n; N, w (K·n) and f, g (K·d) sample-major; the fused
- * coefficients C[(i·R + r)·3 + x] (x: update, E1, E2) and the dense ones C[i·R + r]; Nt the
- * terms' N rows, Nt[r·n + q].
+ * coefficients C[(i·R + r)·3 + x] (x: update, E1, E2; `fused2`: C[(i·R + r)·2 + x], x: update,
+ * E1) and the dense ones C[i·R + r]; Nt the terms' N rows, Nt[r·n + q].
  */
 import type { KernelExports } from './kernels.js';
 import { expTwin } from './exp-log.js';
 
-/** The four kernels over one workspace (offsets in f64 slots). */
+/** The kernels over one workspace (offsets in f64 slots). */
 export interface LowRankKernels {
   /** f[k·d + i] = Σ_q V[i·n + q]·N[k·n + q]: per sum two accumulators (even, odd q), the odd last term to the even one, then even + odd. */
   forward(V: number, N: number, K: number, d: number, n: number, f: number): void;
@@ -23,6 +23,8 @@ export interface LowRankKernels {
   backward(V: number, g: number, K: number, d: number, n: number, w: number): void;
   /** The fused update and error sums (see `lrFusedTwin`); out = [s1, s2]. */
   fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void;
+  /** The fused update and the one error sum (see `lrFused2Twin`); out = [s1]. */
+  fused2(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void;
   /** out[i·n + q] = Σ_r C[i·R + r]·Nt[r·n + q], from 0 in increasing r. */
   combine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
   /** out[k·len + q] += Σ_r c[k·R + r]·rows[r·len + q], continuing out in increasing r. */
@@ -72,6 +74,10 @@ class WasmLowRankKernels implements LowRankKernels {
     const b = this.base;
     this.ex.lrFused(b + 8 * V, b + 8 * Vn, b + 8 * C, b + 8 * Nt, R, d, n, b + 8 * at, atStep, rtol, b + 8 * out);
   }
+  fused2(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+    const b = this.base;
+    this.ex.lrFused2(b + 8 * V, b + 8 * Vn, b + 8 * C, b + 8 * Nt, R, d, n, b + 8 * at, atStep, rtol, b + 8 * out);
+  }
   combine(C: number, Nt: number, R: number, d: number, n: number, out: number): void {
     const b = this.base;
     this.ex.lrCombine(b + 8 * C, b + 8 * Nt, R, d, n, b + 8 * out);
@@ -108,6 +114,9 @@ class TwinLowRankKernels implements LowRankKernels {
   }
   fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
     lrFusedTwin(this.m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out);
+  }
+  fused2(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+    lrFused2Twin(this.m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out);
   }
   combine(C: number, Nt: number, R: number, d: number, n: number, out: number): void {
     lrCombineTwin(this.m, C, Nt, R, d, n, out);
@@ -240,7 +249,67 @@ export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, N
   m[out + 1] = A2[0]! + A2[1]! + (A2[2]! + A2[3]!) + A2[4]!;
 }
 
-/** Row accumulators and the five sums of lrFusedTwin (the twin is not re-entered). */
+/**
+ * lrFusedTwin with the update and one error estimator (dopri5, whose E2 weights are zero):
+ * C[(i·R + r)·2 + x] (x: update, E1); Vn and s1 as lrFusedTwin computes them (same operations,
+ * same order); out = [s1].
+ * Example: d = n = 1, R = 1, C = [2, 1], Nt = [3], V = [1], at = [1], rtol = 0 → Vn = [7], s1 = 9.
+ */
+export function lrFused2Twin(m: Float64Array, V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+  if (rowScratch.length < 3 * n) rowScratch = new Float64Array(3 * n);
+  const acc = rowScratch;
+  const n2 = n - (n % 2);
+  const A1 = sums1;
+  A1.fill(0);
+  for (let i = 0; i < d; i++) {
+    const cr = C + i * R * 2;
+    // B and E1 of row i in acc[0, n) and [n, 2n): four terms per pass over the row.
+    let r = 0;
+    for (; r + 4 <= R; r += 4) {
+      const x0 = Nt + r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
+      const k = cr + r * 2;
+      const b0 = m[k]!, b1 = m[k + 2]!, b2 = m[k + 4]!, b3 = m[k + 6]!;
+      const p0 = m[k + 1]!, p1 = m[k + 3]!, p2 = m[k + 5]!, p3 = m[k + 7]!;
+      if (r === 0) {
+        for (let q = 0; q < n; q++) {
+          const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
+          acc[q] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
+          acc[n + q] = p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
+        }
+      } else {
+        for (let q = 0; q < n; q++) {
+          const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
+          acc[q] = acc[q]! + (b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3);
+          acc[n + q] = acc[n + q]! + (p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3);
+        }
+      }
+    }
+    if (r === 0) acc.fill(0, 0, 2 * n);
+    for (; r < R; r++) {
+      const x0 = Nt + r * n;
+      const k = cr + r * 2;
+      const b0 = m[k]!, p0 = m[k + 1]!;
+      for (let q = 0; q < n; q++) {
+        const y0 = m[x0 + q]!;
+        acc[q] = acc[q]! + b0 * y0;
+        acc[n + q] = acc[n + q]! + p0 * y0;
+      }
+    }
+    const ro = i * n;
+    for (let q = 0; q < n; q++) {
+      const v = m[V + ro + q]!;
+      const vn = v + acc[q]!;
+      m[Vn + ro + q] = vn;
+      const inv = 1 / (m[at + (ro + q) * atStep]! + rtol * Math.max(Math.abs(v), Math.abs(vn)));
+      const x1 = acc[n + q]! * inv;
+      const c = q < n2 ? q & 3 : 4;
+      A1[c] = A1[c]! + x1 * x1;
+    }
+  }
+  m[out] = A1[0]! + A1[1]! + (A1[2]! + A1[3]!) + A1[4]!;
+}
+
+/** Row accumulators and the five sums of lrFusedTwin and lrFused2Twin (the twins are not re-entered). */
 let rowScratch = new Float64Array(0);
 const sums1 = new Float64Array(5);
 const sums2 = new Float64Array(5);

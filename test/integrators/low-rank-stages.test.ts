@@ -3,8 +3,8 @@
  * WebAssembly kernels and with their TypeScript twins: square and regression losses, K = 1 and
  * K > 1, dopri5 and dop853, saveAt between steps (dense output) and an event; and it stays
  * bitwise the same when the kernels' memory grows between steps (views detached), when another
- * owner takes the kernels' slot between steps, and when scratch held by the caller keeps it
- * from claiming the slot (then it runs the twins). Against the full-state path:
+ * owner takes the kernels' slot between steps or between a step and its dense output, and when
+ * scratch held by the caller keeps it from claiming the slot (then it runs the twins). Against the full-state path:
  * test/experiments/simulate-formulation.test.ts.
  */
 import { test } from 'node:test';
@@ -101,6 +101,31 @@ test('low-rank: same bits when the kernels memory grows, another owner takes the
   );
   assert.ok(claims > 3, `slot taken ${claims} times`);
   assert.deepEqual(steal, ref, 'slot taken between steps');
+  // ... and between a step and its dense output (an event function runs after the step, before
+  // the saves interpolate): the evaluator re-evaluates the step's stages, same bits and counts.
+  let denseClaims = 0;
+  const stealDense = fingerprint(
+    simulate(spec, {
+      ...o,
+      formulation: 'low-rank',
+      events: [
+        {
+          name: 'steal',
+          fn: () => {
+            const s = wk.claimSlot({}, 4096);
+            if (s !== undefined) {
+              wk.f64(s.ptr, 4096).fill(Number.NaN);
+              denseClaims++;
+            }
+            return 1;
+          },
+          terminal: false,
+        },
+      ],
+    }),
+  );
+  assert.ok(denseClaims > 3, `slot taken ${denseClaims} times`);
+  assert.deepEqual(stealDense, ref, 'slot taken between a step and its dense output');
   // Scratch held by the caller: the evaluator cannot claim the slot and runs the twins.
   const other = {};
   wk.claimSlot(other, 16);

@@ -1,9 +1,10 @@
 /**
- * The low-rank stage kernels (src/wasm/low-rank.ts: forward, backward, fused, combine, addRows, the
+ * The low-rank stage kernels (src/wasm/low-rank.ts: forward, backward, fused, fused2, combine, addRows, the
  * softmax's shiftMax/exp/scaleBySum and its VJP): WebAssembly SIMD and the TypeScript twins
  * give the same bits on every blocking edge (d, n, K, R odd and even, below and above the block
  * sizes, per-element and scalar atol), both agree with naive sums to 1e-13 relative, a
- * non-finite update gives non-finite error sums, and the doc examples give their stated results.
+ * non-finite update gives non-finite error sums, the two-output fused pass (dopri5) gives the
+ * three-output pass's update and first sum bit for bit, and the doc examples give their stated results.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,7 +33,7 @@ const CASES: Case[] = [
 ];
 
 /** Workspace layout of one case (offsets in f64 slots, all even). */
-function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w' | 'C' | 'Cd' | 'Nt' | 'at' | 'out' | 'D' | 'A' | 'Ac' | 'E' | 'P' | 'J' | 'end', number> {
+function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w' | 'C' | 'Cd' | 'Nt' | 'at' | 'out' | 'D' | 'A' | 'Ac' | 'E' | 'P' | 'J' | 'Vn2' | 'C2' | 'out2' | 'end', number> {
   const even = (x: number): number => x + (x % 2);
   let o = 0;
   const at = (len: number): number => {
@@ -40,13 +41,13 @@ function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w'
     o += even(len);
     return p;
   };
-  const L = { V: at(d * n), Vn: at(d * n), N: at(K * n), g: at(K * d), f: at(K * d), w: at(K * n), C: at(d * R * 3), Cd: at(d * R), Nt: at(R * n), at: at(d * n), out: at(2), D: at(d * n), A: at(K * n), Ac: at(K * R), E: at(K * n), P: at(K * n), J: at(K * n), end: 0 };
+  const L = { V: at(d * n), Vn: at(d * n), N: at(K * n), g: at(K * d), f: at(K * d), w: at(K * n), C: at(d * R * 3), Cd: at(d * R), Nt: at(R * n), at: at(d * n), out: at(2), D: at(d * n), A: at(K * n), Ac: at(K * R), E: at(K * n), P: at(K * n), J: at(K * n), Vn2: at(d * n), C2: at(d * R * 2), out2: at(2), end: 0 };
   L.end = o;
   return L;
 }
 
 /** Runs all four kernels on seeded inputs; returns every output. */
-function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernels }, seed: number): { f: number[]; w: number[]; Vn: number[]; sums: number[]; D: number[]; A: number[]; P: number[]; J: number[]; m: Float64Array } {
+function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernels }, seed: number): { f: number[]; w: number[]; Vn: number[]; sums: number[]; Vn2: number[]; sum2: number; D: number[]; A: number[]; P: number[]; J: number[]; m: Float64Array } {
   const L = layout(c);
   const { m, k } = make(L.end);
   const rng = new Rng(seed);
@@ -57,6 +58,12 @@ function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernel
   k.forward(L.V, L.N, K, d, n, L.f);
   k.backward(L.V, L.g, K, d, n, L.w);
   k.fused(L.V, L.Vn, L.C, L.Nt, R, d, n, L.at, c.atStep, 1e-3, L.out);
+  // The two-output pass on the update and E1 columns of the same coefficients.
+  for (let i = 0; i < d * R; i++) {
+    m[L.C2 + 2 * i] = m[L.C + 3 * i]!;
+    m[L.C2 + 2 * i + 1] = m[L.C + 3 * i + 1]!;
+  }
+  k.fused2(L.V, L.Vn2, L.C2, L.Nt, R, d, n, L.at, c.atStep, 1e-3, L.out2);
   k.combine(L.Cd, L.Nt, R, d, n, L.D);
   k.addRows(L.A, L.Nt, L.Ac, R, K, n);
   // Softmax of the sample rows N (scaled up so that exp matters), then its VJP against w.
@@ -66,7 +73,7 @@ function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernel
   k.scaleBySum(L.E, K, n, L.P);
   k.softmaxVjp(L.P, L.w, K, n, -0.5, L.J);
   const sl = (o: number, len: number): number[] => Array.from(m.subarray(o, o + len));
-  return { f: sl(L.f, K * d), w: sl(L.w, K * n), Vn: sl(L.Vn, d * n), sums: sl(L.out, 2), D: sl(L.D, d * n), A: sl(L.A, K * n), P: sl(L.P, K * n), J: sl(L.J, K * n), m };
+  return { f: sl(L.f, K * d), w: sl(L.w, K * n), Vn: sl(L.Vn, d * n), sums: sl(L.out, 2), Vn2: sl(L.Vn2, d * n), sum2: m[L.out2]!, D: sl(L.D, d * n), A: sl(L.A, K * n), P: sl(L.P, K * n), J: sl(L.J, K * n), m };
 }
 
 const twin = (len: number): { m: Float64Array; k: LowRankKernels } => {
@@ -93,6 +100,13 @@ test('low-rank kernels: WebAssembly SIMD and the TypeScript twins give the same 
       assert.deepEqual(b.w, a.w, `backward ${label}`);
       assert.deepEqual(b.Vn, a.Vn, `fused update ${label}`);
       assert.deepEqual(b.sums, a.sums, `fused sums ${label}`);
+      assert.deepEqual(b.Vn2, a.Vn2, `fused2 update ${label}`);
+      assert.ok(Object.is(b.sum2, a.sum2), `fused2 sum ${label}: ${b.sum2} vs ${a.sum2}`);
+      // The two-output pass = the three-output pass's update and first sum, bit for bit.
+      for (const x of [a, b]) {
+        assert.deepEqual(x.Vn2, x.Vn, `fused2 = fused update ${label}`);
+        assert.ok(Object.is(x.sum2, x.sums[0]), `fused2 = fused s1 ${label}: ${x.sum2} vs ${x.sums[0]}`);
+      }
       assert.deepEqual(b.D, a.D, `combine ${label}`);
       assert.deepEqual(b.A, a.A, `addRows ${label}`);
       assert.deepEqual(b.P, a.P, `softmax ${label}`);
@@ -182,6 +196,10 @@ test('low-rank fused kernel: a non-finite update gives non-finite sums (the step
         m[L.Nt + q] = 1;
         k.fused(L.V, L.Vn, L.C, L.Nt, 1, 2, n, L.at, 0, 1e-3, L.out);
         assert.ok(Number.isNaN(m[L.out]!) && Number.isNaN(m[L.out + 1]!), `n = ${n}, q = ${q}: sums ${m[L.out]}, ${m[L.out + 1]}`);
+        m[L.C2 + 2] = NaN;
+        m[L.C2 + 3] = 0.5;
+        k.fused2(L.V, L.Vn2, L.C2, L.Nt, 1, 2, n, L.at, 0, 1e-3, L.out2);
+        assert.ok(Number.isNaN(m[L.out2]!), `fused2, n = ${n}, q = ${q}: sum ${m[L.out2]}`);
       }
     }
   }
@@ -201,4 +219,13 @@ test('doc examples of src/wasm/low-rank.ts', () => {
   twinLowRankKernels(f).fused(6, 8, 0, 4, 1, 1, 1, 10, 1, 0, 12);
   assert.equal(f[8], 7);
   assert.equal(f[12], 9);
+  // fused2: C = [2, 1].
+  const g = new Float64Array(14);
+  g.set([2, 1], 0);
+  g[4] = 3;
+  g[6] = 1;
+  g[10] = 1;
+  twinLowRankKernels(g).fused2(6, 8, 0, 4, 1, 1, 1, 10, 1, 0, 12);
+  assert.equal(g[8], 7);
+  assert.equal(g[12], 9);
 });

@@ -3,9 +3,10 @@
 // bit for bit in test/wasm/low-rank.test.ts). Re-exported by kernels.ts.
 //
 // Layout: V row-major d×n; N (K·n) and g, f (K·d) sample-major; C the fused pass's coefficients
-// [row i][term r][update, E1, E2]; Nt the terms' N rows (R·n); pointers are byte offsets of f64
-// arrays, 16-aligned. f64x2 lanes are two columns q, q+1 (element-wise work) except in the
-// forward sweep, whose lanes are the even and odd halves of one dot product (as matVec).
+// [row i][term r][update, E1, E2] (lrFused2: [update, E1]); Nt the terms' N rows (R·n);
+// pointers are byte offsets of f64 arrays, 16-aligned. f64x2 lanes are two columns q, q+1
+// (element-wise work) except in the forward sweep, whose lanes are the even and odd halves of
+// one dot product (as matVec).
 
 @inline function z(): v128 {
   return f64x2.splat(0.0);
@@ -383,6 +384,178 @@ function fusedScalar(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, n: i32, a
   const x1 = P * inv;
   const x2 = Q * inv;
   return f64x2.replace_lane(f64x2.splat(x1 * x1), 1, x2 * x2);
+}
+
+/**
+ * lrFused with the update and one error estimator (dopri5: its E2 weights are all zero and s2
+ * is not used): the same operations as lrFused for Vn and s1, without the third output. C holds
+ * per row and term the update and E1 coefficients; out = [s1].
+ */
+export function lrFused2(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i32, n: i32, at: usize, atStep: i32, rt: f64, out: usize): void {
+  const rb = <usize>n << 3;
+  const cb = <usize>(R * 2) << 3;
+  const ab = atStep != 0 ? rb : 0;
+  const amask: usize = atStep != 0 ? <usize>-1 : 0;
+  const n4 = n & ~3;
+  const n2 = n & ~1;
+  const R4 = R & ~3;
+  const rtv = f64x2.splat(rt);
+  const one = f64x2.splat(1.0);
+  let s1a = z();
+  let s1b = z();
+  let t1 = 0.0;
+  for (let i = 0; i < d; i++) {
+    const c0 = C + <usize>i * cb;
+    const v0 = V + <usize>i * rb;
+    const u0 = Vn + <usize>i * rb;
+    const a0 = at + <usize>i * ab;
+    for (let q = 0; q < n4; q += 4) {
+      const o = <usize>q << 3;
+      const nq = Nt + o;
+      let B0 = z();
+      let P0 = z();
+      let B1 = z();
+      let P1 = z();
+      let r = 0;
+      for (; r < R4; r += 4) {
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const p0 = nq + <usize>r * rb;
+        const y0 = ld(p0);
+        const y1 = ld(p0 + rb);
+        const y2 = ld(p0 + 2 * rb);
+        const y3 = ld(p0 + 3 * rb);
+        const x0 = ld(p0 + 16);
+        const x1 = ld(p0 + rb + 16);
+        const x2 = ld(p0 + 2 * rb + 16);
+        const x3 = ld(p0 + 3 * rb + 16);
+        let c = sp(k0);
+        let c1 = sp(k0 + 16);
+        let c2 = sp(k0 + 32);
+        let c3 = sp(k0 + 48);
+        const b0 = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+        const b1 = madd(madd(madd(f64x2.mul(c, x0), c1, x1), c2, x2), c3, x3);
+        c = sp(k0 + 8);
+        c1 = sp(k0 + 24);
+        c2 = sp(k0 + 40);
+        c3 = sp(k0 + 56);
+        const e0 = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+        const e1 = madd(madd(madd(f64x2.mul(c, x0), c1, x1), c2, x2), c3, x3);
+        if (r == 0) {
+          B0 = b0;
+          P0 = e0;
+          B1 = b1;
+          P1 = e1;
+        } else {
+          B0 = f64x2.add(B0, b0);
+          P0 = f64x2.add(P0, e0);
+          B1 = f64x2.add(B1, b1);
+          P1 = f64x2.add(P1, e1);
+        }
+      }
+      for (; r < R; r++) {
+        const p0 = nq + <usize>r * rb;
+        const y0 = ld(p0);
+        const x0 = ld(p0 + 16);
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const c = sp(k0);
+        const c1 = sp(k0 + 8);
+        B0 = madd(B0, c, y0);
+        P0 = madd(P0, c1, y0);
+        B1 = madd(B1, c, x0);
+        P1 = madd(P1, c1, x0);
+      }
+      const e = v0 + o;
+      const x0 = ld(e);
+      const w0 = f64x2.add(x0, B0);
+      v128.store(u0 + o, w0);
+      const i0 = f64x2.div(one, f64x2.add(ld(a0 + (o & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w0), f64x2.abs(x0)))));
+      const h0 = f64x2.mul(P0, i0);
+      s1a = madd(s1a, h0, h0);
+      const x1 = ld(e + 16);
+      const w1 = f64x2.add(x1, B1);
+      v128.store(u0 + o + 16, w1);
+      const i1 = f64x2.div(one, f64x2.add(ld(a0 + ((o + 16) & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w1), f64x2.abs(x1)))));
+      const h1 = f64x2.mul(P1, i1);
+      s1b = madd(s1b, h1, h1);
+    }
+    if (n4 < n2) {
+      const o = <usize>n4 << 3;
+      const nq = Nt + o;
+      let B0 = z();
+      let P0 = z();
+      let r = 0;
+      for (; r < R4; r += 4) {
+        const y0 = ld(nq + <usize>r * rb);
+        const y1 = ld(nq + <usize>(r + 1) * rb);
+        const y2 = ld(nq + <usize>(r + 2) * rb);
+        const y3 = ld(nq + <usize>(r + 3) * rb);
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const b0 = madd(madd(madd(f64x2.mul(sp(k0), y0), sp(k0 + 16), y1), sp(k0 + 32), y2), sp(k0 + 48), y3);
+        const p0 = madd(madd(madd(f64x2.mul(sp(k0 + 8), y0), sp(k0 + 24), y1), sp(k0 + 40), y2), sp(k0 + 56), y3);
+        if (r == 0) {
+          B0 = b0;
+          P0 = p0;
+        } else {
+          B0 = f64x2.add(B0, b0);
+          P0 = f64x2.add(P0, p0);
+        }
+      }
+      for (; r < R; r++) {
+        const y0 = ld(nq + <usize>r * rb);
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        B0 = madd(B0, sp(k0), y0);
+        P0 = madd(P0, sp(k0 + 8), y0);
+      }
+      const x0 = ld(v0 + o);
+      const w0 = f64x2.add(x0, B0);
+      v128.store(u0 + o, w0);
+      const i0 = f64x2.div(one, f64x2.add(ld(a0 + (o & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w0), f64x2.abs(x0)))));
+      const h0 = f64x2.mul(P0, i0);
+      s1a = madd(s1a, h0, h0);
+    }
+    if (n2 < n) t1 += fusedScalar2(V, Vn, C, Nt, R, n, at, atStep, rt, i, n2);
+  }
+  store<f64>(out, f64x2.extract_lane(s1a, 0) + f64x2.extract_lane(s1a, 1) + (f64x2.extract_lane(s1b, 0) + f64x2.extract_lane(s1b, 1)) + t1);
+}
+
+/** One element (i, q) of lrFused2 (the odd last column): writes Vn, returns E1². */
+function fusedScalar2(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, n: i32, at: usize, atStep: i32, rt: f64, i: i32, q: i32): f64 {
+  const rb = <usize>n << 3;
+  const c0 = C + ((<usize>(i * R * 2)) << 3);
+  const nq = Nt + (<usize>q << 3);
+  const R4 = R & ~3;
+  let B = 0.0;
+  let P = 0.0;
+  let r = 0;
+  for (; r < R4; r += 4) {
+    const y0 = load<f64>(nq + <usize>r * rb);
+    const y1 = load<f64>(nq + <usize>(r + 1) * rb);
+    const y2 = load<f64>(nq + <usize>(r + 2) * rb);
+    const y3 = load<f64>(nq + <usize>(r + 3) * rb);
+    const k = c0 + ((<usize>r * 2) << 3);
+    const b = load<f64>(k) * y0 + load<f64>(k + 16) * y1 + load<f64>(k + 32) * y2 + load<f64>(k + 48) * y3;
+    const p = load<f64>(k + 8) * y0 + load<f64>(k + 24) * y1 + load<f64>(k + 40) * y2 + load<f64>(k + 56) * y3;
+    if (r == 0) {
+      B = b;
+      P = p;
+    } else {
+      B += b;
+      P += p;
+    }
+  }
+  for (; r < R; r++) {
+    const y0 = load<f64>(nq + <usize>r * rb);
+    const k = c0 + ((<usize>r * 2) << 3);
+    B += load<f64>(k) * y0;
+    P += load<f64>(k + 8) * y0;
+  }
+  const o = <usize>(i * n + q) << 3;
+  const v = load<f64>(V + o);
+  const vn = v + B;
+  store<f64>(Vn + o, vn);
+  const inv = 1.0 / (load<f64>(at + (atStep != 0 ? o : 0)) + rt * Math.max(Math.abs(v), Math.abs(vn)));
+  const x1 = P * inv;
+  return x1 * x1;
 }
 
 /**
