@@ -21,6 +21,7 @@ import { DOP853_CONTROL } from '../integrators/dop853.js';
 import { initialStep } from '../integrators/step-control.js';
 import { lowRankStepper } from '../integrators/low-rank-stages.js';
 import { drive } from '../integrators/driver.js';
+import { toRows } from '../core/row-arrays.js';
 
 /**
  * `auto` picks the low-rank-stage path from this many V entries on (d·n): below it the full path's
@@ -247,11 +248,12 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     for (let k = 0; k < K; k++) q = Math.max(q, attentionStats(P, y, aOff + k * n, work, st).oneMinusMax);
     return q;
   };
-  const lossFlow = valueSoftmaxRhs(P);
+  // The loss evaluator (a packed copy of the state) only when the until-loss event needs it.
+  const lossFlow = untilLoss === undefined ? undefined : valueSoftmaxRhs(P);
   const builtins: EventSpec[] = [];
   if (untilEntropy !== undefined) builtins.push({ name: 'until-entropy', fn: (_t, y) => maxEntropy(y) - untilEntropy, direction: -1, terminal: true });
   if (untilMaxProb !== undefined) builtins.push({ name: 'until-max-prob', fn: (_t, y) => 1 - untilMaxProb - maxOneMinusMax(y), direction: 1, terminal: true });
-  if (untilLoss !== undefined) builtins.push({ name: 'until-loss', fn: (_t, y) => lossFlow.loss(y) - untilLoss, direction: -1, terminal: true });
+  if (untilLoss !== undefined) builtins.push({ name: 'until-loss', fn: (_t, y) => lossFlow!.loss(y) - untilLoss, direction: -1, terminal: true });
 
   const config: SimulateConfig = {
     problem: P.spec,
@@ -272,10 +274,8 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   };
   const observer = createObserver(P);
   const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateRun => {
-    const Vrows: number[][] = [];
-    for (let i = 0; i < d; i++) Vrows.push(Array.from(yLast.subarray(i * n, (i + 1) * n)));
-    const aRows: number[][] = [];
-    for (let k = 0; k < K; k++) aRows.push(Array.from(yLast.subarray(aOff + k * n, aOff + (k + 1) * n)));
+    const Vrows = toRows(yLast, d, n);
+    const aRows = toRows(yLast, K, n, aOff);
     const result = withSeriesViews<SimulateResult>({
       config,
       meta: runMeta({ seed: P.spec.seed ?? null, wallTimeMs: performance.now() - started }),
@@ -291,7 +291,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   };
 
   // A start that cannot be observed (‖V‖_F or Σa overflowing, ...) is bad input, not a run.
-  checkObservableStart(P, flow.y0);
+  checkObservableStart(P, flow.y0, observer);
   // A stopping condition that already holds at t = 0 would never be crossed: stop there.
   for (const e of builtins) {
     const g0 = e.fn(0, flow.y0);
@@ -412,14 +412,26 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
       errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol) : undefined,
     });
   }
+  // The end state is usually the last saved state: lift it once (an O(d·n) pass and array).
+  const ys = sol.y.map(lifted);
+  const last = sol.y.length - 1;
+  const yEnd = last >= 0 && sameEntries(sol.y[last]!, sol.yEnd) ? ys[last]! : lifted(sol.yEnd);
   return Object.freeze({
     ...sol,
-    y: sol.y.map(lifted),
+    y: ys,
     events: sol.events.map((e) => ({ name: e.name, t: e.t, y: lifted(e.y) })),
-    yEnd: lifted(sol.yEnd),
+    yEnd,
     stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }),
     interpolate: undefined,
   });
+}
+
+/** True when x and y hold the same bits (same length, entries equal and of the same sign). */
+function sameEntries(x: Float64Array, y: Float64Array): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
 }
 
 /** Hairer's first step on the full RHS (what the full-state steppers compute). */
