@@ -13,12 +13,13 @@ import type { EventSpec, MethodName, SaveAt, Solution, SolveStatus, SolverStats 
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
 import { checkObservableStart, recordProblem } from '../analysis/record-check.js';
 import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
-import { valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
+import { isLogisticOne, valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
 import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
 import { DOPRI5_CONTROL } from '../integrators/dormand-prince.js';
 import { DOP853_CONTROL } from '../integrators/dop853.js';
 import { initialStep } from '../integrators/step-control.js';
+import { logisticInitialStep } from '../integrators/logistic-initial-step.js';
 import { lowRankStepper } from '../integrators/low-rank-stages.js';
 import { drive } from '../integrators/driver.js';
 import { toRows } from '../core/row-arrays.js';
@@ -393,7 +394,7 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     const adaptive = o.method === 'dopri5' || o.method === 'dop853';
     let dt0: number | undefined;
     if (adaptive) {
-      dt0 = fullInitialStep(flow, atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
+      dt0 = fullInitialStep(P, o.freeze, flow, atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
       extraEvals = 1;
     }
     sol = solve(R.rhs, R.y0, 0, o.tEnd, {
@@ -435,11 +436,13 @@ function sameEntries(x: Float64Array, y: Float64Array): boolean {
 }
 
 /** Hairer's first step on the full RHS (what the full-state steppers compute). */
-function fullInitialStep(flow: ValueSoftmaxFlow, atolFull: Float64Array, method: 'dopri5' | 'dop853', rtol: number, tEnd: number): number {
+function fullInitialStep(P: Problem, freeze: readonly FrozenBlock[], flow: ValueSoftmaxFlow, atolFull: Float64Array, method: 'dopri5' | 'dop853', rtol: number, tEnd: number): number {
+  const order = (method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
+  // The one-sample logistic flow: the same h without forming three full-state vectors.
+  if (isLogisticOne(P, freeze)) return logisticInitialStep(P, flow.y0, tEnd, Infinity, order, rtol, atolFull);
   const size = flow.layout.size;
   const f0 = new Float64Array(size);
   flow.rhs(0, flow.y0, f0);
-  const order = (method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
   return initialStep(flow.rhs, 0, flow.y0, f0, tEnd, Infinity, order, rtol, atolFull, new Float64Array(size), new Float64Array(size));
 }
 
@@ -452,7 +455,7 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
   const size = flow.layout.size;
   const method = o.method as 'dopri5' | 'dop853';
   const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
-  const dt0 = fullInitialStep(flow, atolFull, method, o.rtol, o.tEnd);
+  const dt0 = fullInitialStep(P, o.freeze, flow, atolFull, method, o.rtol, o.tEnd);
   const { stepper, stages } = lowRankStepper(P, 0, flow.y0, { method, rtol: o.rtol, atol: atolFull, dt0, dtMax: Infinity });
   return drive(stepper, {
     method,
