@@ -381,10 +381,12 @@ function withProgress(onStep: ((t: number, y: Float64Array) => void) | undefined
 function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
   const R = reducedFlow(P, o.freeze);
   const size = flow.layout.size;
-  const scratch = new Float64Array(size);
+  let scratchBuf: Float64Array | undefined;
+  // Allocated on first use (events, onStep), not per call.
+  const scratch = (): Float64Array => (scratchBuf ??= new Float64Array(size));
   const lifted = (r: Float64Array): Float64Array => R.lift(r, new Float64Array(size));
-  const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch)) }));
-  const onStep = withProgress(o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch)), o.onProgress);
+  const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch())) }));
+  const onStep = withProgress(o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch())), o.onProgress);
   let sol: Solution;
   let extraEvals = 0;
   if (o.method === 'gd' && evs.length === 0) {

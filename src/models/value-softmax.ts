@@ -261,5 +261,16 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
     backward(y, out, false, false);
     return l;
   };
-  return Object.freeze({ rhs, y0: packState(P), layout: Object.freeze({ d, n, K, vOffset: 0, aOffset: aOff, size }), loss, negGradient });
+  // y0 packed on first read (one array, as before): observers use only `loss`, and packing is an
+  // O(d·n) copy and allocation per call of simulate.
+  let y0: Float64Array | undefined;
+  return Object.freeze({
+    rhs,
+    get y0(): Float64Array {
+      return (y0 ??= packState(P));
+    },
+    layout: Object.freeze({ d, n, K, vOffset: 0, aOffset: aOff, size }),
+    loss,
+    negGradient,
+  });
 }
