@@ -292,7 +292,8 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   };
 
   // A start that cannot be observed (‖V‖_F or Σa overflowing, ...) is bad input, not a run.
-  checkObservableStart(P, flow.y0, observer);
+  let startRecord: SimRecord | undefined;
+  checkObservableStart(P, flow.y0, (t, y) => (startRecord = observer(t, y)));
   // A stopping condition that already holds at t = 0 would never be crossed: stop there.
   for (const e of builtins) {
     const g0 = e.fn(0, flow.y0);
@@ -329,7 +330,10 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
           signal: o.signal,
         });
   }
-  const records = sol.t.map((t, i) => observer(t, sol.y[i]!));
+  // The record at t = 0 of the start state is the one checked above (observer is a pure function
+  // of (t, y)): reused when the saved state has the same bits (a lifted start may differ in the
+  // sign of a zero).
+  const records = sol.t.map((t, i) => (i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(sol.y[0]!, flow.y0) ? startRecord : observer(t, sol.y[i]!)));
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   const events = sol.events.map((e) => ({ name: e.name, t: e.t }));
   // A record that is not a valid observation (NaN, ±Infinity, a probability outside [0, 1])
