@@ -7,7 +7,9 @@
  *    same accepted-step times (onProgress, which gives the first step h0 too); bad inputs must
  *    throw the same error class and message. Exits 1 on any difference.
  * 2. Warm: both builds loaded in this process, interleaved rounds (old, new; new, old; …) after
- *    warm-up; median time of the whole call and median stats.wallTimeMs (the solve).
+ *    warm-up; median time of the whole call and median stats.wallTimeMs (the solve). Then each
+ *    build alone in its own child process (alternating), since in one process a build also pays
+ *    for collecting the other's garbage.
  * 3. One-shot: fresh `node dist/src/cli/main.js simulate --problem P --method dop853 --rtol 1e-8
  *    --atol 1e-10 --t-end T --save-at 0,T --json` processes, alternating builds; median process
  *    wall time and median stats.wallTimeMs.
@@ -16,7 +18,7 @@
  * bench/flow.bench.ts.
  *
  * Usage (both checkouts built): npx tsx bench/simulate-overhead-ab.ts --old /work/main [--new .]
- *   [--rounds 15] [--shots 7] [--check-only]
+ *   [--rounds 15] [--shots 7] [--solo-processes 3] [--check-only]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -202,28 +204,20 @@ const CASES: Case[] = [
   { label: 'square 64×512', loss: 'square', d: 64, n: 512, tEnd: 1000, aScale: 0.5 },
 ];
 
-async function main(): Promise<void> {
-  const oldDir = resolve(arg('old', '')!);
-  const newDir = resolve(arg('new', ROOT)!);
-  if (oldDir === '' || arg('old', undefined) === undefined) throw new Error('--old /path/to/old/checkout is required');
-  const rounds = Number(arg('rounds', '15'));
-  const shots = Number(arg('shots', '7'));
-  const load = async (dir: string): Promise<Lib> => (await import(pathToFileURL(join(dir, 'dist/src/index.js')).href)) as Lib;
-  const oldLib = await load(oldDir);
-  const newLib = await load(newDir);
-  const same = check(oldLib, newLib);
-  if (!same) process.exitCode = 1;
-  if (process.argv.includes('--check-only')) return;
+const load = async (dir: string): Promise<Lib> => (await import(pathToFileURL(join(dir, 'dist/src/index.js')).href)) as Lib;
 
-  console.log(`\nwarm (in-process, ${rounds} interleaved rounds; median ms): whole call / stats.wallTimeMs`);
+/** Interleaved warm rounds of `libs` over CASES: per case and build, [median whole ms, median stats.wallTimeMs]. */
+function warm(libs: [string, Lib][], rounds: number): Record<string, Record<string, [number, number]>> {
+  const out: Record<string, Record<string, [number, number]>> = {};
   for (const c of CASES) {
-    const spec = newLib.randomProblem({ loss: c.loss, d: c.d, n: c.n, seed: 1, vScale: 0.1, aScale: c.aScale });
+    const spec = libs[0]![1].randomProblem({ loss: c.loss, d: c.d, n: c.n, seed: 1, vScale: 0.1, aScale: c.aScale });
     const opts = { method: 'dop853', rtol: 1e-8, atol: 1e-10, tEnd: c.tEnd, saveAt: [0, c.tEnd] };
-    const libs: [string, Lib][] = [['old', oldLib], ['new', newLib]];
-    const whole: Record<string, number[]> = { old: [], new: [] };
-    const solveMs: Record<string, number[]> = { old: [], new: [] };
+    const whole: Record<string, number[]> = Object.fromEntries(libs.map(([name]) => [name, []]));
+    const solveMs: Record<string, number[]> = Object.fromEntries(libs.map(([name]) => [name, []]));
     const r = c.d * c.n > 1e5 ? Math.max(3, Math.ceil(rounds / 3)) : rounds;
-    for (const [, lib] of libs) for (let i = 0; i < 3; i++) lib.simulate(spec, opts);
+    // Warm-up: enough calls for the small cases' JIT tiers (a fresh child process starts cold).
+    const warmups = c.d * c.n <= 1e4 ? 40 : c.d * c.n <= 1e5 ? 10 : 3;
+    for (const [, lib] of libs) for (let i = 0; i < warmups; i++) lib.simulate(spec, opts);
     for (let i = 0; i < r; i++) {
       const order = i % 2 === 0 ? libs : [...libs].reverse();
       for (const [name, lib] of order) {
@@ -233,9 +227,65 @@ async function main(): Promise<void> {
         solveMs[name]!.push(res.stats.wallTimeMs);
       }
     }
-    const line = (name: string): string => `${name} ${fmt(median(whole[name]!))} / ${fmt(median(solveMs[name]!))} (${(median(whole[name]!) / median(solveMs[name]!)).toFixed(2)}×)`;
+    out[c.label] = Object.fromEntries(libs.map(([name]) => [name, [median(whole[name]!), median(solveMs[name]!)]]));
+  }
+  return out;
+}
+
+function printTable(rows: Record<string, Record<string, [number, number]>>): void {
+  for (const c of CASES) {
+    const line = (name: string): string => {
+      const [w, s] = rows[c.label]![name]!;
+      return `${name} ${fmt(w)} / ${fmt(s)} (${(w / s).toFixed(2)}×)`;
+    };
     console.log(`  ${c.label.padEnd(18)} ${line('old')}   ${line('new')}`);
   }
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(arg('rounds', '15'));
+  const soloDir = arg('solo', undefined);
+  if (soloDir !== undefined) {
+    // Child mode: one build alone, its warm medians as one JSON line.
+    const rows = warm([['solo', await load(resolve(soloDir))]], rounds);
+    console.log(JSON.stringify(Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.solo]))));
+    return;
+  }
+  if (arg('old', undefined) === undefined) throw new Error('--old /path/to/old/checkout is required');
+  const oldDir = resolve(arg('old', '')!);
+  const newDir = resolve(arg('new', ROOT)!);
+  const shots = Number(arg('shots', '7'));
+  const solo = Number(arg('solo-processes', '3'));
+  const oldLib = await load(oldDir);
+  const newLib = await load(newDir);
+  const same = check(oldLib, newLib);
+  if (!same) process.exitCode = 1;
+  if (process.argv.includes('--check-only')) return;
+
+  console.log(`\nwarm, both builds in this process (${rounds} interleaved rounds, 256×2048 a third; median ms): whole call / stats.wallTimeMs`);
+  printTable(warm([['old', oldLib], ['new', newLib]], rounds));
+
+  // Each build alone in its own process (alternating): neither pays for the other's garbage (the
+  // old build allocates several more d·n arrays per call, collected during later calls).
+  console.log(`\nwarm, each build alone (${solo} alternating processes per build; median of their medians, ms): whole call / stats.wallTimeMs`);
+  const runs: Record<string, Record<string, [number, number][]>> = { old: {}, new: {} };
+  for (let i = 0; i < solo; i++) {
+    const order: [string, string][] = i % 2 === 0 ? [['old', oldDir], ['new', newDir]] : [['new', newDir], ['old', oldDir]];
+    for (const [name, dir] of order) {
+      const p = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--solo', dir, '--rounds', String(rounds)], { encoding: 'utf8' });
+      if (p.status !== 0) throw new Error(`solo ${name} failed: ${p.stderr}`);
+      const got = JSON.parse(p.stdout.trim().split('\n').pop()!) as Record<string, [number, number]>;
+      for (const [label, v] of Object.entries(got)) (runs[name]![label] ??= []).push(v);
+    }
+  }
+  const soloRows: Record<string, Record<string, [number, number]>> = {};
+  for (const c of CASES) {
+    soloRows[c.label] = Object.fromEntries(['old', 'new'].map((name) => {
+      const rs = runs[name]![c.label]!;
+      return [name, [median(rs.map((r) => r[0])), median(rs.map((r) => r[1]))]];
+    }));
+  }
+  printTable(soloRows);
 
   console.log(`\none-shot (fresh CLI processes, ${shots} each, alternating; median ms): process wall / stats.wallTimeMs`);
   const tmp = mkdtempSync(join(tmpdir(), 'vsflow-overhead-'));
