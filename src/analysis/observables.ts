@@ -94,10 +94,28 @@ export function createObserver(problem: Problem): (t: number, y: Float64Array) =
   const work = new Float64Array(n);
   const stats: AttentionStats = { entropy: 0, maxProb: 0, oneMinusMax: 0, argmax: 0 };
   const many = problem.batched;
+  const beta = problem.beta;
+  const uBuf = new Float64Array(beta === undefined ? 0 : n);
   return (t, y) => {
     const loss = flow.loss(y);
+    // One row-major sweep over V for ‖V‖_F² (summed in storage order) and u = Vᵀβ (each u_j
+    // summed over i in order): the same sums as a column-wise loop, without its strided reads.
     let nv = 0;
-    for (let q = 0; q < aOff; q++) nv += y[q]! * y[q]!;
+    const u = uBuf;
+    if (beta === undefined) {
+      for (let q = 0; q < aOff; q++) nv += y[q]! * y[q]!;
+    } else {
+      for (let j = 0; j < n; j++) u[j] = 0;
+      for (let i = 0; i < d; i++) {
+        const row = i * n;
+        const bi = beta[i]!;
+        for (let j = 0; j < n; j++) {
+          const v = y[row + j]!;
+          nv += v * v;
+          u[j] += v * bi;
+        }
+      }
+    }
     const ent: number[] = [];
     const mp: number[] = [];
     const omm: number[] = [];
@@ -112,9 +130,14 @@ export function createObserver(problem: Problem): (t: number, y: Float64Array) =
       omm.push(stats.oneMinusMax);
       am.push(stats.argmax);
       let s = 0;
-      for (let j = 0; j < n; j++) s += y[off + j]!;
+      const row: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const v = y[off + j]!;
+        s += v;
+        row.push(v);
+      }
       sa.push(s);
-      as.push(Array.from(y.subarray(off, off + n)));
+      as.push(row);
     }
     const one = <T>(xs: T[]): T | T[] => (many ? xs : xs[0]!);
     const rec: { -readonly [K in keyof SimRecord]: SimRecord[K] } = {
@@ -128,14 +151,10 @@ export function createObserver(problem: Problem): (t: number, y: Float64Array) =
       sumA: one(sa),
       a: many ? as : as[0]!,
     };
-    if (problem.beta !== undefined) {
-      const u: number[] = [];
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let i = 0; i < d; i++) s += y[i * n + j]! * problem.beta[i]!;
-        u.push(s);
-      }
-      rec.u = u;
+    if (beta !== undefined) {
+      const uOut: number[] = [];
+      for (let j = 0; j < n; j++) uOut.push(u[j]!);
+      rec.u = uOut;
     }
     return rec;
   };

@@ -15,7 +15,12 @@ const SLACK = 1e-9;
 function values(v: number | readonly number[] | readonly (readonly number[])[] | undefined): number[] {
   if (v === undefined) return [];
   if (typeof v === 'number') return [v];
-  return (v as readonly (number | readonly number[])[]).flatMap((x) => (typeof x === 'number' ? [x] : [...x]));
+  const out: number[] = [];
+  for (const x of v as readonly (number | readonly number[])[]) {
+    if (typeof x === 'number') out.push(x);
+    else for (const e of x) out.push(e);
+  }
+  return out;
 }
 
 /**
@@ -50,15 +55,16 @@ export function recordProblem(r: SimRecord, n: number): string | undefined {
 /**
  * Throws `OptionError` when the starting point of `P` cannot be observed: ‖V‖_F or Σa
  * overflowing, or attention weights that are no probability vector (normalization sum with a
- * negative logit, or Σa so small that max σ ≫ 1). Runs (simulate, checkPredictions) call it
+ * negative logit, or Σa so small that max σ ≫ 1). `observer` (default: createObserver(P)) lets
+ * a run reuse the one it records with. Runs (simulate, checkPredictions) call it
  * before integrating, so such a start is bad input rather than a run of NaN.
  *
  * @example
  * checkObservableStart(resolveProblem({ loss: 'square', normalization: 'sum', V: [[1, 1]], a: [1, -0.5], y: [1] }), y0);
  * // OptionError: problem: expected a starting point whose observables are valid …
  */
-export function checkObservableStart(P: Problem, y0: Float64Array): void {
-  const why = recordProblem(createObserver(P)(0, y0), P.n);
+export function checkObservableStart(P: Problem, y0: Float64Array, observer: (t: number, y: Float64Array) => SimRecord = createObserver(P)): void {
+  const why = recordProblem(observer(0, y0), P.n);
   if (why === undefined) return;
   const hint = P.normalization === 'sum' ? 'normalization sum needs logits a >= 0 with Σa > 0 (N(a) = a/Σa must be a probability vector)' : 'scale V or a down';
   throw new OptionError('problem', 'a starting point whose observables are valid', `t = 0: ${why}`, hint);

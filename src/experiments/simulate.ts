@@ -13,14 +13,16 @@ import type { EventSpec, MethodName, SaveAt, Solution, SolveStatus, SolverStats 
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
 import { checkObservableStart, recordProblem } from '../analysis/record-check.js';
 import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
-import { valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
+import { isLogisticOne, valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
 import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
 import { DOPRI5_CONTROL } from '../integrators/dormand-prince.js';
 import { DOP853_CONTROL } from '../integrators/dop853.js';
 import { initialStep } from '../integrators/step-control.js';
+import { logisticInitialStep } from '../integrators/logistic-initial-step.js';
 import { lowRankStepper } from '../integrators/low-rank-stages.js';
 import { drive } from '../integrators/driver.js';
+import { toRows } from '../core/row-arrays.js';
 
 /**
  * `auto` picks the low-rank-stage path from this many V entries on (d·n): below it the full path's
@@ -247,11 +249,12 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     for (let k = 0; k < K; k++) q = Math.max(q, attentionStats(P, y, aOff + k * n, work, st).oneMinusMax);
     return q;
   };
-  const lossFlow = valueSoftmaxRhs(P);
+  // The loss evaluator (a packed copy of the state) only when the until-loss event needs it.
+  const lossFlow = untilLoss === undefined ? undefined : valueSoftmaxRhs(P);
   const builtins: EventSpec[] = [];
   if (untilEntropy !== undefined) builtins.push({ name: 'until-entropy', fn: (_t, y) => maxEntropy(y) - untilEntropy, direction: -1, terminal: true });
   if (untilMaxProb !== undefined) builtins.push({ name: 'until-max-prob', fn: (_t, y) => 1 - untilMaxProb - maxOneMinusMax(y), direction: 1, terminal: true });
-  if (untilLoss !== undefined) builtins.push({ name: 'until-loss', fn: (_t, y) => lossFlow.loss(y) - untilLoss, direction: -1, terminal: true });
+  if (untilLoss !== undefined) builtins.push({ name: 'until-loss', fn: (_t, y) => lossFlow!.loss(y) - untilLoss, direction: -1, terminal: true });
 
   const config: SimulateConfig = {
     problem: P.spec,
@@ -272,10 +275,8 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   };
   const observer = createObserver(P);
   const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateRun => {
-    const Vrows: number[][] = [];
-    for (let i = 0; i < d; i++) Vrows.push(Array.from(yLast.subarray(i * n, (i + 1) * n)));
-    const aRows: number[][] = [];
-    for (let k = 0; k < K; k++) aRows.push(Array.from(yLast.subarray(aOff + k * n, aOff + (k + 1) * n)));
+    const Vrows = toRows(yLast, d, n);
+    const aRows = toRows(yLast, K, n, aOff);
     const result = withSeriesViews<SimulateResult>({
       config,
       meta: runMeta({ seed: P.spec.seed ?? null, wallTimeMs: performance.now() - started }),
@@ -291,7 +292,8 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   };
 
   // A start that cannot be observed (‖V‖_F or Σa overflowing, ...) is bad input, not a run.
-  checkObservableStart(P, flow.y0);
+  let startRecord: SimRecord | undefined;
+  checkObservableStart(P, flow.y0, (t, y) => (startRecord = observer(t, y)));
   // A stopping condition that already holds at t = 0 would never be crossed: stop there.
   for (const e of builtins) {
     const g0 = e.fn(0, flow.y0);
@@ -328,7 +330,10 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
           signal: o.signal,
         });
   }
-  const records = sol.t.map((t, i) => observer(t, sol.y[i]!));
+  // The record at t = 0 of the start state is the one checked above (observer is a pure function
+  // of (t, y)): reused when the saved state has the same bits (a lifted start may differ in the
+  // sign of a zero).
+  const records = sol.t.map((t, i) => (i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(sol.y[0]!, flow.y0) ? startRecord : observer(t, sol.y[i]!)));
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   const events = sol.events.map((e) => ({ name: e.name, t: e.t }));
   // A record that is not a valid observation (NaN, ±Infinity, a probability outside [0, 1])
@@ -380,10 +385,12 @@ function withProgress(onStep: ((t: number, y: Float64Array) => void) | undefined
 function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
   const R = reducedFlow(P, o.freeze);
   const size = flow.layout.size;
-  const scratch = new Float64Array(size);
+  let scratchBuf: Float64Array | undefined;
+  // Allocated on first use (events, onStep), not per call.
+  const scratch = (): Float64Array => (scratchBuf ??= new Float64Array(size));
   const lifted = (r: Float64Array): Float64Array => R.lift(r, new Float64Array(size));
-  const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch)) }));
-  const onStep = withProgress(o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch)), o.onProgress);
+  const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch())) }));
+  const onStep = withProgress(o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch())), o.onProgress);
   let sol: Solution;
   let extraEvals = 0;
   if (o.method === 'gd' && evs.length === 0) {
@@ -393,7 +400,7 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     const adaptive = o.method === 'dopri5' || o.method === 'dop853';
     let dt0: number | undefined;
     if (adaptive) {
-      dt0 = fullInitialStep(flow, atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
+      dt0 = fullInitialStep(P, o.freeze, flow, atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
       extraEvals = 1;
     }
     sol = solve(R.rhs, R.y0, 0, o.tEnd, {
@@ -412,22 +419,36 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
       errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol) : undefined,
     });
   }
+  // The end state is usually the last saved state: lift it once (an O(d·n) pass and array).
+  const ys = sol.y.map(lifted);
+  const last = sol.y.length - 1;
+  const yEnd = last >= 0 && sameEntries(sol.y[last]!, sol.yEnd) ? ys[last]! : lifted(sol.yEnd);
   return Object.freeze({
     ...sol,
-    y: sol.y.map(lifted),
+    y: ys,
     events: sol.events.map((e) => ({ name: e.name, t: e.t, y: lifted(e.y) })),
-    yEnd: lifted(sol.yEnd),
+    yEnd,
     stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }),
     interpolate: undefined,
   });
 }
 
+/** True when x and y hold the same bits (same length, entries equal and of the same sign). */
+function sameEntries(x: Float64Array, y: Float64Array): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
+}
+
 /** Hairer's first step on the full RHS (what the full-state steppers compute). */
-function fullInitialStep(flow: ValueSoftmaxFlow, atolFull: Float64Array, method: 'dopri5' | 'dop853', rtol: number, tEnd: number): number {
+function fullInitialStep(P: Problem, freeze: readonly FrozenBlock[], flow: ValueSoftmaxFlow, atolFull: Float64Array, method: 'dopri5' | 'dop853', rtol: number, tEnd: number): number {
+  const order = (method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
+  // The one-sample logistic flow: the same h without forming three full-state vectors.
+  if (isLogisticOne(P, freeze)) return logisticInitialStep(P, flow.y0, tEnd, Infinity, order, rtol, atolFull);
   const size = flow.layout.size;
   const f0 = new Float64Array(size);
   flow.rhs(0, flow.y0, f0);
-  const order = (method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
   return initialStep(flow.rhs, 0, flow.y0, f0, tEnd, Infinity, order, rtol, atolFull, new Float64Array(size), new Float64Array(size));
 }
 
@@ -440,7 +461,7 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
   const size = flow.layout.size;
   const method = o.method as 'dopri5' | 'dop853';
   const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
-  const dt0 = fullInitialStep(flow, atolFull, method, o.rtol, o.tEnd);
+  const dt0 = fullInitialStep(P, o.freeze, flow, atolFull, method, o.rtol, o.tEnd);
   const { stepper, stages } = lowRankStepper(P, 0, flow.y0, { method, rtol: o.rtol, atol: atolFull, dt0, dtMax: Infinity });
   return drive(stepper, {
     method,

@@ -76,10 +76,7 @@ export function initialStep(
     s0 += a * a;
     s1 += b * b;
   }
-  const d0 = Math.sqrt(s0 / n);
-  const d1 = Math.sqrt(s1 / n);
-  let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
-  h0 = Math.min(h0, span);
+  const h0 = trialStep(s0, s1, n, span);
   for (let i = 0; i < n; i++) work[i] = y0[i]! + h0 * f0[i]!;
   rhs(t0 + h0, work, f1);
   let s2 = 0;
@@ -88,6 +85,24 @@ export function initialStep(
     const c = (f1[i]! - f0[i]!) / sc;
     s2 += c * c;
   }
+  return firstStep(s1, s2, n, h0, errorOrder, span, dtMax);
+}
+
+/**
+ * The Euler trial step h0 of `initialStep` from s0 = Σ (y0_i/sc_i)², s1 = Σ (f0_i/sc_i)² over
+ * n components and the span t1 − t0 (shared with structured versions of the heuristic, e.g.
+ * integrators/logistic-initial-step.ts, so they give the same bits).
+ */
+export function trialStep(s0: number, s1: number, n: number, span: number): number {
+  const d0 = Math.sqrt(s0 / n);
+  const d1 = Math.sqrt(s1 / n);
+  const h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+  return Math.min(h0, span);
+}
+
+/** The step `initialStep` returns, from s1, s2 = Σ ((f1_i − f0_i)/sc_i)² and the trial step h0. */
+export function firstStep(s1: number, s2: number, n: number, h0: number, errorOrder: number, span: number, dtMax: number): number {
+  const d1 = Math.sqrt(s1 / n);
   const d2 = Math.sqrt(s2 / n) / h0;
   const h1 = d1 <= 1e-15 && d2 <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : Math.pow(0.01 / Math.max(d1, d2), 1 / (errorOrder + 1));
   const h = Math.min(100 * h0, h1, span, dtMax);

@@ -10,6 +10,7 @@
  */
 import { DimensionError, OptionError } from '../core/errors.js';
 import { checkMatrix, checkVector } from '../core/validate.js';
+import { toRows } from '../core/row-arrays.js';
 import { checkProblemFile } from './problem-schema.js';
 import { normalize, type NormalizationName } from './normalizations.js';
 import { checkLossExpressionAt, compileLossExpression, type LossExpression } from './loss-expression.js';
@@ -119,11 +120,7 @@ function initialMargins(V: Float64Array, a: Float64Array, beta: Float64Array, la
   return z;
 }
 
-function rows(data: Float64Array, r: number, c: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < r; i++) out.push(Array.from(data.subarray(i * c, (i + 1) * c)));
-  return out;
-}
+const rows = (data: Float64Array, r: number, c: number): number[][] => toRows(data, r, c);
 
 /** Problems made by `resolveProblem` (a hand-made look-alike is validated like a spec). */
 const RESOLVED = new WeakSet<object>();

@@ -257,14 +257,23 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     if (freezeV) for (let j = 0; j < n; j++) dr[j] = 0;
   };
 
+  const duLift = new Float64Array(n);
   const lift = (r: Float64Array, out: Float64Array): Float64Array => {
-    for (let i = 0; i < d; i++) {
-      const bi = bHat[i]!;
-      const row = i * n;
-      for (let j = 0; j < n; j++) out[row + j] = V0[row + j]! + bi * (r[j]! - u0[j]!);
+    // Locals, not closure slots, in the loop; u − u0 once per column (the same differences).
+    const V = V0;
+    const bh = bHat;
+    const du = duLift;
+    const u00 = u0;
+    const nn = n;
+    const dd = d;
+    for (let j = 0; j < nn; j++) du[j] = r[j]! - u00[j]!;
+    for (let i = 0; i < dd; i++) {
+      const bi = bh[i]!;
+      const row = i * nn;
+      for (let j = 0; j < nn; j++) out[row + j] = V[row + j]! + bi * du[j]!;
     }
-    const aOff = d * n;
-    for (let q = 0; q < K * n; q++) out[aOff + q] = r[n + q]!;
+    const aOff = dd * nn;
+    for (let q = 0; q < K * nn; q++) out[aOff + q] = r[nn + q]!;
     return out;
   };
 

@@ -53,6 +53,15 @@ export interface ValueSoftmaxFlow {
   readonly negGradient: (y: Float64Array, out: Float64Array) => number;
 }
 
+/**
+ * True when valueSoftmaxRhs runs its one-sample logistic kernel (K = 1, softmax, the built-in
+ * logistic loss, nothing frozen): V̇ = −c βσᵀ, ȧ = −c σ ⊙ (u − z) with u = Vᵀβ, z = ⟨σ, u⟩,
+ * c = −y s(−y z) (VS-6).
+ */
+export function isLogisticOne(P: Problem, freeze: readonly FrozenBlock[]): boolean {
+  return P.K === 1 && P.normalization === 'softmax' && P.loss === 'logistic' && P.lossExpr === undefined && P.beta !== undefined && freeze.length === 0;
+}
+
 /** Packs V and a of a problem into a new flat state (layout of StateLayout). */
 export function packState(problem: Problem): Float64Array {
   const y = new Float64Array(problem.d * problem.n + problem.K * problem.n);
@@ -245,12 +254,23 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
     }
     for (let j = 0; j < n; j++) dydt[aOff + j] = -c * sig[j]! * (u[j]! - z);
   };
-  const rhs: Rhs = K === 1 && isSoftmax && P.loss === 'logistic' && P.lossExpr === undefined && !freezeV && !freezeA ? logisticOne : generic;
+  const rhs: Rhs = isLogisticOne(P, freeze) ? logisticOne : generic;
   const loss = (y: Float64Array): number => forward(y, true);
   const negGradient = (y: Float64Array, out: Float64Array): number => {
     const l = forward(y, true);
     backward(y, out, false, false);
     return l;
   };
-  return Object.freeze({ rhs, y0: packState(P), layout: Object.freeze({ d, n, K, vOffset: 0, aOffset: aOff, size }), loss, negGradient });
+  // y0 packed on first read (one array, as before): observers use only `loss`, and packing is an
+  // O(d·n) copy and allocation per call of simulate.
+  let y0: Float64Array | undefined;
+  return Object.freeze({
+    rhs,
+    get y0(): Float64Array {
+      return (y0 ??= packState(P));
+    },
+    layout: Object.freeze({ d, n, K, vOffset: 0, aOffset: aOff, size }),
+    loss,
+    negGradient,
+  });
 }
