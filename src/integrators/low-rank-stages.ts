@@ -30,6 +30,18 @@ import type { Problem } from '../models/problem.js';
 import { wasmKernels } from '../wasm/kernels.js';
 import { twinLowRankKernels, wasmLowRankKernels, type LowRankKernels } from '../wasm/low-rank.js';
 
+/** Whether the evaluator uses the one-call stage kernel where it has one (see `setLowRankOneCall`). */
+let oneCallStages = true;
+
+/**
+ * Turns the one-call stage kernel (`lrStageSoftmax`) on or off (default on); off runs the
+ * multi-call sequence, which gives the same bits (for tests and benchmarks).
+ * Example: `setLowRankOneCall(false)`.
+ */
+export function setLowRankOneCall(on: boolean): void {
+  oneCallStages = on;
+}
+
 /** A tableau as Float64Arrays (unboxed loads in the loops; the built tableau's frozen arrays hold boxed numbers), made once per tableau. */
 interface TableauArrays {
   readonly A: Float64Array[];
@@ -104,6 +116,8 @@ interface WorkspaceLayout {
   /** Regression: X (m·d, fixed) and a row of m residual coefficients. */
   readonly Xr: number;
   readonly rq: number;
+  /** The targets y (square K·d, regression K·m; fixed) for the one-call stage. */
+  readonly yt: number;
   /** Rank-term coefficients (d·R·3) and N rows (R·n), R ≤ stages·K. */
   readonly C: number;
   readonly Nt: number;
@@ -114,7 +128,7 @@ interface WorkspaceLayout {
   readonly length: number;
 }
 
-function workspaceLayout(d: number, n: number, K: number, m: number, stages: number, uniformAtol: boolean): WorkspaceLayout {
+function workspaceLayout(d: number, n: number, K: number, m: number, ny: number, stages: number, uniformAtol: boolean): WorkspaceLayout {
   let o = 0;
   const at = (len: number): number => {
     const p = o;
@@ -138,6 +152,7 @@ function workspaceLayout(d: number, n: number, K: number, m: number, stages: num
     ac: at(stages),
     Xr: at(m * d),
     rq: at(m),
+    yt: at(ny),
     X: at(K * R),
     Xc: at(K * R),
     C: at(d * R * 3),
@@ -169,6 +184,8 @@ function workspaceLayout(d: number, n: number, K: number, m: number, stages: num
 export class LowRankStages implements StageEvaluator {
   readonly n: number;
   rhsEvals = 0;
+  /** Stage evaluations done by the one-call kernel (`lrStageSoftmax`), dense re-evaluations included. */
+  oneCallEvals = 0;
   private readonly nStages: number;
   private readonly fsal: number;
   /** The tableau's rows, weights and nodes (see TableauArrays). */
@@ -192,6 +209,8 @@ export class LowRankStages implements StageEvaluator {
   private readonly nn: number;
   private readonly K: number;
   private readonly L: WorkspaceLayout;
+  /** The one-call stage's loss (0 square, 1 regression; softmax only), −1 when it has none. */
+  private readonly oneCall: -1 | 0 | 1;
   /** The bound workspace, its kind and kernels (`bind`). */
   private m: Float64Array = new Float64Array(0);
   private kind: 'wasm' | 'plain' | undefined;
@@ -245,7 +264,9 @@ export class LowRankStages implements StageEvaluator {
     this.termE2 = new Float64Array(R);
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
-    this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, this.nStages, uniform);
+    this.oneCall = P.normalization === 'softmax' ? (P.loss === 'square' ? 0 : P.loss === 'regression' ? 1 : -1) : -1;
+    const ny = this.oneCall === 0 ? K * d : this.oneCall === 1 ? K * P.m : 0;
+    this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, ny, this.nStages, uniform);
     this.bind();
     this.evalStage(0, this.baseBlock(y0), 0);
     this.saveStage0(this.stage0, 0);
@@ -284,6 +305,7 @@ export class LowRankStages implements StageEvaluator {
     if (atStep === 1) this.m.set(this.atol.subarray(0, this.d * this.nn), at);
     else this.m.fill(this.atol[0]!, at, at + 2);
     if (this.P.loss === 'regression') this.m.set(this.P.X!, this.L.Xr);
+    if (this.oneCall >= 0) this.m.set(this.P.y!.subarray(0, this.oneCall === 0 ? this.K * this.d : this.K * this.P.m), this.L.yt);
     this.loadStage0(this.stage0);
     this.baseOf = null;
     this.spareOf = null;
@@ -334,13 +356,18 @@ export class LowRankStages implements StageEvaluator {
     const Nso = L.NS + s * KN;
     const Gso = L.GS + s * K * d;
     const kao = L.KAS + s * KN;
+    for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
+    // Softmax with the square or regression loss: the whole sequence below in one kernel call
+    // (the same kernels, order and arguments; false for the twins, which run it here).
+    const one = this.oneCall;
+    if (one >= 0 && oneCallStages && kern.stageSoftmax(vb, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, s, K, d, n, P.m, one as 0 | 1, invK)) {
+      this.oneCallEvals++;
+      return;
+    }
     // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j (kernel; a zero A_sj adds zero terms), then N.
     const aS = L.aS;
     m.copyWithin(aS, vb + aOff, vb + aOff + KN);
-    if (s > 0) {
-      for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
-      kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
-    }
+    if (s > 0) kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
     if (kind === 'softmax') this.softmaxRows(Nso);
     else for (let k = 0; k < K; k++) S[k] = normalize(kind, m, aS + k * n, n, m, Nso + k * n);
     // Forward: f_k = V N_k over the base V, then the low-rank corrections

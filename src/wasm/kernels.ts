@@ -45,6 +45,7 @@ export interface KernelExports {
   lrShiftMax(a: number, K: number, n: number, e: number): void;
   lrScaleBySum(e: number, K: number, n: number, N: number): void;
   lrSoftmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void;
+  lrStageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, s: number, K: number, d: number, n: number, rows: number, loss: number, invK: number): void;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

@@ -37,6 +37,13 @@ export interface LowRankKernels {
   scaleBySum(e: number, K: number, n: number, N: number): void;
   /** The softmax VJP (s·N)·(w − N·w) per sample (see `lrSoftmaxVjpTwin`). */
   softmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void;
+  /**
+   * One whole softmax stage with the square (loss 0) or regression (1) loss in one call
+   * (`lrStageSoftmax`, src/wasm/asm/low-rank-stage.ts; offsets as its pointers): true when done,
+   * false when these kernels have no one-call stage (the twins), and the caller runs the
+   * multi-call sequence, which gives the same bits.
+   */
+  stageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1, invK: number): boolean;
 }
 
 /**
@@ -102,6 +109,11 @@ class WasmLowRankKernels implements LowRankKernels {
     const b = this.base;
     this.ex.lrSoftmaxVjp(b + 8 * N, b + 8 * w, K, n, s, b + 8 * out);
   }
+  stageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1, invK: number): boolean {
+    const b = this.base;
+    this.ex.lrStageSoftmax(b + 8 * vb, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, s, K, d, n, rows, loss, invK);
+    return true;
+  }
 }
 
 class TwinLowRankKernels implements LowRankKernels {
@@ -137,6 +149,9 @@ class TwinLowRankKernels implements LowRankKernels {
   }
   softmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void {
     lrSoftmaxVjpTwin(this.m, N, w, K, n, s, out);
+  }
+  stageSoftmax(): boolean {
+    return false;
   }
 }
 
