@@ -118,6 +118,9 @@ interface WorkspaceLayout {
   readonly rq: number;
   /** The targets y (square K·d, regression K·m; fixed) for the one-call stage. */
   readonly yt: number;
+  /** The one-call attempt's tableau (A S×S, then b, e1, e2, S each; S = stages) and the logits' atol (K·n). */
+  readonly tab: number;
+  readonly atA: number;
   /** Rank-term coefficients (d·R·3) and N rows (R·n), R ≤ stages·K. */
   readonly C: number;
   readonly Nt: number;
@@ -153,6 +156,8 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
     Xr: at(m * d),
     rq: at(m),
     yt: at(ny),
+    tab: at(stages * stages + 3 * stages),
+    atA: at(K * n),
     X: at(K * R),
     Xc: at(K * R),
     C: at(d * R * 3),
@@ -305,6 +310,14 @@ export class LowRankStages implements StageEvaluator {
     if (atStep === 1) this.m.set(this.atol.subarray(0, this.d * this.nn), at);
     else this.m.fill(this.atol[0]!, at, at + 2);
     if (this.P.loss === 'regression') this.m.set(this.P.X!, this.L.Xr);
+    const S = this.nStages;
+    const tab = this.L.tab;
+    this.m.fill(0, tab, tab + S * S + 3 * S);
+    for (let s = 0; s < S; s++) this.m.set(this.A[s]!.subarray(0, s), tab + s * S);
+    this.m.set(this.b, tab + S * S);
+    this.m.set(this.e1, tab + S * S + S);
+    if (this.e2 !== undefined) this.m.set(this.e2, tab + S * S + 2 * S);
+    this.m.set(this.atol.subarray(this.d * this.nn, this.n), this.L.atA);
     if (this.oneCall >= 0) this.m.set(this.P.y!.subarray(0, this.oneCall === 0 ? this.K * this.d : this.K * this.P.m), this.L.yt);
     this.loadStage0(this.stage0);
     this.baseOf = null;
@@ -504,6 +517,27 @@ export class LowRankStages implements StageEvaluator {
     const B = this.b;
     const vb = this.baseBlock(y);
     this.stagesKept = false;
+    const kern = this.kern!;
+    const one = this.oneCall;
+    if (one >= 0 && oneCallStages) {
+      // Softmax with the square or regression loss: the whole attempt below in one kernel call
+      // (the same kernels and operations in the same order; false for the twins).
+      const vn = L.V[this.base === 0 ? 1 : 0];
+      const two = E2 !== undefined;
+      if (kern.attemptSoftmax(vb, vn, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.C, L.Nt, L.at, L.atStep, L.atA, L.tab, L.out, fsal, this.nStages, two ? 1 : 0, K, d, n, this.P.m, one as 0 | 1, 1 / K, h, rtol)) {
+        this.rhsEvals += fsal;
+        this.oneCallEvals += fsal;
+        this.stagesKept = true;
+        const m = this.m;
+        yNew.set(m.subarray(vn, vn + d * n + K * n), 0);
+        this.spareOf = yNew;
+        const s1 = m[L.out]!;
+        const s2 = m[L.out + 1]!;
+        if (!two) return Math.sqrt(s1 / this.n);
+        if (s1 === 0 && s2 === 0) return 0;
+        return (Math.abs(h) * s1) / Math.sqrt((s1 + 0.01 * s2) * this.n);
+      }
+    }
     for (let s = 1; s <= fsal; s++) this.evalStage(s, vb, h);
     this.stagesKept = true;
     const aOff = d * n;

@@ -1,7 +1,7 @@
 /**
- * The one-call stage kernel of the low-rank evaluator (`lrStageSoftmax`,
- * src/wasm/asm/low-rank-stage.ts: softmax with the square or regression loss) gives the same bits
- * as the multi-call kernel sequence it replaces (`setLowRankOneCall(false)`, the WebAssembly
+ * The one-call kernels of the low-rank evaluator (`lrStageSoftmax` per stage and
+ * `lrAttemptSoftmax` per step attempt, src/wasm/asm/low-rank-stage.ts: softmax with the square
+ * or regression loss) give the same bits as the multi-call kernel sequence they replace (`setLowRankOneCall(false)`, the WebAssembly
  * kernels one by one): square and regression, K = 1 and K > 1, dopri5 and dop853, saveAt between
  * steps (dense output) and an event. The evaluator counts its one-call stages, so the tests see
  * that the kernel ran; and the comparison can fail: one ulp in one target gives other bits.
@@ -14,7 +14,7 @@ import { simulate, type SimulateOptions, type SimulateResult } from '../../src/e
 import { randomProblem } from '../../src/models/random-problem.js';
 import { resolveProblem, type ProblemSpec } from '../../src/models/problem.js';
 import { packState } from '../../src/models/value-softmax.js';
-import { LowRankStages, setLowRankOneCall } from '../../src/integrators/low-rank-stages.js';
+import { LowRankStages, lowRankStepper, setLowRankOneCall } from '../../src/integrators/low-rank-stages.js';
 import { DOP853 } from '../../src/integrators/tableaus/dop853.js';
 import { wasmKernels } from '../../src/wasm/kernels.js';
 
@@ -77,6 +77,16 @@ test('low-rank one-call stage: it runs where it applies, and not for other norma
   assert.equal(count(sq), 1, 'square: stage 0 by the one-call kernel');
   assert.equal(count(FIG3), 1, 'regression: stage 0 by the one-call kernel');
   assert.equal(count(randomProblem({ loss: 'square', d: 6, n: 9, seed: 4, aScale: 0.5, normalization: 'sigmoid' })), 0, 'sigmoid: multi-call');
+  // Steps: every stage of every attempt (one call per attempt) is a one-call stage.
+  for (const method of ['dopri5', 'dop853'] as const) {
+    const P = resolveProblem(sq);
+    const y0 = packState(P);
+    const { stepper, stages } = lowRankStepper(P, 0, y0, { method, rtol: 1e-8, atol: new Float64Array(y0.length).fill(1e-10), dt0: 1e-3, dtMax: Infinity });
+    let t = 0;
+    for (let i = 0; i < 5; i++) t = stepper.step(t, 10);
+    assert.ok(t > 0 && stages.rhsEvals > 5, `${method}: stepped`);
+    assert.equal(stages.oneCallEvals, stages.rhsEvals, `${method}: all stages by the one-call kernels`);
+  }
   setLowRankOneCall(false);
   try {
     assert.equal(count(sq), 0, 'off: multi-call');
