@@ -176,7 +176,11 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
  * and its VJP, the regression gradient, the logit error vectors) run in the kernels of
  * wasm/low-rank.ts on one workspace: the WebAssembly kernels' persistent slot (`claimSlot`,
  * owner this evaluator) when available, else a plain array with the TypeScript twins; both give
- * the same bits (test/integrators/low-rank-stages.test.ts). The workspace caches the full base
+ * the same bits (test/integrators/low-rank-stages.test.ts). For softmax with the square or the
+ * regression loss the WebAssembly kernels run a whole step attempt (`lrAttemptSoftmax`) or stage
+ * (`lrStageSoftmax`) in one call, the same kernels and operations in the same order as the
+ * multi-call sequence here (same bits, test/integrators/low-rank-one-call.test.ts), which saves
+ * the cold start the JIT needs for this TypeScript. The workspace caches the full base
  * state of the step (copied from the engine's y when y is not the array the last update was
  * copied to) and holds the update until the step is accepted; the stage factors N, G, ȧ live
  * in the workspace only (the kernels write them there; no per-stage copies), except stage 0,
