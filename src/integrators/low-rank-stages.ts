@@ -30,6 +30,18 @@ import type { Problem } from '../models/problem.js';
 import { wasmKernels } from '../wasm/kernels.js';
 import { twinLowRankKernels, wasmLowRankKernels, type LowRankKernels } from '../wasm/low-rank.js';
 
+/** Whether the evaluator uses the one-call stage kernel where it has one (see `setLowRankOneCall`). */
+let oneCallStages = true;
+
+/**
+ * Turns the one-call stage kernel (`lrStageSoftmax`) on or off (default on); off runs the
+ * multi-call sequence, which gives the same bits (for tests and benchmarks).
+ * Example: `setLowRankOneCall(false)`.
+ */
+export function setLowRankOneCall(on: boolean): void {
+  oneCallStages = on;
+}
+
 /** A tableau as Float64Arrays (unboxed loads in the loops; the built tableau's frozen arrays hold boxed numbers), made once per tableau. */
 interface TableauArrays {
   readonly A: Float64Array[];
@@ -104,6 +116,11 @@ interface WorkspaceLayout {
   /** Regression: X (m·d, fixed) and a row of m residual coefficients. */
   readonly Xr: number;
   readonly rq: number;
+  /** The targets y (square K·d, regression K·m; fixed) for the one-call stage. */
+  readonly yt: number;
+  /** The one-call attempt's tableau (A S×S, then b, e1, e2, S each; S = stages) and the logits' atol (K·n). */
+  readonly tab: number;
+  readonly atA: number;
   /** Rank-term coefficients (d·R·3) and N rows (R·n), R ≤ stages·K. */
   readonly C: number;
   readonly Nt: number;
@@ -114,7 +131,7 @@ interface WorkspaceLayout {
   readonly length: number;
 }
 
-function workspaceLayout(d: number, n: number, K: number, m: number, stages: number, uniformAtol: boolean): WorkspaceLayout {
+function workspaceLayout(d: number, n: number, K: number, m: number, ny: number, stages: number, uniformAtol: boolean): WorkspaceLayout {
   let o = 0;
   const at = (len: number): number => {
     const p = o;
@@ -138,6 +155,9 @@ function workspaceLayout(d: number, n: number, K: number, m: number, stages: num
     ac: at(stages),
     Xr: at(m * d),
     rq: at(m),
+    yt: at(ny),
+    tab: at(stages * stages + 3 * stages),
+    atA: at(K * n),
     X: at(K * R),
     Xc: at(K * R),
     C: at(d * R * 3),
@@ -156,7 +176,11 @@ function workspaceLayout(d: number, n: number, K: number, m: number, stages: num
  * and its VJP, the regression gradient, the logit error vectors) run in the kernels of
  * wasm/low-rank.ts on one workspace: the WebAssembly kernels' persistent slot (`claimSlot`,
  * owner this evaluator) when available, else a plain array with the TypeScript twins; both give
- * the same bits (test/integrators/low-rank-stages.test.ts). The workspace caches the full base
+ * the same bits (test/integrators/low-rank-stages.test.ts). For softmax with the square or the
+ * regression loss the WebAssembly kernels run a whole step attempt (`lrAttemptSoftmax`) or stage
+ * (`lrStageSoftmax`) in one call, the same kernels and operations in the same order as the
+ * multi-call sequence here (same bits, test/integrators/low-rank-one-call.test.ts), which saves
+ * the cold start the JIT needs for this TypeScript. The workspace caches the full base
  * state of the step (copied from the engine's y when y is not the array the last update was
  * copied to) and holds the update until the step is accepted; the stage factors N, G, ȧ live
  * in the workspace only (the kernels write them there; no per-stage copies), except stage 0,
@@ -169,6 +193,8 @@ function workspaceLayout(d: number, n: number, K: number, m: number, stages: num
 export class LowRankStages implements StageEvaluator {
   readonly n: number;
   rhsEvals = 0;
+  /** Stage evaluations done by the one-call kernel (`lrStageSoftmax`), dense re-evaluations included. */
+  oneCallEvals = 0;
   private readonly nStages: number;
   private readonly fsal: number;
   /** The tableau's rows, weights and nodes (see TableauArrays). */
@@ -192,6 +218,8 @@ export class LowRankStages implements StageEvaluator {
   private readonly nn: number;
   private readonly K: number;
   private readonly L: WorkspaceLayout;
+  /** The one-call stage's loss (0 square, 1 regression; softmax only), −1 when it has none. */
+  private readonly oneCall: -1 | 0 | 1;
   /** The bound workspace, its kind and kernels (`bind`). */
   private m: Float64Array = new Float64Array(0);
   private kind: 'wasm' | 'plain' | undefined;
@@ -245,7 +273,9 @@ export class LowRankStages implements StageEvaluator {
     this.termE2 = new Float64Array(R);
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
-    this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, this.nStages, uniform);
+    this.oneCall = P.normalization === 'softmax' ? (P.loss === 'square' ? 0 : P.loss === 'regression' ? 1 : -1) : -1;
+    const ny = this.oneCall === 0 ? K * d : this.oneCall === 1 ? K * P.m : 0;
+    this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, ny, this.nStages, uniform);
     this.bind();
     this.evalStage(0, this.baseBlock(y0), 0);
     this.saveStage0(this.stage0, 0);
@@ -284,6 +314,15 @@ export class LowRankStages implements StageEvaluator {
     if (atStep === 1) this.m.set(this.atol.subarray(0, this.d * this.nn), at);
     else this.m.fill(this.atol[0]!, at, at + 2);
     if (this.P.loss === 'regression') this.m.set(this.P.X!, this.L.Xr);
+    const S = this.nStages;
+    const tab = this.L.tab;
+    this.m.fill(0, tab, tab + S * S + 3 * S);
+    for (let s = 0; s < S; s++) this.m.set(this.A[s]!.subarray(0, s), tab + s * S);
+    this.m.set(this.b, tab + S * S);
+    this.m.set(this.e1, tab + S * S + S);
+    if (this.e2 !== undefined) this.m.set(this.e2, tab + S * S + 2 * S);
+    this.m.set(this.atol.subarray(this.d * this.nn, this.n), this.L.atA);
+    if (this.oneCall >= 0) this.m.set(this.P.y!.subarray(0, this.oneCall === 0 ? this.K * this.d : this.K * this.P.m), this.L.yt);
     this.loadStage0(this.stage0);
     this.baseOf = null;
     this.spareOf = null;
@@ -334,13 +373,18 @@ export class LowRankStages implements StageEvaluator {
     const Nso = L.NS + s * KN;
     const Gso = L.GS + s * K * d;
     const kao = L.KAS + s * KN;
+    for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
+    // Softmax with the square or regression loss: the whole sequence below in one kernel call
+    // (the same kernels, order and arguments; false for the twins, which run it here).
+    const one = this.oneCall;
+    if (one >= 0 && oneCallStages && kern.stageSoftmax(vb, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, s, K, d, n, P.m, one as 0 | 1, invK)) {
+      this.oneCallEvals++;
+      return;
+    }
     // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j (kernel; a zero A_sj adds zero terms), then N.
     const aS = L.aS;
     m.copyWithin(aS, vb + aOff, vb + aOff + KN);
-    if (s > 0) {
-      for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
-      kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
-    }
+    if (s > 0) kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
     if (kind === 'softmax') this.softmaxRows(Nso);
     else for (let k = 0; k < K; k++) S[k] = normalize(kind, m, aS + k * n, n, m, Nso + k * n);
     // Forward: f_k = V N_k over the base V, then the low-rank corrections
@@ -477,6 +521,27 @@ export class LowRankStages implements StageEvaluator {
     const B = this.b;
     const vb = this.baseBlock(y);
     this.stagesKept = false;
+    const kern = this.kern!;
+    const one = this.oneCall;
+    if (one >= 0 && oneCallStages) {
+      // Softmax with the square or regression loss: the whole attempt below in one kernel call
+      // (the same kernels and operations in the same order; false for the twins).
+      const vn = L.V[this.base === 0 ? 1 : 0];
+      const two = E2 !== undefined;
+      if (kern.attemptSoftmax(vb, vn, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.C, L.Nt, L.at, L.atStep, L.atA, L.tab, L.out, fsal, this.nStages, two ? 1 : 0, K, d, n, this.P.m, one as 0 | 1, 1 / K, h, rtol)) {
+        this.rhsEvals += fsal;
+        this.oneCallEvals += fsal;
+        this.stagesKept = true;
+        const m = this.m;
+        yNew.set(m.subarray(vn, vn + d * n + K * n), 0);
+        this.spareOf = yNew;
+        const s1 = m[L.out]!;
+        const s2 = m[L.out + 1]!;
+        if (!two) return Math.sqrt(s1 / this.n);
+        if (s1 === 0 && s2 === 0) return 0;
+        return (Math.abs(h) * s1) / Math.sqrt((s1 + 0.01 * s2) * this.n);
+      }
+    }
     for (let s = 1; s <= fsal; s++) this.evalStage(s, vb, h);
     this.stagesKept = true;
     const aOff = d * n;

@@ -45,6 +45,8 @@ export interface KernelExports {
   lrShiftMax(a: number, K: number, n: number, e: number): void;
   lrScaleBySum(e: number, K: number, n: number, N: number): void;
   lrSoftmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void;
+  lrStageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, s: number, K: number, d: number, n: number, rows: number, loss: number, invK: number): void;
+  lrAttemptSoftmax(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, C: number, Nt: number, at: number, atStep: number, atA: number, tab: number, out: number, fsal: number, S: number, two: number, K: number, d: number, n: number, rows: number, loss: number, invK: number, h: number, rtol: number): void;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

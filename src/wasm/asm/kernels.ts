@@ -685,3 +685,4 @@ export function zigguratFast(bits: usize, n: i32, kn: usize, wn: usize, out: usi
 
 export * from './stage-sum';
 export * from './low-rank';
+export * from './low-rank-stage';

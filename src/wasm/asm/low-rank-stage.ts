@@ -1,0 +1,165 @@
+// One whole stage evaluation of the low-rank stage evaluator (src/integrators/low-rank-stages.ts,
+// `evalStage`) for softmax normalisation with the square or the regression loss, in one call:
+// the same kernels (low-rank.ts, expScaled) in the same order with the same arguments as the
+// evaluator's multi-call sequence, and the loss gradient with the same IEEE operations in the
+// same order as that sequence (square: g = f − y as models/losses.ts; regression: the
+// evaluator's `regressionGradient`), so the bits are the multi-call path's by construction
+// (tested in test/integrators/low-rank-one-call.test.ts). The multi-call path stays the twin
+// and the fallback (other losses and normalisations, kernels off).
+import { expScaled } from './kernels';
+import { lrAddRows, lrBackward, lrForward, lrFused, lrFused2, lrScaleBySum, lrShiftMax, lrSoftmaxVjp } from './low-rank';
+
+/**
+ * Stage s at the base state at vb (V d×n, then the logits K·n); pointers are byte offsets:
+ * aS the stage logits (K·n), KAS / NS / GS every stage's ȧ, N (K·n each) and G (K·d), ac the
+ * coefficients h·A_sj (j < s, filled by the caller), E a K·n scratch row, f, g (K·d), w (K·n),
+ * X, Xc (K·s·K), yt the targets (square K·d, regression K·rows), Xr the regression's X
+ * (rows·d), rq its residual row (rows); loss 0: square, 1: regression; invK = 1/K.
+ * Writes stage s's N, G, ȧ (and aS, f, g, w, X, Xc as the multi-call path does).
+ */
+export function lrStageSoftmax(vb: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, s: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, invK: f64): void {
+  const KN = K * n;
+  const Nso = NS + ((<usize>s * <usize>KN) << 3);
+  const Gso = GS + ((<usize>s * <usize>(K * d)) << 3);
+  const kao = KAS + ((<usize>s * <usize>KN) << 3);
+  // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j, then N = softmax.
+  memory.copy(aS, vb + ((<usize>(d * n)) << 3), <usize>KN << 3);
+  if (s > 0) lrAddRows(aS, KAS, ac, s, 1, KN);
+  lrShiftMax(aS, K, n, E);
+  expScaled(E, KN, 1.0, E);
+  lrScaleBySum(E, K, n, Nso);
+  // Forward sweep and its corrections.
+  lrForward(vb, Nso, K, d, n, f);
+  const sK = s * K;
+  if (s > 0) {
+    lrForward(NS, Nso, K, sK, n, X);
+    scaleDots(ac, X, Xc, K, sK);
+    lrAddRows(f, GS, Xc, sK, K, d);
+  }
+  // Loss gradient.
+  if (loss == 1) {
+    for (let k = 0; k < K; k++) {
+      lrForward(Xr, f + ((<usize>(k * d)) << 3), 1, rows, d, rq);
+      const yk = yt + ((<usize>(k * rows)) << 3);
+      for (let q = 0; q < rows; q++) {
+        const o = <usize>q << 3;
+        store<f64>(rq + o, -2.0 * (load<f64>(yk + o) - load<f64>(rq + o)));
+      }
+      lrBackward(Xr, rq, 1, rows, d, g + ((<usize>(k * d)) << 3));
+    }
+  } else {
+    for (let q = 0; q < K * d; q++) {
+      const o = <usize>q << 3;
+      store<f64>(g + o, load<f64>(f + o) - load<f64>(yt + o));
+    }
+  }
+  for (let q = 0; q < K * d; q++) {
+    const o = <usize>q << 3;
+    store<f64>(Gso + o, -load<f64>(g + o) * invK);
+  }
+  // Backward sweep, its corrections, the softmax VJP.
+  lrBackward(vb, g, K, d, n, w);
+  if (s > 0) {
+    lrForward(GS, g, K, sK, d, X);
+    scaleDots(ac, X, Xc, K, sK);
+    lrAddRows(w, NS, Xc, sK, K, n);
+  }
+  lrSoftmaxVjp(Nso, w, K, n, -invK, kao);
+}
+
+/** Xc[k·sK + j·K + k'] = ac[j]·X[k·sK + j·K + k'] (the evaluator's `scaleDots`, ac[j] = h·A_sj). */
+function scaleDots(ac: usize, X: usize, Xc: usize, K: i32, sK: i32): void {
+  for (let k = 0; k < K; k++) {
+    const o = k * sK;
+    for (let j = 0; j * K < sK; j++) {
+      const al = load<f64>(ac + (<usize>j << 3));
+      for (let kp = 0; kp < K; kp++) {
+        const p = <usize>(o + j * K + kp) << 3;
+        store<f64>(Xc + p, al * load<f64>(X + p));
+      }
+    }
+  }
+}
+
+/**
+ * A whole step attempt of the evaluator (`LowRankStages.attempt`) for the cases of
+ * lrStageSoftmax, in one call: stages 1..fsal (ac[j] = h·A_sj, then lrStageSoftmax), the rank
+ * terms (stage j, sample k) with a nonzero update or error weight and their gathered N rows and
+ * coefficients, the fused pass (lrFused with two estimators, else lrFused2), the FSAL logits
+ * into the update block Vn, the logit error vectors by lrAddRows and their scaled squares added
+ * to the fused sums: the evaluator's operations in its order. tab: the tableau, A (S×S, row s
+ * the coefficients A_sj, j < s), then b, e1, e2 (S each, zero-padded; e2 zero for one
+ * estimator); atA the logits' atol (K·n); out = [s1, s2]. The other pointers as lrStageSoftmax
+ * and lrFused.
+ */
+export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, C: usize, Nt: usize, at: usize, atStep: i32, atA: usize, tab: usize, out: usize, fsal: i32, S: i32, two: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, invK: f64, h: f64, rtol: f64): void {
+  const SS = <usize>(S * S) << 3;
+  const Bt = tab + SS;
+  const E1t = Bt + (<usize>S << 3);
+  const E2t = E1t + (<usize>S << 3);
+  for (let s = 1; s <= fsal; s++) {
+    const row = tab + ((<usize>(s * S)) << 3);
+    for (let j = 0; j < s; j++) store<f64>(ac + (<usize>j << 3), h * load<f64>(row + (<usize>j << 3)));
+    lrStageSoftmax(vb, aS, KAS, ac, E, NS, GS, f, g, w, X, Xc, yt, Xr, rq, s, K, d, n, rows, loss, invK);
+  }
+  const KN = K * n;
+  const stages = fsal + 1;
+  const eScale = two != 0 ? 1.0 : h;
+  // The rank terms' count, then their N rows and coefficients (width 3, or 2 for one estimator).
+  let R = 0;
+  for (let j = 0; j < stages; j++) {
+    const bj = j < fsal ? h * load<f64>(Bt + (<usize>j << 3)) : 0.0;
+    const e1 = eScale * load<f64>(E1t + (<usize>j << 3));
+    const e2 = two != 0 ? load<f64>(E2t + (<usize>j << 3)) : 0.0;
+    if (bj == 0 && e1 == 0 && e2 == 0) continue;
+    R += K;
+  }
+  const width = two != 0 ? 3 : 2;
+  let r = 0;
+  for (let j = 0; j < stages; j++) {
+    const bj = j < fsal ? h * load<f64>(Bt + (<usize>j << 3)) : 0.0;
+    const e1 = eScale * load<f64>(E1t + (<usize>j << 3));
+    const e2 = two != 0 ? load<f64>(E2t + (<usize>j << 3)) : 0.0;
+    if (bj == 0 && e1 == 0 && e2 == 0) continue;
+    for (let k = 0; k < K; k++) {
+      memory.copy(Nt + ((<usize>(r * n)) << 3), NS + ((<usize>((j * K + k) * n)) << 3), <usize>n << 3);
+      const go = GS + ((<usize>((j * K + k) * d)) << 3);
+      for (let i = 0; i < d; i++) {
+        const gi = load<f64>(go + (<usize>i << 3));
+        const o = C + ((<usize>((i * R + r) * width)) << 3);
+        store<f64>(o, bj * gi);
+        store<f64>(o + 8, e1 * gi);
+        if (width == 3) store<f64>(o + 16, e2 * gi);
+      }
+      r++;
+    }
+  }
+  if (two != 0) lrFused(vb, vn, C, Nt, R, d, n, at, atStep, rtol, out);
+  else lrFused2(vb, vn, C, Nt, R, d, n, at, atStep, rtol, out);
+  // The FSAL stage's logits are y_new's.
+  const aOff = (<usize>(d * n)) << 3;
+  memory.copy(vn + aOff, aS, <usize>KN << 3);
+  let s1 = load<f64>(out);
+  let s2 = two != 0 ? load<f64>(out + 8) : 0.0;
+  const e1v = E;
+  const e2v = aS;
+  memory.fill(e1v, 0, <usize>KN << 3);
+  memory.fill(e2v, 0, <usize>KN << 3);
+  for (let j = 0; j < stages; j++) store<f64>(ac + (<usize>j << 3), load<f64>(E1t + (<usize>j << 3)));
+  lrAddRows(e1v, KAS, ac, stages, 1, KN);
+  if (two != 0) {
+    for (let j = 0; j < stages; j++) store<f64>(ac + (<usize>j << 3), load<f64>(E2t + (<usize>j << 3)));
+    lrAddRows(e2v, KAS, ac, stages, 1, KN);
+  }
+  for (let q = 0; q < KN; q++) {
+    const o = <usize>q << 3;
+    const e1 = load<f64>(e1v + o) * eScale;
+    const inv = 1.0 / (load<f64>(atA + o) + rtol * Math.max(Math.abs(load<f64>(vb + aOff + o)), Math.abs(load<f64>(vn + aOff + o))));
+    const x1 = e1 * inv;
+    const x2 = load<f64>(e2v + o) * inv;
+    s1 += x1 * x1;
+    s2 += x2 * x2;
+  }
+  store<f64>(out, s1);
+  store<f64>(out + 8, s2);
+}
