@@ -19,14 +19,9 @@ import { runEntropyExperiment, type EntropyResult } from '../src/experiments/ent
 import { runEntropyExperimentParallel } from '../src/experiments/entropy-parallel.js';
 import { kernelBackend } from '../src/wasm/kernels.js';
 import type { BenchModule } from './types.js';
+import { median } from './stats.js';
 
 const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
-}
 
 interface PeerOut {
   ms: number[];

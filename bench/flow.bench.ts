@@ -27,18 +27,13 @@ import { randomProblem } from '../src/models/random-problem.js';
 import { valueSoftmaxRhs } from '../src/models/value-softmax.js';
 import { simulate, type Formulation, type SimulateResult } from '../src/experiments/simulate.js';
 import type { BenchModule } from './types.js';
+import { median } from './stats.js';
 
 const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RTOLS = [1e-6, 1e-8, 1e-10] as const;
 const atolOf = (rtol: number): number => rtol * 1e-2;
 const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
-}
 
 function relErr(y: ArrayLike<number>, ref: ArrayLike<number>): number {
   let e = 0;

@@ -23,23 +23,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomProblem } from '../src/models/random-problem.js';
 import type { ProblemSpec } from '../src/models/problem.js';
 import type { SimulateResult } from '../src/experiments/simulate.js';
+import { median, arg, fmtMs as fmt } from './stats.js';
 
 type Simulate = (problem: ProblemSpec, options: Record<string, unknown>) => SimulateResult;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-function arg(name: string, fallback: string | undefined): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
-}
-
-const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 interface Case {
   label: string;

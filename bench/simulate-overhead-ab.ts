@@ -25,6 +25,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median, arg, fmtMs as fmt } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -32,19 +33,6 @@ type Lib = {
   simulate: (problem: unknown, options: Record<string, unknown>) => Record<string, unknown> & { stats: { wallTimeMs: number } };
   randomProblem: (o: Record<string, unknown>) => Record<string, unknown>;
 };
-
-function arg(name: string, fallback: string | undefined): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
-}
-
-const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 /** JSON of a result with wall times removed and every number written as its float64 bits. */
 function canonical(x: unknown): string {

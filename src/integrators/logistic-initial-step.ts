@@ -10,30 +10,8 @@
  */
 import { sigmoid } from '../core/sigmoid.js';
 import type { Problem } from '../models/problem.js';
+import { softmaxMargin } from '../models/value-softmax.js';
 import { firstStep, trialStep } from './step-control.js';
-
-/**
- * Softmax of y[off .. off+n) into `sig` (max-shifted, as logisticOne) and z = ⟨σ, u⟩.
- * Returns z.
- */
-function softmaxMargin(y: Float64Array, off: number, n: number, u: Float64Array, sig: Float64Array): number {
-  let m = -Infinity;
-  for (let j = 0; j < n; j++) if (y[off + j]! > m) m = y[off + j]!;
-  let zs = 0;
-  for (let j = 0; j < n; j++) {
-    const e = Math.exp(y[off + j]! - m);
-    sig[j] = e;
-    zs += e;
-  }
-  const inv = 1 / zs;
-  let z = 0;
-  for (let j = 0; j < n; j++) {
-    const sj = sig[j]! * inv;
-    sig[j] = sj;
-    z += sj * u[j]!;
-  }
-  return z;
-}
 
 /**
  * `initialStep(valueSoftmaxRhs(P).rhs, 0, y0, f0, span, dtMax, errorOrder, rtol, atol, …)` for a

@@ -231,21 +231,7 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
       const row = i * n;
       for (let j = 0; j < n; j++) u[j] += bi * y[row + j]!;
     }
-    let m = -Infinity;
-    for (let j = 0; j < n; j++) if (y[aOff + j]! > m) m = y[aOff + j]!;
-    let zs = 0;
-    for (let j = 0; j < n; j++) {
-      const e = Math.exp(y[aOff + j]! - m);
-      sig[j] = e;
-      zs += e;
-    }
-    const inv = 1 / zs;
-    let z = 0;
-    for (let j = 0; j < n; j++) {
-      const sj = sig[j]! * inv;
-      sig[j] = sj;
-      z += sj * u[j]!;
-    }
+    const z = softmaxMargin(y, aOff, n, u, sig);
     const c = -label * sigmoid(-label * z);
     for (let i = 0; i < d; i++) {
       const ci = -c * b[i]!;
@@ -273,4 +259,29 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
     loss,
     negGradient,
   });
+}
+
+/**
+ * Softmax of y[off .. off+n) into `sig` (max-shifted) and the margin z = ⟨σ, u⟩, returned: the
+ * one-sample logistic kernel's softmax, shared with its initial-step twin
+ * (integrators/logistic-initial-step.ts), which must reproduce its bits.
+ * Example: y = [0, 0], u = [1, 3] → sig = [0.5, 0.5], returns 2.
+ */
+export function softmaxMargin(y: Float64Array, off: number, n: number, u: Float64Array, sig: Float64Array): number {
+  let m = -Infinity;
+  for (let j = 0; j < n; j++) if (y[off + j]! > m) m = y[off + j]!;
+  let zs = 0;
+  for (let j = 0; j < n; j++) {
+    const e = Math.exp(y[off + j]! - m);
+    sig[j] = e;
+    zs += e;
+  }
+  const inv = 1 / zs;
+  let z = 0;
+  for (let j = 0; j < n; j++) {
+    const sj = sig[j]! * inv;
+    sig[j] = sj;
+    z += sj * u[j]!;
+  }
+  return z;
 }
