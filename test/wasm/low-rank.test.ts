@@ -34,6 +34,8 @@ const CASES: Case[] = [
   { d: 16, n: 64, K: 1, R: 12, M: 1, atStep: 0 },
   { d: 9, n: 31, K: 4, R: 16, M: 9, atStep: 1 },
   { d: 6, n: 14, K: 3, R: 24, M: 9, atStep: 0 },
+  { d: 3, n: 27, K: 1, R: 8, M: 3, atStep: 1 },
+  { d: 2, n: 44, K: 1, R: 8, M: 3, atStep: 0 },
 ];
 
 /** The subtracted terms' indices: spread over the R terms, the last one last. */
