@@ -4,8 +4,9 @@
  *
  * `--diff`: per problem (square, regression, cross-entropy; K = 1 and 3; softmax and l2sq / sigmoid
  * normalisation; dop853, rtol 1e-6 / 1e-8 / 1e-10, atol = rtol/100, saveAt [0, t], formulation
- * low-rank) the steps, rejections and stage counts of both checkouts and the largest relative
- * difference of the final states, max_i |a_i − b_i| / max_i |a_i|.
+ * low-rank) the steps, rejections and stage counts of both checkouts, the largest relative
+ * difference of the final states, max_i |a_i − b_i| / max_i |a_i|, and for scale each one's
+ * error against a reference (checkout B, rtol 1e-13, atol 1e-15) in the same measure.
  *
  * Default (timing): warm CPU ms per solve (process.cpuUsage), both checkouts' dist `simulate`
  * in one process, `warm` warm-up solves each, then `rounds` interleaved rounds, each solve
@@ -54,22 +55,26 @@ if (process.argv.includes('--diff')) {
     { label: 'cross-entropy 10×32 K=3', spec: randomProblem({ loss: 'cross-entropy', d: 10, n: 32, samples: 3, seed: 6, aScale: 0.5 }), tEnd: 100 },
   ];
   console.log(`A = ${A}, B = ${B}`);
-  console.log('| case | rtol | A steps / rejected / stages | B steps / rejected / stages | final state, max rel. difference |');
-  console.log('|---|---|---|---|---|');
+  console.log('| case | rtol | A steps / rejected / stages | B steps / rejected / stages | final state, max rel. difference A vs B | A vs reference | B vs reference |');
+  console.log('|---|---|---|---|---|---|---|');
+  const rel = (x: number[], y: number[]): number => {
+    let diff = 0;
+    let scale = 0;
+    x.forEach((v, i) => {
+      diff = Math.max(diff, Math.abs(v - y[i]!));
+      scale = Math.max(scale, Math.abs(v));
+    });
+    return diff / scale;
+  };
   for (const c of cases) {
+    const ref = flat(sims[1]!(c.spec, { ...(opts(c.tEnd, 1e-13) as Record<string, unknown>), atol: 1e-15 }));
     for (const rtol of RTOLS) {
       const [a, b] = sims.map((s) => s(c.spec, opts(c.tEnd, rtol)));
       if (a!.status !== 'success' || b!.status !== 'success' || b!.config.formulation !== 'low-rank') throw new Error(`${c.label}: ${a!.status} ${b!.status} ${b!.config.formulation}`);
       const x = flat(a!);
       const y = flat(b!);
-      let diff = 0;
-      let scale = 0;
-      x.forEach((v, i) => {
-        diff = Math.max(diff, Math.abs(v - y[i]!));
-        scale = Math.max(scale, Math.abs(v));
-      });
       const st = (r: Run): string => `${r.stats.steps} / ${r.stats.rejected} / ${r.stats.rhsEvals}`;
-      console.log(`| ${c.label} | ${rtol.toExponential(0)} | ${st(a!)} | ${st(b!)} | ${(diff / scale).toExponential(1)} |`);
+      console.log(`| ${c.label} | ${rtol.toExponential(0)} | ${st(a!)} | ${st(b!)} | ${rel(x, y).toExponential(1)} | ${rel(ref, x).toExponential(1)} | ${rel(ref, y).toExponential(1)} |`);
     }
   }
 } else {
