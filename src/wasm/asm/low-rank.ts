@@ -561,7 +561,123 @@ export function lrFused2(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i3
     const v0 = V + <usize>i * rb;
     const u0 = Vn + <usize>i * rb;
     const a0 = at + <usize>i * ab;
-    for (let q = 0; q < n4; q += 4) {
+    let q = 0;
+    // Eight columns per pass, as lrFused.
+    for (; q + 8 <= n4; q += 8) {
+      const o = <usize>q << 3;
+      const nq = Nt + o;
+      let B0 = z();
+      let P0 = z();
+      let B1 = z();
+      let P1 = z();
+      let B2 = z();
+      let P2 = z();
+      let B3 = z();
+      let P3 = z();
+      let r = 0;
+      for (; r < R4; r += 4) {
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const p0 = nq + <usize>r * rb;
+        const p1 = p0 + rb;
+        const p2 = p1 + rb;
+        const p3 = p2 + rb;
+        const c = sp(k0);
+        const c1 = sp(k0 + 16);
+        const c2 = sp(k0 + 32);
+        const c3 = sp(k0 + 48);
+        const e = sp(k0 + 8);
+        const e1 = sp(k0 + 24);
+        const e2 = sp(k0 + 40);
+        const e3 = sp(k0 + 56);
+        {
+          const y0 = ld(p0);
+          const y1 = ld(p1);
+          const y2 = ld(p2);
+          const y3 = ld(p3);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B0 = r == 0 ? b : f64x2.add(B0, b);
+          P0 = r == 0 ? g : f64x2.add(P0, g);
+        }
+        {
+          const y0 = ld(p0 + 16);
+          const y1 = ld(p1 + 16);
+          const y2 = ld(p2 + 16);
+          const y3 = ld(p3 + 16);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B1 = r == 0 ? b : f64x2.add(B1, b);
+          P1 = r == 0 ? g : f64x2.add(P1, g);
+        }
+        {
+          const y0 = ld(p0 + 32);
+          const y1 = ld(p1 + 32);
+          const y2 = ld(p2 + 32);
+          const y3 = ld(p3 + 32);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B2 = r == 0 ? b : f64x2.add(B2, b);
+          P2 = r == 0 ? g : f64x2.add(P2, g);
+        }
+        {
+          const y0 = ld(p0 + 48);
+          const y1 = ld(p1 + 48);
+          const y2 = ld(p2 + 48);
+          const y3 = ld(p3 + 48);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B3 = r == 0 ? b : f64x2.add(B3, b);
+          P3 = r == 0 ? g : f64x2.add(P3, g);
+        }
+      }
+      for (; r < R; r++) {
+        const p0 = nq + <usize>r * rb;
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const c = sp(k0);
+        const e = sp(k0 + 8);
+        let y = ld(p0);
+        B0 = madd(B0, c, y);
+        P0 = madd(P0, e, y);
+        y = ld(p0 + 16);
+        B1 = madd(B1, c, y);
+        P1 = madd(P1, e, y);
+        y = ld(p0 + 32);
+        B2 = madd(B2, c, y);
+        P2 = madd(P2, e, y);
+        y = ld(p0 + 48);
+        B3 = madd(B3, c, y);
+        P3 = madd(P3, e, y);
+      }
+      // Columns q, q+1 and q+4, q+5 into the first sums, q+2, q+3 and q+6, q+7 into the second.
+      const e = v0 + o;
+      const u = u0 + o;
+      const ao = a0 + (o & amask);
+      let x = ld(e);
+      let w = f64x2.add(x, B0);
+      v128.store(u, w);
+      let iv = f64x2.div(one, f64x2.add(ld(ao), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      let g = f64x2.mul(P0, iv);
+      s1a = madd(s1a, g, g);
+      x = ld(e + 16);
+      w = f64x2.add(x, B1);
+      v128.store(u + 16, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (16 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P1, iv);
+      s1b = madd(s1b, g, g);
+      x = ld(e + 32);
+      w = f64x2.add(x, B2);
+      v128.store(u + 32, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (32 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P2, iv);
+      s1a = madd(s1a, g, g);
+      x = ld(e + 48);
+      w = f64x2.add(x, B3);
+      v128.store(u + 48, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (48 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P3, iv);
+      s1b = madd(s1b, g, g);
+    }
+    for (; q < n4; q += 4) {
       const o = <usize>q << 3;
       const nq = Nt + o;
       let B0 = z();
