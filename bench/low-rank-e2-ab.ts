@@ -14,7 +14,9 @@
  * 16×64 (randomProblem seed 1, vScale 0.1, aScale 0.5, t = 1000) and the Fig-3 regression
  * (t = 300), dop853 rtol 1e-6 / 1e-8 / 1e-10, atol = rtol/100, saveAt [0, t].
  *
- * Usage: `nice -n 10 npx tsx bench/low-rank-e2-ab.ts <checkout A> <checkout B> [--diff] [--rounds 9] [--warm 3]`
+ * `--method dopri5` times dopri5 instead (the diff is always dop853).
+ *
+ * Usage: `nice -n 10 npx tsx bench/low-rank-e2-ab.ts <checkout A> <checkout B> [--diff] [--rounds 9] [--warm 3] [--method dop853]`
  * (both built). Not part of `npm run bench`.
  */
 import { readFileSync } from 'node:fs';
@@ -33,14 +35,14 @@ interface Run {
 }
 type Sim = (p: ProblemSpec, o: object) => Run;
 
-const roots = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').match(/^--(rounds|warm)$/));
+const roots = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').match(/^--(rounds|warm|method)$/));
 const A = resolve(roots[0] ?? '/work/main');
 const B = resolve(roots[1] ?? '.');
 const sims: Sim[] = [];
 for (const r of [A, B]) sims.push(((await import(pathToFileURL(join(r, 'dist/src/experiments/simulate.js')).href)) as { simulate: Sim }).simulate);
 const FIG3 = JSON.parse(readFileSync(new URL('../sims/data/fig3-regression-kappa5.json', import.meta.url), 'utf8')) as ProblemSpec;
 const RTOLS = [1e-6, 1e-8, 1e-10];
-const opts = (tEnd: number, rtol: number): object => ({ method: 'dop853', formulation: 'low-rank', rtol, atol: rtol / 100, tEnd, saveAt: [0, tEnd] });
+const opts = (tEnd: number, rtol: number, method = 'dop853'): object => ({ method, formulation: 'low-rank', rtol, atol: rtol / 100, tEnd, saveAt: [0, tEnd] });
 const flat = (r: Run): number[] => [...r.state.V.flat(), ...r.state.a.flat()];
 
 if (process.argv.includes('--diff')) {
@@ -80,6 +82,7 @@ if (process.argv.includes('--diff')) {
 } else {
   const rounds = Number(arg('rounds', '9'));
   const warm = Number(arg('warm', '3'));
+  const method = arg('method', 'dop853')!;
   const cases: { label: string; spec: ProblemSpec; tEnd: number }[] = [
     { label: 'square 64×512', spec: randomProblem({ loss: 'square', d: 64, n: 512, seed: 1, vScale: 0.1, aScale: 0.5 }), tEnd: 1000 },
     { label: 'square 16×64', spec: randomProblem({ loss: 'square', d: 16, n: 64, seed: 1, vScale: 0.1, aScale: 0.5 }), tEnd: 1000 },
@@ -90,12 +93,12 @@ if (process.argv.includes('--diff')) {
     return (u.user + u.system) / 1000;
   };
   const loads = [loadavg()[0]!];
-  console.log(`A = ${A}, B = ${B}; ${rounds} rounds, ${warm} warm-up solves; ${new Date().toISOString()}`);
+  console.log(`A = ${A}, B = ${B}; ${method}; ${rounds} rounds, ${warm} warm-up solves; ${new Date().toISOString()}`);
   console.log('| case | rtol | A ms | B ms | A/B (median of per-round ratios) | A range | B range |');
   console.log('|---|---|---|---|---|---|---|');
   for (const c of cases) {
     for (const rtol of RTOLS) {
-      const o = opts(c.tEnd, rtol);
+      const o = opts(c.tEnd, rtol, method);
       const reps: number[] = [];
       for (const s of sims) {
         for (let i = 0; i < warm; i++) s(c.spec, o);
