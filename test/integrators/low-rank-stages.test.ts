@@ -147,7 +147,7 @@ test('low-rank: same bits when the kernels memory grows, another owner takes the
 
 test('low-rank dop853: the error norm of one attempt equals that of the full-state evaluator (kernels on and off)', () => {
   // Steps whose norm is 1e-4 to 1e6, far above the estimators' round-off (at norms near 1e-12
-  // both paths' norms are round-off and differ by O(1)); measured agreement 4e-16 to 8e-8, so
+  // both paths' norms are round-off and differ by O(1)); measured agreement 4e-13 to 8e-8, so
   // 1e-6 relative. A wrong E2 (e.g. s2 not divided by h²) moves the norm by O(1) at these steps.
   const cases: { spec: ProblemSpec; hs: number[] }[] = [
     { spec: randomProblem({ loss: 'square', d: 7, n: 13, seed: 3, aScale: 0.5 }), hs: [1, 3] },
