@@ -227,18 +227,25 @@ export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, N
   A2.fill(0);
   for (let i = 0; i < d; i++) {
     rankSums2(m, acc, C + i * R * 2, Nt, R, n);
-    // T of row i in acc[2n, 3n).
+    // T of row i in acc[2n, 3n), three terms per pass over the row (left to right, the same
+    // sums as one term per pass).
     const hr = Ch + i * M;
-    if (M === 0) acc.fill(0, 2 * n, 3 * n);
-    else {
-      const x0 = Nt + m[Ti]! * n;
-      const c0 = m[hr]!;
-      for (let q = 0; q < n; q++) acc[2 * n + q] = c0 * m[x0 + q]!;
-      for (let j = 1; j < M; j++) {
-        const xj = Nt + m[Ti + j]! * n;
-        const cj = m[hr + j]!;
-        for (let q = 0; q < n; q++) acc[2 * n + q] = acc[2 * n + q]! + cj * m[xj + q]!;
-      }
+    const t2 = 2 * n;
+    if (M === 0) acc.fill(0, t2, 3 * n);
+    let j = 0;
+    for (; j + 3 <= M; j += 3) {
+      const x0 = Nt + (m[Ti + j]! | 0) * n;
+      const x1 = Nt + (m[Ti + j + 1]! | 0) * n;
+      const x2 = Nt + (m[Ti + j + 2]! | 0) * n;
+      const c0 = m[hr + j]!, c1 = m[hr + j + 1]!, c2 = m[hr + j + 2]!;
+      if (j === 0) for (let q = 0; q < n; q++) acc[t2 + q] = c0 * m[x0 + q]! + c1 * m[x1 + q]! + c2 * m[x2 + q]!;
+      else for (let q = 0; q < n; q++) acc[t2 + q] = acc[t2 + q]! + c0 * m[x0 + q]! + c1 * m[x1 + q]! + c2 * m[x2 + q]!;
+    }
+    for (; j < M; j++) {
+      const xj = Nt + (m[Ti + j]! | 0) * n;
+      const cj = m[hr + j]!;
+      if (j === 0) for (let q = 0; q < n; q++) acc[t2 + q] = cj * m[xj + q]!;
+      else for (let q = 0; q < n; q++) acc[t2 + q] = acc[t2 + q]! + cj * m[xj + q]!;
     }
     // Update, scale and squares into the sums of their column class (4: the odd last column).
     const ro = i * n;
