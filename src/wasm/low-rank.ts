@@ -211,8 +211,8 @@ export function lrBackwardTwin(m: Float64Array, V: number, g: number, K: number,
  * E2 costs M multiply-adds per element instead of R when its weights are the update's minus a
  * few (dop853: E2 = Σ (b_j − bhh_j) k_j, bhh on three stages). Sum orders: B and E1 as
  * lrFused2Twin; T from the first product in increasing m (0 when M = 0); the squares into five
- * sums, A_c for the columns q ≡ c (mod 4) below n − n%2 and T for the odd last column, each in
- * increasing (i, q), combined as ((A_0 + A_1) + (A_2 + A_3)) + T.
+ * sums, A_c for the columns q ≡ c (mod 4) below n − n%2 and O for the odd last column, each in
+ * increasing (i, q), combined as ((A_0 + A_1) + (A_2 + A_3)) + O.
  * Vn must not alias V.
  * Example: d = n = 1, R = 1, C = [2, 1], M = 1, Ch = [1], Ti = [0], Nt = [3], V = [1], at = [1],
  * rtol = 0 → Vn = [7], s1 = 9, s2 = 9 (E2 = 6 − 3).

@@ -86,9 +86,9 @@ function scaleDots(ac: usize, X: usize, Xc: usize, K: i32, sK: i32): void {
  * lrStageSoftmax, in one call: stages 1..fsal (ac[j] = h·A_sj, then lrStageSoftmax), the rank
  * terms (stage j, sample k) with a nonzero update or error weight and their gathered N rows and
  * coefficients (C: update, E1 per term; with two estimators then Ch, the M terms with
- * h·(b_j − e2_j) ≠ 0, their indices Ti and the kernel's u32 scratch after them), the fused pass (lrFused with two estimators, s2
- * divided by h², else lrFused2), the FSAL logits
- * into the update block Vn, the logit error vectors by lrAddRows and their scaled squares added
+ * h·(b_j − e2_j) ≠ 0, their indices Ti and the kernel's u32 scratch after them), the fused
+ * pass (lrFused with two estimators, s2 divided by h², else lrFused2), the FSAL logits into
+ * the update block Vn, the logit error vectors by lrAddRows and their scaled squares added
  * to the fused sums: the evaluator's operations in its order. tab: the tableau, A (S×S, row s
  * the coefficients A_sj, j < s), then b, e1, e2 (S each, zero-padded; e2 zero for one
  * estimator); atA the logits' atol (K·n); out = [s1, s2]. The other pointers as lrStageSoftmax
