@@ -121,7 +121,7 @@ interface WorkspaceLayout {
   /** The one-call attempt's tableau (A S×S, then b, e1, e2, S each; S = stages) and the logits' atol (K·n). */
   readonly tab: number;
   readonly atA: number;
-  /** Rank-term coefficients (d·R·3) and N rows (R·n), R ≤ stages·K. */
+  /** Rank-term coefficients (d·R·2, then the fused pass's subtracted terms' d·M, their M indices and M slots of kernel scratch; d·R·3 + 2R) and N rows (R·n), M ≤ R ≤ stages·K. */
   readonly C: number;
   readonly Nt: number;
   /** The fused pass's two sums. */
@@ -160,7 +160,7 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
     atA: at(K * n),
     X: at(K * R),
     Xc: at(K * R),
-    C: at(d * R * 3),
+    C: at(d * R * 3 + 2 * R),
     Nt: at(R * n),
     out: at(2),
     D: at(d * n),
@@ -213,7 +213,9 @@ export class LowRankStages implements StageEvaluator {
   private readonly termK: Int32Array;
   private readonly termB: Float64Array;
   private readonly termE1: Float64Array;
-  private readonly termE2: Float64Array;
+  /** The fused pass's subtracted terms (E2 = B − T): their term indices and weights h·(b_j − e2_j). */
+  private readonly termT: Int32Array;
+  private readonly termH: Float64Array;
   private readonly d: number;
   private readonly nn: number;
   private readonly K: number;
@@ -270,7 +272,8 @@ export class LowRankStages implements StageEvaluator {
     this.termK = new Int32Array(R);
     this.termB = new Float64Array(R);
     this.termE1 = new Float64Array(R);
-    this.termE2 = new Float64Array(R);
+    this.termT = new Int32Array(R);
+    this.termH = new Float64Array(R);
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
     this.oneCall = P.normalization === 'softmax' ? (P.loss === 'square' ? 0 : P.loss === 'regression' ? 1 : -1) : -1;
@@ -475,11 +478,13 @@ export class LowRankStages implements StageEvaluator {
 
   /**
    * Copies the rank terms (stage termJ[r], sample termK[r], r < R) into the workspace: their N
-   * rows into Nt, and per V row i the coefficients weight·G_r[i] into C (`width` 3: update, E1,
-   * E2 weights; 2: update, E1; 1: termB only).
+   * rows into Nt, and per V row i the coefficients weight·G_r[i] into C (`width` 2: update, E1
+   * weights; 1: termB only); then the M subtracted terms (term termT[m], weight termH[m]): per
+   * row i the coefficients termH[m]·G[i] at C + d·R·2 (the fused pass's Ch), their term
+   * indices after them (Ti).
    */
-  private gatherTerms(R: number, width: 1 | 2 | 3): void {
-    const { d, nn: n, K, m, L, termJ, termK, termB, termE1, termE2 } = this;
+  private gatherTerms(R: number, width: 1 | 2, M: number): void {
+    const { d, nn: n, K, m, L, termJ, termK, termB, termE1, termT, termH } = this;
     for (let r = 0; r < R; r++) {
       const src = L.NS + (termJ[r]! * K + termK[r]!) * n;
       m.copyWithin(L.Nt + r * n, src, src + n);
@@ -489,7 +494,7 @@ export class LowRankStages implements StageEvaluator {
       const wb = termB[r]!;
       if (width === 1) {
         for (let i = 0; i < d; i++) m[L.C + i * R + r] = wb * m[go + i]!;
-      } else if (width === 2) {
+      } else {
         const w1 = termE1[r]!;
         for (let i = 0; i < d; i++) {
           const gi = m[go + i]!;
@@ -497,17 +502,15 @@ export class LowRankStages implements StageEvaluator {
           m[o] = wb * gi;
           m[o + 1] = w1 * gi;
         }
-      } else {
-        const w1 = termE1[r]!;
-        const w2 = termE2[r]!;
-        for (let i = 0; i < d; i++) {
-          const gi = m[go + i]!;
-          const o = L.C + (i * R + r) * 3;
-          m[o] = wb * gi;
-          m[o + 1] = w1 * gi;
-          m[o + 2] = w2 * gi;
-        }
       }
+    }
+    const Ch = L.C + d * R * 2;
+    for (let t = 0; t < M; t++) {
+      const r = termT[t]!;
+      const go = L.GS + (termJ[r]! * K + termK[r]!) * d;
+      const wh = termH[t]!;
+      for (let i = 0; i < d; i++) m[Ch + i * M + t] = wh * m[go + i]!;
+      m[Ch + d * M + t] = r;
     }
   }
 
@@ -551,29 +554,40 @@ export class LowRankStages implements StageEvaluator {
     // Error weights for dopri5 include h (e = h Σ e_j k_j); dop853's are unscaled (h enters later).
     const eScale = two ? 1 : h;
     // Rank terms (stage j, sample k) with a nonzero update or error weight; per V row i their
-    // coefficients are weight·G_jk[i] (the fused kernel's C).
+    // coefficients are weight·G_jk[i] (the fused kernel's C). The second estimator's vector as
+    // the update's minus a few terms, h·E2 = h Σ_j e2_j k_j = B − Σ_j h (b_j − e2_j) k_j, over
+    // the stages with b_j ≠ e2_j (dop853: Hairer's bhh stages 0, 8, 11; his `dop853.f` forms E2
+    // so), M of them instead of R multiply-adds per V entry; the fused pass's s2 is then h² times
+    // the sum of E2's squares.
     let R = 0;
+    let M = 0;
     for (let j = 0; j < stages; j++) {
       const bj = j < fsal ? h * B[j]! : 0;
       const e1 = eScale * E1[j]!;
       const e2 = two ? E2[j]! : 0;
       if (bj === 0 && e1 === 0 && e2 === 0) continue;
+      const th = h * ((j < fsal ? B[j]! : 0) - e2);
       for (let k = 0; k < K; k++) {
         this.termJ[R] = j;
         this.termK[R] = k;
         this.termB[R] = bj;
         this.termE1[R] = e1;
-        this.termE2[R] = e2;
+        if (two && th !== 0) {
+          this.termT[M] = R;
+          this.termH[M] = th;
+          M++;
+        }
         R++;
       }
     }
     const vn = L.V[this.base === 0 ? 1 : 0];
-    // One estimator (dopri5): the two-output pass (the same Vn and s1 bits, no zero E2 terms).
+    // One estimator (dopri5): the two-output pass (the same Vn and s1 bits, no E2).
     if (two) {
-      this.gatherTerms(R, 3);
-      this.kern!.fused(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
+      this.gatherTerms(R, 2, M);
+      const Ch = L.C + d * R * 2;
+      this.kern!.fused(vb, vn, L.C, L.Nt, R, Ch, Ch + d * M, M, d, n, L.at, L.atStep, rtol, L.out);
     } else {
-      this.gatherTerms(R, 2);
+      this.gatherTerms(R, 2, 0);
       this.kern!.fused2(vb, vn, L.C, L.Nt, R, d, n, L.at, L.atStep, rtol, L.out);
     }
     const m = this.m;
@@ -582,7 +596,7 @@ export class LowRankStages implements StageEvaluator {
     yNew.set(m.subarray(vn, vn + aOff + KN), 0);
     this.spareOf = yNew;
     let s1 = m[L.out]!;
-    let s2 = two ? m[L.out + 1]! : 0;
+    let s2 = two ? m[L.out + 1]! / (h * h) : 0;
     // Logit block: the error vectors Σ_j e_j ȧ_j by the addRows kernel over the stored stage
     // derivatives (stages with zero weight add zero terms), then the scaled squares.
     const e1v = L.E;
@@ -625,7 +639,7 @@ export class LowRankStages implements StageEvaluator {
         R++;
       }
     }
-    this.gatherTerms(R, 1);
+    this.gatherTerms(R, 1, 0);
     this.kern!.combine(L.C, L.Nt, R, d, n, L.D);
     out.set(m.subarray(L.D, L.D + aOff), off);
     for (let q = 0; q < KN; q++) out[off + aOff + q] = 0;

@@ -38,7 +38,7 @@ export interface KernelExports {
   sumInOrder(x: number, n: number): number;
   lrForward(V: number, N: number, K: number, d: number, n: number, f: number): void;
   lrBackward(V: number, g: number, K: number, d: number, n: number, w: number): void;
-  lrFused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: number, rt: number, out: number): void;
+  lrFused(V: number, Vn: number, C: number, Nt: number, R: number, Ch: number, Ti: number, M: number, res: number, d: number, n: number, at: number, atStep: number, rt: number, out: number): void;
   lrFused2(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: number, rt: number, out: number): void;
   lrCombine(C: number, Nt: number, R: number, d: number, n: number, out: number): void;
   lrAddRows(out: number, rows: number, c: number, R: number, K: number, len: number): void;

@@ -9,8 +9,8 @@
  * Both work on one workspace: a Float64Array `m` (the kernels' memory from a byte offset, or a
  * plain array), every operand an offset into it, in f64 slots (even, so 16-byte aligned in the
  * kernels' memory). Layouts: V row-major d×n; N, w (K·n) and f, g (K·d) sample-major; the fused
- * coefficients C[(i·R + r)·3 + x] (x: update, E1, E2; `fused2`: C[(i·R + r)·2 + x], x: update,
- * E1) and the dense ones C[i·R + r]; Nt the terms' N rows, Nt[r·n + q].
+ * coefficients C[(i·R + r)·2 + x] (x: update, E1; `fused` also Ch[i·M + m] of its M subtracted
+ * terms, their indices Ti[m]) and the dense ones C[i·R + r]; Nt the terms' N rows, Nt[r·n + q].
  */
 import type { KernelExports } from './kernels.js';
 import { expTwin } from './exp-log.js';
@@ -21,8 +21,8 @@ export interface LowRankKernels {
   forward(V: number, N: number, K: number, d: number, n: number, f: number): void;
   /** w[k·n + q] = Σ_i V[i·n + q]·g[k·d + i], from 0 in increasing i. */
   backward(V: number, g: number, K: number, d: number, n: number, w: number): void;
-  /** The fused update and error sums (see `lrFusedTwin`); out = [s1, s2]. */
-  fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void;
+  /** The fused update and error sums, E2 = B − (M subtracted terms) (see `lrFusedTwin`); out = [s1, s2]; the M slots after Ti are the kernel's scratch. */
+  fused(V: number, Vn: number, C: number, Nt: number, R: number, Ch: number, Ti: number, M: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void;
   /** The fused update and the one error sum (see `lrFused2Twin`); out = [s1]. */
   fused2(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void;
   /** out[i·n + q] = Σ_r C[i·R + r]·Nt[r·n + q], from 0 in increasing r. */
@@ -83,9 +83,9 @@ class WasmLowRankKernels implements LowRankKernels {
     const b = this.base;
     this.ex.lrBackward(b + 8 * V, b + 8 * g, K, d, n, b + 8 * w);
   }
-  fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+  fused(V: number, Vn: number, C: number, Nt: number, R: number, Ch: number, Ti: number, M: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
     const b = this.base;
-    this.ex.lrFused(b + 8 * V, b + 8 * Vn, b + 8 * C, b + 8 * Nt, R, d, n, b + 8 * at, atStep, rtol, b + 8 * out);
+    this.ex.lrFused(b + 8 * V, b + 8 * Vn, b + 8 * C, b + 8 * Nt, R, b + 8 * Ch, b + 8 * Ti, M, b + 8 * (Ti + M), d, n, b + 8 * at, atStep, rtol, b + 8 * out);
   }
   fused2(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
     const b = this.base;
@@ -135,8 +135,8 @@ class TwinLowRankKernels implements LowRankKernels {
   backward(V: number, g: number, K: number, d: number, n: number, w: number): void {
     lrBackwardTwin(this.m, V, g, K, d, n, w);
   }
-  fused(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
-    lrFusedTwin(this.m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out);
+  fused(V: number, Vn: number, C: number, Nt: number, R: number, Ch: number, Ti: number, M: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+    lrFusedTwin(this.m, V, Vn, C, Nt, R, Ch, Ti, M, d, n, at, atStep, rtol, out);
   }
   fused2(V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
     lrFused2Twin(this.m, V, Vn, C, Nt, R, d, n, at, atStep, rtol, out);
@@ -203,18 +203,21 @@ export function lrBackwardTwin(m: Float64Array, V: number, g: number, K: number,
 
 /**
  * The fused step update and error sums over V (d×n) from R rank terms:
- *   B_iq = Σ_r C[(iR + r)·3]·Nt[r·n + q] (E1, E2 likewise with x = 1, 2),
+ *   B_iq = Σ_r C[(iR + r)·2]·Nt[r·n + q],   E1_iq = Σ_r C[(iR + r)·2 + 1]·Nt[r·n + q],
+ *   T_iq = Σ_{m<M} Ch[i·M + m]·Nt[Ti[m]·n + q],   E2_iq = B_iq − T_iq,
  *   Vn_iq = V_iq + B_iq,   sc_iq = at_iq + rtol·max(|V_iq|, |Vn_iq|),
  *   s1 = Σ (E1_iq·(1/sc_iq))²,   s2 = Σ (E2_iq·(1/sc_iq))²,
- * at_iq = m[at + (i·n + q)·atStep]. Sum orders: each of B, E1, E2 over r in groups of four,
- * ((c0y0 + c1y1) + c2y2) + c3y3, the first group starting the sum (0 when R < 4), each later
- * group added to it, then the remaining terms one by one; the squares into five sums, A_c for
- * the columns q ≡ c (mod 4) below n − n%2 and T for the odd last column, each in increasing
- * (i, q), combined as ((A_0 + A_1) + (A_2 + A_3)) + T.
+ * at_iq = m[at + (i·n + q)·atStep], Ti the M subtracted terms' indices (f64 integers < R). So
+ * E2 costs M multiply-adds per element instead of R when its weights are the update's minus a
+ * few (dop853: E2 = Σ (b_j − bhh_j) k_j, bhh on three stages). Sum orders: B and E1 as
+ * lrFused2Twin; T from the first product in increasing m (0 when M = 0); the squares into five
+ * sums, A_c for the columns q ≡ c (mod 4) below n − n%2 and O for the odd last column, each in
+ * increasing (i, q), combined as ((A_0 + A_1) + (A_2 + A_3)) + O.
  * Vn must not alias V.
- * Example: d = n = 1, R = 1, C = [2, 1, 0], Nt = [3], V = [1], at = [1], rtol = 0 → Vn = [7], s1 = 9.
+ * Example: d = n = 1, R = 1, C = [2, 1], M = 1, Ch = [1], Ti = [0], Nt = [3], V = [1], at = [1],
+ * rtol = 0 → Vn = [7], s1 = 9, s2 = 9 (E2 = 6 − 3).
  */
-export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, Nt: number, R: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
+export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, Nt: number, R: number, Ch: number, Ti: number, M: number, d: number, n: number, at: number, atStep: 0 | 1, rtol: number, out: number): void {
   if (rowScratch.length < 3 * n) rowScratch = new Float64Array(3 * n);
   const acc = rowScratch;
   const n2 = n - (n % 2);
@@ -223,52 +226,37 @@ export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, N
   A1.fill(0);
   A2.fill(0);
   for (let i = 0; i < d; i++) {
-    const cr = C + i * R * 3;
-    // B, E1, E2 of row i in acc[0, n), [n, 2n), [2n, 3n): four terms per pass over the row.
-    let r = 0;
-    for (; r + 4 <= R; r += 4) {
-      const x0 = Nt + r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
-      const k = cr + r * 3;
-      const b0 = m[k]!, b1 = m[k + 3]!, b2 = m[k + 6]!, b3 = m[k + 9]!;
-      const p0 = m[k + 1]!, p1 = m[k + 4]!, p2 = m[k + 7]!, p3 = m[k + 10]!;
-      const e0 = m[k + 2]!, e1 = m[k + 5]!, e2 = m[k + 8]!, e3 = m[k + 11]!;
-      if (r === 0) {
-        for (let q = 0; q < n; q++) {
-          const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
-          acc[q] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
-          acc[n + q] = p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
-          acc[2 * n + q] = e0 * y0 + e1 * y1 + e2 * y2 + e3 * y3;
-        }
-      } else {
-        for (let q = 0; q < n; q++) {
-          const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
-          acc[q] = acc[q]! + (b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3);
-          acc[n + q] = acc[n + q]! + (p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3);
-          acc[2 * n + q] = acc[2 * n + q]! + (e0 * y0 + e1 * y1 + e2 * y2 + e3 * y3);
-        }
-      }
+    rankSums2(m, acc, C + i * R * 2, Nt, R, n);
+    // T of row i in acc[2n, 3n), three terms per pass over the row (left to right, the same
+    // sums as one term per pass).
+    const hr = Ch + i * M;
+    const t2 = 2 * n;
+    if (M === 0) acc.fill(0, t2, 3 * n);
+    let j = 0;
+    for (; j + 3 <= M; j += 3) {
+      const x0 = Nt + (m[Ti + j]! | 0) * n;
+      const x1 = Nt + (m[Ti + j + 1]! | 0) * n;
+      const x2 = Nt + (m[Ti + j + 2]! | 0) * n;
+      const c0 = m[hr + j]!, c1 = m[hr + j + 1]!, c2 = m[hr + j + 2]!;
+      if (j === 0) for (let q = 0; q < n; q++) acc[t2 + q] = c0 * m[x0 + q]! + c1 * m[x1 + q]! + c2 * m[x2 + q]!;
+      else for (let q = 0; q < n; q++) acc[t2 + q] = acc[t2 + q]! + c0 * m[x0 + q]! + c1 * m[x1 + q]! + c2 * m[x2 + q]!;
     }
-    if (r === 0) acc.fill(0, 0, 3 * n);
-    for (; r < R; r++) {
-      const x0 = Nt + r * n;
-      const k = cr + r * 3;
-      const b0 = m[k]!, p0 = m[k + 1]!, e0 = m[k + 2]!;
-      for (let q = 0; q < n; q++) {
-        const y0 = m[x0 + q]!;
-        acc[q] = acc[q]! + b0 * y0;
-        acc[n + q] = acc[n + q]! + p0 * y0;
-        acc[2 * n + q] = acc[2 * n + q]! + e0 * y0;
-      }
+    for (; j < M; j++) {
+      const xj = Nt + (m[Ti + j]! | 0) * n;
+      const cj = m[hr + j]!;
+      if (j === 0) for (let q = 0; q < n; q++) acc[t2 + q] = cj * m[xj + q]!;
+      else for (let q = 0; q < n; q++) acc[t2 + q] = acc[t2 + q]! + cj * m[xj + q]!;
     }
     // Update, scale and squares into the sums of their column class (4: the odd last column).
     const ro = i * n;
     for (let q = 0; q < n; q++) {
       const v = m[V + ro + q]!;
-      const vn = v + acc[q]!;
+      const b = acc[q]!;
+      const vn = v + b;
       m[Vn + ro + q] = vn;
       const inv = 1 / (m[at + (ro + q) * atStep]! + rtol * Math.max(Math.abs(v), Math.abs(vn)));
       const x1 = acc[n + q]! * inv;
-      const x2 = acc[2 * n + q]! * inv;
+      const x2 = (b - acc[2 * n + q]!) * inv;
       const c = q < n2 ? q & 3 : 4;
       A1[c] = A1[c]! + x1 * x1;
       A2[c] = A2[c]! + x2 * x2;
@@ -276,6 +264,45 @@ export function lrFusedTwin(m: Float64Array, V: number, Vn: number, C: number, N
   }
   m[out] = A1[0]! + A1[1]! + (A1[2]! + A1[3]!) + A1[4]!;
   m[out + 1] = A2[0]! + A2[1]! + (A2[2]! + A2[3]!) + A2[4]!;
+}
+
+/**
+ * B and E1 of one row into acc[0, n) and [n, 2n) from the coefficients at cr (C[(r·2 + x)],
+ * x: update, E1): terms in groups of four, ((c0y0 + c1y1) + c2y2) + c3y3, the first group
+ * starting the sums (0 when R < 4), each later group added, then the remaining terms one by one.
+ */
+function rankSums2(m: Float64Array, acc: Float64Array, cr: number, Nt: number, R: number, n: number): void {
+  let r = 0;
+  for (; r + 4 <= R; r += 4) {
+    const x0 = Nt + r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
+    const k = cr + r * 2;
+    const b0 = m[k]!, b1 = m[k + 2]!, b2 = m[k + 4]!, b3 = m[k + 6]!;
+    const p0 = m[k + 1]!, p1 = m[k + 3]!, p2 = m[k + 5]!, p3 = m[k + 7]!;
+    if (r === 0) {
+      for (let q = 0; q < n; q++) {
+        const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
+        acc[q] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
+        acc[n + q] = p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
+      }
+    } else {
+      for (let q = 0; q < n; q++) {
+        const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
+        acc[q] = acc[q]! + (b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3);
+        acc[n + q] = acc[n + q]! + (p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3);
+      }
+    }
+  }
+  if (r === 0) acc.fill(0, 0, 2 * n);
+  for (; r < R; r++) {
+    const x0 = Nt + r * n;
+    const k = cr + r * 2;
+    const b0 = m[k]!, p0 = m[k + 1]!;
+    for (let q = 0; q < n; q++) {
+      const y0 = m[x0 + q]!;
+      acc[q] = acc[q]! + b0 * y0;
+      acc[n + q] = acc[n + q]! + p0 * y0;
+    }
+  }
 }
 
 /**
@@ -291,39 +318,7 @@ export function lrFused2Twin(m: Float64Array, V: number, Vn: number, C: number, 
   const A1 = sums1;
   A1.fill(0);
   for (let i = 0; i < d; i++) {
-    const cr = C + i * R * 2;
-    // B and E1 of row i in acc[0, n) and [n, 2n): four terms per pass over the row.
-    let r = 0;
-    for (; r + 4 <= R; r += 4) {
-      const x0 = Nt + r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
-      const k = cr + r * 2;
-      const b0 = m[k]!, b1 = m[k + 2]!, b2 = m[k + 4]!, b3 = m[k + 6]!;
-      const p0 = m[k + 1]!, p1 = m[k + 3]!, p2 = m[k + 5]!, p3 = m[k + 7]!;
-      if (r === 0) {
-        for (let q = 0; q < n; q++) {
-          const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
-          acc[q] = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3;
-          acc[n + q] = p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
-        }
-      } else {
-        for (let q = 0; q < n; q++) {
-          const y0 = m[x0 + q]!, y1 = m[x1 + q]!, y2 = m[x2 + q]!, y3 = m[x3 + q]!;
-          acc[q] = acc[q]! + (b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3);
-          acc[n + q] = acc[n + q]! + (p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3);
-        }
-      }
-    }
-    if (r === 0) acc.fill(0, 0, 2 * n);
-    for (; r < R; r++) {
-      const x0 = Nt + r * n;
-      const k = cr + r * 2;
-      const b0 = m[k]!, p0 = m[k + 1]!;
-      for (let q = 0; q < n; q++) {
-        const y0 = m[x0 + q]!;
-        acc[q] = acc[q]! + b0 * y0;
-        acc[n + q] = acc[n + q]! + p0 * y0;
-      }
-    }
+    rankSums2(m, acc, C + i * R * 2, Nt, R, n);
     const ro = i * n;
     for (let q = 0; q < n; q++) {
       const v = m[V + ro + q]!;

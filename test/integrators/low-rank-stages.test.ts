@@ -4,8 +4,10 @@
  * K > 1, dopri5 and dop853, saveAt between steps (dense output) and an event; and it stays
  * bitwise the same when the kernels' memory grows between steps (views detached), when another
  * owner takes the kernels' slot between steps or between a step and its dense output, and when
- * scratch held by the caller keeps it from claiming the slot (then it runs the twins). Against the full-state path:
- * test/experiments/simulate-formulation.test.ts.
+ * scratch held by the caller keeps it from claiming the slot (then it runs the twins); and one
+ * dop853 attempt's error norm (the fused pass's E2 = B − Σ h·bhh_j k_j) equals the full-state
+ * evaluator's (Σ e2_j k_j) where the norm is above round-off. Against the full-state path over
+ * whole solves: test/experiments/simulate-formulation.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +16,11 @@ import { simulate, type SimulateOptions, type SimulateResult } from '../../src/e
 import { randomProblem } from '../../src/models/random-problem.js';
 import type { ProblemSpec } from '../../src/models/problem.js';
 import { setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
+import { FullStateStages } from '../../src/integrators/full-state-stages.js';
+import { LowRankStages } from '../../src/integrators/low-rank-stages.js';
+import { DOP853 } from '../../src/integrators/tableaus/dop853.js';
+import { resolveProblem } from '../../src/models/problem.js';
+import { valueSoftmaxRhs } from '../../src/models/value-softmax.js';
 
 const FIG3 = JSON.parse(readFileSync(new URL('../../sims/data/fig3-regression-kappa5.json', import.meta.url), 'utf8')) as ProblemSpec;
 
@@ -135,5 +142,39 @@ test('low-rank: same bits when the kernels memory grows, another owner takes the
     assert.deepEqual(fingerprint(simulate(spec, { ...o, formulation: 'low-rank' })), ref, 'slot blocked by scratch');
   } finally {
     wk.release(top);
+  }
+});
+
+test('low-rank dop853: the error norm of one attempt equals that of the full-state evaluator (kernels on and off)', () => {
+  // Steps whose norm is 1e-4 to 1e6, far above the estimators' round-off (at norms near 1e-12
+  // both paths' norms are round-off and differ by O(1)); measured agreement 4e-13 to 8e-8, so
+  // 1e-6 relative. A wrong E2 (e.g. s2 not divided by h²) moves the norm by O(1) at these steps.
+  const cases: { spec: ProblemSpec; hs: number[] }[] = [
+    { spec: randomProblem({ loss: 'square', d: 7, n: 13, seed: 3, aScale: 0.5 }), hs: [1, 3] },
+    { spec: randomProblem({ loss: 'square', d: 6, n: 9, samples: 3, seed: 4, aScale: 0.5 }), hs: [3] },
+    { spec: randomProblem({ loss: 'regression', d: 5, n: 8, samples: 3, seed: 5, normalization: 'sigmoid', aScale: 0.5 }), hs: [0.01, 0.1] },
+    { spec: randomProblem({ loss: 'cross-entropy', d: 6, n: 10, samples: 2, seed: 6, aScale: 0.5 }), hs: [3] },
+  ];
+  for (const wasm of hasWasm ? [true, false] : [false]) {
+    setWasmKernelsEnabled(wasm);
+    try {
+      for (const { spec, hs } of cases) {
+        const P = resolveProblem(spec);
+        const flow = valueSoftmaxRhs(P);
+        const y0 = flow.y0;
+        const atol = new Float64Array(y0.length).fill(1e-10);
+        for (const h of hs) {
+          const yl = new Float64Array(y0.length);
+          const yf = new Float64Array(y0.length);
+          const el = new LowRankStages(P, DOP853, 0, y0, 1e-8, atol).attempt(0, h, h, y0, yl);
+          const ef = new FullStateStages(DOP853, flow.rhs, 0, y0, 1e-8, atol, undefined).attempt(0, h, h, y0, yf);
+          const label = `${P.loss} K = ${P.K} ${P.normalization}, h = ${h}, kernels ${wasm ? 'on' : 'off'}`;
+          assert.ok(ef > 1e-4 && ef < 1e6, `${label}: full-state norm ${ef}`);
+          assert.ok(Math.abs(el - ef) <= 1e-6 * ef, `${label}: low-rank norm ${el}, full-state ${ef}, relative difference ${Math.abs(el - ef) / ef}, tolerance 1e-6`);
+        }
+      }
+    } finally {
+      setWasmKernelsEnabled(true);
+    }
   }
 });

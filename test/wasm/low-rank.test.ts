@@ -2,9 +2,10 @@
  * The low-rank stage kernels (src/wasm/low-rank.ts: forward, backward, fused, fused2, combine, addRows, the
  * softmax's shiftMax/exp/scaleBySum and its VJP): WebAssembly SIMD and the TypeScript twins
  * give the same bits on every blocking edge (d, n, K, R odd and even, below and above the block
- * sizes, per-element and scalar atol), both agree with naive sums to 1e-13 relative, a
- * non-finite update gives non-finite error sums, the two-output fused pass (dopri5) gives the
- * three-output pass's update and first sum bit for bit, and the doc examples give their stated results.
+ * sizes, per-element and scalar atol, 0 to 9 subtracted terms), both agree with naive sums to
+ * 1e-13 relative (the fused pass's E2 = B − T included), a non-finite update gives non-finite
+ * error sums, the two-output fused pass (dopri5) gives the three-output pass's update and first
+ * sum bit for bit, and the doc examples give their stated results.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,22 +19,30 @@ interface Case {
   n: number;
   K: number;
   R: number;
+  /** Subtracted terms of the fused pass's E2 (M ≤ R). */
+  M: number;
   atStep: 0 | 1;
 }
 
 const CASES: Case[] = [
-  { d: 1, n: 1, K: 1, R: 1, atStep: 1 },
-  { d: 2, n: 3, K: 2, R: 3, atStep: 0 },
-  { d: 3, n: 2, K: 1, R: 4, atStep: 1 },
-  { d: 5, n: 9, K: 3, R: 7, atStep: 1 },
-  { d: 4, n: 8, K: 1, R: 8, atStep: 0 },
-  { d: 7, n: 17, K: 2, R: 13, atStep: 1 },
-  { d: 16, n: 64, K: 1, R: 12, atStep: 0 },
-  { d: 9, n: 31, K: 4, R: 16, atStep: 1 },
+  { d: 1, n: 1, K: 1, R: 1, M: 1, atStep: 1 },
+  { d: 2, n: 3, K: 2, R: 3, M: 0, atStep: 0 },
+  { d: 3, n: 2, K: 1, R: 4, M: 2, atStep: 1 },
+  { d: 5, n: 9, K: 3, R: 7, M: 3, atStep: 1 },
+  { d: 4, n: 8, K: 1, R: 8, M: 3, atStep: 0 },
+  { d: 7, n: 17, K: 2, R: 13, M: 5, atStep: 1 },
+  { d: 16, n: 64, K: 1, R: 12, M: 1, atStep: 0 },
+  { d: 9, n: 31, K: 4, R: 16, M: 9, atStep: 1 },
+  { d: 6, n: 14, K: 3, R: 24, M: 9, atStep: 0 },
+  { d: 3, n: 27, K: 1, R: 8, M: 3, atStep: 1 },
+  { d: 2, n: 44, K: 1, R: 8, M: 3, atStep: 0 },
 ];
 
+/** The subtracted terms' indices: spread over the R terms, the last one last. */
+const termIndices = ({ R, M }: Case): number[] => Array.from({ length: M }, (_, m) => (m === M - 1 ? R - 1 : Math.floor((m * R) / M)));
+
 /** Workspace layout of one case (offsets in f64 slots, all even). */
-function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w' | 'C' | 'Cd' | 'Nt' | 'at' | 'out' | 'D' | 'A' | 'Ac' | 'E' | 'P' | 'J' | 'Vn2' | 'C2' | 'out2' | 'end', number> {
+function layout({ d, n, K, R, M }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w' | 'C' | 'Ch' | 'Ti' | 'Cd' | 'Nt' | 'at' | 'out' | 'D' | 'A' | 'Ac' | 'E' | 'P' | 'J' | 'Vn2' | 'out2' | 'end', number> {
   const even = (x: number): number => x + (x % 2);
   let o = 0;
   const at = (len: number): number => {
@@ -41,7 +50,7 @@ function layout({ d, n, K, R }: Case): Record<'V' | 'Vn' | 'N' | 'g' | 'f' | 'w'
     o += even(len);
     return p;
   };
-  const L = { V: at(d * n), Vn: at(d * n), N: at(K * n), g: at(K * d), f: at(K * d), w: at(K * n), C: at(d * R * 3), Cd: at(d * R), Nt: at(R * n), at: at(d * n), out: at(2), D: at(d * n), A: at(K * n), Ac: at(K * R), E: at(K * n), P: at(K * n), J: at(K * n), Vn2: at(d * n), C2: at(d * R * 2), out2: at(2), end: 0 };
+  const L = { V: at(d * n), Vn: at(d * n), N: at(K * n), g: at(K * d), f: at(K * d), w: at(K * n), C: at(d * R * 2), Ch: at(d * M), Ti: at(2 * M), Cd: at(d * R), Nt: at(R * n), at: at(d * n), out: at(2), D: at(d * n), A: at(K * n), Ac: at(K * R), E: at(K * n), P: at(K * n), J: at(K * n), Vn2: at(d * n), out2: at(2), end: 0 };
   L.end = o;
   return L;
 }
@@ -51,19 +60,13 @@ function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernel
   const L = layout(c);
   const { m, k } = make(L.end);
   const rng = new Rng(seed);
-  const { d, n, K, R } = c;
-  for (let i = 0; i < L.end; i++) m[i] = rng.uniform() * 2 - 1;
-  for (let i = 0; i < d * n; i++) m[L.at + i] = 1e-3 + rng.uniform() * 1e-2;
-  if (c.atStep === 0) m[L.at + 1] = m[L.at]!;
+  const { d, n, K, R, M } = c;
+  fill(m, c, L, rng);
   k.forward(L.V, L.N, K, d, n, L.f);
   k.backward(L.V, L.g, K, d, n, L.w);
-  k.fused(L.V, L.Vn, L.C, L.Nt, R, d, n, L.at, c.atStep, 1e-3, L.out);
-  // The two-output pass on the update and E1 columns of the same coefficients.
-  for (let i = 0; i < d * R; i++) {
-    m[L.C2 + 2 * i] = m[L.C + 3 * i]!;
-    m[L.C2 + 2 * i + 1] = m[L.C + 3 * i + 1]!;
-  }
-  k.fused2(L.V, L.Vn2, L.C2, L.Nt, R, d, n, L.at, c.atStep, 1e-3, L.out2);
+  k.fused(L.V, L.Vn, L.C, L.Nt, R, L.Ch, L.Ti, M, d, n, L.at, c.atStep, 1e-3, L.out);
+  // The two-output pass on the same coefficients.
+  k.fused2(L.V, L.Vn2, L.C, L.Nt, R, d, n, L.at, c.atStep, 1e-3, L.out2);
   k.combine(L.Cd, L.Nt, R, d, n, L.D);
   k.addRows(L.A, L.Nt, L.Ac, R, K, n);
   // Softmax of the sample rows N (scaled up so that exp matters), then its VJP against w.
@@ -74,6 +77,14 @@ function run(c: Case, make: (len: number) => { m: Float64Array; k: LowRankKernel
   k.softmaxVjp(L.P, L.w, K, n, -0.5, L.J);
   const sl = (o: number, len: number): number[] => Array.from(m.subarray(o, o + len));
   return { f: sl(L.f, K * d), w: sl(L.w, K * n), Vn: sl(L.Vn, d * n), sums: sl(L.out, 2), Vn2: sl(L.Vn2, d * n), sum2: m[L.out2]!, D: sl(L.D, d * n), A: sl(L.A, K * n), P: sl(L.P, K * n), J: sl(L.J, K * n), m };
+}
+
+/** Seeded inputs: uniform in [−1, 1), atol in [1e-3, 1.1e-2), the subtracted terms' indices. */
+function fill(m: Float64Array, c: Case, L: ReturnType<typeof layout>, rng: Rng): void {
+  for (let i = 0; i < L.end; i++) m[i] = rng.uniform() * 2 - 1;
+  for (let i = 0; i < c.d * c.n; i++) m[L.at + i] = 1e-3 + rng.uniform() * 1e-2;
+  if (c.atStep === 0) m[L.at + 1] = m[L.at]!;
+  m.set(termIndices(c), L.Ti);
 }
 
 const twin = (len: number): { m: Float64Array; k: LowRankKernels } => {
@@ -119,15 +130,13 @@ test('low-rank kernels: WebAssembly SIMD and the TypeScript twins give the same 
 
 test('low-rank kernel twins match naive sums', () => {
   CASES.forEach((c, idx) => {
-    const { d, n, K, R } = c;
+    const { d, n, K, R, M } = c;
     const got = run(c, twin, 200 + idx);
     const L = layout(c);
     // Recompute from the inputs, which the kernels leave unchanged (fresh copy with the same seed).
     const m = new Float64Array(L.end);
-    const rng = new Rng(200 + idx);
-    for (let i = 0; i < L.end; i++) m[i] = rng.uniform() * 2 - 1;
-    for (let i = 0; i < d * n; i++) m[L.at + i] = 1e-3 + rng.uniform() * 1e-2;
-    if (c.atStep === 0) m[L.at + 1] = m[L.at]!;
+    fill(m, c, L, new Rng(200 + idx));
+    const Ti = termIndices(c);
     const f: number[] = [];
     for (let k = 0; k < K; k++) for (let i = 0; i < d; i++) { let s = 0; for (let q = 0; q < n; q++) s += m[L.V + i * n + q]! * m[L.N + k * n + q]!; f.push(s); }
     const w: number[] = [];
@@ -138,14 +147,15 @@ test('low-rank kernel twins match naive sums', () => {
     let s2 = 0;
     for (let i = 0; i < d; i++) {
       for (let q = 0; q < n; q++) {
-        let B = 0, P = 0, Q = 0, S = 0;
+        let B = 0, P = 0, T = 0, S = 0;
         for (let r = 0; r < R; r++) {
           const y = m[L.Nt + r * n + q]!;
-          B += m[L.C + (i * R + r) * 3]! * y;
-          P += m[L.C + (i * R + r) * 3 + 1]! * y;
-          Q += m[L.C + (i * R + r) * 3 + 2]! * y;
+          B += m[L.C + (i * R + r) * 2]! * y;
+          P += m[L.C + (i * R + r) * 2 + 1]! * y;
           S += m[L.Cd + i * R + r]! * y;
         }
+        for (let t = 0; t < M; t++) T += m[L.Ch + i * M + t]! * m[L.Nt + Ti[t]! * n + q]!;
+        const Q = B - T;
         const v = m[L.V + i * n + q]!;
         Vn.push(v + B);
         D.push(S);
@@ -187,18 +197,16 @@ test('low-rank fused kernel: a non-finite update gives non-finite sums (the step
   for (const make of [twin, wasm]) {
     for (const n of [3, 6, 9]) {
       for (let q = 0; q < n; q++) {
-        const c: Case = { d: 2, n, K: 1, R: 1, atStep: 0 };
+        const c: Case = { d: 2, n, K: 1, R: 1, M: 0, atStep: 0 };
         const L = layout(c);
         const { m, k } = make(L.end);
         for (let i = 0; i < L.end; i++) m[i] = 0.5;
-        // The update coefficient of row 1 is NaN, its error coefficients stay finite.
-        m[L.C + 3] = NaN;
+        // The update coefficient of row 1 is NaN, its E1 coefficient stays finite.
+        m[L.C + 2] = NaN;
         m[L.Nt + q] = 1;
-        k.fused(L.V, L.Vn, L.C, L.Nt, 1, 2, n, L.at, 0, 1e-3, L.out);
+        k.fused(L.V, L.Vn, L.C, L.Nt, 1, L.Ch, L.Ti, 0, 2, n, L.at, 0, 1e-3, L.out);
         assert.ok(Number.isNaN(m[L.out]!) && Number.isNaN(m[L.out + 1]!), `n = ${n}, q = ${q}: sums ${m[L.out]}, ${m[L.out + 1]}`);
-        m[L.C2 + 2] = NaN;
-        m[L.C2 + 3] = 0.5;
-        k.fused2(L.V, L.Vn2, L.C2, L.Nt, 1, 2, n, L.at, 0, 1e-3, L.out2);
+        k.fused2(L.V, L.Vn2, L.C, L.Nt, 1, 2, n, L.at, 0, 1e-3, L.out2);
         assert.ok(Number.isNaN(m[L.out2]!), `fused2, n = ${n}, q = ${q}: sum ${m[L.out2]}`);
       }
     }
@@ -210,15 +218,17 @@ test('doc examples of src/wasm/low-rank.ts', () => {
   const m = new Float64Array([1, 2, 3, 4, 1, 1, 0, 0]);
   twinLowRankKernels(m).forward(0, 4, 1, 2, 2, 6);
   assert.deepEqual(Array.from(m.subarray(6)), [3, 7]);
-  // d = n = 1, R = 1: C = [2, 1, 0] at 0, Nt = [3] at 4, V = [1] at 6, Vn at 8, at = [1] at 10, out at 12.
+  // d = n = 1, R = 1, M = 1: C = [2, 1] at 0, Ch = [1] at 2, Ti = [0] at 3, Nt = [3] at 4,
+  // V = [1] at 6, Vn at 8, at = [1] at 10, out at 12.
   const f = new Float64Array(14);
-  f.set([2, 1, 0], 0);
+  f.set([2, 1, 1, 0], 0);
   f[4] = 3;
   f[6] = 1;
   f[10] = 1;
-  twinLowRankKernels(f).fused(6, 8, 0, 4, 1, 1, 1, 10, 1, 0, 12);
+  twinLowRankKernels(f).fused(6, 8, 0, 4, 1, 2, 3, 1, 1, 1, 10, 1, 0, 12);
   assert.equal(f[8], 7);
   assert.equal(f[12], 9);
+  assert.equal(f[13], 9);
   // fused2: C = [2, 1].
   const g = new Float64Array(14);
   g.set([2, 1], 0);

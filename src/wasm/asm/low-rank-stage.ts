@@ -85,8 +85,10 @@ function scaleDots(ac: usize, X: usize, Xc: usize, K: i32, sK: i32): void {
  * A whole step attempt of the evaluator (`LowRankStages.attempt`) for the cases of
  * lrStageSoftmax, in one call: stages 1..fsal (ac[j] = h·A_sj, then lrStageSoftmax), the rank
  * terms (stage j, sample k) with a nonzero update or error weight and their gathered N rows and
- * coefficients, the fused pass (lrFused with two estimators, else lrFused2), the FSAL logits
- * into the update block Vn, the logit error vectors by lrAddRows and their scaled squares added
+ * coefficients (C: update, E1 per term; with two estimators then Ch, the M terms with
+ * h·(b_j − e2_j) ≠ 0, their indices Ti and the kernel's u32 scratch after them), the fused
+ * pass (lrFused with two estimators, s2 divided by h², else lrFused2), the FSAL logits into
+ * the update block Vn, the logit error vectors by lrAddRows and their scaled squares added
  * to the fused sums: the evaluator's operations in its order. tab: the tableau, A (S×S, row s
  * the coefficients A_sj, j < s), then b, e1, e2 (S each, zero-padded; e2 zero for one
  * estimator); atA the logits' atol (K·n); out = [s1, s2]. The other pointers as lrStageSoftmax
@@ -105,42 +107,51 @@ export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac
   const KN = K * n;
   const stages = fsal + 1;
   const eScale = two != 0 ? 1.0 : h;
-  // The rank terms' count, then their N rows and coefficients (width 3, or 2 for one estimator).
+  // The rank terms' count and the subtracted terms' count, then their N rows and coefficients.
   let R = 0;
+  let M = 0;
   for (let j = 0; j < stages; j++) {
     const bj = j < fsal ? h * load<f64>(Bt + (<usize>j << 3)) : 0.0;
     const e1 = eScale * load<f64>(E1t + (<usize>j << 3));
     const e2 = two != 0 ? load<f64>(E2t + (<usize>j << 3)) : 0.0;
     if (bj == 0 && e1 == 0 && e2 == 0) continue;
     R += K;
+    if (two != 0 && h * ((j < fsal ? load<f64>(Bt + (<usize>j << 3)) : 0.0) - e2) != 0) M += K;
   }
-  const width = two != 0 ? 3 : 2;
+  const Ch = C + ((<usize>(d * R * 2)) << 3);
+  const Ti = Ch + ((<usize>(d * M)) << 3);
   let r = 0;
+  let t = 0;
   for (let j = 0; j < stages; j++) {
     const bj = j < fsal ? h * load<f64>(Bt + (<usize>j << 3)) : 0.0;
     const e1 = eScale * load<f64>(E1t + (<usize>j << 3));
     const e2 = two != 0 ? load<f64>(E2t + (<usize>j << 3)) : 0.0;
     if (bj == 0 && e1 == 0 && e2 == 0) continue;
+    const th = h * ((j < fsal ? load<f64>(Bt + (<usize>j << 3)) : 0.0) - e2);
     for (let k = 0; k < K; k++) {
       memory.copy(Nt + ((<usize>(r * n)) << 3), NS + ((<usize>((j * K + k) * n)) << 3), <usize>n << 3);
       const go = GS + ((<usize>((j * K + k) * d)) << 3);
       for (let i = 0; i < d; i++) {
         const gi = load<f64>(go + (<usize>i << 3));
-        const o = C + ((<usize>((i * R + r) * width)) << 3);
+        const o = C + ((<usize>((i * R + r) * 2)) << 3);
         store<f64>(o, bj * gi);
         store<f64>(o + 8, e1 * gi);
-        if (width == 3) store<f64>(o + 16, e2 * gi);
+      }
+      if (two != 0 && th != 0) {
+        for (let i = 0; i < d; i++) store<f64>(Ch + ((<usize>(i * M + t)) << 3), th * load<f64>(go + (<usize>i << 3)));
+        store<f64>(Ti + (<usize>t << 3), <f64>r);
+        t++;
       }
       r++;
     }
   }
-  if (two != 0) lrFused(vb, vn, C, Nt, R, d, n, at, atStep, rtol, out);
+  if (two != 0) lrFused(vb, vn, C, Nt, R, Ch, Ti, M, Ti + (<usize>M << 3), d, n, at, atStep, rtol, out);
   else lrFused2(vb, vn, C, Nt, R, d, n, at, atStep, rtol, out);
   // The FSAL stage's logits are y_new's.
   const aOff = (<usize>(d * n)) << 3;
   memory.copy(vn + aOff, aS, <usize>KN << 3);
   let s1 = load<f64>(out);
-  let s2 = two != 0 ? load<f64>(out + 8) : 0.0;
+  let s2 = two != 0 ? load<f64>(out + 8) / (h * h) : 0.0;
   const e1v = E;
   const e2v = aS;
   memory.fill(e1v, 0, <usize>KN << 3);

@@ -3,7 +3,7 @@
 // bit for bit in test/wasm/low-rank.test.ts). Re-exported by kernels.ts.
 //
 // Layout: V row-major d×n; N (K·n) and g, f (K·d) sample-major; C the fused pass's coefficients
-// [row i][term r][update, E1, E2] (lrFused2: [update, E1]); Nt the terms' N rows (R·n);
+// [row i][term r][update, E1] and Ch the subtracted terms' [row i][m]; Nt the terms' N rows (R·n);
 // pointers are byte offsets of f64 arrays, 16-aligned. f64x2 lanes are two columns q, q+1
 // (element-wise work) except in the forward sweep, whose lanes are the even and odd halves of
 // one dot product (as matVec).
@@ -165,19 +165,23 @@ export function lrBackward(V: usize, g: usize, K: i32, d: i32, n: i32, w: usize)
 
 /**
  * Fused step update and error sums over V (the twin's doc states the formulas). Per element
- * (i, q) the R rank terms are summed in groups of four, ((c0y0 + c1y1) + c2y2) + c3y3, the
- * first group starting the sum (or 0 when R < 4) and each later group added to it, then the
- * remaining terms one by one; C holds per row and term the update, E1 and E2 coefficients.
- * One row and four columns (two f64x2 pairs, six sums) per pass over the terms' N values: the
- * squares go into four sums by q mod 4 (the lanes of two f64x2 sums; a last column pair of a
- * row with n mod 4 ≥ 2 into the first) and one for the odd last column, combined at the end as
- * the twin does. max(|v|, |v_new|) as pmax(|v_new|, |v|): equal for numbers, NaN when v_new is
- * (so a non-finite update gives non-finite sums). `atStep` = 1: atol per element (at is d·n),
- * 0: one atol for all (at holds it twice). out = [s1, s2].
+ * (i, q) the update B and E1 as lrFused2 computes them (the same operations), then the M
+ * subtracted terms T = ((c_0y_0 + c_1y_1) + …) over the terms Ti[m] (f64 term indices) with the
+ * coefficients Ch (row i: Ch[i·M + m]; 0 when M = 0), and E2 = B − T. The terms' row offsets
+ * are resolved once per call into `res` (scratch, u32[M]): converting Ti per element cost as
+ * much as the multiply-adds saved (measured). One row and eight columns (four f64x2 pairs; then
+ * four, then one pair) per pass over the terms' N values: the squares go into four sums by
+ * q mod 4 (the lanes of two f64x2 sums; a last column pair of a row with n mod 4 ≥ 2 into the first)
+ * and one for the odd last column, combined at the end as the twin does. max(|v|, |v_new|) as
+ * pmax(|v_new|, |v|): equal for numbers, NaN when v_new is (so a non-finite update gives
+ * non-finite sums). `atStep` = 1: atol per element (at is d·n), 0: one atol for all (at holds it
+ * twice). out = [s1, s2].
  */
-export function lrFused(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i32, n: i32, at: usize, atStep: i32, rt: f64, out: usize): void {
+export function lrFused(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, Ch: usize, Ti: usize, M: i32, res: usize, d: i32, n: i32, at: usize, atStep: i32, rt: f64, out: usize): void {
   const rb = <usize>n << 3;
-  const cb = <usize>(R * 3) << 3;
+  for (let m = 0; m < M; m++) store<u32>(res + (<usize>m << 2), <u32>(<usize><i32>load<f64>(Ti + (<usize>m << 3)) * rb));
+  const cb = <usize>(R * 2) << 3;
+  const hb = <usize>M << 3;
   const ab = atStep != 0 ? rb : 0;
   const amask: usize = atStep != 0 ? <usize>-1 : 0;
   const n4 = n & ~3;
@@ -193,21 +197,167 @@ export function lrFused(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i32
   let t2 = 0.0;
   for (let i = 0; i < d; i++) {
     const c0 = C + <usize>i * cb;
+    const h0 = Ch + <usize>i * hb;
     const v0 = V + <usize>i * rb;
     const u0 = Vn + <usize>i * rb;
     const a0 = at + <usize>i * ab;
-    for (let q = 0; q < n4; q += 4) {
+    let q = 0;
+    // Eight columns (four f64x2 pairs) per pass over the terms: each coefficient splat serves
+    // four pairs (measured 0.8× the time of four columns per pass at 64×512; twelve and sixteen
+    // columns were slower again, register spills).
+    for (; q + 8 <= n4; q += 8) {
       const o = <usize>q << 3;
       const nq = Nt + o;
       let B0 = z();
       let P0 = z();
-      let Q0 = z();
       let B1 = z();
       let P1 = z();
-      let Q1 = z();
+      let B2 = z();
+      let P2 = z();
+      let B3 = z();
+      let P3 = z();
       let r = 0;
       for (; r < R4; r += 4) {
-        const k0 = c0 + ((<usize>r * 3) << 3);
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const p0 = nq + <usize>r * rb;
+        const p1 = p0 + rb;
+        const p2 = p1 + rb;
+        const p3 = p2 + rb;
+        const c = sp(k0);
+        const c1 = sp(k0 + 16);
+        const c2 = sp(k0 + 32);
+        const c3 = sp(k0 + 48);
+        const e = sp(k0 + 8);
+        const e1 = sp(k0 + 24);
+        const e2 = sp(k0 + 40);
+        const e3 = sp(k0 + 56);
+        {
+          const y0 = ld(p0);
+          const y1 = ld(p1);
+          const y2 = ld(p2);
+          const y3 = ld(p3);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B0 = r == 0 ? b : f64x2.add(B0, b);
+          P0 = r == 0 ? g : f64x2.add(P0, g);
+        }
+        {
+          const y0 = ld(p0 + 16);
+          const y1 = ld(p1 + 16);
+          const y2 = ld(p2 + 16);
+          const y3 = ld(p3 + 16);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B1 = r == 0 ? b : f64x2.add(B1, b);
+          P1 = r == 0 ? g : f64x2.add(P1, g);
+        }
+        {
+          const y0 = ld(p0 + 32);
+          const y1 = ld(p1 + 32);
+          const y2 = ld(p2 + 32);
+          const y3 = ld(p3 + 32);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B2 = r == 0 ? b : f64x2.add(B2, b);
+          P2 = r == 0 ? g : f64x2.add(P2, g);
+        }
+        {
+          const y0 = ld(p0 + 48);
+          const y1 = ld(p1 + 48);
+          const y2 = ld(p2 + 48);
+          const y3 = ld(p3 + 48);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B3 = r == 0 ? b : f64x2.add(B3, b);
+          P3 = r == 0 ? g : f64x2.add(P3, g);
+        }
+      }
+      for (; r < R; r++) {
+        const p0 = nq + <usize>r * rb;
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const c = sp(k0);
+        const e = sp(k0 + 8);
+        let y = ld(p0);
+        B0 = madd(B0, c, y);
+        P0 = madd(P0, e, y);
+        y = ld(p0 + 16);
+        B1 = madd(B1, c, y);
+        P1 = madd(P1, e, y);
+        y = ld(p0 + 32);
+        B2 = madd(B2, c, y);
+        P2 = madd(P2, e, y);
+        y = ld(p0 + 48);
+        B3 = madd(B3, c, y);
+        P3 = madd(P3, e, y);
+      }
+      let T0 = z();
+      let T1 = z();
+      let T2 = z();
+      let T3 = z();
+      if (M > 0) {
+        const p0 = nq + <usize>load<u32>(res);
+        const c = sp(h0);
+        T0 = f64x2.mul(c, ld(p0));
+        T1 = f64x2.mul(c, ld(p0 + 16));
+        T2 = f64x2.mul(c, ld(p0 + 32));
+        T3 = f64x2.mul(c, ld(p0 + 48));
+        for (let m = 1; m < M; m++) {
+          const p = nq + <usize>load<u32>(res + (<usize>m << 2));
+          const cm = sp(h0 + (<usize>m << 3));
+          T0 = madd(T0, cm, ld(p));
+          T1 = madd(T1, cm, ld(p + 16));
+          T2 = madd(T2, cm, ld(p + 32));
+          T3 = madd(T3, cm, ld(p + 48));
+        }
+      }
+      // Columns q, q+1 and q+4, q+5 into the first sums, q+2, q+3 and q+6, q+7 into the second.
+      const e = v0 + o;
+      const u = u0 + o;
+      const ao = a0 + (o & amask);
+      let x = ld(e);
+      let w = f64x2.add(x, B0);
+      v128.store(u, w);
+      let iv = f64x2.div(one, f64x2.add(ld(ao), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      let g = f64x2.mul(P0, iv);
+      let j = f64x2.mul(f64x2.sub(B0, T0), iv);
+      s1a = madd(s1a, g, g);
+      s2a = madd(s2a, j, j);
+      x = ld(e + 16);
+      w = f64x2.add(x, B1);
+      v128.store(u + 16, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (16 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P1, iv);
+      j = f64x2.mul(f64x2.sub(B1, T1), iv);
+      s1b = madd(s1b, g, g);
+      s2b = madd(s2b, j, j);
+      x = ld(e + 32);
+      w = f64x2.add(x, B2);
+      v128.store(u + 32, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (32 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P2, iv);
+      j = f64x2.mul(f64x2.sub(B2, T2), iv);
+      s1a = madd(s1a, g, g);
+      s2a = madd(s2a, j, j);
+      x = ld(e + 48);
+      w = f64x2.add(x, B3);
+      v128.store(u + 48, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (48 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P3, iv);
+      j = f64x2.mul(f64x2.sub(B3, T3), iv);
+      s1b = madd(s1b, g, g);
+      s2b = madd(s2b, j, j);
+    }
+    // At most one pass of four columns (n mod 8 ≥ 4).
+    for (; q < n4; q += 4) {
+      const o = <usize>q << 3;
+      const nq = Nt + o;
+      let B0 = z();
+      let P0 = z();
+      let B1 = z();
+      let P1 = z();
+      let r = 0;
+      for (; r < R4; r += 4) {
+        const k0 = c0 + ((<usize>r * 2) << 3);
         const p0 = nq + <usize>r * rb;
         const y0 = ld(p0);
         const y1 = ld(p0 + rb);
@@ -218,70 +368,71 @@ export function lrFused(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i32
         const x2 = ld(p0 + 2 * rb + 16);
         const x3 = ld(p0 + 3 * rb + 16);
         let c = sp(k0);
-        let c1 = sp(k0 + 24);
-        let c2 = sp(k0 + 48);
-        let c3 = sp(k0 + 72);
+        let c1 = sp(k0 + 16);
+        let c2 = sp(k0 + 32);
+        let c3 = sp(k0 + 48);
         const b0 = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
         const b1 = madd(madd(madd(f64x2.mul(c, x0), c1, x1), c2, x2), c3, x3);
         c = sp(k0 + 8);
-        c1 = sp(k0 + 32);
-        c2 = sp(k0 + 56);
-        c3 = sp(k0 + 80);
+        c1 = sp(k0 + 24);
+        c2 = sp(k0 + 40);
+        c3 = sp(k0 + 56);
         const e0 = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
         const e1 = madd(madd(madd(f64x2.mul(c, x0), c1, x1), c2, x2), c3, x3);
-        c = sp(k0 + 16);
-        c1 = sp(k0 + 40);
-        c2 = sp(k0 + 64);
-        c3 = sp(k0 + 88);
-        const g0 = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
-        const g1 = madd(madd(madd(f64x2.mul(c, x0), c1, x1), c2, x2), c3, x3);
         if (r == 0) {
           B0 = b0;
           P0 = e0;
-          Q0 = g0;
           B1 = b1;
           P1 = e1;
-          Q1 = g1;
         } else {
           B0 = f64x2.add(B0, b0);
           P0 = f64x2.add(P0, e0);
-          Q0 = f64x2.add(Q0, g0);
           B1 = f64x2.add(B1, b1);
           P1 = f64x2.add(P1, e1);
-          Q1 = f64x2.add(Q1, g1);
         }
       }
       for (; r < R; r++) {
         const p0 = nq + <usize>r * rb;
         const y0 = ld(p0);
         const x0 = ld(p0 + 16);
-        const k0 = c0 + ((<usize>r * 3) << 3);
+        const k0 = c0 + ((<usize>r * 2) << 3);
         const c = sp(k0);
         const c1 = sp(k0 + 8);
-        const c2 = sp(k0 + 16);
         B0 = madd(B0, c, y0);
         P0 = madd(P0, c1, y0);
-        Q0 = madd(Q0, c2, y0);
         B1 = madd(B1, c, x0);
         P1 = madd(P1, c1, x0);
-        Q1 = madd(Q1, c2, x0);
+      }
+      let T0 = z();
+      let T1 = z();
+      if (M > 0) {
+        const p0 = nq + <usize>load<u32>(res);
+        const c = sp(h0);
+        T0 = f64x2.mul(c, ld(p0));
+        T1 = f64x2.mul(c, ld(p0 + 16));
+        for (let m = 1; m < M; m++) {
+          const p = nq + <usize>load<u32>(res + (<usize>m << 2));
+          const cm = sp(h0 + (<usize>m << 3));
+          T0 = madd(T0, cm, ld(p));
+          T1 = madd(T1, cm, ld(p + 16));
+        }
       }
       const e = v0 + o;
       const x0 = ld(e);
       const w0 = f64x2.add(x0, B0);
       v128.store(u0 + o, w0);
       const i0 = f64x2.div(one, f64x2.add(ld(a0 + (o & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w0), f64x2.abs(x0)))));
-      const h0 = f64x2.mul(P0, i0);
-      const j0 = f64x2.mul(Q0, i0);
-      s1a = madd(s1a, h0, h0);
+      const g0 = f64x2.mul(P0, i0);
+      const j0 = f64x2.mul(f64x2.sub(B0, T0), i0);
+      s1a = madd(s1a, g0, g0);
       s2a = madd(s2a, j0, j0);
       const x1 = ld(e + 16);
       const w1 = f64x2.add(x1, B1);
       v128.store(u0 + o + 16, w1);
       const i1 = f64x2.div(one, f64x2.add(ld(a0 + ((o + 16) & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w1), f64x2.abs(x1)))));
-      const h1 = f64x2.mul(P1, i1);
-      const j1 = f64x2.mul(Q1, i1);
-      s1b = madd(s1b, h1, h1);
+      const g1 = f64x2.mul(P1, i1);
+      const j1 = f64x2.mul(f64x2.sub(B1, T1), i1);
+      s1b = madd(s1b, g1, g1);
       s2b = madd(s2b, j1, j1);
     }
     if (n4 < n2) {
@@ -290,45 +441,45 @@ export function lrFused(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i32
       const nq = Nt + o;
       let B0 = z();
       let P0 = z();
-      let Q0 = z();
       let r = 0;
       for (; r < R4; r += 4) {
         const y0 = ld(nq + <usize>r * rb);
         const y1 = ld(nq + <usize>(r + 1) * rb);
         const y2 = ld(nq + <usize>(r + 2) * rb);
         const y3 = ld(nq + <usize>(r + 3) * rb);
-        const k0 = c0 + ((<usize>r * 3) << 3);
-        const b0 = madd(madd(madd(f64x2.mul(sp(k0), y0), sp(k0 + 24), y1), sp(k0 + 48), y2), sp(k0 + 72), y3);
-        const p0 = madd(madd(madd(f64x2.mul(sp(k0 + 8), y0), sp(k0 + 32), y1), sp(k0 + 56), y2), sp(k0 + 80), y3);
-        const e0 = madd(madd(madd(f64x2.mul(sp(k0 + 16), y0), sp(k0 + 40), y1), sp(k0 + 64), y2), sp(k0 + 88), y3);
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const b0 = madd(madd(madd(f64x2.mul(sp(k0), y0), sp(k0 + 16), y1), sp(k0 + 32), y2), sp(k0 + 48), y3);
+        const p0 = madd(madd(madd(f64x2.mul(sp(k0 + 8), y0), sp(k0 + 24), y1), sp(k0 + 40), y2), sp(k0 + 56), y3);
         if (r == 0) {
           B0 = b0;
           P0 = p0;
-          Q0 = e0;
         } else {
           B0 = f64x2.add(B0, b0);
           P0 = f64x2.add(P0, p0);
-          Q0 = f64x2.add(Q0, e0);
         }
       }
       for (; r < R; r++) {
         const y0 = ld(nq + <usize>r * rb);
-        const k0 = c0 + ((<usize>r * 3) << 3);
+        const k0 = c0 + ((<usize>r * 2) << 3);
         B0 = madd(B0, sp(k0), y0);
         P0 = madd(P0, sp(k0 + 8), y0);
-        Q0 = madd(Q0, sp(k0 + 16), y0);
+      }
+      let T0 = z();
+      if (M > 0) {
+        T0 = f64x2.mul(sp(h0), ld(nq + <usize>load<u32>(res)));
+        for (let m = 1; m < M; m++) T0 = madd(T0, sp(h0 + (<usize>m << 3)), ld(nq + <usize>load<u32>(res + (<usize>m << 2))));
       }
       const x0 = ld(v0 + o);
       const w0 = f64x2.add(x0, B0);
       v128.store(u0 + o, w0);
       const i0 = f64x2.div(one, f64x2.add(ld(a0 + (o & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w0), f64x2.abs(x0)))));
-      const h0 = f64x2.mul(P0, i0);
-      const j0 = f64x2.mul(Q0, i0);
-      s1a = madd(s1a, h0, h0);
+      const g0 = f64x2.mul(P0, i0);
+      const j0 = f64x2.mul(f64x2.sub(B0, T0), i0);
+      s1a = madd(s1a, g0, g0);
       s2a = madd(s2a, j0, j0);
     }
     if (n2 < n) {
-      const e = fusedScalar(V, Vn, C, Nt, R, n, at, atStep, rt, i, n2);
+      const e = fusedScalar(V, Vn, C, Nt, R, Ch, res, M, n, at, atStep, rt, i, n2);
       t1 += f64x2.extract_lane(e, 0);
       t2 += f64x2.extract_lane(e, 1);
     }
@@ -341,40 +492,41 @@ export function lrFused(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i32
 }
 
 /** One element (i, q) of lrFused (the odd last column): writes Vn, returns [E1², E2²]. */
-function fusedScalar(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, n: i32, at: usize, atStep: i32, rt: f64, i: i32, q: i32): v128 {
+function fusedScalar(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, Ch: usize, res: usize, M: i32, n: i32, at: usize, atStep: i32, rt: f64, i: i32, q: i32): v128 {
   const rb = <usize>n << 3;
-  const c0 = C + ((<usize>(i * R * 3)) << 3);
+  const c0 = C + ((<usize>(i * R * 2)) << 3);
+  const h0 = Ch + ((<usize>(i * M)) << 3);
   const nq = Nt + (<usize>q << 3);
   const R4 = R & ~3;
   let B = 0.0;
   let P = 0.0;
-  let Q = 0.0;
   let r = 0;
   for (; r < R4; r += 4) {
     const y0 = load<f64>(nq + <usize>r * rb);
     const y1 = load<f64>(nq + <usize>(r + 1) * rb);
     const y2 = load<f64>(nq + <usize>(r + 2) * rb);
     const y3 = load<f64>(nq + <usize>(r + 3) * rb);
-    const k = c0 + ((<usize>r * 3) << 3);
-    const b = load<f64>(k) * y0 + load<f64>(k + 24) * y1 + load<f64>(k + 48) * y2 + load<f64>(k + 72) * y3;
-    const p = load<f64>(k + 8) * y0 + load<f64>(k + 32) * y1 + load<f64>(k + 56) * y2 + load<f64>(k + 80) * y3;
-    const e = load<f64>(k + 16) * y0 + load<f64>(k + 40) * y1 + load<f64>(k + 64) * y2 + load<f64>(k + 88) * y3;
+    const k = c0 + ((<usize>r * 2) << 3);
+    const b = load<f64>(k) * y0 + load<f64>(k + 16) * y1 + load<f64>(k + 32) * y2 + load<f64>(k + 48) * y3;
+    const p = load<f64>(k + 8) * y0 + load<f64>(k + 24) * y1 + load<f64>(k + 40) * y2 + load<f64>(k + 56) * y3;
     if (r == 0) {
       B = b;
       P = p;
-      Q = e;
     } else {
       B += b;
       P += p;
-      Q += e;
     }
   }
   for (; r < R; r++) {
     const y0 = load<f64>(nq + <usize>r * rb);
-    const k = c0 + ((<usize>r * 3) << 3);
+    const k = c0 + ((<usize>r * 2) << 3);
     B += load<f64>(k) * y0;
     P += load<f64>(k + 8) * y0;
-    Q += load<f64>(k + 16) * y0;
+  }
+  let T = 0.0;
+  if (M > 0) {
+    T = load<f64>(h0) * load<f64>(nq + <usize>load<u32>(res));
+    for (let m = 1; m < M; m++) T += load<f64>(h0 + (<usize>m << 3)) * load<f64>(nq + <usize>load<u32>(res + (<usize>m << 2)));
   }
   const o = <usize>(i * n + q) << 3;
   const v = load<f64>(V + o);
@@ -382,7 +534,7 @@ function fusedScalar(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, n: i32, a
   store<f64>(Vn + o, vn);
   const inv = 1.0 / (load<f64>(at + (atStep != 0 ? o : 0)) + rt * Math.max(Math.abs(v), Math.abs(vn)));
   const x1 = P * inv;
-  const x2 = Q * inv;
+  const x2 = (B - T) * inv;
   return f64x2.replace_lane(f64x2.splat(x1 * x1), 1, x2 * x2);
 }
 
@@ -409,7 +561,123 @@ export function lrFused2(V: usize, Vn: usize, C: usize, Nt: usize, R: i32, d: i3
     const v0 = V + <usize>i * rb;
     const u0 = Vn + <usize>i * rb;
     const a0 = at + <usize>i * ab;
-    for (let q = 0; q < n4; q += 4) {
+    let q = 0;
+    // Eight columns per pass, as lrFused.
+    for (; q + 8 <= n4; q += 8) {
+      const o = <usize>q << 3;
+      const nq = Nt + o;
+      let B0 = z();
+      let P0 = z();
+      let B1 = z();
+      let P1 = z();
+      let B2 = z();
+      let P2 = z();
+      let B3 = z();
+      let P3 = z();
+      let r = 0;
+      for (; r < R4; r += 4) {
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const p0 = nq + <usize>r * rb;
+        const p1 = p0 + rb;
+        const p2 = p1 + rb;
+        const p3 = p2 + rb;
+        const c = sp(k0);
+        const c1 = sp(k0 + 16);
+        const c2 = sp(k0 + 32);
+        const c3 = sp(k0 + 48);
+        const e = sp(k0 + 8);
+        const e1 = sp(k0 + 24);
+        const e2 = sp(k0 + 40);
+        const e3 = sp(k0 + 56);
+        {
+          const y0 = ld(p0);
+          const y1 = ld(p1);
+          const y2 = ld(p2);
+          const y3 = ld(p3);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B0 = r == 0 ? b : f64x2.add(B0, b);
+          P0 = r == 0 ? g : f64x2.add(P0, g);
+        }
+        {
+          const y0 = ld(p0 + 16);
+          const y1 = ld(p1 + 16);
+          const y2 = ld(p2 + 16);
+          const y3 = ld(p3 + 16);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B1 = r == 0 ? b : f64x2.add(B1, b);
+          P1 = r == 0 ? g : f64x2.add(P1, g);
+        }
+        {
+          const y0 = ld(p0 + 32);
+          const y1 = ld(p1 + 32);
+          const y2 = ld(p2 + 32);
+          const y3 = ld(p3 + 32);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B2 = r == 0 ? b : f64x2.add(B2, b);
+          P2 = r == 0 ? g : f64x2.add(P2, g);
+        }
+        {
+          const y0 = ld(p0 + 48);
+          const y1 = ld(p1 + 48);
+          const y2 = ld(p2 + 48);
+          const y3 = ld(p3 + 48);
+          const b = madd(madd(madd(f64x2.mul(c, y0), c1, y1), c2, y2), c3, y3);
+          const g = madd(madd(madd(f64x2.mul(e, y0), e1, y1), e2, y2), e3, y3);
+          B3 = r == 0 ? b : f64x2.add(B3, b);
+          P3 = r == 0 ? g : f64x2.add(P3, g);
+        }
+      }
+      for (; r < R; r++) {
+        const p0 = nq + <usize>r * rb;
+        const k0 = c0 + ((<usize>r * 2) << 3);
+        const c = sp(k0);
+        const e = sp(k0 + 8);
+        let y = ld(p0);
+        B0 = madd(B0, c, y);
+        P0 = madd(P0, e, y);
+        y = ld(p0 + 16);
+        B1 = madd(B1, c, y);
+        P1 = madd(P1, e, y);
+        y = ld(p0 + 32);
+        B2 = madd(B2, c, y);
+        P2 = madd(P2, e, y);
+        y = ld(p0 + 48);
+        B3 = madd(B3, c, y);
+        P3 = madd(P3, e, y);
+      }
+      // Columns q, q+1 and q+4, q+5 into the first sums, q+2, q+3 and q+6, q+7 into the second.
+      const e = v0 + o;
+      const u = u0 + o;
+      const ao = a0 + (o & amask);
+      let x = ld(e);
+      let w = f64x2.add(x, B0);
+      v128.store(u, w);
+      let iv = f64x2.div(one, f64x2.add(ld(ao), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      let g = f64x2.mul(P0, iv);
+      s1a = madd(s1a, g, g);
+      x = ld(e + 16);
+      w = f64x2.add(x, B1);
+      v128.store(u + 16, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (16 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P1, iv);
+      s1b = madd(s1b, g, g);
+      x = ld(e + 32);
+      w = f64x2.add(x, B2);
+      v128.store(u + 32, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (32 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P2, iv);
+      s1a = madd(s1a, g, g);
+      x = ld(e + 48);
+      w = f64x2.add(x, B3);
+      v128.store(u + 48, w);
+      iv = f64x2.div(one, f64x2.add(ld(ao + (48 & amask)), f64x2.mul(rtv, f64x2.pmax(f64x2.abs(w), f64x2.abs(x)))));
+      g = f64x2.mul(P3, iv);
+      s1b = madd(s1b, g, g);
+    }
+    for (; q < n4; q += 4) {
       const o = <usize>q << 3;
       const nq = Nt + o;
       let B0 = z();
