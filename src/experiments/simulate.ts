@@ -419,6 +419,9 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
       errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol) : undefined,
     });
   }
+  // The solution holds copies: the flow's pooled kernel instances can go back (a run that threw
+  // drops them instead).
+  R.release();
   // The end state is usually the last saved state: lift it once (an O(d·n) pass and array).
   const ys = sol.y.map(lifted);
   const last = sol.y.length - 1;
