@@ -36,9 +36,9 @@ export const LOW_RANK_MIN_SIZE = 256;
  * bench/auto-threshold.ts after the kernel pool (dop853 and dopri5, rtol 1e-8, atol 1e-10, t = 1000,
  * K = 1 and 3, randomProblem seed 1; warm CPU, interleaved; 2-core machine, 2026-12-01):
  * - square, regression (a whole step attempt in one WebAssembly call): low-rank/full time
- *   0.43–0.93 at d·n = 16, 0.54–0.78 at 32, 0.45–0.58 at 64; a fresh `vsflow simulate` 1.5–3.5×
- *   faster at 16; at d·n ≤ 8 full is as fast or faster in places (1.0–1.2 at 8, 1.1–2.1 at 2–4);
- * - cross-entropy: 0.74–0.80 at 64, 0.95–1.19 at 16–32.
+ *   0.43–0.93 at d·n = 16, 0.51–0.78 at 32, 0.42–0.58 at 64; a fresh `vsflow simulate` 1.5–4.3×
+ *   faster at 16; at d·n ≤ 8 full is as fast or faster in places (up to 1.2 at 8, 1.0–2.1 at 2–4);
+ * - cross-entropy: 0.74–0.80 at 64, 0.90–1.19 at 16–32.
  * Same step sequences (up to round-off in the accept tests) and errors either way.
  */
 export const LOW_RANK_MIN_SIZE_SOFTMAX: Readonly<Record<'square' | 'regression' | 'cross-entropy', number>> = Object.freeze({ square: 16, regression: 16, 'cross-entropy': 64 });
