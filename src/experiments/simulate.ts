@@ -25,10 +25,33 @@ import { drive } from '../integrators/driver.js';
 import { toRows } from '../core/row-arrays.js';
 
 /**
- * `auto` picks the low-rank-stage path from this many V entries on (d·n): below it the full path's
- * fused loops are as fast (measured in bench/flow.bench.ts).
+ * `auto` picks the low-rank-stage path from this many V entries on (d·n) for every normalisation
+ * but softmax (see lowRankMinSize): below it the full path is as fast or faster warm, and for
+ * relu with K = 1 still faster in a fresh process at 8×32 (bench/auto-threshold.ts).
  */
 export const LOW_RANK_MIN_SIZE = 256;
+
+/**
+ * d·n from which `auto` takes the low-rank path with softmax attention, per loss. Measured with
+ * bench/auto-threshold.ts after the kernel pool (dop853 and dopri5, rtol 1e-8, atol 1e-10, t = 1000,
+ * K = 1 and 3, randomProblem seed 1; warm CPU, interleaved; 2-core machine, 2026-12-01):
+ * - square, regression (a whole step attempt in one WebAssembly call): low-rank/full time
+ *   0.43–0.93 at d·n = 16, 0.51–0.78 at 32, 0.42–0.58 at 64; a fresh `vsflow simulate` 1.5–4.3×
+ *   faster at 16; at d·n ≤ 8 full is as fast or faster in places (up to 1.2 at 8, 1.0–2.1 at 2–4);
+ * - cross-entropy: 0.74–0.80 at 64, 0.90–1.19 at 16–32.
+ * Same step sequences (up to round-off in the accept tests) and errors either way.
+ */
+export const LOW_RANK_MIN_SIZE_SOFTMAX: Readonly<Record<'square' | 'regression' | 'cross-entropy', number>> = Object.freeze({ square: 16, regression: 16, 'cross-entropy': 64 });
+
+/**
+ * The d·n from which `auto` takes the low-rank path for problem P (LOW_RANK_MIN_SIZE_SOFTMAX for
+ * softmax with those losses, else LOW_RANK_MIN_SIZE).
+ * Example: `lowRankMinSize(resolveProblem(randomProblem({ loss: 'square', d: 2, n: 8, seed: 1 })))` is 16.
+ */
+export function lowRankMinSize(P: Problem): number {
+  if (P.normalization === 'softmax' && P.loss !== 'logistic') return LOW_RANK_MIN_SIZE_SOFTMAX[P.loss];
+  return LOW_RANK_MIN_SIZE;
+}
 
 /**
  * How the flow is integrated (same records within the solver tolerance):
@@ -40,7 +63,8 @@ export const LOW_RANK_MIN_SIZE = 256;
  *   increment of V has rank K; integrators/low-rank-stages.ts), for every loss and normalisation,
  *   dopri5/dop853 with nothing frozen; same error norm, so the same steps as `full`;
  * - `auto`: `reduced` where it applies (not with cash-karp, whose error norm cannot be replaced),
- *   else `low-rank` where it applies and d·n ≥ LOW_RANK_MIN_SIZE, else `full`.
+ *   else `low-rank` where it applies and d·n ≥ lowRankMinSize(problem) (16 for softmax with the
+ *   square or regression loss, 64 with cross-entropy, else 256), else `full`.
  */
 export type Formulation = 'auto' | 'reduced' | 'low-rank' | 'full';
 
@@ -217,7 +241,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
       ? asked
       : canReduce && method !== 'cash-karp'
         ? 'reduced'
-        : canLowRank && P.d * P.n >= LOW_RANK_MIN_SIZE
+        : canLowRank && P.d * P.n >= lowRankMinSize(P)
           ? 'low-rank'
           : 'full';
 
@@ -419,6 +443,9 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
       errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol) : undefined,
     });
   }
+  // The solution holds copies: the flow's pooled kernel instances can go back (a run that threw
+  // drops them instead).
+  R.release();
   // The end state is usually the last saved state: lift it once (an O(d·n) pass and array).
   const ys = sol.y.map(lifted);
   const last = sol.y.length - 1;

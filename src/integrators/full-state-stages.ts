@@ -13,7 +13,9 @@
  * order as stage-sum.ts, so the same bits: tested). The evaluator then keeps its vectors (y, y_new
  * for the engine, the stages, the stage state, the error vectors, atol and the tableau's terms) in
  * a private kernel instance whose memory is sized once here: the RHS gets views on it and may use
- * the shared kernels (whose memory may grow) without detaching them. The RHS evaluations are
+ * the shared kernels (whose memory may grow) without detaching them. The instance comes from the
+ * pool of kernels.ts and goes back to it on `release()`; its memory holds the last owner's data,
+ * so everything read is written first (the zero vector explicitly). The RHS evaluations are
  * counted here (`rhsEvals`), so solve's count needs no wrapper around the RHS.
  */
 import type { ErrorNorm } from './step-control.js';
@@ -22,7 +24,7 @@ import { errorNormValue, type StageEvaluator } from './rk-stepper.js';
 import { fusedErrorSquares, stageSum, stageTerms, type StageTerms } from './stage-sum.js';
 import type { Tableau } from './tableau.js';
 import type { Rhs } from './types.js';
-import { privateKernels, type KernelExports } from '../wasm/kernels.js';
+import { privateKernels, releaseKernels, type KernelExports } from '../wasm/kernels.js';
 
 /** A tableau's rows as nonzero terms, made once per tableau (small solves pay for construction). */
 interface TableauTerms {
@@ -119,7 +121,7 @@ export class FullStateStages implements StageEvaluator {
   private readonly sums = new Float64Array(2);
   private readonly atol: Float64Array;
   /** The kernels and their memory, or undefined (TypeScript stage sums). */
-  private readonly ks: KernelState | undefined;
+  private ks: KernelState | undefined;
 
   constructor(
     T: Tableau,
@@ -168,7 +170,8 @@ export class FullStateStages implements StageEvaluator {
       this.y.set(y0);
       this.E1 = view(ks.e1Ptr, e1Len);
       this.E2 = view(ks.e2Ptr, e2Len);
-      this.zero = view(ks.zeroPtr, zeroLen);
+      // Zeroed here: the instance comes from a pool and holds its last owner's data.
+      this.zero = view(ks.zeroPtr, zeroLen).fill(0);
       this.atol = view(ks.atolPtr, atolLen);
       this.atol.set(atol.subarray(0, atolLen));
     }
@@ -266,6 +269,17 @@ export class FullStateStages implements StageEvaluator {
       s2 = ks.sums[1]!;
     }
     return errorNormValue(this.estimators, h, s1, s2, size);
+  }
+
+  /**
+   * Gives the kernel instance back to the pool (kernels.ts `releaseKernels`); the evaluator and
+   * every view it handed out (y, yNew, K, w) must not be used afterwards. The engine's caller
+   * calls it once the solve's results are copied out (solve.ts, after `drive`).
+   */
+  release(): void {
+    const ks = this.ks;
+    this.ks = undefined;
+    if (ks !== undefined) releaseKernels(ks.x);
   }
 
   accept(): void {

@@ -54,6 +54,8 @@ export interface StageEvaluator {
    * (tableau.dense.width·n, layout of dense-output.ts); may evaluate the extra stages.
    */
   dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void;
+  /** Frees what the evaluator holds for the solve (a pooled kernel instance); it is not used afterwards. */
+  release?(): void;
 }
 
 /**
@@ -126,6 +128,14 @@ export class RkStepper implements Stepper {
     this.h = policy.kind === 'adaptive' ? policy.h0 : policy.dt;
     this.t0 = policy.kind === 'fixed' ? policy.t0 : 0;
     this.dt = policy.kind === 'fixed' ? policy.dt : 0;
+  }
+
+  /**
+   * Gives the evaluator's resources back (its pooled kernel instance): call once the solve's
+   * results are copied out; the stepper and its state buffers are not used afterwards.
+   */
+  release(): void {
+    this.ev.release?.();
   }
 
   /** The evaluator's RHS evaluations so far. */

@@ -174,6 +174,9 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
     rhsEvals: rk === undefined ? () => counter.n : () => rk.rhsEvals,
     startMs,
   });
+  // The results are copies: the evaluator's pooled kernel instance can go back (a run that threw
+  // drops it instead).
+  rk?.release();
   const failed = solution.status === 'max-steps' || solution.status === 'step-underflow' || solution.status === 'non-finite';
   if (failed && onFailure === 'throw') throw new IntegrationError(`${method}: ${solution.message}`, solution.status, solution);
   return solution;

@@ -22,7 +22,7 @@
 import type { Rhs } from '../integrators/types.js';
 import type { ErrorNorm } from '../integrators/step-control.js';
 import { expTwin, sigmoidTwin as sigmoid } from '../wasm/exp-log.js';
-import { privateKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
+import { privateKernels, releaseKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
 import { normalize, normalizationVjp } from './normalizations.js';
 import type { Problem } from './problem.js';
 import type { FrozenBlock } from './value-softmax.js';
@@ -46,6 +46,12 @@ export interface ReducedFlow {
    * without it (and solve's gd).
    */
   readonly gdBlock: GdBlock | undefined;
+  /**
+   * Gives the private kernel instances of `rhs` and of every `errorNorm` made so far back to the
+   * pool (kernels.ts `releaseKernels`); a later call of them takes a new one. Call when the solve
+   * is over (simulate does).
+   */
+  readonly release: () => void;
 }
 
 /**
@@ -200,9 +206,17 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
 
   // The softmax RHS with nothing frozen runs as the kernel reducedSoftmaxRhs (the same operations
   // as the branch below) when WebAssembly SIMD is on: state in, derivative out of a private kernel
-  // instance made on the first call (its memory never grows, so its views stay valid). It runs at
+  // instance (from the pool of kernels.ts) taken on the first call (its memory never grows, so
+  // its views stay valid; it is written before it is read: r, labels here, f and N by the kernel). It runs at
   // full speed from the first call, where the TypeScript loops and expTwin start interpreted.
   let rk: RhsKernel | undefined;
+  // What `release` gives back: the RHS's instance and each error norm's (registered when made).
+  const releasers: (() => void)[] = [
+    () => {
+      releaseKernels(rk?.x);
+      rk = undefined;
+    },
+  ];
   const kernelRhs = isSoftmax && !freezeV && !freezeA;
   const rhs: Rhs = (_t, r, dr) => {
     if (kernelRhs && wasmKernels() !== undefined) {
@@ -286,8 +300,13 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
     const scalarAtol = same;
     // The kernel reducedErrorNorm in a private instance holding V0, β̂, atol (its V block only when
-    // it is not one number) and u0 for the norm's lifetime; made on the first call with the kernels on.
+    // it is not one number) and u0 for the norm's lifetime; taken from the pool on the first call
+    // with the kernels on (y, yNew, e1, e2 are written per call, du, dun and out by the kernel).
     let nk: NormKernel | undefined;
+    releasers.push(() => {
+      releaseKernels(nk?.x);
+      nk = undefined;
+    });
     // Locals, not closure slots, inside the loops (closure-slot loads in hot loops measured ~3× slower).
     const sums = (y: Float64Array, yNew: Float64Array, e1: Float64Array, e2: Float64Array | undefined, out: Float64Array): void => {
       const du = duBuf;
@@ -452,5 +471,8 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
           wk.release(top);
           return k;
         };
-  return Object.freeze({ rhs, y0, size, lift, errorNorm, gdBlock });
+  const release = (): void => {
+    for (const r of releasers) r();
+  };
+  return Object.freeze({ rhs, y0, size, lift, errorNorm, gdBlock, release });
 }

@@ -12,6 +12,8 @@
  * `allocF64` / `release`).
  * Growing the memory detaches earlier views, so a caller allocates all it needs, then makes its
  * views, and releases before returning; it never holds views across calls that may allocate.
+ * A caller that keeps arrays in kernel memory for a whole solve takes a private instance
+ * (`privateKernels`, from a small pool) and gives it back with `releaseKernels`.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
@@ -180,28 +182,129 @@ export async function prepareKernels(): Promise<void> {
 }
 
 /**
+ * Private instances kept for reuse by `privateKernels` (a free list; an instance is in it or in
+ * exactly one owner's hands, never both). A new instance costs 40–80 µs and first-touching its
+ * fresh memory ≈ 3.4 µs per 4 KiB page (1 MiB ≈ 0.9 ms; Node 20, measured), against warm solves
+ * of 0.25–0.9 ms at the smallest benchmark sizes; many short-lived memories also trigger V8
+ * garbage collections for "external memory pressure". Bounds: at most POOL_MAX_FREE instances
+ * wait, and one whose memory grew past POOL_MAX_BYTES is dropped on release (a WebAssembly
+ * memory never shrinks, so keeping it would hold that much for the process's life): at most
+ * 4 × 16 MiB stay allocated, enough for every benchmark size's reduced and full-path evaluators
+ * up to 64×512 (dop853 on the full [V, a] state there: ≈ 6 MiB).
+ */
+const pool: KernelExports[] = [];
+/** The instances handed out and not yet released (release accepts only these, once). */
+const lent = new WeakSet<KernelExports>();
+/** See the pool's doc. */
+const POOL_MAX_FREE = 4;
+/** See the pool's doc. */
+const POOL_MAX_BYTES = 16 << 20;
+const poolCounts = { created: 0, reused: 0 };
+/** Fill every handed-out memory with a NaN pattern (tests; see setKernelPoison). */
+let poison = ((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.VSFLOW_WASM_POISON ?? '') === '1';
+
+/** Removes and returns the free instance to lend for `bytes`: the smallest large enough, else the largest (grown then). */
+function takeFree(bytes: number): KernelExports | undefined {
+  const len = (i: number): number => pool[i]!.memory.buffer.byteLength;
+  let fit = -1;
+  let big = -1;
+  for (let i = 0; i < pool.length; i++) {
+    if (len(i) >= bytes && (fit < 0 || len(i) < len(fit))) fit = i;
+    if (big < 0 || len(i) > len(big)) big = i;
+  }
+  const i = fit >= 0 ? fit : big;
+  return i < 0 ? undefined : pool.splice(i, 1)[0];
+}
+
+/**
  * A private instance of the kernel module with its own memory of at least `bytes` bytes (grown
- * once, here), or undefined when `wasmKernels()` is. For a caller that keeps arrays in kernel
+ * here, once), or undefined when `wasmKernels()` is. For a caller that keeps arrays in kernel
  * memory across calls to code that may use the shared kernels (an RK stage evaluator around a
  * user RHS): the shared memory may grow and detach views at any of those calls, this one only
- * grows when its owner grows it. About 20 µs per instance (Node 20); undefined also when the
- * engine refuses a new memory (the caller then takes its TypeScript path).
+ * grows when its owner grows it. Drawn from a small pool (see `releaseKernels`): the memory then
+ * holds whatever its last owner left, so an owner writes every byte it reads (under
+ * VSFLOW_WASM_POISON=1 or `setKernelPoison(true)` every handed-out memory is filled with NaNs
+ * first, and the solver tests pass bit for bit so). A new instance costs 40–80 µs (Node 20);
+ * undefined also when the engine refuses a new memory (the caller then takes its TypeScript path).
  *
  * @example
  * const x = privateKernels(1 << 20); // x.memory.buffer.byteLength ≥ 1 MiB
+ * releaseKernels(x); // the next privateKernels(≤ 1 MiB) gets it back, without a new instance
  */
 export function privateKernels(bytes: number): KernelExports | undefined {
   if (wasmKernels() === undefined || compiled === undefined) return undefined;
+  let x = takeFree(bytes);
   try {
-    const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
-    const need = bytes - exports.memory.buffer.byteLength;
-    if (need > 0) exports.memory.grow(Math.ceil(need / 65536));
-    return exports;
+    if (x === undefined) {
+      x = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+      poolCounts.created++;
+    } else {
+      poolCounts.reused++;
+    }
+    const need = bytes - x.memory.buffer.byteLength;
+    if (need > 0) x.memory.grow(Math.ceil(need / 65536));
   } catch {
     // Out of memory or address space (each memory reserves ~10 GB of it: V8 refuses new ones
     // beyond ≈ 13 000 live instances, measured on Node 20): the caller takes the TypeScript path.
+    // A pooled instance that could not grow is dropped with the error.
     return undefined;
   }
+  lent.add(x);
+  // 0x7ff7dead in every 32-bit word: a NaN as f64, an out-of-range index as i32/u32.
+  if (poison) new Uint32Array(x.memory.buffer).fill(0x7ff7dead);
+  return x;
+}
+
+/**
+ * Gives an instance from `privateKernels` back to the pool: call it when no array of the caller
+ * lives in its memory any more (after a solve, never while one of its views may still be read).
+ * Releasing twice, or an instance not from `privateKernels`, does nothing; an instance never
+ * released is simply collected (a solve that throws drops its instances so, rather than return
+ * memory that a caller further up might still read). The pool keeps at most 4 instances and
+ * drops any whose memory is over 16 MiB (see its doc).
+ *
+ * @example
+ * const x = privateKernels(1 << 16)!;
+ * releaseKernels(x); // kernelPoolStats().free is now ≥ 1
+ */
+export function releaseKernels(x: KernelExports | undefined): void {
+  if (x === undefined || !lent.has(x)) return;
+  lent.delete(x);
+  if (pool.length < POOL_MAX_FREE && x.memory.buffer.byteLength <= POOL_MAX_BYTES) pool.push(x);
+}
+
+/**
+ * For tests: `true` fills every memory `privateKernels` hands out with a NaN pattern (0x7ff7dead
+ * in each 32-bit word), so that a kernel or evaluator that read memory it did not write would
+ * change its results; `false` (default, unless VSFLOW_WASM_POISON=1) hands memory out as it is.
+ *
+ * @example
+ * setKernelPoison(true); // privateKernels(…) memories now start as NaNs
+ */
+export function setKernelPoison(on: boolean): void {
+  poison = on;
+}
+
+/**
+ * For tests and benchmarks: the pool's free instances and how many instances `privateKernels`
+ * created and reused so far in this process.
+ *
+ * @example
+ * kernelPoolStats(); // { free: 0, created: 0, reused: 0 } in a fresh process
+ */
+export function kernelPoolStats(): { free: number; created: number; reused: number } {
+  return { free: pool.length, created: poolCounts.created, reused: poolCounts.reused };
+}
+
+/**
+ * For tests: empties the pool (the next `privateKernels` calls make new instances, with fresh,
+ * zeroed memory).
+ *
+ * @example
+ * clearKernelPool(); // kernelPoolStats().free is 0
+ */
+export function clearKernelPool(): void {
+  pool.length = 0;
 }
 
 /**

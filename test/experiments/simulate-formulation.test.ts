@@ -214,7 +214,9 @@ test('low-rank = full: stopping and custom events; auto picks low-rank for large
   const big = randomProblem({ loss: 'square', d: 16, n: 16, seed: 1 });
   assert.equal(simulate(big, { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'low-rank');
   assert.equal(simulate(big, { tEnd: 1, saveAt: [0, 1], freeze: ['a'] }).config.formulation, 'full');
-  assert.equal(simulate(randomProblem({ loss: 'square', d: 2, n: 8, seed: 1 }), { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'full');
+  // Softmax with the square loss: low-rank from d·n = 16 (lowRankMinSize), full below.
+  assert.equal(simulate(randomProblem({ loss: 'square', d: 2, n: 8, seed: 1 }), { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'low-rank');
+  assert.equal(simulate(randomProblem({ loss: 'square', d: 3, n: 5, seed: 1 }), { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'full');
   assert.throws(() => simulate(big, { tEnd: 1, method: 'rk4', dt: 0.1, formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /low-rank/.test(e.message));
   assert.throws(() => simulate(big, { tEnd: 1, freeze: ['V'], formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /frozen/.test(e.message));
 });

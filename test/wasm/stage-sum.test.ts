@@ -72,7 +72,8 @@ test('rkStageSum, rkErrorSquares, sumInOrder equal their TypeScript twins bit fo
       const yNew = A.f64(n);
       const atol = A.f64(n);
       const E2 = A.f64(n);
-      const zero = A.f64(n);
+      // Zeroed here: a private instance may come from the pool with its last owner's data.
+      const zero = A.f64(n).fill(0);
       for (let i = 0; i < n; i++) {
         base[i] = value(rng, special);
         y[i] = value(rng, special);

@@ -172,7 +172,7 @@ export function register(program: Command): void {
     .option('--t-end <x>', `final flow time (default ${SIMULATE_DEFAULTS.tEnd})`)
     .option('--save-at <spec>', 'log:FROM:TO:COUNT or t1,t2,... (default 0 and 60 log-spaced times up to --t-end)')
     .option('--method <name>', `${SIMULATE_METHODS.join(' | ')} (default ${SIMULATE_DEFAULTS.method})`)
-    .option('--formulation <name>', `${FORMULATIONS.join(' | ')}: state the solver integrates (auto: reduced (u, a) for logistic, low-rank stages for other losses from d·n ≥ 256 with dopri5/dop853, else full; default ${SIMULATE_DEFAULTS.formulation})`)
+    .option('--formulation <name>', `${FORMULATIONS.join(' | ')}: state the solver integrates (auto: reduced (u, a) for logistic, low-rank stages for other losses with dopri5/dop853 from d·n ≥ 16 (softmax; square, regression), 64 (softmax; cross-entropy), 256 (other normalisations), else full; default ${SIMULATE_DEFAULTS.formulation})`)
     .option('--rtol <x>', `relative tolerance (default ${SIMULATE_DEFAULTS.rtol})`)
     .option('--atol <x>', `absolute tolerance (default ${SIMULATE_DEFAULTS.atol})`)
     .option('--lr <x>', `gd learning rate, t = lr·steps (default ${SIMULATE_DEFAULTS.lr})`)
