@@ -7,6 +7,15 @@
  * State layout (flat Float64Array, length d·n + K·n): y[0 .. d·n) = V row-major (V_ij at i·n + j),
  * y[d·n + k·n + j] = a_kj. The RHS allocates nothing per call: all work buffers are created once
  * when the model is built, and the returned functions close over them.
+ *
+ * WebAssembly: the O(d·n) sweeps (f = V N, Vᵀg and V̇, and the softmax VJP) run in the kernels
+ * vsForward / vsBackward / vsSoftmaxVjp (src/wasm/asm/kernels.ts) on a private instance holding a
+ * copy of the state: the same operations in the same order as the TypeScript loops here (their
+ * twins; same bits, tested in test/models/value-softmax-wasm.test.ts), at full speed from a
+ * process's first call, where the loops run interpreted (a one-shot `vsflow simulate` evaluates
+ * this RHS only a few times on the low-rank and reduced paths), and warm faster too (1.1× at 2×8,
+ * 2.9× at 16×64, 5× at 64×512, copies in and out included). The softmax itself stays here: it
+ * calls Math.exp.
  */
 import type { Rhs } from '../integrators/types.js';
 import { OptionError } from '../core/errors.js';
@@ -14,6 +23,50 @@ import { normalize, normalizationVjp } from './normalizations.js';
 import { sampleLossGradient } from './losses.js';
 import { sigmoid } from '../core/sigmoid.js';
 import type { Problem } from './problem.js';
+import { privateKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
+
+/**
+ * From this many V entries (d·n) on, a flow makes its private kernel instance (≈ 20 µs) at its
+ * first evaluation; below, at its FLOW_KERNEL_LATE_CALL-th (a small problem's observer, which
+ * evaluates the loss a few times, does not repay an instance). Results are the same either way.
+ */
+export const FLOW_KERNEL_EAGER_SIZE = 256;
+
+/** The evaluation at which a flow smaller than FLOW_KERNEL_EAGER_SIZE makes its instance. */
+export const FLOW_KERNEL_LATE_CALL = 16;
+
+/** The private kernel instance of one flow: [Y (size), N (K·n), f, g (K·d), w (K·n), out (size)]. */
+interface FlowKernels {
+  readonly x: KernelExports;
+  readonly Y: Float64Array;
+  readonly out: Float64Array;
+  readonly N: Float64Array;
+  readonly f: Float64Array;
+  readonly g: Float64Array;
+  readonly w: Float64Array;
+  readonly Yp: number;
+  readonly outp: number;
+  readonly Np: number;
+  readonly fp: number;
+  readonly gp: number;
+  readonly wp: number;
+}
+
+/** A private instance sized for one flow, or undefined when the engine refuses one. */
+function flowKernels(d: number, n: number, K: number): FlowKernels | undefined {
+  const size = d * n + K * n;
+  let end = 65536;
+  const take = (len: number): number => {
+    const p = end;
+    end += 16 * Math.ceil(len / 2);
+    return p;
+  };
+  const [Yp, outp, Np, fp, gp, wp] = [take(size), take(size), take(K * n), take(K * d), take(K * d), take(K * n)];
+  const x = privateKernels(end);
+  if (x === undefined) return undefined;
+  const f64 = (p: number, len: number): Float64Array => new Float64Array(x.memory.buffer, p, len);
+  return { x, Y: f64(Yp, size), out: f64(outp, size), N: f64(Np, K * n), f: f64(fp, K * d), g: f64(gp, K * d), w: f64(wp, K * n), Yp, outp, Np, fp, gp, wp };
+}
 
 /** Parameter blocks that can be held fixed (their time derivative is set to 0). */
 export type FrozenBlock = 'V' | 'a';
@@ -94,19 +147,39 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
   const freezeA = freeze.includes('a');
   // Work buffers, allocated once. Each kernel below copies them into locals first: V8 then keeps
   // them in registers and hoists the typed-array checks out of the loops (closure-slot loads
-  // inside hot loops measured ~3× slower).
-  const NbBuf = new Float64Array(K * n);
+  // inside hot loops measured ~3× slower). N, f, g, w move into the private kernel instance when
+  // it is made (first evaluation with the kernels on): both paths then share them.
+  let NbBuf: Float64Array = new Float64Array(K * n);
   const SBuf = new Float64Array(K);
-  const fBuf = new Float64Array(K * d);
-  const gBuf = new Float64Array(K * d);
-  const wBuf = new Float64Array(K * n);
+  let fBuf: Float64Array = new Float64Array(K * d);
+  let gBuf: Float64Array = new Float64Array(K * d);
+  let wBuf: Float64Array = new Float64Array(K * n);
+  // The private instance: undefined until made, null when the engine refused one.
+  let fkState: FlowKernels | null | undefined;
+  let evaluations = 0;
+  /** The kernels for an evaluation on y (into out, of the state's length), or undefined: TypeScript. */
+  const kernelsFor = (y: Float64Array, out: Float64Array | undefined): FlowKernels | undefined => {
+    if (fkState === null || y.length !== size || (out !== undefined && out.length !== size) || wasmKernels() === undefined) return undefined;
+    if (fkState === undefined) {
+      if (aOff < FLOW_KERNEL_EAGER_SIZE && ++evaluations < FLOW_KERNEL_LATE_CALL) return undefined;
+      fkState = flowKernels(d, n, K) ?? null;
+      if (fkState === null) return undefined;
+      fkState.N.set(NbBuf);
+      NbBuf = fkState.N;
+      fBuf = fkState.f;
+      gBuf = fkState.g;
+      wBuf = fkState.w;
+    }
+    return fkState;
+  };
   const rBuf = new Float64Array(Math.max(P.m, 1));
   const invK = 1 / K;
   const n4 = n - (n % 4);
 
   /** Forward pass: N_k, f_k = V N_k, g_k for all samples; returns the mean loss. */
   const isSoftmax = kind === 'softmax';
-  const forward = (y: Float64Array, wantLoss: boolean): number => {
+  const forward = (y: Float64Array, wantLoss: boolean, fk: FlowKernels | undefined): number => {
+    if (fk !== undefined) fk.Y.set(y);
     const Nb = NbBuf;
     const S = SBuf;
     const f = fBuf;
@@ -132,6 +205,7 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
       } else {
         S[k] = normalize(kind, y, aOff + ko, n, Nb, ko);
       }
+      if (fk !== undefined) continue;
       const fo = k * d;
       for (let i = 0; i < d; i++) {
         const row = i * n;
@@ -150,6 +224,11 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
         for (; j < n; j++) s0 += y[row + j]! * Nb[ko + j]!;
         f[fo + i] = s0 + s1 + (s2 + s3);
       }
+    }
+    // f = V N for all samples (the loop above, in its order), then the losses in sample order.
+    if (fk !== undefined) fk.x.vsForward(fk.Yp, fk.Np, K, d, n, fk.fp);
+    for (let k = 0; k < K; k++) {
+      const fo = k * d;
       loss += sampleLossGradient(P, k, f, fo, g, fo, r, wantLoss);
     }
     return loss * invK;
@@ -159,7 +238,18 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
    * Backward pass into `out` (= −∇L), honouring the frozen blocks. One sweep over the rows of V
    * builds both V̇_i· = −(1/K) Σ_k g_ki N_k and w_k = Vᵀg_k (V is read once).
    */
-  const backward = (y: Float64Array, out: Float64Array, fzV: boolean, fzA: boolean): void => {
+  const backward = (y: Float64Array, out: Float64Array, fzV: boolean, fzA: boolean, fk: FlowKernels | undefined): void => {
+    if (fk !== undefined) {
+      // The sweeps below on the instance's copy of y (forward wrote it), into its `out`, copied back.
+      const x = fk.x;
+      x.vsBackward(fk.Yp, fk.Np, fk.gp, K, d, n, invK, fzV ? 1 : 0, fzA ? 1 : 0, fk.wp, fk.outp);
+      const o = fk.out;
+      if (fzA) o.fill(0, aOff, size);
+      else if (isSoftmax) x.vsSoftmaxVjp(fk.Np, fk.wp, K, n, -invK, fk.outp + aOff * 8);
+      else for (let k = 0; k < K; k++) normalizationVjp(kind, y, aOff + k * n, n, fk.N, k * n, SBuf[k]!, fk.w, k * n, o, aOff + k * n, -invK);
+      out.set(o);
+      return;
+    }
     const Nb = NbBuf;
     const S = SBuf;
     const g = gBuf;
@@ -211,8 +301,9 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
   };
 
   const generic: Rhs = (_t, y, dydt) => {
-    forward(y, false);
-    backward(y, dydt, freezeV, freezeA);
+    const fk = kernelsFor(y, dydt);
+    forward(y, false, fk);
+    backward(y, dydt, freezeV, freezeA, fk);
   };
 
   // One-sample logistic loss with softmax (the Fig-2 setting), via VS-6: with u = Vᵀβ,
@@ -241,10 +332,11 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
     for (let j = 0; j < n; j++) dydt[aOff + j] = -c * sig[j]! * (u[j]! - z);
   };
   const rhs: Rhs = isLogisticOne(P, freeze) ? logisticOne : generic;
-  const loss = (y: Float64Array): number => forward(y, true);
+  const loss = (y: Float64Array): number => forward(y, true, kernelsFor(y, undefined));
   const negGradient = (y: Float64Array, out: Float64Array): number => {
-    const l = forward(y, true);
-    backward(y, out, false, false);
+    const fk = kernelsFor(y, out);
+    const l = forward(y, true, fk);
+    backward(y, out, false, false, fk);
     return l;
   };
   // y0 packed on first read (one array, as before): observers use only `loss`, and packing is an
