@@ -9,8 +9,9 @@
  * when the model is built, and the returned functions close over them.
  *
  * WebAssembly: the O(d·n) sweeps (f = V N, Vᵀg and V̇, and the softmax VJP) run in the kernels
- * vsForward / vsBackward / vsSoftmaxVjp (src/wasm/asm/kernels.ts) on a private instance holding a
- * copy of the state: the same operations in the same order as the TypeScript loops here (their
+ * vsForward / vsBackward / vsSoftmaxVjp (src/wasm/asm/kernels.ts) on a copy of the state in a
+ * kernel instance that the flows share (one per flow above SHARED_FLOW_KERNEL_MAX_SIZE entries),
+ * for every loss, normalisation and frozen block: the same operations in the same order as the TypeScript loops here (their
  * twins; same bits, tested in test/models/value-softmax-wasm.test.ts), at full speed from a
  * process's first call, where the loops run interpreted (a one-shot `vsflow simulate` evaluates
  * this RHS only a few times on the low-rank and reduced paths), and warm faster too (1.1× at 2×8,
@@ -26,16 +27,13 @@ import type { Problem } from './problem.js';
 import { privateKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
 
 /**
- * From this many V entries (d·n) on, a flow makes its private kernel instance (≈ 20 µs) at its
- * first evaluation; below, at its FLOW_KERNEL_LATE_CALL-th (a small problem's observer, which
- * evaluates the loss a few times, does not repay an instance). Results are the same either way.
+ * Flows of up to this many state entries share one kernel instance (their arrays there hold
+ * nothing between evaluations, so each evaluation copies its state in); a larger flow makes its
+ * own (≈ 40 µs, freed with the flow), so the shared memory, which never shrinks, stays ≤ 17 MiB.
  */
-export const FLOW_KERNEL_EAGER_SIZE = 256;
+export const SHARED_FLOW_KERNEL_MAX_SIZE = 1 << 20;
 
-/** The evaluation at which a flow smaller than FLOW_KERNEL_EAGER_SIZE makes its instance. */
-export const FLOW_KERNEL_LATE_CALL = 16;
-
-/** The private kernel instance of one flow: [Y (size), N (K·n), f, g (K·d), w (K·n), out (size)]. */
+/** The flows' arrays in an instance: [Y (size), out (size), N (K·n), f, g (K·d), w (K·n)]. */
 interface FlowKernels {
   readonly x: KernelExports;
   readonly Y: Float64Array;
@@ -52,20 +50,50 @@ interface FlowKernels {
   readonly wp: number;
 }
 
-/** A private instance sized for one flow, or undefined when the engine refuses one. */
-function flowKernels(d: number, n: number, K: number): FlowKernels | undefined {
+/** Byte offsets of a flow's arrays (from 64 KiB, 16-aligned) and the end of the last. */
+function flowLayout(d: number, n: number, K: number): { ptrs: number[]; end: number } {
   const size = d * n + K * n;
   let end = 65536;
-  const take = (len: number): number => {
+  const ptrs = [size, size, K * n, K * d, K * d, K * n].map((len) => {
     const p = end;
     end += 16 * Math.ceil(len / 2);
     return p;
-  };
-  const [Yp, outp, Np, fp, gp, wp] = [take(size), take(size), take(K * n), take(K * d), take(K * d), take(K * n)];
-  const x = privateKernels(end);
-  if (x === undefined) return undefined;
+  });
+  return { ptrs, end };
+}
+
+/** Views of a flow's arrays on instance x (valid while x's memory does not grow). */
+function flowViews(x: KernelExports, d: number, n: number, K: number, ptrs: readonly number[]): FlowKernels {
+  const size = d * n + K * n;
+  const [Yp, outp, Np, fp, gp, wp] = ptrs as [number, number, number, number, number, number];
   const f64 = (p: number, len: number): Float64Array => new Float64Array(x.memory.buffer, p, len);
   return { x, Y: f64(Yp, size), out: f64(outp, size), N: f64(Np, K * n), f: f64(fp, K * d), g: f64(gp, K * d), w: f64(wp, K * n), Yp, outp, Np, fp, gp, wp };
+}
+
+/**
+ * The instance the small flows share: its memory's size in bytes (read once per growth: the
+ * `buffer` getter is slow on a hot path) and a count of its growths (views then renew).
+ */
+let sharedFlow: { x: KernelExports; bytes: number; gen: number } | null | undefined;
+
+/** The shared flow instance with at least `bytes` of memory, or undefined (TypeScript loops). */
+function sharedFlowKernels(bytes: number): { x: KernelExports; gen: number } | undefined {
+  const sh = sharedFlow;
+  if (sh !== undefined && sh !== null && bytes <= sh.bytes) return sh;
+  if (sh === undefined) {
+    const x = privateKernels(bytes);
+    sharedFlow = x === undefined ? null : { x, bytes: x.memory.buffer.byteLength, gen: 0 };
+    return sharedFlow ?? undefined;
+  }
+  if (sh === null) return undefined;
+  try {
+    sh.x.memory.grow(Math.ceil((bytes - sh.bytes) / 65536));
+  } catch {
+    return undefined; // memory refused: this evaluation takes the TypeScript loops
+  }
+  sh.bytes = sh.x.memory.buffer.byteLength;
+  sh.gen++;
+  return sh;
 }
 
 /** Parameter blocks that can be held fixed (their time derivative is set to 0). */
@@ -147,30 +175,34 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
   const freezeA = freeze.includes('a');
   // Work buffers, allocated once. Each kernel below copies them into locals first: V8 then keeps
   // them in registers and hoists the typed-array checks out of the loops (closure-slot loads
-  // inside hot loops measured ~3× slower). N, f, g, w move into the private kernel instance when
-  // it is made (first evaluation with the kernels on): both paths then share them.
-  let NbBuf: Float64Array = new Float64Array(K * n);
+  // inside hot loops measured ~3× slower). The kernel path uses its own arrays (FlowKernels).
+  const NbBuf = new Float64Array(K * n);
   const SBuf = new Float64Array(K);
-  let fBuf: Float64Array = new Float64Array(K * d);
-  let gBuf: Float64Array = new Float64Array(K * d);
-  let wBuf: Float64Array = new Float64Array(K * n);
-  // The private instance: undefined until made, null when the engine refused one.
-  let fkState: FlowKernels | null | undefined;
-  let evaluations = 0;
+  const fBuf = new Float64Array(K * d);
+  const gBuf = new Float64Array(K * d);
+  const wBuf = new Float64Array(K * n);
+  const { ptrs: kPtrs, end: kEnd } = flowLayout(d, n, K);
+  // Views on the shared instance (renewed when its memory grew) or this flow's own instance.
+  let kViews: FlowKernels | undefined;
+  let kGen = -1;
+  let own: FlowKernels | null | undefined;
   /** The kernels for an evaluation on y (into out, of the state's length), or undefined: TypeScript. */
   const kernelsFor = (y: Float64Array, out: Float64Array | undefined): FlowKernels | undefined => {
-    if (fkState === null || y.length !== size || (out !== undefined && out.length !== size) || wasmKernels() === undefined) return undefined;
-    if (fkState === undefined) {
-      if (aOff < FLOW_KERNEL_EAGER_SIZE && ++evaluations < FLOW_KERNEL_LATE_CALL) return undefined;
-      fkState = flowKernels(d, n, K) ?? null;
-      if (fkState === null) return undefined;
-      fkState.N.set(NbBuf);
-      NbBuf = fkState.N;
-      fBuf = fkState.f;
-      gBuf = fkState.g;
-      wBuf = fkState.w;
+    if (y.length !== size || (out !== undefined && out.length !== size) || wasmKernels() === undefined) return undefined;
+    if (size > SHARED_FLOW_KERNEL_MAX_SIZE) {
+      if (own === undefined) {
+        const x = privateKernels(kEnd);
+        own = x === undefined ? null : flowViews(x, d, n, K, kPtrs);
+      }
+      return own ?? undefined;
     }
-    return fkState;
+    const sh = sharedFlowKernels(kEnd);
+    if (sh === undefined) return undefined;
+    if (sh.gen !== kGen || kViews === undefined || kViews.x !== sh.x) {
+      kViews = flowViews(sh.x, d, n, K, kPtrs);
+      kGen = sh.gen;
+    }
+    return kViews;
   };
   const rBuf = new Float64Array(Math.max(P.m, 1));
   const invK = 1 / K;
@@ -180,10 +212,10 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
   const isSoftmax = kind === 'softmax';
   const forward = (y: Float64Array, wantLoss: boolean, fk: FlowKernels | undefined): number => {
     if (fk !== undefined) fk.Y.set(y);
-    const Nb = NbBuf;
+    const Nb = fk === undefined ? NbBuf : fk.N;
     const S = SBuf;
-    const f = fBuf;
-    const g = gBuf;
+    const f = fk === undefined ? fBuf : fk.f;
+    const g = fk === undefined ? gBuf : fk.g;
     const r = rBuf;
     let loss = 0;
     for (let k = 0; k < K; k++) {

@@ -42,17 +42,23 @@ export function kernelScratch(): { arrays(lengths: readonly number[]): Float64Ar
 }
 
 /**
+ * The longest region `scratchRegions` gives (2^20 f64, 8 MiB): the shared memory never shrinks,
+ * and loops this long leave the interpreter by on-stack replacement within their first pass.
+ */
+export const SCRATCH_MAX_LENGTH = 1 << 20;
+
+/**
  * Scratch regions of the given f64 lengths on the shared kernels (byte offsets in `ptrs`, not
- * zeroed), or undefined when the kernels are unavailable or their memory cannot grow (then use
- * the TypeScript loops). Make views (`k.f64`) only after this returns, use them before any call
- * that may allocate, and `release()` before returning.
+ * zeroed), or undefined when the kernels are unavailable, a length exceeds SCRATCH_MAX_LENGTH or
+ * their memory cannot grow (then use the TypeScript loops). Make views (`k.f64`) only after this
+ * returns, use them before any call that may allocate, and `release()` before returning.
  *
  * @example
  * const s = scratchRegions([4, 2]); // s.ptrs = [p, p + 32] (16-byte aligned); s.release()
  */
 export function scratchRegions(lengths: readonly number[]): { k: WasmKernels; ptrs: number[]; release(): void } | undefined {
   const k = wasmKernels();
-  if (k === undefined) return undefined;
+  if (k === undefined || lengths.some((l) => l > SCRATCH_MAX_LENGTH)) return undefined;
   const top = k.mark();
   try {
     const ptrs = lengths.map((l) => k.allocF64(l));

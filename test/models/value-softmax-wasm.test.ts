@@ -3,8 +3,9 @@
  * src/wasm/asm/kernels.ts, used by valueSoftmaxRhs) against the TypeScript loops they replace:
  * the same bits for the RHS, the loss and the negative gradient, every loss × normalisation,
  * K = 1 and 3, n ≡ 0..3 (mod 4), nothing / V / a frozen, one flow with the kernels switched off
- * and on between calls; a small flow before and after it makes its instance; simulate's records,
- * steps and final state with the kernels on and off (full, low-rank and reduced formulations).
+ * and on between calls; flows of growing sizes evaluated in turn on the instance they share (its
+ * memory grows under the smaller ones' views); simulate's records, steps and final state with the
+ * kernels on and off (full, low-rank, reduced formulations, gd, an event).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { Rng } from '../../src/core/rng.js';
 import { LOSSES, resolveProblem } from '../../src/models/problem.js';
 import { NORMALIZATIONS } from '../../src/models/normalizations.js';
 import { randomProblem } from '../../src/models/random-problem.js';
-import { FLOW_KERNEL_EAGER_SIZE, FLOW_KERNEL_LATE_CALL, valueSoftmaxRhs } from '../../src/models/value-softmax.js';
+import { SHARED_FLOW_KERNEL_MAX_SIZE, valueSoftmaxRhs } from '../../src/models/value-softmax.js';
 import { setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
 import { simulate } from '../../src/experiments/simulate.js';
 
@@ -36,7 +37,7 @@ function typescript<T>(f: () => T): T {
 
 test('valueSoftmaxRhs: RHS, loss and −∇L with the WebAssembly sweeps equal the TypeScript loops bit for bit', { skip: wasmKernels() === undefined && 'no WebAssembly SIMD' }, () => {
   const rng = new Rng(11);
-  const d = Math.max(9, Math.ceil(FLOW_KERNEL_EAGER_SIZE / 32) + 1);
+  const d = 9;
   let checked = 0;
   for (const loss of LOSSES) {
     for (const normalization of NORMALIZATIONS) {
@@ -110,23 +111,25 @@ test('valueSoftmaxRhs: a fresh flow evaluated first with the kernels off, then o
   sameBits(c.subarray(0, size), ref, 'longer arrays');
 });
 
-test('valueSoftmaxRhs below FLOW_KERNEL_EAGER_SIZE: the same bits before and after the flow makes its instance', { skip: wasmKernels() === undefined && 'no WebAssembly SIMD' }, () => {
-  const P = resolveProblem(randomProblem({ loss: 'cross-entropy', d: 3, n: 7, samples: 2, seed: 6, vScale: 0.8, aScale: 1 }));
-  assert.ok(P.d * P.n < FLOW_KERNEL_EAGER_SIZE);
-  const ref = valueSoftmaxRhs(P);
-  const flow = valueSoftmaxRhs(P);
-  const size = ref.layout.size;
+test('valueSoftmaxRhs: flows of growing sizes in turn on the shared instance give the TypeScript bits', { skip: wasmKernels() === undefined && 'no WebAssembly SIMD' }, () => {
   const rng = new Rng(4);
-  for (let call = 0; call < 2 * FLOW_KERNEL_LATE_CALL; call++) {
-    const y = Float64Array.from(ref.y0, (v) => v + 0.2 * rng.normal());
-    const want = typescript(() => {
-      const o = new Float64Array(size);
-      ref.rhs(0, y, o);
-      return o;
-    });
-    const got = new Float64Array(size);
-    flow.rhs(0, y, got);
-    sameBits(got, want, `call ${call}`);
+  const flows = [[2, 3, 1], [30, 41, 2], [3, 7, 2], [200, 301, 1], [5, 5, 3]].map(([d, n, K], i) => valueSoftmaxRhs(resolveProblem(randomProblem({ loss: 'cross-entropy', d: d!, n: n!, samples: K!, seed: 6 + i, vScale: 0.8, aScale: 1 }))));
+  for (let round = 0; round < 3; round++) {
+    // Each round evaluates every flow: the larger ones grow the shared memory (first round) and
+    // detach the views the smaller ones made before.
+    for (const [i, flow] of flows.entries()) {
+      const size = flow.layout.size;
+      const y = Float64Array.from(flow.y0, (v) => v + 0.2 * rng.normal());
+      const want = typescript(() => {
+        const o = new Float64Array(size);
+        flow.rhs(0, y, o);
+        return o;
+      });
+      const got = new Float64Array(size);
+      flow.rhs(0, y, got);
+      sameBits(got, want, `round ${round}, flow ${i}`);
+      sameBits(flow.loss(y), typescript(() => flow.loss(y)), `round ${round}, flow ${i}: loss`);
+    }
   }
 });
 
@@ -150,4 +153,21 @@ test('simulate: records, step counts and final state are the same with the kerne
     assert.equal(JSON.stringify(on.events), JSON.stringify(off.events), `${label}: events`);
     assert.ok(on.records.length > 2, `${label}: records saved`);
   }
+});
+
+test('valueSoftmaxRhs above SHARED_FLOW_KERNEL_MAX_SIZE: its own instance, the TypeScript bits', { skip: wasmKernels() === undefined && 'no WebAssembly SIMD' }, () => {
+  const d = 1024;
+  const n = Math.ceil(SHARED_FLOW_KERNEL_MAX_SIZE / d) + 1;
+  const P = resolveProblem(randomProblem({ loss: 'square', d, n, seed: 2, vScale: 0.1, aScale: 0.5 }));
+  const flow = valueSoftmaxRhs(P);
+  const size = flow.layout.size;
+  assert.ok(size > SHARED_FLOW_KERNEL_MAX_SIZE);
+  const got = new Float64Array(size);
+  flow.rhs(0, flow.y0, got);
+  const want = typescript(() => {
+    const o = new Float64Array(size);
+    flow.rhs(0, flow.y0, o);
+    return o;
+  });
+  sameBits(got, want, `${d}×${n}`);
 });

@@ -4,7 +4,7 @@
  * zeros of both signs and a NaN: initStepSums / initialSums, eulerTrial, initStepDiff /
  * initialDiffSum (step-control.ts); logisticStepSums / logisticVSums, logisticTrialU,
  * logisticStepDiff / logisticVDiff (logistic-initial-step.ts); normAndVtBeta / normAndVtBetaTwin
- * (observables.ts); sameF64 / sameEntries (linear-algebra.ts) against Object.is.
+ * (observables.ts); sameF64 / sameEntries (linear-algebra.ts) against Object.is; the scratch cap.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { Rng } from '../../src/core/rng.js';
 import { initialDiffSum, initialSums } from '../../src/integrators/step-control.js';
 import { logisticTrialU, logisticVDiff, logisticVSums } from '../../src/integrators/logistic-initial-step.js';
 import { normAndVtBetaTwin } from '../../src/analysis/observables.js';
-import { sameEntries } from '../../src/wasm/linear-algebra.js';
+import { SCRATCH_MAX_LENGTH, sameEntries, scratchRegions } from '../../src/wasm/linear-algebra.js';
 import { setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
 
 const skip = wasmKernels() === undefined && 'no WebAssembly SIMD';
@@ -150,4 +150,16 @@ test('sameEntries (kernel sameF64 from 256 entries) answers as Object.is entry b
       }
     }
   }
+});
+
+test('scratchRegions refuses lengths over SCRATCH_MAX_LENGTH (callers then take the loops: same answers)', { skip }, () => {
+  assert.equal(scratchRegions([SCRATCH_MAX_LENGTH + 1]), undefined);
+  const s = scratchRegions([SCRATCH_MAX_LENGTH, 3]);
+  assert.ok(s !== undefined && s.ptrs[1]! - s.ptrs[0]! === 8 * SCRATCH_MAX_LENGTH);
+  s.release();
+  const x = new Float64Array(SCRATCH_MAX_LENGTH + 1).fill(0.5);
+  const y = Float64Array.from(x);
+  assert.equal(sameEntries(x, y), true);
+  y[SCRATCH_MAX_LENGTH] = -0.5;
+  assert.equal(sameEntries(x, y), false);
 });
