@@ -8,15 +8,16 @@
  * y[d·n + k·n + j] = a_kj. The RHS allocates nothing per call: all work buffers are created once
  * when the model is built, and the returned functions close over them.
  *
- * WebAssembly: the O(d·n) sweeps (f = V N, Vᵀg and V̇, and the softmax VJP) run in the kernels
- * vsForward / vsBackward / vsSoftmaxVjp (src/wasm/asm/kernels.ts) on a copy of the state in a
- * kernel instance that the flows share (one per flow above SHARED_FLOW_KERNEL_MAX_SIZE entries),
- * for every loss, normalisation and frozen block: the same operations in the same order as the TypeScript loops here (their
- * twins; same bits, tested in test/models/value-softmax-wasm.test.ts), at full speed from a
- * process's first call, where the loops run interpreted (a one-shot `vsflow simulate` evaluates
- * this RHS only a few times on the low-rank and reduced paths), and warm faster too (1.1× at 2×8,
- * 2.9× at 16×64, 5× at 64×512, copies in and out included). The softmax itself stays here: it
- * calls Math.exp.
+ * WebAssembly: the O(d·n) sweeps (f = V N, Vᵀg and V̇, the softmax VJP; the logistic kernel's
+ * Vᵀβ and V̇) run in the kernels vsForward / vsBackward / vsSoftmaxVjp (matTVec / vsScaledOuter)
+ * of src/wasm/asm/kernels.ts on a copy of the state in a
+ * kernel instance that the flows share (its own for a flow over SHARED_FLOW_KERNEL_MAX_SIZE
+ * entries), for every loss, normalisation and frozen block: the same operations in the same
+ * order as the TypeScript loops here (their twins; same bits, tested in
+ * test/models/value-softmax-wasm.test.ts). They run at full speed from a process's first call,
+ * where the loops run interpreted (a one-shot `vsflow simulate` evaluates this RHS only a few
+ * times on the low-rank and reduced paths), and warm they are faster too (per RHS call, copies
+ * included: equal at 2×8, 2.9× at 16×64, 5× at 64×512). The softmax stays here (Math.exp).
  */
 import type { Rhs } from '../integrators/types.js';
 import { OptionError } from '../core/errors.js';
@@ -345,9 +346,26 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
   const label = P.labels?.[0] ?? 1;
   const uBuf = new Float64Array(n);
   const logisticOne: Rhs = (_t, y, dydt) => {
+    const b = beta!;
+    const fk = kernelsFor(y, dydt);
+    if (fk !== undefined) {
+      // The two sweeps over V in kernels (u in w's place, β in f's): the loops below, same bits.
+      const x = fk.x;
+      fk.Y.set(y);
+      fk.f.set(b);
+      x.matTVec(fk.Yp, fk.fp, d, n, fk.wp);
+      const uk = fk.w;
+      const sk = fk.N;
+      const zk = softmaxMargin(y, aOff, n, uk, sk);
+      const ck = -label * sigmoid(-label * zk);
+      x.vsScaledOuter(fk.fp, fk.Np, -ck, d, n, fk.outp);
+      const o = fk.out;
+      for (let j = 0; j < n; j++) o[aOff + j] = -ck * sk[j]! * (uk[j]! - zk);
+      dydt.set(o);
+      return;
+    }
     const u = uBuf;
     const sig = NbBuf;
-    const b = beta!;
     for (let j = 0; j < n; j++) u[j] = 0;
     for (let i = 0; i < d; i++) {
       const bi = b[i]!;

@@ -60,6 +60,7 @@ export interface KernelExports {
   logisticStepDiff(y0: number, atol: number, rtol: number, sig0: number, sig1: number, b: number, c0: number, c1: number, d: number, n: number): number;
   normAndVtBeta(V: number, b: number, hasB: number, d: number, n: number, u: number): number;
   sameF64(x: number, y: number, n: number): number;
+  vsScaledOuter(b: number, s: number, c: number, d: number, n: number, out: number): void;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

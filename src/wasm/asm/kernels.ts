@@ -1056,3 +1056,22 @@ export function sameF64(x: usize, y: usize, n: i32): i32 {
   }
   return 1;
 }
+
+/**
+ * value-softmax.ts `logisticOne`'s V block: out[i·n + j] = (c·β_i)·σ_j (the caller passes c = −c'
+ * for V̇_i· = −c' β_i σᵀ, an exact negation).
+ */
+export function vsScaledOuter(b: usize, s: usize, c: f64, d: i32, n: i32, out: usize): void {
+  const n2 = n & ~1;
+  for (let i = 0; i < d; i++) {
+    const ci = c * load<f64>(b + (<usize>i << 3));
+    const cv = sp(ci);
+    const row = out + (<usize>(i * n) << 3);
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(row + o, mul(cv, v128.load(s + o)));
+    }
+    if (j < n) store<f64>(row + (<usize>j << 3), ci * load<f64>(s + (<usize>j << 3)));
+  }
+}
