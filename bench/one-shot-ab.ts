@@ -7,7 +7,7 @@
  * - One-shot: fresh `vsflow simulate --problem FILE … --json` processes (each build's
  *   dist/src/cli/main.js), alternating old/new; median stats.wallTimeMs (what a CLI user gets)
  *   and the median wall time of the whole process.
- * Cases: square 2×8 and 16×64 (t = 1000), logistic 16×64 and 64×512 (t = 1e5), the Fig-3
+ * Cases: square 2×8, 16×64 and 64×512 (t = 1000), logistic 16×64 and 64×512 (t = 1e5), the Fig-3
  * regression 20×20 problem (sims/data/fig3-regression-kappa5.json, t = 300); problems from
  * randomProblem({ loss, d, n, seed: 1, vScale: 0.1, aScale }) (square 0.5, logistic 0) as in
  * bench/flow.bench.ts.
@@ -45,6 +45,7 @@ function cases(): Case[] {
     { label: 'logistic 64×512, t=1e5', spec: lg(64, 512), tEnd: 1e5 },
     { label: 'regression 20×20 (Fig 3), t=300', spec: fig3, tEnd: 300 },
     { label: 'square 16×64, t=1000', spec: sq(16, 64), tEnd: 1000 },
+    { label: 'square 64×512, t=1000', spec: sq(64, 512), tEnd: 1000 },
   ];
 }
 

@@ -15,6 +15,55 @@ import { argmax, softmaxOneMinusMax } from '../core/one-minus-max.js';
 import { normalize } from '../models/normalizations.js';
 import type { Problem } from '../models/problem.js';
 import { valueSoftmaxRhs } from '../models/value-softmax.js';
+import { scratchRegions } from '../wasm/linear-algebra.js';
+
+/**
+ * The observer's sweep over V runs in the WebAssembly kernel normAndVtBeta (src/wasm/asm/kernels.ts;
+ * the twin normAndVtBetaTwin below, same order, same bits) from this many V entries on: at full
+ * speed on a process's first records, where the loop runs interpreted.
+ */
+export const OBSERVER_KERNEL_MIN_SIZE = 256;
+
+/**
+ * ‖V‖_F² of V = y[0 .. d·n) (row-major), summed in storage order, returned; when `beta` is given
+ * also u = Vᵀβ into `u` (each u_j summed over i in order). One row-major sweep: the same sums as
+ * a column-wise loop, without its strided reads. The twin of the kernel normAndVtBeta.
+ * Example: y = [3, 4], d = 1, n = 2, beta = [2] → returns 25, u = [6, 8].
+ */
+export function normAndVtBetaTwin(y: Float64Array, d: number, n: number, beta: Float64Array | undefined, u: Float64Array): number {
+  const aOff = d * n;
+  let nv = 0;
+  if (beta === undefined) {
+    for (let q = 0; q < aOff; q++) nv += y[q]! * y[q]!;
+    return nv;
+  }
+  for (let j = 0; j < n; j++) u[j] = 0;
+  for (let i = 0; i < d; i++) {
+    const row = i * n;
+    const bi = beta[i]!;
+    for (let j = 0; j < n; j++) {
+      const v = y[row + j]!;
+      nv += v * v;
+      u[j] += v * bi;
+    }
+  }
+  return nv;
+}
+
+/** normAndVtBetaTwin on the kernels when they are available and d·n is large enough. */
+function normAndVtBeta(y: Float64Array, d: number, n: number, beta: Float64Array | undefined, u: Float64Array): number {
+  const aOff = d * n;
+  const ws = aOff >= OBSERVER_KERNEL_MIN_SIZE && y.length >= aOff ? scratchRegions([aOff, beta === undefined ? 0 : d, n]) : undefined;
+  if (ws === undefined) return normAndVtBetaTwin(y, d, n, beta, u);
+  const { k, ptrs } = ws;
+  const [pV, pb, pu] = ptrs as [number, number, number];
+  k.f64(pV, aOff).set(y.subarray(0, aOff));
+  if (beta !== undefined) k.f64(pb, d).set(beta);
+  const nv = k.exports.normAndVtBeta(pV, pb, beta === undefined ? 0 : 1, d, n, pu);
+  if (beta !== undefined) u.set(k.f64(pu, n));
+  ws.release();
+  return nv;
+}
 
 /** One saved point of a trajectory. Per-sample fields are arrays over samples when K > 1. */
 export interface SimRecord {
@@ -98,24 +147,8 @@ export function createObserver(problem: Problem): (t: number, y: Float64Array) =
   const uBuf = new Float64Array(beta === undefined ? 0 : n);
   return (t, y) => {
     const loss = flow.loss(y);
-    // One row-major sweep over V for ‖V‖_F² (summed in storage order) and u = Vᵀβ (each u_j
-    // summed over i in order): the same sums as a column-wise loop, without its strided reads.
-    let nv = 0;
     const u = uBuf;
-    if (beta === undefined) {
-      for (let q = 0; q < aOff; q++) nv += y[q]! * y[q]!;
-    } else {
-      for (let j = 0; j < n; j++) u[j] = 0;
-      for (let i = 0; i < d; i++) {
-        const row = i * n;
-        const bi = beta[i]!;
-        for (let j = 0; j < n; j++) {
-          const v = y[row + j]!;
-          nv += v * v;
-          u[j] += v * bi;
-        }
-      }
-    }
+    const nv = normAndVtBeta(y, d, n, beta, u);
     const ent: number[] = [];
     const mp: number[] = [];
     const omm: number[] = [];

@@ -23,6 +23,7 @@ import { logisticInitialStep } from '../integrators/logistic-initial-step.js';
 import { lowRankStepper } from '../integrators/low-rank-stages.js';
 import { drive } from '../integrators/driver.js';
 import { toRows } from '../core/row-arrays.js';
+import { sameEntries } from '../wasm/linear-algebra.js';
 
 /**
  * `auto` picks the low-rank-stage path from this many V entries on (d·n) for every normalisation
@@ -458,14 +459,6 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }),
     interpolate: undefined,
   });
-}
-
-/** True when x and y hold the same bits (same length, entries equal and of the same sign). */
-function sameEntries(x: Float64Array, y: Float64Array): boolean {
-  if (x === y) return true;
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
-  return true;
 }
 
 /** Hairer's first step on the full RHS (what the full-state steppers compute). */

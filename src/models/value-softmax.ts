@@ -7,6 +7,17 @@
  * State layout (flat Float64Array, length d·n + K·n): y[0 .. d·n) = V row-major (V_ij at i·n + j),
  * y[d·n + k·n + j] = a_kj. The RHS allocates nothing per call: all work buffers are created once
  * when the model is built, and the returned functions close over them.
+ *
+ * WebAssembly: the O(d·n) sweeps (f = V N, Vᵀg and V̇, the softmax VJP; the logistic kernel's
+ * Vᵀβ and V̇) run in the kernels vsForward / vsBackward / vsSoftmaxVjp (matTVec / vsScaledOuter)
+ * of src/wasm/asm/kernels.ts on a copy of the state in a
+ * kernel instance that the flows share (its own for a flow over SHARED_FLOW_KERNEL_MAX_SIZE
+ * entries), for every loss, normalisation and frozen block: the same operations in the same
+ * order as the TypeScript loops here (their twins; same bits, tested in
+ * test/models/value-softmax-wasm.test.ts). They run at full speed from a process's first call,
+ * where the loops run interpreted (a one-shot `vsflow simulate` evaluates this RHS only a few
+ * times on the low-rank and reduced paths), and warm they are faster too (per RHS call, copies
+ * included: equal at 2×8, 2.9× at 16×64, 5× at 64×512). The softmax stays here (Math.exp).
  */
 import type { Rhs } from '../integrators/types.js';
 import { OptionError } from '../core/errors.js';
@@ -14,6 +25,77 @@ import { normalize, normalizationVjp } from './normalizations.js';
 import { sampleLossGradient } from './losses.js';
 import { sigmoid } from '../core/sigmoid.js';
 import type { Problem } from './problem.js';
+import { privateKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
+
+/**
+ * Flows of up to this many state entries share one kernel instance (their arrays there hold
+ * nothing between evaluations, so each evaluation copies its state in); a larger flow makes its
+ * own (≈ 40 µs, freed with the flow), so the shared memory, which never shrinks, stays ≤ 17 MiB.
+ */
+export const SHARED_FLOW_KERNEL_MAX_SIZE = 1 << 20;
+
+/** The flows' arrays in an instance: [Y (size), out (size), N (K·n), f, g (K·d), w (K·n)]. */
+interface FlowKernels {
+  readonly x: KernelExports;
+  readonly Y: Float64Array;
+  readonly out: Float64Array;
+  readonly N: Float64Array;
+  readonly f: Float64Array;
+  readonly g: Float64Array;
+  readonly w: Float64Array;
+  readonly Yp: number;
+  readonly outp: number;
+  readonly Np: number;
+  readonly fp: number;
+  readonly gp: number;
+  readonly wp: number;
+}
+
+/** Byte offsets of a flow's arrays (from 64 KiB, 16-aligned) and the end of the last. */
+function flowLayout(d: number, n: number, K: number): { ptrs: number[]; end: number } {
+  const size = d * n + K * n;
+  let end = 65536;
+  const ptrs = [size, size, K * n, K * d, K * d, K * n].map((len) => {
+    const p = end;
+    end += 16 * Math.ceil(len / 2);
+    return p;
+  });
+  return { ptrs, end };
+}
+
+/** Views of a flow's arrays on instance x (valid while x's memory does not grow). */
+function flowViews(x: KernelExports, d: number, n: number, K: number, ptrs: readonly number[]): FlowKernels {
+  const size = d * n + K * n;
+  const [Yp, outp, Np, fp, gp, wp] = ptrs as [number, number, number, number, number, number];
+  const f64 = (p: number, len: number): Float64Array => new Float64Array(x.memory.buffer, p, len);
+  return { x, Y: f64(Yp, size), out: f64(outp, size), N: f64(Np, K * n), f: f64(fp, K * d), g: f64(gp, K * d), w: f64(wp, K * n), Yp, outp, Np, fp, gp, wp };
+}
+
+/**
+ * The instance the small flows share: its memory's size in bytes (read once per growth: the
+ * `buffer` getter is slow on a hot path) and a count of its growths (views then renew).
+ */
+let sharedFlow: { x: KernelExports; bytes: number; gen: number } | null | undefined;
+
+/** The shared flow instance with at least `bytes` of memory, or undefined (TypeScript loops). */
+function sharedFlowKernels(bytes: number): { x: KernelExports; gen: number } | undefined {
+  const sh = sharedFlow;
+  if (sh !== undefined && sh !== null && bytes <= sh.bytes) return sh;
+  if (sh === undefined) {
+    const x = privateKernels(bytes);
+    sharedFlow = x === undefined ? null : { x, bytes: x.memory.buffer.byteLength, gen: 0 };
+    return sharedFlow ?? undefined;
+  }
+  if (sh === null) return undefined;
+  try {
+    sh.x.memory.grow(Math.ceil((bytes - sh.bytes) / 65536));
+  } catch {
+    return undefined; // memory refused: this evaluation takes the TypeScript loops
+  }
+  sh.bytes = sh.x.memory.buffer.byteLength;
+  sh.gen++;
+  return sh;
+}
 
 /** Parameter blocks that can be held fixed (their time derivative is set to 0). */
 export type FrozenBlock = 'V' | 'a';
@@ -94,23 +176,47 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
   const freezeA = freeze.includes('a');
   // Work buffers, allocated once. Each kernel below copies them into locals first: V8 then keeps
   // them in registers and hoists the typed-array checks out of the loops (closure-slot loads
-  // inside hot loops measured ~3× slower).
+  // inside hot loops measured ~3× slower). The kernel path uses its own arrays (FlowKernels).
   const NbBuf = new Float64Array(K * n);
   const SBuf = new Float64Array(K);
   const fBuf = new Float64Array(K * d);
   const gBuf = new Float64Array(K * d);
   const wBuf = new Float64Array(K * n);
+  const { ptrs: kPtrs, end: kEnd } = flowLayout(d, n, K);
+  // Views on the shared instance (renewed when its memory grew) or this flow's own instance.
+  let kViews: FlowKernels | undefined;
+  let kGen = -1;
+  let own: FlowKernels | null | undefined;
+  /** The kernels for an evaluation on y (into out, of the state's length), or undefined: TypeScript. */
+  const kernelsFor = (y: Float64Array, out: Float64Array | undefined): FlowKernels | undefined => {
+    if (y.length !== size || (out !== undefined && out.length !== size) || wasmKernels() === undefined) return undefined;
+    if (size > SHARED_FLOW_KERNEL_MAX_SIZE) {
+      if (own === undefined) {
+        const x = privateKernels(kEnd);
+        own = x === undefined ? null : flowViews(x, d, n, K, kPtrs);
+      }
+      return own ?? undefined;
+    }
+    const sh = sharedFlowKernels(kEnd);
+    if (sh === undefined) return undefined;
+    if (sh.gen !== kGen || kViews === undefined || kViews.x !== sh.x) {
+      kViews = flowViews(sh.x, d, n, K, kPtrs);
+      kGen = sh.gen;
+    }
+    return kViews;
+  };
   const rBuf = new Float64Array(Math.max(P.m, 1));
   const invK = 1 / K;
   const n4 = n - (n % 4);
 
   /** Forward pass: N_k, f_k = V N_k, g_k for all samples; returns the mean loss. */
   const isSoftmax = kind === 'softmax';
-  const forward = (y: Float64Array, wantLoss: boolean): number => {
-    const Nb = NbBuf;
+  const forward = (y: Float64Array, wantLoss: boolean, fk: FlowKernels | undefined): number => {
+    if (fk !== undefined) fk.Y.set(y);
+    const Nb = fk === undefined ? NbBuf : fk.N;
     const S = SBuf;
-    const f = fBuf;
-    const g = gBuf;
+    const f = fk === undefined ? fBuf : fk.f;
+    const g = fk === undefined ? gBuf : fk.g;
     const r = rBuf;
     let loss = 0;
     for (let k = 0; k < K; k++) {
@@ -132,6 +238,7 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
       } else {
         S[k] = normalize(kind, y, aOff + ko, n, Nb, ko);
       }
+      if (fk !== undefined) continue;
       const fo = k * d;
       for (let i = 0; i < d; i++) {
         const row = i * n;
@@ -150,6 +257,11 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
         for (; j < n; j++) s0 += y[row + j]! * Nb[ko + j]!;
         f[fo + i] = s0 + s1 + (s2 + s3);
       }
+    }
+    // f = V N for all samples (the loop above, in its order), then the losses in sample order.
+    if (fk !== undefined) fk.x.vsForward(fk.Yp, fk.Np, K, d, n, fk.fp);
+    for (let k = 0; k < K; k++) {
+      const fo = k * d;
       loss += sampleLossGradient(P, k, f, fo, g, fo, r, wantLoss);
     }
     return loss * invK;
@@ -159,7 +271,18 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
    * Backward pass into `out` (= −∇L), honouring the frozen blocks. One sweep over the rows of V
    * builds both V̇_i· = −(1/K) Σ_k g_ki N_k and w_k = Vᵀg_k (V is read once).
    */
-  const backward = (y: Float64Array, out: Float64Array, fzV: boolean, fzA: boolean): void => {
+  const backward = (y: Float64Array, out: Float64Array, fzV: boolean, fzA: boolean, fk: FlowKernels | undefined): void => {
+    if (fk !== undefined) {
+      // The sweeps below on the instance's copy of y (forward wrote it), into its `out`, copied back.
+      const x = fk.x;
+      x.vsBackward(fk.Yp, fk.Np, fk.gp, K, d, n, invK, fzV ? 1 : 0, fzA ? 1 : 0, fk.wp, fk.outp);
+      const o = fk.out;
+      if (fzA) o.fill(0, aOff, size);
+      else if (isSoftmax) x.vsSoftmaxVjp(fk.Np, fk.wp, K, n, -invK, fk.outp + aOff * 8);
+      else for (let k = 0; k < K; k++) normalizationVjp(kind, y, aOff + k * n, n, fk.N, k * n, SBuf[k]!, fk.w, k * n, o, aOff + k * n, -invK);
+      out.set(o);
+      return;
+    }
     const Nb = NbBuf;
     const S = SBuf;
     const g = gBuf;
@@ -211,8 +334,9 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
   };
 
   const generic: Rhs = (_t, y, dydt) => {
-    forward(y, false);
-    backward(y, dydt, freezeV, freezeA);
+    const fk = kernelsFor(y, dydt);
+    forward(y, false, fk);
+    backward(y, dydt, freezeV, freezeA, fk);
   };
 
   // One-sample logistic loss with softmax (the Fig-2 setting), via VS-6: with u = Vᵀβ,
@@ -222,9 +346,26 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
   const label = P.labels?.[0] ?? 1;
   const uBuf = new Float64Array(n);
   const logisticOne: Rhs = (_t, y, dydt) => {
+    const b = beta!;
+    const fk = kernelsFor(y, dydt);
+    if (fk !== undefined) {
+      // The two sweeps over V in kernels (u in w's place, β in f's): the loops below, same bits.
+      const x = fk.x;
+      fk.Y.set(y);
+      fk.f.set(b);
+      x.matTVec(fk.Yp, fk.fp, d, n, fk.wp);
+      const uk = fk.w;
+      const sk = fk.N;
+      const zk = softmaxMargin(y, aOff, n, uk, sk);
+      const ck = -label * sigmoid(-label * zk);
+      x.vsScaledOuter(fk.fp, fk.Np, -ck, d, n, fk.outp);
+      const o = fk.out;
+      for (let j = 0; j < n; j++) o[aOff + j] = -ck * sk[j]! * (uk[j]! - zk);
+      dydt.set(o);
+      return;
+    }
     const u = uBuf;
     const sig = NbBuf;
-    const b = beta!;
     for (let j = 0; j < n; j++) u[j] = 0;
     for (let i = 0; i < d; i++) {
       const bi = b[i]!;
@@ -241,10 +382,11 @@ export function valueSoftmaxRhs(problem: Problem, options?: Partial<ValueSoftmax
     for (let j = 0; j < n; j++) dydt[aOff + j] = -c * sig[j]! * (u[j]! - z);
   };
   const rhs: Rhs = isLogisticOne(P, freeze) ? logisticOne : generic;
-  const loss = (y: Float64Array): number => forward(y, true);
+  const loss = (y: Float64Array): number => forward(y, true, kernelsFor(y, undefined));
   const negGradient = (y: Float64Array, out: Float64Array): number => {
-    const l = forward(y, true);
-    backward(y, out, false, false);
+    const fk = kernelsFor(y, out);
+    const l = forward(y, true, fk);
+    backward(y, out, false, false, fk);
     return l;
   };
   // y0 packed on first read (one array, as before): observers use only `loss`, and packing is an

@@ -49,6 +49,20 @@ export interface KernelExports {
   lrSoftmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void;
   lrStageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, s: number, K: number, d: number, n: number, rows: number, loss: number, invK: number): void;
   lrAttemptSoftmax(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, C: number, Nt: number, at: number, atStep: number, atA: number, tab: number, out: number, fsal: number, S: number, two: number, K: number, d: number, n: number, rows: number, loss: number, invK: number, h: number, rtol: number): void;
+  // Cold-start kernels (src/wasm/asm/kernels.ts, end; twins: the TypeScript loops of
+  // value-softmax.ts, step-control.ts, logistic-initial-step.ts, observables.ts).
+  vsForward(V: number, N: number, K: number, d: number, n: number, f: number): void;
+  vsBackward(V: number, N: number, g: number, K: number, d: number, n: number, invK: number, fzV: number, fzA: number, w: number, out: number): void;
+  vsSoftmaxVjp(N: number, w: number, K: number, n: number, scale: number, out: number): void;
+  initStepSums(y0: number, f0: number, atol: number, rtol: number, n: number, out: number): void;
+  eulerTrial(y0: number, f0: number, h: number, n: number, work: number): void;
+  initStepDiff(y0: number, f0: number, f1: number, atol: number, rtol: number, n: number): number;
+  logisticStepSums(y0: number, atol: number, rtol: number, sig: number, b: number, c0: number, d: number, n: number, out: number): void;
+  logisticTrialU(y0: number, b: number, sig: number, c0: number, h0: number, d: number, n: number, u: number): void;
+  logisticStepDiff(y0: number, atol: number, rtol: number, sig0: number, sig1: number, b: number, c0: number, c1: number, d: number, n: number): number;
+  normAndVtBeta(V: number, b: number, hasB: number, d: number, n: number, u: number): number;
+  sameF64(x: number, y: number, n: number): number;
+  vsScaledOuter(b: number, s: number, c: number, d: number, n: number, out: number): void;
 }
 
 /** The instantiated kernels with a scratch allocator over their memory. */

@@ -42,6 +42,34 @@ export function kernelScratch(): { arrays(lengths: readonly number[]): Float64Ar
 }
 
 /**
+ * The longest region `scratchRegions` gives (2^20 f64, 8 MiB): the shared memory never shrinks,
+ * and loops this long leave the interpreter by on-stack replacement within their first pass.
+ */
+export const SCRATCH_MAX_LENGTH = 1 << 20;
+
+/**
+ * Scratch regions of the given f64 lengths on the shared kernels (byte offsets in `ptrs`, not
+ * zeroed), or undefined when the kernels are unavailable, a length exceeds SCRATCH_MAX_LENGTH or
+ * their memory cannot grow (then use the TypeScript loops). Make views (`k.f64`) only after this
+ * returns, use them before any call that may allocate, and `release()` before returning.
+ *
+ * @example
+ * const s = scratchRegions([4, 2]); // s.ptrs = [p, p + 32] (16-byte aligned); s.release()
+ */
+export function scratchRegions(lengths: readonly number[]): { k: WasmKernels; ptrs: number[]; release(): void } | undefined {
+  const k = wasmKernels();
+  if (k === undefined || lengths.some((l) => l > SCRATCH_MAX_LENGTH)) return undefined;
+  const top = k.mark();
+  try {
+    const ptrs = lengths.map((l) => k.allocF64(l));
+    return { k, ptrs, release: () => k.release(top) };
+  } catch {
+    k.release(top);
+    return undefined;
+  }
+}
+
+/**
  * out_i = Σ_j V_ij s_j, i < d (V row-major d×n). Sum order: two accumulators per row, over even
  * and odd j (an odd last term added to the even one), then even + odd.
  *
@@ -97,4 +125,29 @@ export function stageCombine(y: Float64Array, K: Float64Array, c: Float64Array, 
     for (let j = 0; j < m; j++) acc += c[j]! * K[j * len + q]!;
     out[q] = y[q]! + h * acc;
   }
+}
+
+/**
+ * True when x and y hold the same numbers entry by entry as Object.is compares them (same length;
+ * equal bits, or both NaN). From 256 entries on the kernel sameF64 compares copies of both (at
+ * full speed on a process's first call, where this loop runs interpreted); same answer.
+ *
+ * @example
+ * sameEntries(new Float64Array([0, NaN]), new Float64Array([0, NaN])); // true; [0] vs [-0]: false
+ */
+export function sameEntries(x: Float64Array, y: Float64Array): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  const n = x.length;
+  const ws = n >= 256 ? scratchRegions([n, n]) : undefined;
+  if (ws !== undefined) {
+    const [px, py] = ws.ptrs as [number, number];
+    ws.k.f64(px, n).set(x);
+    ws.k.f64(py, n).set(y);
+    const same = ws.k.exports.sameF64(px, py, n) === 1;
+    ws.release();
+    return same;
+  }
+  for (let i = 0; i < n; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
 }

@@ -686,3 +686,392 @@ export function zigguratFast(bits: usize, n: i32, kn: usize, wn: usize, out: usi
 export * from './stage-sum';
 export * from './low-rank';
 export * from './low-rank-stage';
+
+// ---- cold-start kernels of the full-state flow (twins: the TypeScript loops they replace) -----
+// Each reproduces one TypeScript loop's operations in its order (value-softmax.ts forward and
+// backward, normalizations.ts softmax VJP, step-control.ts initialStep, logistic-initial-step.ts,
+// observables.ts ‖V‖_F and Vᵀβ): they run at full speed from a process's first call, where the
+// TypeScript loops run interpreted. Sums that the twin accumulates in one scalar are accumulated
+// here in one scalar too (the lanes of a product pair added one after the other).
+
+/**
+ * f[k·d + i] = Σ_j V[i·n + j]·N[k·n + j] in value-softmax.ts `forward`'s order: four sums s0..s3
+ * over j mod 4 (lanes of two f64x2 sums), the n mod 4 last terms added to s0, then
+ * (s0 + s1) + (s2 + s3).
+ */
+export function vsForward(V: usize, N: usize, K: i32, d: i32, n: i32, f: usize): void {
+  const n4 = n & ~3;
+  for (let k = 0; k < K; k++) {
+    const m = N + (<usize>(k * n) << 3);
+    for (let i = 0; i < d; i++) {
+      const row = V + (<usize>(i * n) << 3);
+      let a = sp(0.0);
+      let b = sp(0.0);
+      let j = 0;
+      for (; j < n4; j += 4) {
+        const o = <usize>j << 3;
+        a = add(a, mul(v128.load(row + o), v128.load(m + o)));
+        b = add(b, mul(v128.load(row + o + 16), v128.load(m + o + 16)));
+      }
+      let s0 = f64x2.extract_lane(a, 0);
+      for (; j < n; j++) {
+        const o = <usize>j << 3;
+        s0 += load<f64>(row + o) * load<f64>(m + o);
+      }
+      store<f64>(f + (<usize>(k * d + i) << 3), s0 + f64x2.extract_lane(a, 1) + (f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1)));
+    }
+  }
+}
+
+/**
+ * value-softmax.ts `backward` over the V rows: unless fzA, w[k·n + j] = Σ_i V[i·n + j]·g[k·d + i]
+ * (w zeroed, rows added in increasing i); out's V block: 0 when fzV, else
+ * out[i·n + j] = c_0i·N[j] + c_1i·N[n + j] + … with c_ki = (−g[k·d + i])·invK, in increasing k.
+ */
+export function vsBackward(V: usize, N: usize, g: usize, K: i32, d: i32, n: i32, invK: f64, fzV: i32, fzA: i32, w: usize, out: usize): void {
+  const n2 = n & ~1;
+  const rb = <usize>n << 3;
+  if (fzA == 0) memory.fill(w, 0, <usize>(K * n) << 3);
+  for (let i = 0; i < d; i++) {
+    const row = V + <usize>i * rb;
+    const orow = out + <usize>i * rb;
+    if (fzA == 0) {
+      for (let k = 0; k < K; k++) {
+        const gi = load<f64>(g + (<usize>(k * d + i) << 3));
+        const gv = sp(gi);
+        const wk = w + <usize>k * rb;
+        let j = 0;
+        for (; j < n2; j += 2) {
+          const o = <usize>j << 3;
+          v128.store(wk + o, add(v128.load(wk + o), mul(v128.load(row + o), gv)));
+        }
+        if (j < n) {
+          const o = <usize>j << 3;
+          store<f64>(wk + o, load<f64>(wk + o) + load<f64>(row + o) * gi);
+        }
+      }
+    }
+    if (fzV != 0) {
+      memory.fill(orow, 0, rb);
+      continue;
+    }
+    const c0 = -load<f64>(g + (<usize>i << 3)) * invK;
+    const cv = sp(c0);
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(orow + o, mul(cv, v128.load(N + o)));
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      store<f64>(orow + o, c0 * load<f64>(N + o));
+    }
+    for (let k = 1; k < K; k++) {
+      const c = -load<f64>(g + (<usize>(k * d + i) << 3)) * invK;
+      const ck = sp(c);
+      const Nk = N + <usize>k * rb;
+      let q = 0;
+      for (; q < n2; q += 2) {
+        const o = <usize>q << 3;
+        v128.store(orow + o, add(v128.load(orow + o), mul(ck, v128.load(Nk + o))));
+      }
+      if (q < n) {
+        const o = <usize>q << 3;
+        store<f64>(orow + o, load<f64>(orow + o) + c * load<f64>(Nk + o));
+      }
+    }
+  }
+}
+
+/**
+ * The softmax VJP of normalizations.ts per sample: nw = Σ_j N_j·w_j (one sum, increasing j), then
+ * out[k·n + j] = (scale·N_j)·(w_j − nw).
+ */
+export function vsSoftmaxVjp(N: usize, w: usize, K: i32, n: i32, scale: f64, out: usize): void {
+  const n2 = n & ~1;
+  const sv = sp(scale);
+  for (let k = 0; k < K; k++) {
+    const base = <usize>(k * n) << 3;
+    const Nk = N + base;
+    const wk = w + base;
+    const ok = out + base;
+    let nw = 0.0;
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      const p = mul(v128.load(Nk + o), v128.load(wk + o));
+      nw += f64x2.extract_lane(p, 0);
+      nw += f64x2.extract_lane(p, 1);
+    }
+    if (j < n) nw += load<f64>(Nk + (<usize>j << 3)) * load<f64>(wk + (<usize>j << 3));
+    const nv = sp(nw);
+    j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(ok + o, mul(mul(sv, v128.load(Nk + o)), f64x2.sub(v128.load(wk + o), nv)));
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      store<f64>(ok + o, scale * load<f64>(Nk + o) * (load<f64>(wk + o) - nw));
+    }
+  }
+}
+
+/** sc = atol + rtol·|y0| as step-control.ts initialStep forms it (lanes: two components). */
+@inline function initScale(at: v128, rt: v128, y: v128): v128 {
+  return add(at, mul(rt, f64x2.abs(y)));
+}
+
+/**
+ * step-control.ts initialStep's first sums: out = [Σ (y0_i/sc_i)², Σ (f0_i/sc_i)²], each one sum
+ * in increasing i, sc_i = atol_i + rtol·|y0_i|.
+ */
+export function initStepSums(y0: usize, f0: usize, atol: usize, rtol: f64, n: i32, out: usize): void {
+  const n2 = n & ~1;
+  const rt = sp(rtol);
+  let s0 = 0.0;
+  let s1 = 0.0;
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const o = <usize>i << 3;
+    const y = v128.load(y0 + o);
+    const sc = initScale(v128.load(atol + o), rt, y);
+    const a = f64x2.div(y, sc);
+    const b = f64x2.div(v128.load(f0 + o), sc);
+    const a2 = mul(a, a);
+    const b2 = mul(b, b);
+    s0 += f64x2.extract_lane(a2, 0);
+    s1 += f64x2.extract_lane(b2, 0);
+    s0 += f64x2.extract_lane(a2, 1);
+    s1 += f64x2.extract_lane(b2, 1);
+  }
+  if (i < n) {
+    const o = <usize>i << 3;
+    const y = load<f64>(y0 + o);
+    const sc = load<f64>(atol + o) + rtol * Math.abs(y);
+    const a = y / sc;
+    const b = load<f64>(f0 + o) / sc;
+    s0 += a * a;
+    s1 += b * b;
+  }
+  store<f64>(out, s0);
+  store<f64>(out + 8, s1);
+}
+
+/** work_i = y0_i + h·f0_i (initialStep's Euler trial state). */
+export function eulerTrial(y0: usize, f0: usize, h: f64, n: i32, work: usize): void {
+  const n2 = n & ~1;
+  const hv = sp(h);
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(work + o, add(v128.load(y0 + o), mul(hv, v128.load(f0 + o))));
+  }
+  if (i < n) {
+    const o = <usize>i << 3;
+    store<f64>(work + o, load<f64>(y0 + o) + h * load<f64>(f0 + o));
+  }
+}
+
+/** initialStep's Σ ((f1_i − f0_i)/sc_i)², one sum in increasing i. */
+export function initStepDiff(y0: usize, f0: usize, f1: usize, atol: usize, rtol: f64, n: i32): f64 {
+  const n2 = n & ~1;
+  const rt = sp(rtol);
+  let s2 = 0.0;
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const o = <usize>i << 3;
+    const sc = initScale(v128.load(atol + o), rt, v128.load(y0 + o));
+    const c = f64x2.div(f64x2.sub(v128.load(f1 + o), v128.load(f0 + o)), sc);
+    const c2 = mul(c, c);
+    s2 += f64x2.extract_lane(c2, 0);
+    s2 += f64x2.extract_lane(c2, 1);
+  }
+  if (i < n) {
+    const o = <usize>i << 3;
+    const sc = load<f64>(atol + o) + rtol * Math.abs(load<f64>(y0 + o));
+    const c = (load<f64>(f1 + o) - load<f64>(f0 + o)) / sc;
+    s2 += c * c;
+  }
+  return s2;
+}
+
+/**
+ * logistic-initial-step.ts's V-block sums of y0 and f0 = (c_i·σ0_j), c_i = (−c0)·β_i:
+ * out = [Σ (y0/sc)², Σ ((c_i·σ0_j)/sc)²] over the rows in order, one sum each.
+ */
+export function logisticStepSums(y0: usize, atol: usize, rtol: f64, sig: usize, b: usize, c0: f64, d: i32, n: i32, out: usize): void {
+  const n2 = n & ~1;
+  const rt = sp(rtol);
+  let s0 = 0.0;
+  let s1 = 0.0;
+  for (let i = 0; i < d; i++) {
+    const ci = -c0 * load<f64>(b + (<usize>i << 3));
+    const cv = sp(ci);
+    const row = <usize>(i * n) << 3;
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      const y = v128.load(y0 + row + o);
+      const sc = initScale(v128.load(atol + row + o), rt, y);
+      const a = f64x2.div(y, sc);
+      const f = f64x2.div(mul(cv, v128.load(sig + o)), sc);
+      const a2 = mul(a, a);
+      const f2 = mul(f, f);
+      s0 += f64x2.extract_lane(a2, 0);
+      s1 += f64x2.extract_lane(f2, 0);
+      s0 += f64x2.extract_lane(a2, 1);
+      s1 += f64x2.extract_lane(f2, 1);
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      const y = load<f64>(y0 + row + o);
+      const sc = load<f64>(atol + row + o) + rtol * Math.abs(y);
+      const a = y / sc;
+      const f = (ci * load<f64>(sig + o)) / sc;
+      s0 += a * a;
+      s1 += f * f;
+    }
+  }
+  store<f64>(out, s0);
+  store<f64>(out + 8, s1);
+}
+
+/** logistic-initial-step.ts's u1_j = Σ_i β_i·(y0_ij + h0·(c_i·σ0_j)), c_i = (−c0)·β_i, from 0 in increasing i. */
+export function logisticTrialU(y0: usize, b: usize, sig: usize, c0: f64, h0: f64, d: i32, n: i32, u: usize): void {
+  const n2 = n & ~1;
+  const hv = sp(h0);
+  memory.fill(u, 0, <usize>n << 3);
+  for (let i = 0; i < d; i++) {
+    const bi = load<f64>(b + (<usize>i << 3));
+    const ci = -c0 * bi;
+    const bv = sp(bi);
+    const cv = sp(ci);
+    const row = y0 + (<usize>(i * n) << 3);
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(u + o, add(v128.load(u + o), mul(bv, add(v128.load(row + o), mul(hv, mul(cv, v128.load(sig + o)))))));
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      store<f64>(u + o, load<f64>(u + o) + bi * (load<f64>(row + o) + h0 * (ci * load<f64>(sig + o))));
+    }
+  }
+}
+
+/**
+ * logistic-initial-step.ts's V-block Σ ((c1_i·σ1_j − c0_i·σ0_j)/sc)², c_ki = (−c_k)·β_i, one sum
+ * over the rows in order.
+ */
+export function logisticStepDiff(y0: usize, atol: usize, rtol: f64, sig0: usize, sig1: usize, b: usize, c0: f64, c1: f64, d: i32, n: i32): f64 {
+  const n2 = n & ~1;
+  const rt = sp(rtol);
+  let s2 = 0.0;
+  for (let i = 0; i < d; i++) {
+    const bi = load<f64>(b + (<usize>i << 3));
+    const ci0 = -c0 * bi;
+    const ci1 = -c1 * bi;
+    const v0 = sp(ci0);
+    const v1 = sp(ci1);
+    const row = <usize>(i * n) << 3;
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      const sc = initScale(v128.load(atol + row + o), rt, v128.load(y0 + row + o));
+      const c = f64x2.div(f64x2.sub(mul(v1, v128.load(sig1 + o)), mul(v0, v128.load(sig0 + o))), sc);
+      const c2 = mul(c, c);
+      s2 += f64x2.extract_lane(c2, 0);
+      s2 += f64x2.extract_lane(c2, 1);
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      const sc = load<f64>(atol + row + o) + rtol * Math.abs(load<f64>(y0 + row + o));
+      const c = (ci1 * load<f64>(sig1 + o) - ci0 * load<f64>(sig0 + o)) / sc;
+      s2 += c * c;
+    }
+  }
+  return s2;
+}
+
+/**
+ * observables.ts's sweep over V: returns ‖V‖_F² = Σ V_q² in storage order (one sum) and, when
+ * hasB ≠ 0, writes u_j = Σ_i V_ij·β_i (from 0, increasing i).
+ */
+export function normAndVtBeta(V: usize, b: usize, hasB: i32, d: i32, n: i32, u: usize): f64 {
+  let nv = 0.0;
+  if (hasB == 0) {
+    const len = d * n;
+    const l2 = len & ~1;
+    let q = 0;
+    for (; q < l2; q += 2) {
+      const v = v128.load(V + (<usize>q << 3));
+      const v2 = mul(v, v);
+      nv += f64x2.extract_lane(v2, 0);
+      nv += f64x2.extract_lane(v2, 1);
+    }
+    if (q < len) {
+      const v = load<f64>(V + (<usize>q << 3));
+      nv += v * v;
+    }
+    return nv;
+  }
+  const n2 = n & ~1;
+  memory.fill(u, 0, <usize>n << 3);
+  for (let i = 0; i < d; i++) {
+    const bi = load<f64>(b + (<usize>i << 3));
+    const bv = sp(bi);
+    const row = V + (<usize>(i * n) << 3);
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      const v = v128.load(row + o);
+      const v2 = mul(v, v);
+      nv += f64x2.extract_lane(v2, 0);
+      nv += f64x2.extract_lane(v2, 1);
+      v128.store(u + o, add(v128.load(u + o), mul(v, bv)));
+    }
+    if (j < n) {
+      const o = <usize>j << 3;
+      const v = load<f64>(row + o);
+      nv += v * v;
+      store<f64>(u + o, load<f64>(u + o) + v * bi);
+    }
+  }
+  return nv;
+}
+
+/**
+ * 1 when x and y (n entries each) hold the same numbers as Object.is compares them (equal bits,
+ * or both NaN), else 0.
+ */
+export function sameF64(x: usize, y: usize, n: i32): i32 {
+  for (let q = 0; q < n; q++) {
+    const o = <usize>q << 3;
+    if (load<i64>(x + o) != load<i64>(y + o)) {
+      const a = load<f64>(x + o);
+      const b = load<f64>(y + o);
+      if (!(a != a && b != b)) return 0;
+    }
+  }
+  return 1;
+}
+
+/**
+ * value-softmax.ts `logisticOne`'s V block: out[i·n + j] = (c·β_i)·σ_j (the caller passes c = −c'
+ * for V̇_i· = −c' β_i σᵀ, an exact negation).
+ */
+export function vsScaledOuter(b: usize, s: usize, c: f64, d: i32, n: i32, out: usize): void {
+  const n2 = n & ~1;
+  for (let i = 0; i < d; i++) {
+    const ci = c * load<f64>(b + (<usize>i << 3));
+    const cv = sp(ci);
+    const row = out + (<usize>(i * n) << 3);
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(row + o, mul(cv, v128.load(s + o)));
+    }
+    if (j < n) store<f64>(row + (<usize>j << 3), ci * load<f64>(s + (<usize>j << 3)));
+  }
+}
