@@ -48,12 +48,27 @@ export function lrStageSoftmax(vb: usize, aS: usize, KAS: usize, ac: usize, E: u
       lrBackward(Xr, rq, 1, rows, d, g + ((<usize>(k * d)) << 3));
     }
   } else {
-    for (let q = 0; q < K * d; q++) {
+    // Element-wise, so f64x2 lanes give the scalar loop's bits.
+    const Kd = K * d;
+    let q = 0;
+    for (; q + 2 <= Kd; q += 2) {
+      const o = <usize>q << 3;
+      v128.store(g + o, f64x2.sub(v128.load(f + o), v128.load(yt + o)));
+    }
+    if (q < Kd) {
       const o = <usize>q << 3;
       store<f64>(g + o, load<f64>(f + o) - load<f64>(yt + o));
     }
   }
-  for (let q = 0; q < K * d; q++) {
+  // G = −g·(1/K), element-wise (f64x2 lanes; the negation is exact).
+  const Kd = K * d;
+  const iv = f64x2.splat(invK);
+  let q = 0;
+  for (; q + 2 <= Kd; q += 2) {
+    const o = <usize>q << 3;
+    v128.store(Gso + o, f64x2.mul(f64x2.neg(v128.load(g + o)), iv));
+  }
+  if (q < Kd) {
     const o = <usize>q << 3;
     store<f64>(Gso + o, -load<f64>(g + o) * invK);
   }
@@ -131,11 +146,11 @@ export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac
     for (let k = 0; k < K; k++) {
       memory.copy(Nt + ((<usize>(r * n)) << 3), NS + ((<usize>((j * K + k) * n)) << 3), <usize>n << 3);
       const go = GS + ((<usize>((j * K + k) * d)) << 3);
+      // (bj·gi, e1·gi) as one f64x2 product per row (each lane the scalar product).
+      const be = f64x2.replace_lane(f64x2.splat(bj), 1, e1);
       for (let i = 0; i < d; i++) {
-        const gi = load<f64>(go + (<usize>i << 3));
         const o = C + ((<usize>((i * R + r) * 2)) << 3);
-        store<f64>(o, bj * gi);
-        store<f64>(o + 8, e1 * gi);
+        v128.store(o, f64x2.mul(v128.load64_splat(go + (<usize>i << 3)), be));
       }
       if (two != 0 && th != 0) {
         for (let i = 0; i < d; i++) store<f64>(Ch + ((<usize>(i * M + t)) << 3), th * load<f64>(go + (<usize>i << 3)));
@@ -162,7 +177,26 @@ export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac
     for (let j = 0; j < stages; j++) store<f64>(ac + (<usize>j << 3), load<f64>(E2t + (<usize>j << 3)));
     lrAddRows(e2v, KAS, ac, stages, 1, KN);
   }
-  for (let q = 0; q < KN; q++) {
+  // The scaled squares per column pair in f64x2 lanes (each lane the scalar operations; max
+  // propagates NaN as Math.max does, and the arguments are ≥ +0), summed in q order.
+  const esv = f64x2.splat(eScale);
+  const rtv = f64x2.splat(rtol);
+  const onev = f64x2.splat(1.0);
+  let q = 0;
+  for (; q + 2 <= KN; q += 2) {
+    const o = <usize>q << 3;
+    const e1 = f64x2.mul(v128.load(e1v + o), esv);
+    const inv = f64x2.div(onev, f64x2.add(v128.load(atA + o), f64x2.mul(rtv, f64x2.max(f64x2.abs(v128.load(vb + aOff + o)), f64x2.abs(v128.load(vn + aOff + o))))));
+    const x1 = f64x2.mul(e1, inv);
+    const x2 = f64x2.mul(v128.load(e2v + o), inv);
+    const p1 = f64x2.mul(x1, x1);
+    const p2 = f64x2.mul(x2, x2);
+    s1 += f64x2.extract_lane(p1, 0);
+    s2 += f64x2.extract_lane(p2, 0);
+    s1 += f64x2.extract_lane(p1, 1);
+    s2 += f64x2.extract_lane(p2, 1);
+  }
+  if (q < KN) {
     const o = <usize>q << 3;
     const e1 = load<f64>(e1v + o) * eScale;
     const inv = 1.0 / (load<f64>(atA + o) + rtol * Math.max(Math.abs(load<f64>(vb + aOff + o)), Math.abs(load<f64>(vn + aOff + o))));
