@@ -340,12 +340,11 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, onProgress: o.onProgress, signal: o.signal };
   // The solver's callback on the full state (full, low-rank): onStep and onProgress together.
   const onStepFull = withProgress(o.onStep, o.onProgress);
-  const sol =
+  const solved: Solved =
     formulation === 'reduced'
       ? solveReduced(P, y0, allEvents, saveTimes, atol, run)
-      : formulation === 'low-rank'
-        ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run)
-        : solveFull(flow!);
+      : fullSolved(formulation === 'low-rank' ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run) : solveFull(flow!));
+  const { sol, fullState } = solved;
   function solveFull(flow: ValueSoftmaxFlow): Solution {
     // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
     return method === 'gd' && allEvents.length === 0
@@ -366,7 +365,10 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   // The record at t = 0 of the start state is the one checked above (observer is a pure function
   // of (t, y)): reused when the saved state has the same bits (a lifted start may differ in the
   // sign of a zero).
-  const records = sol.t.map((t, i) => (i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(sol.y[0]!, y0) ? startRecord : observer(t, sol.y[i]!)));
+  const records = sol.t.map((t, i) => {
+    const y = fullState(i);
+    return i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y);
+  });
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   const events = sol.events.map((e) => ({ name: e.name, t: e.t }));
   // A record that is not a valid observation (NaN, ±Infinity, a probability outside [0, 1])
@@ -376,14 +378,29 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     if (why === undefined) continue;
     const t = records[i]!.t;
     const kept = records.slice(0, i);
-    const prev = i > 0 ? { t: sol.t[i - 1]!, y: sol.y[i - 1]! } : { t: 0, y: y0 };
+    const prev = i > 0 ? { t: sol.t[i - 1]!, y: fullState(i - 1) } : { t: 0, y: y0 };
     return finish('non-finite', `invalid observation at t = ${t}: ${why}${P.normalization === 'sum' ? ' (normalization sum: a weight left [0, 1])' : ''}; records end at the last valid time`, sol.stats, events, kept, prev.t, prev.y);
   }
   if (sol.status !== 'success' && sol.tEnd > last) {
-    const end = observer(sol.tEnd, sol.yEnd);
+    const end = observer(sol.tEnd, fullState(-1));
     if (recordProblem(end, n) === undefined) records.push(end);
   }
-  return finish(sol.status, sol.message, sol.stats, events, records, sol.tEnd, sol.yEnd);
+  return finish(sol.status, sol.message, sol.stats, events, records, sol.tEnd, fullState(-1));
+}
+
+/**
+ * A solve's solution and its states as full states [V, a]: `fullState(i)` is saved state i
+ * (i = −1: the end state). For the reduced path `sol` holds the reduced states (events: name and
+ * t only are read) and `fullState` lifts into one buffer, valid until the next call.
+ */
+interface Solved {
+  readonly sol: Solution;
+  readonly fullState: (i: number) => Float64Array;
+}
+
+/** A full-state solution as Solved. */
+function fullSolved(sol: Solution): Solved {
+  return { sol, fullState: (i) => (i < 0 ? sol.yEnd : sol.y[i]!) };
 }
 
 interface ReducedRun {
@@ -410,18 +427,16 @@ function withProgress(onStep: ((t: number, y: Float64Array) => void) | undefined
 }
 
 /**
- * The run of `simulate` on the reduced (u, a) state (VS-6), returned as the full-state solution:
- * saved states, events and the end state are lifted to [V, a]; event functions and onStep see
- * lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
+ * The run of `simulate` on the reduced (u, a) state (VS-6): saved states and the end state are
+ * lifted to [V, a] on demand (Solved); event functions and onStep see lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
  * full RHS, whose two evaluations are counted as the full path counts them) and its error norm.
  */
-function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
+function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solved {
   const R = reducedFlow(P, o.freeze);
   const size = y0.length;
   let scratchBuf: Float64Array | undefined;
-  // Allocated on first use (events, onStep), not per call.
+  // Allocated on first use (events, onStep, the lifts after the solve), not per call.
   const scratch = (): Float64Array => (scratchBuf ??= new Float64Array(size));
-  const lifted = (r: Float64Array): Float64Array => R.lift(r, new Float64Array(size));
   const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch())) }));
   const onStep = withProgress(o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch())), o.onProgress);
   let sol: Solution;
@@ -455,18 +470,30 @@ function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[]
   // The solution holds copies: the flow's pooled kernel instances can go back (a run that threw
   // drops them instead).
   R.release();
-  // The end state is usually the last saved state: lift it once (an O(d·n) pass and array).
-  const ys = sol.y.map(lifted);
-  const last = sol.y.length - 1;
-  const yEnd = last >= 0 && sameEntries(sol.y[last]!, sol.yEnd) ? ys[last]! : lifted(sol.yEnd);
-  return Object.freeze({
-    ...sol,
-    y: ys,
-    events: sol.events.map((e) => ({ name: e.name, t: e.t, y: lifted(e.y) })),
-    yEnd,
-    stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }),
-    interpolate: undefined,
-  });
+  // The lifts (O(d·n) each) go into one buffer, read by simulate before the next: `held` is the
+  // reduced state it holds. The start state lifts to y0 itself (V0 + β̂·0 = V0) unless V0 has a
+  // −0 (−0 + 0 = +0) or u(0) = Vᵀβ overflowed (∞ − ∞), so it is not lifted then; the end state
+  // is usually the last saved state.
+  let held: Float64Array | undefined;
+  const startIsY0 = !hasNegativeZero(P.V) && R.y0.every(Number.isFinite);
+  const fullState = (i: number): Float64Array => {
+    const last = sol.y.length - 1;
+    const r = i < 0 ? (last >= 0 && sameEntries(sol.y[last]!, sol.yEnd) ? sol.y[last]! : sol.yEnd) : sol.y[i]!;
+    if (startIsY0 && sameEntries(r, R.y0)) return y0;
+    if (held !== r) {
+      R.lift(r, scratch());
+      held = r;
+    }
+    return scratchBuf!;
+  };
+  const reduced = Object.freeze({ ...sol, stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }), interpolate: undefined });
+  return { sol: reduced, fullState };
+}
+
+/** True when some entry of x is −0. */
+function hasNegativeZero(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] === 0 && 1 / x[i]! < 0) return true;
+  return false;
 }
 
 /** Hairer's first step on the full RHS (what the full-state steppers compute). */
