@@ -444,7 +444,7 @@ function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[]
   if (o.method === 'gd' && evs.length === 0) {
     sol = gradientDescent(R.rhs, R.y0, o.tEnd, o.lr, { saveTimes, maxSteps: o.maxSteps, onStep, signal: o.signal, block: R.gdBlock });
   } else {
-    const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
+    const atolFull = typeof atol === 'number' ? uniformAtol(size, atol) : atol;
     const adaptive = o.method === 'dopri5' || o.method === 'dop853';
     let dt0: number | undefined;
     if (adaptive) {
@@ -464,22 +464,18 @@ function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[]
       onFailure: 'return',
       onStep,
       signal: o.signal,
-      errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol) : undefined,
+      errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol, typeof atol === 'number') : undefined,
     });
   }
   // The solution holds copies: the flow's pooled kernel instances can go back (a run that threw
   // drops them instead).
   R.release();
   // The lifts (O(d·n) each) go into one buffer, read by simulate before the next: `held` is the
-  // reduced state it holds. The start state lifts to y0 itself (V0 + β̂·0 = V0) unless V0 has a
-  // −0 (−0 + 0 = +0) or u(0) = Vᵀβ overflowed (∞ − ∞), so it is not lifted then; the end state
-  // is usually the last saved state.
+  // reduced state it holds (the end state is usually the last saved state).
   let held: Float64Array | undefined;
-  const startIsY0 = !hasNegativeZero(P.V) && R.y0.every(Number.isFinite);
   const fullState = (i: number): Float64Array => {
     const last = sol.y.length - 1;
     const r = i < 0 ? (last >= 0 && sameEntries(sol.y[last]!, sol.yEnd) ? sol.y[last]! : sol.yEnd) : sol.y[i]!;
-    if (startIsY0 && sameEntries(r, R.y0)) return y0;
     if (held !== r) {
       R.lift(r, scratch());
       held = r;
@@ -490,10 +486,18 @@ function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[]
   return { sol: reduced, fullState };
 }
 
-/** True when some entry of x is −0. */
-function hasNegativeZero(x: Float64Array): boolean {
-  for (let i = 0; i < x.length; i++) if (x[i] === 0 && 1 / x[i]! < 0) return true;
-  return false;
+
+/** The last scalar atol spread over a state (read only, by the reduced path's first step and norm). */
+let uniformAtolBuf: Float64Array | undefined;
+
+/**
+ * `new Float64Array(size).fill(atol)`, reusing the last one made for the same size and value (its
+ * readers never write it): at 64×512 a fresh one is a 272 KB allocation and fill per call.
+ */
+function uniformAtol(size: number, atol: number): Float64Array {
+  const b = uniformAtolBuf;
+  if (b !== undefined && b.length === size && Object.is(b[0], atol)) return b;
+  return (uniformAtolBuf = new Float64Array(size).fill(atol));
 }
 
 /** Hairer's first step on the full RHS (what the full-state steppers compute). */

@@ -38,8 +38,11 @@ export interface ReducedFlow {
   readonly size: number;
   /** Writes the full state [V, a] (layout of valueSoftmaxRhs) of reduced state r into `out`; returns out. */
   readonly lift: (r: Float64Array, out: Float64Array) => Float64Array;
-  /** The full-state error norm for atol (one per full component) and rtol. */
-  readonly errorNorm: (atol: Float64Array, rtol: number) => ErrorNorm;
+  /**
+   * The full-state error norm for atol (one per full component) and rtol; `uniform`: the caller
+   * knows every entry of atol's V block is atol[0] (else it is scanned for that).
+   */
+  readonly errorNorm: (atol: Float64Array, rtol: number, uniform?: boolean) => ErrorNorm;
   /**
    * Fused GD kernel (softmax, nothing frozen; else undefined): `rhs` inlined into the Euler step,
    * the same operations in the same order, so gradientDescent with it is bitwise gradientDescent
@@ -183,7 +186,8 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
   const labels = P.labels!;
   let b2 = 0;
   for (let i = 0; i < d; i++) b2 += beta[i]! * beta[i]!;
-  const bHat = Float64Array.from(beta, (b) => b / b2);
+  const bHat = new Float64Array(d);
+  for (let i = 0; i < d; i++) bHat[i] = beta[i]! / b2;
   const freezeV = freeze.includes('V');
   const freezeA = freeze.includes('a');
   const size = n * (1 + K);
@@ -291,13 +295,13 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     return out;
   };
 
-  const errorNorm = (atol: Float64Array, rtol: number): ErrorNorm => {
+  const errorNorm = (atol: Float64Array, rtol: number, uniform = false): ErrorNorm => {
     const aOff = d * n;
     const duBuf = new Float64Array(n);
     const dunBuf = new Float64Array(n);
     const atol0 = atol[0]!;
     let same = true;
-    for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
+    if (!uniform) for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
     const scalarAtol = same;
     // The kernel reducedErrorNorm in a private instance holding V0, β̂, atol (its V block only when
     // it is not one number) and u0 for the norm's lifetime; taken from the pool on the first call
@@ -447,7 +451,7 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
           return k;
         }
       : undefined;
-  const labelsF64 = Float64Array.from(labels);
+  let labelsF64: Float64Array | undefined;
   // The WebAssembly kernel when available (checked per block, so setWasmKernelsEnabled applies):
   // state and scratch copied into its memory for the block and the state copied back.
   const gdBlock: GdBlock | undefined =
@@ -464,7 +468,7 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
           const pl = wk.allocF64(K);
           wk.f64(py, size).set(y0buf);
           wk.f64(pf, size).set(f);
-          wk.f64(pl, K).set(labelsF64);
+          wk.f64(pl, K).set((labelsF64 ??= Float64Array.from(labels)));
           const k = wk.exports.gdReducedSoftmax(py, pf, pw, pN, pl, n, K, b2, invK, k0, k1, lr, tEnd);
           y0buf.set(wk.f64(py, size));
           f.set(wk.f64(pf, size));
