@@ -20,6 +20,7 @@
  * `gdReducedSoftmax`) and its TypeScript twin `gdBlock` below give solve's gd numbers bit for bit.
  */
 import type { Rhs } from '../integrators/types.js';
+import type { KernelRhs } from '../integrators/full-state-stages.js';
 import type { ErrorNorm } from '../integrators/step-control.js';
 import { expTwin, sigmoidTwin as sigmoid } from '../wasm/exp-log.js';
 import { privateKernels, releaseKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
@@ -274,6 +275,23 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     }
     if (freezeV) for (let j = 0; j < n; j++) dr[j] = 0;
   };
+
+  if (kernelRhs) {
+    // The same kernel on the stage evaluator's own instance (integrators/full-state-stages.ts):
+    // its scratch [N (K·n), labels (K)] there, the state and derivative at the evaluator's offsets.
+    const slot = (len: number): number => 16 * Math.ceil(len / 2);
+    const kr: KernelRhs = {
+      scratchBytes: slot(K * n) + slot(K),
+      bind: (x, base) => {
+        const Np = base;
+        const lp = base + slot(K * n);
+        new Float64Array(x.memory.buffer, lp, K).set(labels);
+        return (rp, fp) => x.reducedSoftmaxRhs(rp, fp, Np, lp, n, K, b2, invK);
+      },
+    };
+    // KERNEL_RHS of full-state-stages.ts (a registered symbol: models import no integrator values).
+    Object.defineProperty(rhs, Symbol.for('vsflow.kernelRhs'), { value: kr });
+  }
 
   const duLift = new Float64Array(n);
   const lift = (r: Float64Array, out: Float64Array): Float64Array => {
