@@ -20,7 +20,8 @@
  *
  * An RHS that carries a `KernelRhs` (under the key KERNEL_RHS) runs on this instance itself: the
  * evaluator reserves its scratch here and calls it with the byte offsets of the state and the
- * stage, so no state is copied into another instance and no derivative copied back.
+ * stage, so no state is copied into another instance and no derivative copied back; likewise an
+ * ErrorNorm that carries a `KernelNorm` (KERNEL_NORM).
  */
 import type { ErrorNorm } from './step-control.js';
 import { writeBaseRows } from './dense-output.js';
@@ -43,6 +44,20 @@ export interface KernelRhs {
 
 /** The key under which an RHS function carries its KernelRhs (registered: `Symbol.for`). */
 export const KERNEL_RHS: symbol = Symbol.for('vsflow.kernelRhs');
+
+/**
+ * An ErrorNorm that can run as a kernel on the evaluator's own instance (as KernelRhs):
+ * `bind(x, base)` writes its fixed data at byte offset `base` and returns
+ * sums(yp, ynp, e1p, e2p, two, out): `ErrorNorm.sums` of the vectors at those byte offsets
+ * (e2p = e1p when `two` is false), the same numbers.
+ */
+export interface KernelNorm {
+  readonly scratchBytes: number;
+  bind(x: KernelExports, base: number): (yp: number, ynp: number, e1p: number, e2p: number, two: boolean, out: Float64Array) => void;
+}
+
+/** The key under which an ErrorNorm carries its KernelNorm (registered: `Symbol.for`). */
+export const KERNEL_NORM: symbol = Symbol.for('vsflow.kernelNorm');
 
 /** A tableau's rows as nonzero terms, made once per tableau (small solves pay for construction). */
 interface TableauTerms {
@@ -104,6 +119,8 @@ interface KernelState {
   readonly densePtr: number;
   /** Byte offset of the KernelRhs's scratch (0 without one). */
   readonly rhsScratchPtr: number;
+  /** Byte offset of the KernelNorm's scratch (0 without one). */
+  readonly normScratchPtr: number;
   readonly sums: Float64Array;
   readonly denseRow: Float64Array;
 }
@@ -144,6 +161,8 @@ export class FullStateStages implements StageEvaluator {
   private ks: KernelState | undefined;
   /** The RHS bound to the kernel instance (KernelRhs), or undefined. */
   private readonly fast: ((yp: number, fp: number) => void) | undefined;
+  /** The error norm bound to the kernel instance (KernelNorm), or undefined. */
+  private readonly fastNorm: ((yp: number, ynp: number, e1p: number, e2p: number, two: boolean, out: Float64Array) => void) | undefined;
 
   constructor(
     T: Tableau,
@@ -173,9 +192,11 @@ export class FullStateStages implements StageEvaluator {
     const atolLen = norm === undefined ? atol.length : 0;
     this.dRows = [];
     const kr = (rhs as unknown as Record<symbol, KernelRhs | undefined>)[KERNEL_RHS];
-    const ks = kernelState(terms, this.nStages, n, e1Len, e2Len, zeroLen, atolLen, kr?.scratchBytes ?? 0);
+    const kn = norm === undefined ? undefined : (norm as unknown as Record<symbol, KernelNorm | undefined>)[KERNEL_NORM];
+    const ks = kernelState(terms, this.nStages, n, e1Len, e2Len, zeroLen, atolLen, kr?.scratchBytes ?? 0, kn?.scratchBytes ?? 0);
     this.ks = ks;
     this.fast = ks === undefined || kr === undefined ? undefined : kr.bind(ks.x, ks.rhsScratchPtr);
+    this.fastNorm = ks === undefined || kn === undefined || e1Len === 0 ? undefined : kn.bind(ks.x, ks.normScratchPtr);
     if (ks === undefined) {
       this.K = Array.from({ length: this.nStages }, () => new Float64Array(n));
       this.w = new Float64Array(n);
@@ -286,7 +307,9 @@ export class FullStateStages implements StageEvaluator {
     if (norm !== undefined) {
       x.rkStageSum(ks.e1Ptr, ks.zeroPtr, eh, e0.idx, e0.coef, e0.m, kTabPtr, resPtr, n);
       const sums = this.sums;
-      norm.sums(y, yNew, this.E1, two ? this.E2 : undefined, sums);
+      const fastNorm = this.fastNorm;
+      if (fastNorm !== undefined) fastNorm(yp, ynp, ks.e1Ptr, two ? ks.e2Ptr : ks.e1Ptr, two, sums);
+      else norm.sums(y, yNew, this.E1, two ? this.E2 : undefined, sums);
       s1 = sums[0]!;
       s2 = sums[1]!;
       size = norm.size;
@@ -359,7 +382,7 @@ export class FullStateStages implements StageEvaluator {
  * The private kernel instance of one evaluator with its arrays laid out and the tableau's terms
  * written, or undefined without WebAssembly SIMD.
  */
-function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: number, e2Len: number, zeroLen: number, atolLen: number, rhsScratchBytes: number): KernelState | undefined {
+function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: number, e2Len: number, zeroLen: number, atolLen: number, rhsScratchBytes: number, normScratchBytes: number): KernelState | undefined {
   const L = new Layout();
   const vec = (len: number): number => L.take(8 * len);
   const kPtrs = Array.from({ length: nStages }, () => vec(n));
@@ -385,6 +408,7 @@ function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: num
   const d = terms.dTerms.map(rowOf);
   const resPtr = L.take(4 * maxTerms);
   const rhsScratchPtr = rhsScratchBytes > 0 ? L.take(rhsScratchBytes) : 0;
+  const normScratchPtr = normScratchBytes > 0 ? L.take(normScratchBytes) : 0;
   const x = privateKernels(L.end);
   if (x === undefined) return undefined;
   const buffer = x.memory.buffer;
@@ -415,6 +439,7 @@ function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: num
     sumsPtr,
     densePtr,
     rhsScratchPtr,
+    normScratchPtr,
     sums: new Float64Array(buffer, sumsPtr, 2),
     denseRow: new Float64Array(buffer, densePtr, terms.dTerms.length > 0 ? n : 0),
   };

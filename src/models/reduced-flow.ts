@@ -20,7 +20,7 @@
  * `gdReducedSoftmax`) and its TypeScript twin `gdBlock` below give solve's gd numbers bit for bit.
  */
 import type { Rhs } from '../integrators/types.js';
-import type { KernelRhs } from '../integrators/full-state-stages.js';
+import type { KernelNorm, KernelRhs } from '../integrators/full-state-stages.js';
 import type { ErrorNorm } from '../integrators/step-control.js';
 import { expTwin, sigmoidTwin as sigmoid } from '../wasm/exp-log.js';
 import { privateKernels, releaseKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
@@ -412,7 +412,37 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
       out[0] = s1;
       out[1] = s2;
     };
-    return Object.freeze({ size: d * n + K * n, sums });
+    // The same kernel on the stage evaluator's own instance (KernelNorm of full-state-stages.ts):
+    // the fixed data written there once, the vectors read where the evaluator keeps them.
+    const f64Slot = (len: number): number => 16 * Math.ceil(len / 2);
+    const kn: KernelNorm = {
+      scratchBytes: f64Slot(n) + f64Slot(d * n) + f64Slot(d) + f64Slot(scalarAtol ? 0 : d * n) + f64Slot(K * n) + 2 * f64Slot(n) + f64Slot(2),
+      bind: (x, base) => {
+        let end = base;
+        const take = (len: number): number => {
+          const p = end;
+          end += f64Slot(len);
+          return p;
+        };
+        const [u0p, Vp, bhp, atp, atAp, dup, dunp, outp] = [take(n), take(d * n), take(d), take(scalarAtol ? 0 : d * n), take(K * n), take(n), take(n), take(2)];
+        const f64 = (p: number, len: number): Float64Array => new Float64Array(x.memory.buffer, p, len);
+        f64(u0p, n).set(u0);
+        f64(Vp, d * n).set(V0);
+        f64(bhp, d).set(bHat);
+        if (!scalarAtol) f64(atp, d * n).set(atol.subarray(0, d * n));
+        f64(atAp, K * n).set(atol.subarray(d * n, d * n + K * n));
+        const o = f64(outp, 2);
+        return (yp, ynp, e1p, e2p, two, out) => {
+          x.reducedErrorNorm(yp, ynp, e1p, e2p, two ? 1 : 0, u0p, Vp, bhp, atp, scalarAtol ? 1 : 0, atol0, rtol, atAp, dup, dunp, d, n, K, outp);
+          out[0] = o[0]!;
+          out[1] = o[1]!;
+        };
+      },
+    };
+    const norm: ErrorNorm = { size: d * n + K * n, sums };
+    // KERNEL_NORM of full-state-stages.ts (a registered symbol: models import no integrator values).
+    Object.defineProperty(norm, Symbol.for('vsflow.kernelNorm'), { value: kn });
+    return Object.freeze(norm);
   };
   // The TypeScript twin of the WebAssembly kernel gdReducedSoftmax (same operations, same order).
   const gdBlockTs: GdBlock | undefined =

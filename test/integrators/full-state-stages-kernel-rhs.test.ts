@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solve } from '../../src/integrators/solve.js';
-import { KERNEL_RHS } from '../../src/integrators/full-state-stages.js';
+import { KERNEL_NORM, KERNEL_RHS } from '../../src/integrators/full-state-stages.js';
 import type { Rhs } from '../../src/integrators/types.js';
 import { resolveProblem } from '../../src/models/problem.js';
 import { randomProblem } from '../../src/models/random-problem.js';
@@ -33,6 +33,33 @@ for (const [label, o] of [
       assert.equal(a.stats.rhsEvals, b.stats.rhsEvals);
       assert.equal(a.stats.rejected, b.stats.rejected);
       if (wasmKernels() !== undefined) assert.ok(a.stats.steps > 1);
+    });
+  }
+}
+
+// Likewise an ErrorNorm that carries a KernelNorm (the reduced flow's full-state norm), with a
+// scalar atol (one number over the V block) and a vector one.
+for (const method of ['dop853', 'dopri5'] as const) {
+  for (const uniform of [true, false]) {
+    test(`KernelNorm: same solution with and without the hook (${method}, ${uniform ? 'uniform' : 'vector'} atol)`, () => {
+      const P = resolveProblem(randomProblem({ loss: 'logistic', d: 6, n: 10, samples: 2, seed: 4, vScale: 0.3, aScale: 0.5 }));
+      const R = reducedFlow(P);
+      const full = P.d * P.n + P.K * P.n;
+      const atol = uniform ? new Float64Array(full).fill(1e-10) : Float64Array.from({ length: full }, (_, i) => 1e-10 * (1 + (i % 7)));
+      const norm = R.errorNorm(atol, 1e-8);
+      assert.equal(typeof (norm as unknown as Record<symbol, unknown>)[KERNEL_NORM], 'object', 'the reduced norm carries a KernelNorm');
+      const plainNorm = { size: norm.size, sums: norm.sums };
+      const plain: Rhs = (t, y, dy) => R.rhs(t, y, dy);
+      const run = (rhs: Rhs, errorNorm: typeof norm) => solve(rhs, R.y0, 0, 50, { method, rtol: 1e-8, atol: 0, dt0: 0.01, saveAt: [0, 5, 50], errorNorm });
+      const a = run(R.rhs, norm);
+      const b = run(plain, plainNorm);
+      R.release();
+      assert.deepStrictEqual(a.t, b.t);
+      assert.deepStrictEqual(a.y.map(bits), b.y.map(bits));
+      assert.equal(a.stats.steps, b.stats.steps);
+      assert.equal(a.stats.rejected, b.stats.rejected);
+      assert.equal(a.stats.rhsEvals, b.stats.rhsEvals);
+      if (wasmKernels() !== undefined) assert.ok(a.stats.steps > 3);
     });
   }
 }
