@@ -14,7 +14,7 @@ import { softmaxEntropy } from '../core/softmax-entropy.js';
 import { argmax, softmaxOneMinusMax } from '../core/one-minus-max.js';
 import { normalize } from '../models/normalizations.js';
 import type { Problem } from '../models/problem.js';
-import { valueSoftmaxRhs } from '../models/value-softmax.js';
+import { valueSoftmaxRhs, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { scratchRegions } from '../wasm/linear-algebra.js';
 
 /**
@@ -130,15 +130,17 @@ export function attentionStats(problem: Problem, y: Float64Array, off: number, w
 
 /**
  * A reusable observer for one problem: (t, y) → SimRecord, with the loss evaluator and work
- * buffers built once.
+ * buffers built once; `lossFlow` (optional) is a valueSoftmaxRhs(problem) already built, whose loss it uses.
  *
  * @example
  * const obs = createObserver(P);
  * obs(0, packState(P)).loss; // the initial loss
  */
-export function createObserver(problem: Problem): (t: number, y: Float64Array) => SimRecord {
+export function createObserver(problem: Problem, lossFlow?: Pick<ValueSoftmaxFlow, 'loss'>): (t: number, y: Float64Array) => SimRecord {
   const { d, n, K } = problem;
-  const flow = valueSoftmaxRhs(problem);
+  // The loss of valueSoftmaxRhs(problem) (a pure function of y): a caller that already built that
+  // flow passes it (simulate shares one with its until-loss event) instead of building another.
+  const flow = lossFlow ?? valueSoftmaxRhs(problem);
   const aOff = d * n;
   const work = new Float64Array(n);
   const stats: AttentionStats = { entropy: 0, maxProb: 0, oneMinusMax: 0, argmax: 0 };

@@ -12,16 +12,26 @@ import { createObserver, type SimRecord } from './observables.js';
 /** Slack on the bounds for round-off (entropy in nats, probabilities). */
 const SLACK = 1e-9;
 
-function values(v: number | readonly number[] | readonly (readonly number[])[] | undefined): number[] {
-  if (v === undefined) return [];
-  if (typeof v === 'number') return [v];
-  const out: number[] = [];
+type Field = number | readonly number[] | readonly (readonly number[])[] | undefined;
+
+/**
+ * The first entry x of a record field (a number, a vector or rows, in row order) for which
+ * `bad(x)` holds, or undefined; allocation-free (records are checked once per saved time).
+ */
+function firstWhere(v: Field, bad: (x: number) => boolean): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') return bad(v) ? v : undefined;
   for (const x of v as readonly (number | readonly number[])[]) {
-    if (typeof x === 'number') out.push(x);
-    else for (const e of x) out.push(e);
+    if (typeof x === 'number') {
+      if (bad(x)) return x;
+    } else {
+      for (const e of x) if (bad(e)) return e;
+    }
   }
-  return out;
+  return undefined;
 }
+
+const notFinite = (x: number): boolean => !Number.isFinite(x);
 
 /**
  * Why `r` is not a valid record of an n-logit problem, or `undefined` when it is.
@@ -31,24 +41,28 @@ function values(v: number | readonly number[] | readonly (readonly number[])[] |
  * // 'entropy is NaN'
  */
 export function recordProblem(r: SimRecord, n: number): string | undefined {
-  const fields: [string, number[]][] = [
-    ['t', values(r.t)],
-    ['loss', values(r.loss)],
-    ['entropy', values(r.entropy)],
-    ['maxProb', values(r.maxProb)],
-    ['oneMinusMax', values(r.oneMinusMax)],
-    ['normV', values(r.normV)],
-    ['sumA', values(r.sumA)],
-    ['a', values(r.a)],
-    ['u', values(r.u)],
+  const fields: readonly [string, Field][] = [
+    ['t', r.t],
+    ['loss', r.loss],
+    ['entropy', r.entropy],
+    ['maxProb', r.maxProb],
+    ['oneMinusMax', r.oneMinusMax],
+    ['normV', r.normV],
+    ['sumA', r.sumA],
+    ['a', r.a],
+    ['u', r.u],
   ];
-  for (const [name, xs] of fields) {
-    for (const x of xs) if (!Number.isFinite(x)) return `${name} is ${String(x)}`;
+  for (const [name, v] of fields) {
+    const x = firstWhere(v, notFinite);
+    if (x !== undefined) return `${name} is ${String(x)}`;
   }
   const lnN = Math.log(n);
-  for (const h of values(r.entropy)) if (h < -SLACK || h > lnN + SLACK) return `entropy ${h} outside [0, ln n = ${lnN}]`;
-  for (const p of values(r.maxProb)) if (p < -SLACK || p > 1 + SLACK) return `max σ ${p} outside [0, 1]`;
-  for (const q of values(r.oneMinusMax)) if (q < -SLACK || q > 1 + SLACK) return `1 − max σ ${q} outside [0, 1]`;
+  const h = firstWhere(r.entropy, (x) => x < -SLACK || x > lnN + SLACK);
+  if (h !== undefined) return `entropy ${h} outside [0, ln n = ${lnN}]`;
+  const p = firstWhere(r.maxProb, (x) => x < -SLACK || x > 1 + SLACK);
+  if (p !== undefined) return `max σ ${p} outside [0, 1]`;
+  const q = firstWhere(r.oneMinusMax, (x) => x < -SLACK || x > 1 + SLACK);
+  if (q !== undefined) return `1 − max σ ${q} outside [0, 1]`;
   return undefined;
 }
 

@@ -13,7 +13,7 @@ import type { EventSpec, MethodName, SaveAt, Solution, SolveStatus, SolverStats 
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
 import { checkObservableStart, recordProblem } from '../analysis/record-check.js';
 import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
-import { isLogisticOne, valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
+import { isLogisticOne, packState, valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
 import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
 import { DOPRI5_CONTROL } from '../integrators/dormand-prince.js';
@@ -200,8 +200,12 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   const method = checkChoice('method', o.method, SIMULATE_METHODS);
   const rtol = checkNumber('rtol', o.rtol, RTOL_RULE);
   if (!Array.isArray(o.freeze)) throw new OptionError('freeze', "a list of blocks among 'V', 'a'", o.freeze);
-  const flow = valueSoftmaxRhs(P, { freeze: o.freeze });
-  const size = flow.layout.size;
+  // The entries as valueSoftmaxRhs checks them (it is built below only where the solve needs it).
+  o.freeze.forEach((b: unknown, i: number) => {
+    if (b !== 'V' && b !== 'a') throw new OptionError(`freeze[${i}]`, "'V' or 'a'", b);
+  });
+  const { d, n, K } = P;
+  const size = d * n + K * n;
   const atol: number | Float64Array =
     typeof o.atol === 'number' ? checkNumber('atol', o.atol, { min: 0 }) : checkVector('atol', o.atol, size);
   if (typeof atol !== 'number') atol.forEach((v, i) => checkNumber(`atol[${i}]`, v, { min: 0 }));
@@ -258,9 +262,15 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     saveAt = o.saveAt;
   }
   const saveTimes = resolveSaveAt(saveAt, 0, tEnd);
+  // The full-state flow only where the solve integrates or evaluates it (the reduced path with
+  // the one-sample logistic first step needs neither its RHS nor its buffers), and one loss
+  // evaluator shared by the observer and the until-loss event (valueSoftmaxRhs(P).loss is a pure
+  // function of the state).
+  const flow = formulation === 'reduced' ? undefined : valueSoftmaxRhs(P, { freeze: o.freeze });
+  const y0 = flow === undefined ? packState(P) : flow.y0;
+  const lossFlow = valueSoftmaxRhs(P);
 
   // Built-in stopping events (terminal): functions of the flat state, allocation-free.
-  const { d, n, K } = P;
   const aOff = d * n;
   const work = new Float64Array(n);
   const st: AttentionStats = { entropy: 0, maxProb: 0, oneMinusMax: 0, argmax: 0 };
@@ -274,12 +284,10 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     for (let k = 0; k < K; k++) q = Math.max(q, attentionStats(P, y, aOff + k * n, work, st).oneMinusMax);
     return q;
   };
-  // The loss evaluator (a packed copy of the state) only when the until-loss event needs it.
-  const lossFlow = untilLoss === undefined ? undefined : valueSoftmaxRhs(P);
   const builtins: EventSpec[] = [];
   if (untilEntropy !== undefined) builtins.push({ name: 'until-entropy', fn: (_t, y) => maxEntropy(y) - untilEntropy, direction: -1, terminal: true });
   if (untilMaxProb !== undefined) builtins.push({ name: 'until-max-prob', fn: (_t, y) => 1 - untilMaxProb - maxOneMinusMax(y), direction: 1, terminal: true });
-  if (untilLoss !== undefined) builtins.push({ name: 'until-loss', fn: (_t, y) => lossFlow!.loss(y) - untilLoss, direction: -1, terminal: true });
+  if (untilLoss !== undefined) builtins.push({ name: 'until-loss', fn: (_t, y) => lossFlow.loss(y) - untilLoss, direction: -1, terminal: true });
 
   const config: SimulateConfig = {
     problem: P.spec,
@@ -298,7 +306,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     events: o.events.map((e: EventSpec) => e.name),
     formulation,
   };
-  const observer = createObserver(P);
+  const observer = createObserver(P, lossFlow);
   const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateRun => {
     const Vrows = toRows(yLast, d, n);
     const aRows = toRows(yLast, K, n, aOff);
@@ -318,13 +326,13 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
 
   // A start that cannot be observed (‖V‖_F or Σa overflowing, ...) is bad input, not a run.
   let startRecord: SimRecord | undefined;
-  checkObservableStart(P, flow.y0, (t, y) => (startRecord = observer(t, y)));
+  checkObservableStart(P, y0, (t, y) => (startRecord = observer(t, y)));
   // A stopping condition that already holds at t = 0 would never be crossed: stop there.
   for (const e of builtins) {
-    const g0 = e.fn(0, flow.y0);
+    const g0 = e.fn(0, y0);
     if ((e.direction === -1 && g0 <= 0) || (e.direction === 1 && g0 >= 0)) {
       const stats: SolverStats = { steps: 0, accepted: 0, rejected: 0, rhsEvals: 0, wallTimeMs: 0 };
-      return finish('terminated', `${e.name} already holds at t = 0`, stats, [{ name: e.name, t: 0 }], [observer(0, flow.y0)], 0, flow.y0);
+      return finish('terminated', `${e.name} already holds at t = 0`, stats, [{ name: e.name, t: 0 }], [observer(0, y0)], 0, y0);
     }
   }
 
@@ -332,13 +340,12 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, onProgress: o.onProgress, signal: o.signal };
   // The solver's callback on the full state (full, low-rank): onStep and onProgress together.
   const onStepFull = withProgress(o.onStep, o.onProgress);
-  const sol =
+  const solved: Solved =
     formulation === 'reduced'
-      ? solveReduced(P, flow, allEvents, saveTimes, atol, run)
-      : formulation === 'low-rank'
-        ? solveLowRank(P, flow, allEvents, saveTimes, atol, run)
-        : solveFull();
-  function solveFull(): Solution {
+      ? solveReduced(P, y0, allEvents, saveTimes, atol, run)
+      : fullSolved(formulation === 'low-rank' ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run) : solveFull(flow!));
+  const { sol, fullState } = solved;
+  function solveFull(flow: ValueSoftmaxFlow): Solution {
     // gd without events: the lean loop (identical numbers to solve's gd, pinned by a test).
     return method === 'gd' && allEvents.length === 0
       ? gradientDescent(flow.rhs, flow.y0, tEnd, lr, { saveTimes, maxSteps, onStep: onStepFull, signal: o.signal })
@@ -358,7 +365,10 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   // The record at t = 0 of the start state is the one checked above (observer is a pure function
   // of (t, y)): reused when the saved state has the same bits (a lifted start may differ in the
   // sign of a zero).
-  const records = sol.t.map((t, i) => (i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(sol.y[0]!, flow.y0) ? startRecord : observer(t, sol.y[i]!)));
+  const records = sol.t.map((t, i) => {
+    const y = fullState(i);
+    return i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y);
+  });
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   const events = sol.events.map((e) => ({ name: e.name, t: e.t }));
   // A record that is not a valid observation (NaN, ±Infinity, a probability outside [0, 1])
@@ -368,14 +378,29 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     if (why === undefined) continue;
     const t = records[i]!.t;
     const kept = records.slice(0, i);
-    const prev = i > 0 ? { t: sol.t[i - 1]!, y: sol.y[i - 1]! } : { t: 0, y: flow.y0 };
+    const prev = i > 0 ? { t: sol.t[i - 1]!, y: fullState(i - 1) } : { t: 0, y: y0 };
     return finish('non-finite', `invalid observation at t = ${t}: ${why}${P.normalization === 'sum' ? ' (normalization sum: a weight left [0, 1])' : ''}; records end at the last valid time`, sol.stats, events, kept, prev.t, prev.y);
   }
   if (sol.status !== 'success' && sol.tEnd > last) {
-    const end = observer(sol.tEnd, sol.yEnd);
+    const end = observer(sol.tEnd, fullState(-1));
     if (recordProblem(end, n) === undefined) records.push(end);
   }
-  return finish(sol.status, sol.message, sol.stats, events, records, sol.tEnd, sol.yEnd);
+  return finish(sol.status, sol.message, sol.stats, events, records, sol.tEnd, fullState(-1));
+}
+
+/**
+ * A solve's solution and its states as full states [V, a]: `fullState(i)` is saved state i
+ * (i = −1: the end state). For the reduced path `sol` holds the reduced states (events: name and
+ * t only are read) and `fullState` lifts into one buffer, valid until the next call.
+ */
+interface Solved {
+  readonly sol: Solution;
+  readonly fullState: (i: number) => Float64Array;
+}
+
+/** A full-state solution as Solved. */
+function fullSolved(sol: Solution): Solved {
+  return { sol, fullState: (i) => (i < 0 ? sol.yEnd : sol.y[i]!) };
 }
 
 interface ReducedRun {
@@ -402,18 +427,16 @@ function withProgress(onStep: ((t: number, y: Float64Array) => void) | undefined
 }
 
 /**
- * The run of `simulate` on the reduced (u, a) state (VS-6), returned as the full-state solution:
- * saved states, events and the end state are lifted to [V, a]; event functions and onStep see
- * lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
+ * The run of `simulate` on the reduced (u, a) state (VS-6): saved states and the end state are
+ * lifted to [V, a] on demand (Solved); event functions and onStep see lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
  * full RHS, whose two evaluations are counted as the full path counts them) and its error norm.
  */
-function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
+function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solved {
   const R = reducedFlow(P, o.freeze);
-  const size = flow.layout.size;
+  const size = y0.length;
   let scratchBuf: Float64Array | undefined;
-  // Allocated on first use (events, onStep), not per call.
+  // Allocated on first use (events, onStep, the lifts after the solve), not per call.
   const scratch = (): Float64Array => (scratchBuf ??= new Float64Array(size));
-  const lifted = (r: Float64Array): Float64Array => R.lift(r, new Float64Array(size));
   const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch())) }));
   const onStep = withProgress(o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch())), o.onProgress);
   let sol: Solution;
@@ -421,11 +444,11 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
   if (o.method === 'gd' && evs.length === 0) {
     sol = gradientDescent(R.rhs, R.y0, o.tEnd, o.lr, { saveTimes, maxSteps: o.maxSteps, onStep, signal: o.signal, block: R.gdBlock });
   } else {
-    const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
+    const atolFull = typeof atol === 'number' ? uniformAtol(size, atol) : atol;
     const adaptive = o.method === 'dopri5' || o.method === 'dop853';
     let dt0: number | undefined;
     if (adaptive) {
-      dt0 = fullInitialStep(P, o.freeze, flow, atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
+      dt0 = fullInitialStep(P, o.freeze, y0, () => valueSoftmaxRhs(P, { freeze: o.freeze }), atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
       extraEvals = 1;
     }
     sol = solve(R.rhs, R.y0, 0, o.tEnd, {
@@ -441,35 +464,52 @@ function solveReduced(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
       onFailure: 'return',
       onStep,
       signal: o.signal,
-      errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol) : undefined,
+      errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol, typeof atol === 'number') : undefined,
     });
   }
   // The solution holds copies: the flow's pooled kernel instances can go back (a run that threw
   // drops them instead).
   R.release();
-  // The end state is usually the last saved state: lift it once (an O(d·n) pass and array).
-  const ys = sol.y.map(lifted);
-  const last = sol.y.length - 1;
-  const yEnd = last >= 0 && sameEntries(sol.y[last]!, sol.yEnd) ? ys[last]! : lifted(sol.yEnd);
-  return Object.freeze({
-    ...sol,
-    y: ys,
-    events: sol.events.map((e) => ({ name: e.name, t: e.t, y: lifted(e.y) })),
-    yEnd,
-    stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }),
-    interpolate: undefined,
-  });
+  // The lifts (O(d·n) each) go into one buffer, read by simulate before the next: `held` is the
+  // reduced state it holds (the end state is usually the last saved state).
+  let held: Float64Array | undefined;
+  const fullState = (i: number): Float64Array => {
+    const last = sol.y.length - 1;
+    const r = i < 0 ? (last >= 0 && sameEntries(sol.y[last]!, sol.yEnd) ? sol.y[last]! : sol.yEnd) : sol.y[i]!;
+    if (held !== r) {
+      R.lift(r, scratch());
+      held = r;
+    }
+    return scratchBuf!;
+  };
+  const reduced = Object.freeze({ ...sol, stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }), interpolate: undefined });
+  return { sol: reduced, fullState };
+}
+
+
+/** The last scalar atol spread over a state (read only, by the reduced path's first step and norm). */
+let uniformAtolBuf: Float64Array | undefined;
+
+/**
+ * `new Float64Array(size).fill(atol)`, reusing the last one made for the same size and value (its
+ * readers never write it): at 64×512 a fresh one is a 272 KB allocation and fill per call.
+ */
+function uniformAtol(size: number, atol: number): Float64Array {
+  const b = uniformAtolBuf;
+  if (b !== undefined && b.length === size && Object.is(b[0], atol)) return b;
+  return (uniformAtolBuf = new Float64Array(size).fill(atol));
 }
 
 /** Hairer's first step on the full RHS (what the full-state steppers compute). */
-function fullInitialStep(P: Problem, freeze: readonly FrozenBlock[], flow: ValueSoftmaxFlow, atolFull: Float64Array, method: 'dopri5' | 'dop853', rtol: number, tEnd: number): number {
+function fullInitialStep(P: Problem, freeze: readonly FrozenBlock[], y0: Float64Array, flowOf: () => ValueSoftmaxFlow, atolFull: Float64Array, method: 'dopri5' | 'dop853', rtol: number, tEnd: number): number {
   const order = (method === 'dopri5' ? DOPRI5_CONTROL : DOP853_CONTROL).errorOrder;
-  // The one-sample logistic flow: the same h without forming three full-state vectors.
-  if (isLogisticOne(P, freeze)) return logisticInitialStep(P, flow.y0, tEnd, Infinity, order, rtol, atolFull);
-  const size = flow.layout.size;
+  // The one-sample logistic flow: the same h without forming three full-state vectors (nor the flow).
+  if (isLogisticOne(P, freeze)) return logisticInitialStep(P, y0, tEnd, Infinity, order, rtol, atolFull);
+  const flow = flowOf();
+  const size = y0.length;
   const f0 = new Float64Array(size);
-  flow.rhs(0, flow.y0, f0);
-  return initialStep(flow.rhs, 0, flow.y0, f0, tEnd, Infinity, order, rtol, atolFull, new Float64Array(size), new Float64Array(size));
+  flow.rhs(0, y0, f0);
+  return initialStep(flow.rhs, 0, y0, f0, tEnd, Infinity, order, rtol, atolFull, new Float64Array(size), new Float64Array(size));
 }
 
 /**
@@ -481,7 +521,7 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
   const size = flow.layout.size;
   const method = o.method as 'dopri5' | 'dop853';
   const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
-  const dt0 = fullInitialStep(P, o.freeze, flow, atolFull, method, o.rtol, o.tEnd);
+  const dt0 = fullInitialStep(P, o.freeze, flow.y0, () => flow, atolFull, method, o.rtol, o.tEnd);
   const { stepper, stages } = lowRankStepper(P, 0, flow.y0, { method, rtol: o.rtol, atol: atolFull, dt0, dtMax: Infinity });
   return drive(stepper, {
     method,

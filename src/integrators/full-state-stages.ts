@@ -17,6 +17,11 @@
  * pool of kernels.ts and goes back to it on `release()`; its memory holds the last owner's data,
  * so everything read is written first (the zero vector explicitly). The RHS evaluations are
  * counted here (`rhsEvals`), so solve's count needs no wrapper around the RHS.
+ *
+ * An RHS that carries a `KernelRhs` (under the key KERNEL_RHS) runs on this instance itself: the
+ * evaluator reserves its scratch here and calls it with the byte offsets of the state and the
+ * stage, so no state is copied into another instance and no derivative copied back; likewise an
+ * ErrorNorm that carries a `KernelNorm` (KERNEL_NORM).
  */
 import type { ErrorNorm } from './step-control.js';
 import { writeBaseRows } from './dense-output.js';
@@ -25,6 +30,34 @@ import { fusedErrorSquares, stageSum, stageTerms, type StageTerms } from './stag
 import type { Tableau } from './tableau.js';
 import type { Rhs } from './types.js';
 import { privateKernels, releaseKernels, type KernelExports } from '../wasm/kernels.js';
+
+/**
+ * An RHS that can run as a kernel on the evaluator's own instance: `scratchBytes` of its memory
+ * (16-aligned) are reserved for it, `bind(x, base)` writes the RHS's fixed data at byte offset
+ * `base` of x's memory and returns f(yp, fp): the derivative of the state at byte offset yp into
+ * byte offset fp (both in x's memory), the same numbers as the RHS function.
+ */
+export interface KernelRhs {
+  readonly scratchBytes: number;
+  bind(x: KernelExports, base: number): (yp: number, fp: number) => void;
+}
+
+/** The key under which an RHS function carries its KernelRhs (registered: `Symbol.for`). */
+export const KERNEL_RHS: symbol = Symbol.for('vsflow.kernelRhs');
+
+/**
+ * An ErrorNorm that can run as a kernel on the evaluator's own instance (as KernelRhs):
+ * `bind(x, base)` writes its fixed data at byte offset `base` and returns
+ * sums(yp, ynp, e1p, e2p, two, out): `ErrorNorm.sums` of the vectors at those byte offsets
+ * (e2p = e1p when `two` is false), the same numbers.
+ */
+export interface KernelNorm {
+  readonly scratchBytes: number;
+  bind(x: KernelExports, base: number): (yp: number, ynp: number, e1p: number, e2p: number, two: boolean, out: Float64Array) => void;
+}
+
+/** The key under which an ErrorNorm carries its KernelNorm (registered: `Symbol.for`). */
+export const KERNEL_NORM: symbol = Symbol.for('vsflow.kernelNorm');
 
 /** A tableau's rows as nonzero terms, made once per tableau (small solves pay for construction). */
 interface TableauTerms {
@@ -84,6 +117,10 @@ interface KernelState {
   readonly atolPtr: number;
   readonly sumsPtr: number;
   readonly densePtr: number;
+  /** Byte offset of the KernelRhs's scratch (0 without one). */
+  readonly rhsScratchPtr: number;
+  /** Byte offset of the KernelNorm's scratch (0 without one). */
+  readonly normScratchPtr: number;
   readonly sums: Float64Array;
   readonly denseRow: Float64Array;
 }
@@ -122,6 +159,10 @@ export class FullStateStages implements StageEvaluator {
   private readonly atol: Float64Array;
   /** The kernels and their memory, or undefined (TypeScript stage sums). */
   private ks: KernelState | undefined;
+  /** The RHS bound to the kernel instance (KernelRhs), or undefined. */
+  private readonly fast: ((yp: number, fp: number) => void) | undefined;
+  /** The error norm bound to the kernel instance (KernelNorm), or undefined. */
+  private readonly fastNorm: ((yp: number, ynp: number, e1p: number, e2p: number, two: boolean, out: Float64Array) => void) | undefined;
 
   constructor(
     T: Tableau,
@@ -150,8 +191,12 @@ export class FullStateStages implements StageEvaluator {
     const zeroLen = this.estimators > 0 || this.dTerms.length > 0 ? n : 0;
     const atolLen = norm === undefined ? atol.length : 0;
     this.dRows = [];
-    const ks = kernelState(terms, this.nStages, n, e1Len, e2Len, zeroLen, atolLen);
+    const kr = (rhs as unknown as Record<symbol, KernelRhs | undefined>)[KERNEL_RHS];
+    const kn = norm === undefined ? undefined : (norm as unknown as Record<symbol, KernelNorm | undefined>)[KERNEL_NORM];
+    const ks = kernelState(terms, this.nStages, n, e1Len, e2Len, zeroLen, atolLen, kr?.scratchBytes ?? 0, kn?.scratchBytes ?? 0);
     this.ks = ks;
+    this.fast = ks === undefined || kr === undefined ? undefined : kr.bind(ks.x, ks.rhsScratchPtr);
+    this.fastNorm = ks === undefined || kn === undefined || e1Len === 0 ? undefined : kn.bind(ks.x, ks.normScratchPtr);
     if (ks === undefined) {
       this.K = Array.from({ length: this.nStages }, () => new Float64Array(n));
       this.w = new Float64Array(n);
@@ -176,7 +221,8 @@ export class FullStateStages implements StageEvaluator {
       this.atol.set(atol.subarray(0, atolLen));
     }
     this.rhsEvals++;
-    rhs(t0, this.y, this.K[0]!);
+    if (this.fast !== undefined) this.fast(ks!.yPtr, ks!.kTab[0]!);
+    else rhs(t0, this.y, this.K[0]!);
   }
 
   attempt(t: number, h: number, tNew: number, y: Float64Array, yNew: Float64Array): number {
@@ -223,13 +269,15 @@ export class FullStateStages implements StageEvaluator {
   /** `attempt` with the kernels (the same operations; yp, ynp: byte offsets of y, yNew). */
   private attemptKernels(ks: KernelState, t: number, h: number, tNew: number, yp: number, ynp: number, y: Float64Array, yNew: Float64Array): number {
     const { x, rows, kTabPtr, resPtr } = ks;
-    const { n, K, w, rhs, c, s } = this;
+    const { n, K, w, rhs, c, s, fast } = this;
     const wp = ks.wPtr;
+    const kTab = ks.kTab;
     for (let i = 1; i < s; i++) {
       const r = rows[i]!;
       x.rkStageSum(wp, yp, h, r.idx, r.coef, r.m, kTabPtr, resPtr, n);
       this.rhsEvals++;
-      rhs(c[i] === 1 ? tNew : t + c[i]! * h, w, K[i]!);
+      if (fast !== undefined) fast(wp, kTab[i]!);
+      else rhs(c[i] === 1 ? tNew : t + c[i]! * h, w, K[i]!);
     }
     const b = ks.b;
     x.rkStageSum(ynp, yp, h, b.idx, b.coef, b.m, kTabPtr, resPtr, n);
@@ -237,12 +285,14 @@ export class FullStateStages implements StageEvaluator {
       const sum = x.sumInOrder(ynp, n);
       if (Number.isFinite(sum)) {
         this.rhsEvals++;
-        rhs(tNew, yNew, K[s]!);
+        if (fast !== undefined) fast(ynp, kTab[s]!);
+        else rhs(tNew, yNew, K[s]!);
       }
       return sum;
     }
     this.rhsEvals++;
-    rhs(tNew, yNew, K[s]!);
+    if (fast !== undefined) fast(ynp, kTab[s]!);
+    else rhs(tNew, yNew, K[s]!);
     const two = this.estimators === 2;
     const eh = two ? 1 : h;
     if (two) {
@@ -257,7 +307,9 @@ export class FullStateStages implements StageEvaluator {
     if (norm !== undefined) {
       x.rkStageSum(ks.e1Ptr, ks.zeroPtr, eh, e0.idx, e0.coef, e0.m, kTabPtr, resPtr, n);
       const sums = this.sums;
-      norm.sums(y, yNew, this.E1, two ? this.E2 : undefined, sums);
+      const fastNorm = this.fastNorm;
+      if (fastNorm !== undefined) fastNorm(yp, ynp, ks.e1Ptr, two ? ks.e2Ptr : ks.e1Ptr, two, sums);
+      else norm.sums(y, yNew, this.E1, two ? this.E2 : undefined, sums);
       s1 = sums[0]!;
       s2 = sums[1]!;
       size = norm.size;
@@ -330,7 +382,7 @@ export class FullStateStages implements StageEvaluator {
  * The private kernel instance of one evaluator with its arrays laid out and the tableau's terms
  * written, or undefined without WebAssembly SIMD.
  */
-function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: number, e2Len: number, zeroLen: number, atolLen: number): KernelState | undefined {
+function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: number, e2Len: number, zeroLen: number, atolLen: number, rhsScratchBytes: number, normScratchBytes: number): KernelState | undefined {
   const L = new Layout();
   const vec = (len: number): number => L.take(8 * len);
   const kPtrs = Array.from({ length: nStages }, () => vec(n));
@@ -355,6 +407,8 @@ function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: num
   const e = terms.eTerms.map(rowOf);
   const d = terms.dTerms.map(rowOf);
   const resPtr = L.take(4 * maxTerms);
+  const rhsScratchPtr = rhsScratchBytes > 0 ? L.take(rhsScratchBytes) : 0;
+  const normScratchPtr = normScratchBytes > 0 ? L.take(normScratchBytes) : 0;
   const x = privateKernels(L.end);
   if (x === undefined) return undefined;
   const buffer = x.memory.buffer;
@@ -384,6 +438,8 @@ function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: num
     atolPtr,
     sumsPtr,
     densePtr,
+    rhsScratchPtr,
+    normScratchPtr,
     sums: new Float64Array(buffer, sumsPtr, 2),
     denseRow: new Float64Array(buffer, densePtr, terms.dTerms.length > 0 ? n : 0),
   };

@@ -20,6 +20,7 @@
  * `gdReducedSoftmax`) and its TypeScript twin `gdBlock` below give solve's gd numbers bit for bit.
  */
 import type { Rhs } from '../integrators/types.js';
+import type { KernelNorm, KernelRhs } from '../integrators/full-state-stages.js';
 import type { ErrorNorm } from '../integrators/step-control.js';
 import { expTwin, sigmoidTwin as sigmoid } from '../wasm/exp-log.js';
 import { privateKernels, releaseKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
@@ -38,8 +39,11 @@ export interface ReducedFlow {
   readonly size: number;
   /** Writes the full state [V, a] (layout of valueSoftmaxRhs) of reduced state r into `out`; returns out. */
   readonly lift: (r: Float64Array, out: Float64Array) => Float64Array;
-  /** The full-state error norm for atol (one per full component) and rtol. */
-  readonly errorNorm: (atol: Float64Array, rtol: number) => ErrorNorm;
+  /**
+   * The full-state error norm for atol (one per full component) and rtol; `uniform`: the caller
+   * knows every entry of atol's V block is atol[0] (else it is scanned for that).
+   */
+  readonly errorNorm: (atol: Float64Array, rtol: number, uniform?: boolean) => ErrorNorm;
   /**
    * Fused GD kernel (softmax, nothing frozen; else undefined): `rhs` inlined into the Euler step,
    * the same operations in the same order, so gradientDescent with it is bitwise gradientDescent
@@ -183,7 +187,8 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
   const labels = P.labels!;
   let b2 = 0;
   for (let i = 0; i < d; i++) b2 += beta[i]! * beta[i]!;
-  const bHat = Float64Array.from(beta, (b) => b / b2);
+  const bHat = new Float64Array(d);
+  for (let i = 0; i < d; i++) bHat[i] = beta[i]! / b2;
   const freezeV = freeze.includes('V');
   const freezeA = freeze.includes('a');
   const size = n * (1 + K);
@@ -271,6 +276,23 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     if (freezeV) for (let j = 0; j < n; j++) dr[j] = 0;
   };
 
+  if (kernelRhs) {
+    // The same kernel on the stage evaluator's own instance (integrators/full-state-stages.ts):
+    // its scratch [N (K·n), labels (K)] there, the state and derivative at the evaluator's offsets.
+    const slot = (len: number): number => 16 * Math.ceil(len / 2);
+    const kr: KernelRhs = {
+      scratchBytes: slot(K * n) + slot(K),
+      bind: (x, base) => {
+        const Np = base;
+        const lp = base + slot(K * n);
+        new Float64Array(x.memory.buffer, lp, K).set(labels);
+        return (rp, fp) => x.reducedSoftmaxRhs(rp, fp, Np, lp, n, K, b2, invK);
+      },
+    };
+    // KERNEL_RHS of full-state-stages.ts (a registered symbol: models import no integrator values).
+    Object.defineProperty(rhs, Symbol.for('vsflow.kernelRhs'), { value: kr });
+  }
+
   const duLift = new Float64Array(n);
   const lift = (r: Float64Array, out: Float64Array): Float64Array => {
     // Locals, not closure slots, in the loop; u − u0 once per column (the same differences).
@@ -291,13 +313,13 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
     return out;
   };
 
-  const errorNorm = (atol: Float64Array, rtol: number): ErrorNorm => {
+  const errorNorm = (atol: Float64Array, rtol: number, uniform = false): ErrorNorm => {
     const aOff = d * n;
     const duBuf = new Float64Array(n);
     const dunBuf = new Float64Array(n);
     const atol0 = atol[0]!;
     let same = true;
-    for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
+    if (!uniform) for (let i = 0; i < d * n; i++) if (atol[i] !== atol0) same = false;
     const scalarAtol = same;
     // The kernel reducedErrorNorm in a private instance holding V0, β̂, atol (its V block only when
     // it is not one number) and u0 for the norm's lifetime; taken from the pool on the first call
@@ -390,7 +412,37 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
       out[0] = s1;
       out[1] = s2;
     };
-    return Object.freeze({ size: d * n + K * n, sums });
+    // The same kernel on the stage evaluator's own instance (KernelNorm of full-state-stages.ts):
+    // the fixed data written there once, the vectors read where the evaluator keeps them.
+    const f64Slot = (len: number): number => 16 * Math.ceil(len / 2);
+    const kn: KernelNorm = {
+      scratchBytes: f64Slot(n) + f64Slot(d * n) + f64Slot(d) + f64Slot(scalarAtol ? 0 : d * n) + f64Slot(K * n) + 2 * f64Slot(n) + f64Slot(2),
+      bind: (x, base) => {
+        let end = base;
+        const take = (len: number): number => {
+          const p = end;
+          end += f64Slot(len);
+          return p;
+        };
+        const [u0p, Vp, bhp, atp, atAp, dup, dunp, outp] = [take(n), take(d * n), take(d), take(scalarAtol ? 0 : d * n), take(K * n), take(n), take(n), take(2)];
+        const f64 = (p: number, len: number): Float64Array => new Float64Array(x.memory.buffer, p, len);
+        f64(u0p, n).set(u0);
+        f64(Vp, d * n).set(V0);
+        f64(bhp, d).set(bHat);
+        if (!scalarAtol) f64(atp, d * n).set(atol.subarray(0, d * n));
+        f64(atAp, K * n).set(atol.subarray(d * n, d * n + K * n));
+        const o = f64(outp, 2);
+        return (yp, ynp, e1p, e2p, two, out) => {
+          x.reducedErrorNorm(yp, ynp, e1p, e2p, two ? 1 : 0, u0p, Vp, bhp, atp, scalarAtol ? 1 : 0, atol0, rtol, atAp, dup, dunp, d, n, K, outp);
+          out[0] = o[0]!;
+          out[1] = o[1]!;
+        };
+      },
+    };
+    const norm: ErrorNorm = { size: d * n + K * n, sums };
+    // KERNEL_NORM of full-state-stages.ts (a registered symbol: models import no integrator values).
+    Object.defineProperty(norm, Symbol.for('vsflow.kernelNorm'), { value: kn });
+    return Object.freeze(norm);
   };
   // The TypeScript twin of the WebAssembly kernel gdReducedSoftmax (same operations, same order).
   const gdBlockTs: GdBlock | undefined =
@@ -447,7 +499,7 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
           return k;
         }
       : undefined;
-  const labelsF64 = Float64Array.from(labels);
+  let labelsF64: Float64Array | undefined;
   // The WebAssembly kernel when available (checked per block, so setWasmKernelsEnabled applies):
   // state and scratch copied into its memory for the block and the state copied back.
   const gdBlock: GdBlock | undefined =
@@ -464,7 +516,7 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
           const pl = wk.allocF64(K);
           wk.f64(py, size).set(y0buf);
           wk.f64(pf, size).set(f);
-          wk.f64(pl, K).set(labelsF64);
+          wk.f64(pl, K).set((labelsF64 ??= Float64Array.from(labels)));
           const k = wk.exports.gdReducedSoftmax(py, pf, pw, pN, pl, n, K, b2, invK, k0, k1, lr, tEnd);
           y0buf.set(wk.f64(py, size));
           f.set(wk.f64(pf, size));
