@@ -56,34 +56,19 @@ export function logisticInitialStep(P: Problem, y0: Float64Array, span: number, 
     k.f64(pS0, n).set(sig0);
     x.logisticStepSums(pV, pAt, rtol, pS0, pb, c0, d, n, pOut);
     const sums = k.f64(pOut, 2);
-    let s0 = sums[0]!;
-    let s1 = sums[1]!;
-    for (let j = 0; j < n; j++) {
-      const q = aOff + j;
-      const f = -c0 * sig0[j]! * (u0[j]! - z0);
-      f0a[j] = f;
-      const sc = atol[q]! + rtol * Math.abs(y0[q]!);
-      const a = y0[q]! / sc;
-      const bq = f / sc;
-      s0 += a * a;
-      s1 += bq * bq;
-    }
-    const h0 = trialStep(s0, s1, size, span);
+    const s = Float64Array.of(sums[0]!, sums[1]!);
+    logitSums(y0, atol, rtol, aOff, n, c0, sig0, u0, z0, f0a, s);
+    const s1 = s[1]!;
+    const h0 = trialStep(s[0]!, s1, size, span);
     x.logisticTrialU(pV, pb, pS0, c0, h0, d, n, pu);
     u1.set(k.f64(pu, n));
     for (let j = 0; j < n; j++) wa[j] = y0[aOff + j]! + h0 * f0a[j]!;
     const z1 = softmaxMargin(wa, 0, n, u1, sig1);
     const c1 = -label * sigmoid(-label * z1);
     k.f64(pS1, n).set(sig1);
-    let s2 = x.logisticStepDiff(pV, pAt, rtol, pS0, pS1, pb, c0, c1, d, n);
+    const s2 = x.logisticStepDiff(pV, pAt, rtol, pS0, pS1, pb, c0, c1, d, n);
     ws.release();
-    for (let j = 0; j < n; j++) {
-      const q = aOff + j;
-      const sc = atol[q]! + rtol * Math.abs(y0[q]!);
-      const c = (-c1 * sig1[j]! * (u1[j]! - z1) - f0a[j]!) / sc;
-      s2 += c * c;
-    }
-    return firstStep(s1, s2, size, h0, errorOrder, span, dtMax);
+    return firstStep(s1, logitDiff(y0, atol, rtol, aOff, n, c1, sig1, u1, z1, f0a, s2), size, h0, errorOrder, span, dtMax);
   }
   // f0 = rhs(y0): u0 = Vᵀβ, σ0, z0, c0.
   for (let i = 0; i < d; i++) {
@@ -96,8 +81,26 @@ export function logisticInitialStep(P: Problem, y0: Float64Array, span: number, 
   // s0 = Σ (y0/sc)², s1 = Σ (f0/sc)², V block row by row, then the a block.
   const sums = new Float64Array(2);
   logisticVSums(y0, atol, rtol, sig0, b, c0, d, n, sums);
-  let s0 = sums[0]!;
-  let s1 = sums[1]!;
+  logitSums(y0, atol, rtol, aOff, n, c0, sig0, u0, z0, f0a, sums);
+  const s1 = sums[1]!;
+  const h0 = trialStep(sums[0]!, s1, size, span);
+  // f1 = rhs(y0 + h0·f0): u1 = (V + h0·V̇0)ᵀβ entry by entry, σ1 of a + h0·ȧ0, z1, c1.
+  logisticTrialU(y0, b, sig0, c0, h0, d, n, u1);
+  for (let j = 0; j < n; j++) wa[j] = y0[aOff + j]! + h0 * f0a[j]!;
+  const z1 = softmaxMargin(wa, 0, n, u1, sig1);
+  const c1 = -label * sigmoid(-label * z1);
+  // s2 = Σ ((f1 − f0)/sc)².
+  const s2 = logisticVDiff(y0, atol, rtol, sig0, sig1, b, c0, c1, d, n);
+  return firstStep(s1, logitDiff(y0, atol, rtol, aOff, n, c1, sig1, u1, z1, f0a, s2), size, h0, errorOrder, span, dtMax);
+}
+
+/**
+ * The logit block's terms of s0 = Σ (y0/sc)² and s1 = Σ (f0/sc)², added to s[0] and s[1] in
+ * increasing j; writes ȧ0 = f0's logit block into f0a (f_j = −c0·σ0_j·(u0_j − z0)).
+ */
+function logitSums(y0: Float64Array, atol: Float64Array, rtol: number, aOff: number, n: number, c0: number, sig0: Float64Array, u0: Float64Array, z0: number, f0a: Float64Array, s: Float64Array): void {
+  let s0 = s[0]!;
+  let s1 = s[1]!;
   for (let j = 0; j < n; j++) {
     const q = aOff + j;
     const f = -c0 * sig0[j]! * (u0[j]! - z0);
@@ -108,21 +111,19 @@ export function logisticInitialStep(P: Problem, y0: Float64Array, span: number, 
     s0 += a * a;
     s1 += bq * bq;
   }
-  const h0 = trialStep(s0, s1, size, span);
-  // f1 = rhs(y0 + h0·f0): u1 = (V + h0·V̇0)ᵀβ entry by entry, σ1 of a + h0·ȧ0, z1, c1.
-  logisticTrialU(y0, b, sig0, c0, h0, d, n, u1);
-  for (let j = 0; j < n; j++) wa[j] = y0[aOff + j]! + h0 * f0a[j]!;
-  const z1 = softmaxMargin(wa, 0, n, u1, sig1);
-  const c1 = -label * sigmoid(-label * z1);
-  // s2 = Σ ((f1 − f0)/sc)².
-  let s2 = logisticVDiff(y0, atol, rtol, sig0, sig1, b, c0, c1, d, n);
+  s[0] = s0;
+  s[1] = s1;
+}
+
+/** s2 plus the logit block's terms of Σ ((f1 − f0)/sc)², in increasing j. */
+function logitDiff(y0: Float64Array, atol: Float64Array, rtol: number, aOff: number, n: number, c1: number, sig1: Float64Array, u1: Float64Array, z1: number, f0a: Float64Array, s2: number): number {
   for (let j = 0; j < n; j++) {
     const q = aOff + j;
     const sc = atol[q]! + rtol * Math.abs(y0[q]!);
     const c = (-c1 * sig1[j]! * (u1[j]! - z1) - f0a[j]!) / sc;
     s2 += c * c;
   }
-  return firstStep(s1, s2, size, h0, errorOrder, span, dtMax);
+  return s2;
 }
 
 /**

@@ -150,15 +150,39 @@ function normKernel(V0: Float64Array, bHat: Float64Array, atol: Float64Array, sc
     return p;
   };
   const [yp, yNewp, e1p, e2p] = [take(size), take(size), take(size), take(size)];
-  const [u0p, Vp, bhp, atp, atAp, dup, dunp, outp] = [take(n), take(d * n), take(d), take(scalarAtol ? 0 : d * n), take(K * n), take(n), take(n), take(2)];
+  const ptrs = normLayout(take, d, n, K, scalarAtol);
   const x = privateKernels(end)!;
+  fillNormData(x.memory.buffer, ptrs, V0, bHat, atol, scalarAtol, u0, d, n, K);
   const f64 = (p: number, len: number): Float64Array => new Float64Array(x.memory.buffer, p, len);
-  f64(u0p, n).set(u0);
-  f64(Vp, d * n).set(V0);
-  f64(bhp, d).set(bHat);
-  if (!scalarAtol) f64(atp, d * n).set(atol.subarray(0, d * n));
-  f64(atAp, K * n).set(atol.subarray(d * n, d * n + K * n));
-  return { x, y: f64(yp, size), yNew: f64(yNewp, size), e1: f64(e1p, size), e2: f64(e2p, size), out: f64(outp, 2), yp, yNewp, e1p, e2p, u0p, Vp, bhp, atp, atAp, dup, dunp, outp };
+  return { x, y: f64(yp, size), yNew: f64(yNewp, size), e1: f64(e1p, size), e2: f64(e2p, size), out: f64(ptrs.outp, 2), yp, yNewp, e1p, e2p, ...ptrs };
+}
+
+/** Byte offsets of reducedErrorNorm's fixed data and scratch (u0, V0, β̂, atol's blocks, du, dun, out). */
+interface NormLayout {
+  readonly u0p: number;
+  readonly Vp: number;
+  readonly bhp: number;
+  readonly atp: number;
+  readonly atAp: number;
+  readonly dup: number;
+  readonly dunp: number;
+  readonly outp: number;
+}
+
+/** Takes the norm's regions in this order from `take` (the V block of atol only when it is not scalar). */
+function normLayout(take: (len: number) => number, d: number, n: number, K: number, scalarAtol: boolean): NormLayout {
+  const [u0p, Vp, bhp, atp, atAp, dup, dunp, outp] = [take(n), take(d * n), take(d), take(scalarAtol ? 0 : d * n), take(K * n), take(n), take(n), take(2)];
+  return { u0p, Vp, bhp, atp, atAp, dup, dunp, outp };
+}
+
+/** Writes the norm's fixed data (u0, V0, β̂, atol's V block unless scalar, atol's logit block) at `L` in `buffer`. */
+function fillNormData(buffer: ArrayBuffer, L: NormLayout, V0: Float64Array, bHat: Float64Array, atol: Float64Array, scalarAtol: boolean, u0: Float64Array, d: number, n: number, K: number): void {
+  const f64 = (p: number, len: number): Float64Array => new Float64Array(buffer, p, len);
+  f64(L.u0p, n).set(u0);
+  f64(L.Vp, d * n).set(V0);
+  f64(L.bhp, d).set(bHat);
+  if (!scalarAtol) f64(L.atp, d * n).set(atol.subarray(0, d * n));
+  f64(L.atAp, K * n).set(atol.subarray(d * n, d * n + K * n));
 }
 
 /**
@@ -424,14 +448,10 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
           end += f64Slot(len);
           return p;
         };
-        const [u0p, Vp, bhp, atp, atAp, dup, dunp, outp] = [take(n), take(d * n), take(d), take(scalarAtol ? 0 : d * n), take(K * n), take(n), take(n), take(2)];
-        const f64 = (p: number, len: number): Float64Array => new Float64Array(x.memory.buffer, p, len);
-        f64(u0p, n).set(u0);
-        f64(Vp, d * n).set(V0);
-        f64(bhp, d).set(bHat);
-        if (!scalarAtol) f64(atp, d * n).set(atol.subarray(0, d * n));
-        f64(atAp, K * n).set(atol.subarray(d * n, d * n + K * n));
-        const o = f64(outp, 2);
+        const L = normLayout(take, d, n, K, scalarAtol);
+        fillNormData(x.memory.buffer, L, V0, bHat, atol, scalarAtol, u0, d, n, K);
+        const { u0p, Vp, bhp, atp, atAp, dup, dunp, outp } = L;
+        const o = new Float64Array(x.memory.buffer, outp, 2);
         return (yp, ynp, e1p, e2p, two, out) => {
           x.reducedErrorNorm(yp, ynp, e1p, e2p, two ? 1 : 0, u0p, Vp, bhp, atp, scalarAtol ? 1 : 0, atol0, rtol, atAp, dup, dunp, d, n, K, outp);
           out[0] = o[0]!;
