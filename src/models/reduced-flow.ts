@@ -116,7 +116,7 @@ function rhsKernel(n: number, K: number, labels: ArrayLike<number>): RhsKernel {
 }
 
 /** The private kernel instance of one error norm (reducedErrorNorm) and its arrays. */
-interface NormKernel {
+interface NormKernel extends NormLayout {
   readonly x: KernelExports;
   readonly y: Float64Array;
   readonly yNew: Float64Array;
@@ -127,14 +127,6 @@ interface NormKernel {
   readonly yNewp: number;
   readonly e1p: number;
   readonly e2p: number;
-  readonly u0p: number;
-  readonly Vp: number;
-  readonly bhp: number;
-  readonly atp: number;
-  readonly atAp: number;
-  readonly dup: number;
-  readonly dunp: number;
-  readonly outp: number;
 }
 
 /**
