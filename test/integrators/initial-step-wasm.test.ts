@@ -13,16 +13,9 @@ import { INITIAL_STEP_KERNEL_MIN_SIZE, initialStep } from '../../src/integrators
 import { resolveProblem } from '../../src/models/problem.js';
 import { randomProblem } from '../../src/models/random-problem.js';
 import { valueSoftmaxRhs } from '../../src/models/value-softmax.js';
-import { setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
+import { wasmKernels } from '../../src/wasm/kernels.js';
+import { withoutKernels } from '../helpers/kernels.js';
 
-function typescript<T>(f: () => T): T {
-  setWasmKernelsEnabled(false);
-  try {
-    return f();
-  } finally {
-    setWasmKernelsEnabled(true);
-  }
-}
 
 const skip = wasmKernels() === undefined && 'no WebAssembly SIMD';
 
@@ -48,7 +41,7 @@ test('initialStep: kernels and TypeScript loops give the same h and the same tri
         for (const atol of [flat, varied]) {
           seen.length = 0;
           const got = initialStep(rhs, 0, y0, f0, span, dtMax, order, rtol, atol, new Float64Array(N), new Float64Array(N));
-          const want = typescript(() => initialStep(rhs, 0, y0, f0, span, dtMax, order, rtol, atol, new Float64Array(N), new Float64Array(N)));
+          const want = withoutKernels(() => initialStep(rhs, 0, y0, f0, span, dtMax, order, rtol, atol, new Float64Array(N), new Float64Array(N)));
           assert.ok(Object.is(got, want), `N=${N} order=${order} rtol=${rtol}: ${got} vs ${want}`);
           assert.equal(seen.length, 2);
           for (let i = 0; i < N; i++) assert.ok(Object.is(seen[0]![i], seen[1]![i]), `N=${N}: trial state index ${i}`);
@@ -69,10 +62,10 @@ test('initialStep on the value-softmax RHS and with a non-finite f0: same h on a
   flow.rhs(0, y0, f0);
   const atol = new Float64Array(N).fill(1e-10);
   const run = (): number => initialStep(flow.rhs, 0, y0, f0, 1000, Infinity, 7, 1e-8, atol, new Float64Array(N), new Float64Array(N));
-  assert.ok(Object.is(run(), typescript(run)));
+  assert.ok(Object.is(run(), withoutKernels(run)));
   f0[5] = NaN;
   const h = run();
-  assert.ok(Object.is(h, typescript(run)));
+  assert.ok(Object.is(h, withoutKernels(run)));
   assert.ok(Number.isFinite(h) && h > 0, 'the small fallback step');
 });
 
@@ -95,7 +88,7 @@ test('logisticInitialStep: kernels and TypeScript loops give the same h', { skip
           const varied = Float64Array.from({ length: size }, () => 1e-12 + 1e-6 * rng.uniform());
           for (const atol of [flat, varied]) {
             const got = logisticInitialStep(P, y0, span, dtMax, order, rtol, atol);
-            const want = typescript(() => logisticInitialStep(P, y0, span, dtMax, order, rtol, atol));
+            const want = withoutKernels(() => logisticInitialStep(P, y0, span, dtMax, order, rtol, atol));
             assert.ok(Object.is(got, want), `d=${d} n=${n} seed=${seed} order=${order} rtol=${rtol}: ${got} vs ${want}`);
             cases++;
           }

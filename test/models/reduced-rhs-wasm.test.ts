@@ -10,7 +10,8 @@ import { Rng } from '../../src/core/rng.js';
 import { resolveProblem } from '../../src/models/problem.js';
 import { randomProblem } from '../../src/models/random-problem.js';
 import { reducedFlow } from '../../src/models/reduced-flow.js';
-import { setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
+import { wasmKernels } from '../../src/wasm/kernels.js';
+import { withoutKernels } from '../helpers/kernels.js';
 
 function sameBits(got: Float64Array, want: Float64Array, label: string): void {
   for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `${label}, index ${i}: kernel ${got[i]} vs TypeScript ${want[i]}`);
@@ -31,12 +32,7 @@ test('reducedSoftmaxRhs equals the TypeScript RHS bit for bit (K = 1, 2, 5; n od
       const off = new Float64Array(size);
       // One flow, kernels on and off alternately: each call picks its path.
       R.rhs(0, r, on);
-      setWasmKernelsEnabled(false);
-      try {
-        R.rhs(0, r, off);
-      } finally {
-        setWasmKernelsEnabled(true);
-      }
+      withoutKernels(() => R.rhs(0, r, off));
       sameBits(on, off, `${d}×${n}, K = ${K}, scale ${scale}`);
       assert.ok(on.some((v) => v !== 0), 'a nonzero derivative');
       checked++;
@@ -53,12 +49,7 @@ test('with a frozen block the reduced RHS keeps the TypeScript branch (same numb
     const on = new Float64Array(18);
     const off = new Float64Array(18);
     R.rhs(0, r, on);
-    setWasmKernelsEnabled(false);
-    try {
-      R.rhs(0, r, off);
-    } finally {
-      setWasmKernelsEnabled(true);
-    }
+    withoutKernels(() => R.rhs(0, r, off));
     sameBits(on, off, `freeze ${freeze[0]}`);
   }
 });

@@ -14,8 +14,9 @@ import { LOSSES, resolveProblem } from '../../src/models/problem.js';
 import { NORMALIZATIONS } from '../../src/models/normalizations.js';
 import { randomProblem } from '../../src/models/random-problem.js';
 import { SHARED_FLOW_KERNEL_MAX_SIZE, valueSoftmaxRhs } from '../../src/models/value-softmax.js';
-import { setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
+import { wasmKernels } from '../../src/wasm/kernels.js';
 import { simulate } from '../../src/experiments/simulate.js';
+import { withoutKernels } from '../helpers/kernels.js';
 
 function sameBits(got: Float64Array | number, want: Float64Array | number, label: string): void {
   if (typeof got === 'number' || typeof want === 'number') {
@@ -26,14 +27,6 @@ function sameBits(got: Float64Array | number, want: Float64Array | number, label
   for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `${label}, index ${i}: kernels ${got[i]} vs TypeScript ${want[i]}`);
 }
 
-function typescript<T>(f: () => T): T {
-  setWasmKernelsEnabled(false);
-  try {
-    return f();
-  } finally {
-    setWasmKernelsEnabled(true);
-  }
-}
 
 test('valueSoftmaxRhs: RHS, loss and −∇L with the WebAssembly sweeps equal the TypeScript loops bit for bit', { skip: wasmKernels() === undefined && 'no WebAssembly SIMD' }, () => {
   const rng = new Rng(11);
@@ -56,7 +49,7 @@ test('valueSoftmaxRhs: RHS, loss and −∇L with the WebAssembly sweeps equal t
             for (let round = 0; round < 2; round++) {
               const on = new Float64Array(size);
               flow.rhs(0, y, on);
-              const off = typescript(() => {
+              const off = withoutKernels(() => {
                 const o = new Float64Array(size);
                 flow.rhs(0, y, o);
                 return o;
@@ -64,11 +57,11 @@ test('valueSoftmaxRhs: RHS, loss and −∇L with the WebAssembly sweeps equal t
               sameBits(on, off, `${label}: rhs`);
               assert.ok(on.some((v) => v !== 0), `${label}: a nonzero derivative`);
               if (freeze.length === 0) {
-                sameBits(flow.loss(y), typescript(() => flow.loss(y)), `${label}: loss`);
+                sameBits(flow.loss(y), withoutKernels(() => flow.loss(y)), `${label}: loss`);
                 const gOn = new Float64Array(size);
                 const lOn = flow.negGradient(y, gOn);
                 const gOff = new Float64Array(size);
-                const lOff = typescript(() => flow.negGradient(y, gOff));
+                const lOff = withoutKernels(() => flow.negGradient(y, gOff));
                 sameBits(lOn, lOff, `${label}: negGradient loss`);
                 sameBits(gOn, gOff, `${label}: negGradient`);
               }
@@ -87,14 +80,14 @@ test('valueSoftmaxRhs: RHS, loss and −∇L with the WebAssembly sweeps equal t
 test('valueSoftmaxRhs: a fresh flow evaluated first with the kernels off, then on, and a flow built with them off', { skip: wasmKernels() === undefined && 'no WebAssembly SIMD' }, () => {
   const P = resolveProblem(randomProblem({ loss: 'square', d: 24, n: 37, samples: 2, seed: 5, vScale: 0.2, aScale: 0.5 }));
   const size = P.d * P.n + P.K * P.n;
-  const ref = typescript(() => {
+  const ref = withoutKernels(() => {
     const f = valueSoftmaxRhs(P);
     const o = new Float64Array(size);
     f.rhs(0, f.y0, o);
     return o;
   });
   const flow = valueSoftmaxRhs(P);
-  const a = typescript(() => {
+  const a = withoutKernels(() => {
     const o = new Float64Array(size);
     flow.rhs(0, flow.y0, o);
     return o;
@@ -120,7 +113,7 @@ test('valueSoftmaxRhs: flows of growing sizes in turn on the shared instance giv
     for (const [i, flow] of flows.entries()) {
       const size = flow.layout.size;
       const y = Float64Array.from(flow.y0, (v) => v + 0.2 * rng.normal());
-      const want = typescript(() => {
+      const want = withoutKernels(() => {
         const o = new Float64Array(size);
         flow.rhs(0, y, o);
         return o;
@@ -128,7 +121,7 @@ test('valueSoftmaxRhs: flows of growing sizes in turn on the shared instance giv
       const got = new Float64Array(size);
       flow.rhs(0, y, got);
       sameBits(got, want, `round ${round}, flow ${i}`);
-      sameBits(flow.loss(y), typescript(() => flow.loss(y)), `round ${round}, flow ${i}: loss`);
+      sameBits(flow.loss(y), withoutKernels(() => flow.loss(y)), `round ${round}, flow ${i}: loss`);
     }
   }
 });
@@ -145,7 +138,7 @@ test('simulate: records, step counts and final state are the same with the kerne
   for (const [label, spec, options] of cases) {
     const o = { rtol: 1e-8, atol: 1e-10, saveAt: undefined, ...options };
     const on = simulate(randomProblem(spec), o);
-    const off = typescript(() => simulate(randomProblem(spec), o));
+    const off = withoutKernels(() => simulate(randomProblem(spec), o));
     assert.equal(on.config.formulation, off.config.formulation, label);
     assert.deepEqual([on.stats.steps, on.stats.accepted, on.stats.rejected, on.stats.rhsEvals], [off.stats.steps, off.stats.accepted, off.stats.rejected, off.stats.rhsEvals], `${label}: steps`);
     assert.equal(JSON.stringify(on.records), JSON.stringify(off.records), `${label}: records`);
@@ -164,7 +157,7 @@ test('valueSoftmaxRhs above SHARED_FLOW_KERNEL_MAX_SIZE: its own instance, the T
   assert.ok(size > SHARED_FLOW_KERNEL_MAX_SIZE);
   const got = new Float64Array(size);
   flow.rhs(0, flow.y0, got);
-  const want = typescript(() => {
+  const want = withoutKernels(() => {
     const o = new Float64Array(size);
     flow.rhs(0, flow.y0, o);
     return o;

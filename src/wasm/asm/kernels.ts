@@ -768,17 +768,7 @@ export function vsBackward(V: usize, N: usize, g: usize, K: i32, d: i32, n: i32,
     }
     for (let k = 1; k < K; k++) {
       const c = -load<f64>(g + (<usize>(k * d + i) << 3)) * invK;
-      const ck = sp(c);
-      const Nk = N + <usize>k * rb;
-      let q = 0;
-      for (; q < n2; q += 2) {
-        const o = <usize>q << 3;
-        v128.store(orow + o, add(v128.load(orow + o), mul(ck, v128.load(Nk + o))));
-      }
-      if (q < n) {
-        const o = <usize>q << 3;
-        store<f64>(orow + o, load<f64>(orow + o) + c * load<f64>(Nk + o));
-      }
+      addScaledInto(orow, orow, c, N + <usize>k * rb, n);
     }
   }
 }
@@ -860,16 +850,21 @@ export function initStepSums(y0: usize, f0: usize, atol: usize, rtol: f64, n: i3
 
 /** work_i = y0_i + h·f0_i (initialStep's Euler trial state). */
 export function eulerTrial(y0: usize, f0: usize, h: f64, n: i32, work: usize): void {
+  addScaledInto(work, y0, h, f0, n);
+}
+
+/** dst_i = src_i + c·x_i, i < n (pairs, then the odd last entry; dst may equal src). */
+@inline function addScaledInto(dst: usize, src: usize, c: f64, x: usize, n: i32): void {
   const n2 = n & ~1;
-  const hv = sp(h);
+  const cv = sp(c);
   let i = 0;
   for (; i < n2; i += 2) {
     const o = <usize>i << 3;
-    v128.store(work + o, add(v128.load(y0 + o), mul(hv, v128.load(f0 + o))));
+    v128.store(dst + o, add(v128.load(src + o), mul(cv, v128.load(x + o))));
   }
   if (i < n) {
     const o = <usize>i << 3;
-    store<f64>(work + o, load<f64>(y0 + o) + h * load<f64>(f0 + o));
+    store<f64>(dst + o, load<f64>(src + o) + c * load<f64>(x + o));
   }
 }
 
