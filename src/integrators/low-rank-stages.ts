@@ -173,11 +173,11 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
  *
  * The O(d·n) work (forward and backward sweeps over V, the fused update + error pass, the dense
  * rows' V blocks) and the per-stage vector work (the stage corrections, stage logits, softmax
- * and its VJP, the regression gradient, the logit error vectors) run in the kernels of
+ * and its VJP, the regression and cross-entropy gradients, the logit error vectors) run in the kernels of
  * wasm/low-rank.ts on one workspace: the WebAssembly kernels' persistent slot (`claimSlot`,
  * owner this evaluator) when available, else a plain array with the TypeScript twins; both give
- * the same bits (test/integrators/low-rank-stages.test.ts). For softmax with the square or the
- * regression loss the WebAssembly kernels run a whole step attempt (`lrAttemptSoftmax`) or stage
+ * the same bits (test/integrators/low-rank-stages.test.ts). For softmax with the square,
+ * regression or cross-entropy loss the WebAssembly kernels run a whole step attempt (`lrAttemptSoftmax`) or stage
  * (`lrStageSoftmax`) in one call, the same kernels and operations in the same order as the
  * multi-call sequence here (same bits, test/integrators/low-rank-one-call.test.ts), which saves
  * the cold start the JIT needs for this TypeScript. The workspace caches the full base
@@ -220,8 +220,8 @@ export class LowRankStages implements StageEvaluator {
   private readonly nn: number;
   private readonly K: number;
   private readonly L: WorkspaceLayout;
-  /** The one-call stage's loss (0 square, 1 regression; softmax only), −1 when it has none. */
-  private readonly oneCall: -1 | 0 | 1;
+  /** The one-call stage's loss (0 square, 1 regression, 2 cross-entropy; softmax only), −1 when it has none. */
+  private readonly oneCall: -1 | 0 | 1 | 2;
   /** The bound workspace, its kind and kernels (`bind`). */
   private m: Float64Array = new Float64Array(0);
   /**
@@ -283,8 +283,10 @@ export class LowRankStages implements StageEvaluator {
     this.termH = new Float64Array(R);
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
-    this.oneCall = P.normalization === 'softmax' ? (P.loss === 'square' ? 0 : P.loss === 'regression' ? 1 : -1) : -1;
-    const ny = this.oneCall === 0 ? K * d : this.oneCall === 1 ? K * P.m : 0;
+    this.oneCall = P.normalization === 'softmax' ? (P.loss === 'square' ? 0 : P.loss === 'regression' ? 1 : P.loss === 'cross-entropy' ? 2 : -1) : -1;
+    // The targets in the workspace: square y (K·d) and regression y (K·m) for the one-call
+    // kernels; cross-entropy p (K·d) then Σ_j p_kj (K), read by crossEntropyGradient too.
+    const ny = this.oneCall === 0 ? K * d : this.oneCall === 1 ? K * P.m : P.loss === 'cross-entropy' ? K * d + K : 0;
     this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, ny, this.nStages, uniform);
     this.bind();
     this.evalStage(0, this.baseBlock(y0), 0);
@@ -344,7 +346,18 @@ export class LowRankStages implements StageEvaluator {
     this.m.set(this.e1, tab + S * S + S);
     if (this.e2 !== undefined) this.m.set(this.e2, tab + S * S + 2 * S);
     this.m.set(this.atol.subarray(this.d * this.nn, this.n), this.L.atA);
-    if (this.oneCall >= 0) this.m.set(this.P.y!.subarray(0, this.oneCall === 0 ? this.K * this.d : this.K * this.P.m), this.L.yt);
+    if (this.oneCall === 0 || this.oneCall === 1) this.m.set(this.P.y!.subarray(0, this.oneCall === 0 ? this.K * this.d : this.K * this.P.m), this.L.yt);
+    if (this.P.loss === 'cross-entropy') {
+      const { K, d, m, L } = this;
+      const p = this.P.p!;
+      m.set(p.subarray(0, K * d), L.yt);
+      // Σ_j p_kj in index order, as models/losses.ts sums it.
+      for (let k = 0; k < K; k++) {
+        let ps = 0;
+        for (let j = 0; j < d; j++) ps += p[k * d + j]!;
+        m[L.yt + K * d + k] = ps;
+      }
+    }
     this.loadStage0(this.stage0);
     this.baseOf = null;
     this.spareOf = null;
@@ -399,7 +412,7 @@ export class LowRankStages implements StageEvaluator {
     // Softmax with the square or regression loss: the whole sequence below in one kernel call
     // (the same kernels, order and arguments; false for the twins, which run it here).
     const one = this.oneCall;
-    if (one >= 0 && oneCallStages && kern.stageSoftmax(vb, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, s, K, d, n, P.m, one as 0 | 1, invK)) {
+    if (one >= 0 && oneCallStages && kern.stageSoftmax(vb, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, s, K, d, n, P.m, one as 0 | 1 | 2, invK)) {
       this.oneCallEvals++;
       return;
     }
@@ -422,6 +435,7 @@ export class LowRankStages implements StageEvaluator {
     }
     const g = L.g;
     if (P.loss === 'regression') this.regressionGradient();
+    else if (P.loss === 'cross-entropy') this.crossEntropyGradient();
     else for (let k = 0; k < K; k++) sampleLossGradient(P, k, m, f + k * d, m, g + k * d, r, false);
     for (let q = 0; q < K * d; q++) m[Gso + q] = -m[g + q]! * invK;
     // Backward: w_k = Vᵀ g_k over the base V, then w_k += Σ_{j<s} Σ_k' (h a_sj (G_jk'·g_k)) N_jk'.
@@ -450,6 +464,26 @@ export class LowRankStages implements StageEvaluator {
       kern.forward(L.Xr, L.f + k * d, 1, rows, d, L.rq);
       for (let q = 0; q < rows; q++) m[L.rq + q] = -2 * (y[k * rows + q]! - m[L.rq + q]!);
       kern.backward(L.Xr, L.rq, 1, rows, d, L.g + k * d);
+    }
+  }
+
+  /**
+   * The cross-entropy gradient g_k = (Σ_j p_kj)·softmax(f_k) − p_k (models/losses.ts) by the
+   * kernels of the stages' softmax (f − max f, vsflow's exp, e·(1/Σe): softmaxRows' sequence),
+   * then one multiply and one subtract per entry; p and Σp are the workspace's targets (yt).
+   * vsflow's exp is ≤ 2 ulp of Math.exp, so this differs from losses.ts at round-off, as the
+   * stages' softmax differs from the full path's normalize.
+   */
+  private crossEntropyGradient(): void {
+    const { d, K, m, L } = this;
+    const kern = this.kern!;
+    const Kd = K * d;
+    kern.shiftMax(L.f, K, d, L.g);
+    kern.exp(L.g, Kd, L.g);
+    kern.scaleBySum(L.g, K, d, L.g);
+    for (let k = 0; k < K; k++) {
+      const c = m[L.yt + Kd + k]!;
+      for (let i = 0; i < d; i++) m[L.g + k * d + i] = c * m[L.g + k * d + i]! - m[L.yt + k * d + i]!;
     }
   }
 
@@ -553,7 +587,7 @@ export class LowRankStages implements StageEvaluator {
       // (the same kernels and operations in the same order; false for the twins).
       const vn = L.V[this.base === 0 ? 1 : 0];
       const two = E2 !== undefined;
-      if (kern.attemptSoftmax(vb, vn, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.C, L.Nt, L.at, L.atStep, L.atA, L.tab, L.out, fsal, this.nStages, two ? 1 : 0, K, d, n, this.P.m, one as 0 | 1, 1 / K, h, rtol)) {
+      if (kern.attemptSoftmax(vb, vn, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.C, L.Nt, L.at, L.atStep, L.atA, L.tab, L.out, fsal, this.nStages, two ? 1 : 0, K, d, n, this.P.m, one as 0 | 1 | 2, 1 / K, h, rtol)) {
         this.rhsEvals += fsal;
         this.oneCallEvals += fsal;
         this.stagesKept = true;

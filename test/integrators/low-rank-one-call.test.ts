@@ -1,8 +1,9 @@
 /**
  * The one-call kernels of the low-rank evaluator (`lrStageSoftmax` per stage and
- * `lrAttemptSoftmax` per step attempt, src/wasm/asm/low-rank-stage.ts: softmax with the square
- * or regression loss) give the same bits as the multi-call kernel sequence they replace (`setLowRankOneCall(false)`, the WebAssembly
- * kernels one by one): square and regression, K = 1 and K > 1, dopri5 and dop853, saveAt between
+ * `lrAttemptSoftmax` per step attempt, src/wasm/asm/low-rank-stage.ts: softmax with the square,
+ * regression or cross-entropy loss) give the same bits as the multi-call kernel sequence they
+ * replace (`setLowRankOneCall(false)`, the WebAssembly kernels one by one): square, regression
+ * and cross-entropy, K = 1 and K > 1, dopri5 and dop853, saveAt between
  * steps (dense output) and an event. The evaluator counts its one-call stages, so the tests see
  * that the kernel ran; and the comparison can fail: one ulp in one target gives other bits.
  * (Against the TypeScript twins: test/integrators/low-rank-stages.test.ts.)
@@ -40,6 +41,8 @@ const CASES: { label: string; spec: ProblemSpec; tEnd: number }[] = [
   { label: 'square 6×9, K = 3', spec: randomProblem({ loss: 'square', d: 6, n: 9, samples: 3, seed: 4, aScale: 0.5 }), tEnd: 20 },
   { label: 'regression 5×8, K = 2', spec: randomProblem({ loss: 'regression', d: 5, n: 8, samples: 2, seed: 5, aScale: 0.5 }), tEnd: 20 },
   { label: 'regression 20×20 (Fig 3), K = 1', spec: FIG3, tEnd: 300 },
+  { label: 'cross-entropy 7×12, K = 1', spec: randomProblem({ loss: 'cross-entropy', d: 7, n: 12, seed: 6, vScale: 0.5, aScale: 0.5 }), tEnd: 40 },
+  { label: 'cross-entropy 5×9, K = 3', spec: randomProblem({ loss: 'cross-entropy', d: 5, n: 9, samples: 3, seed: 7, vScale: 0.5, aScale: 0.5 }), tEnd: 40 },
 ];
 
 function options(spec: ProblemSpec, method: 'dopri5' | 'dop853', tEnd: number): Partial<SimulateOptions> {
@@ -76,6 +79,7 @@ test('low-rank one-call stage: it runs where it applies, and not for other norma
   const sq = randomProblem({ loss: 'square', d: 6, n: 9, samples: 3, seed: 4, aScale: 0.5 });
   assert.equal(count(sq), 1, 'square: stage 0 by the one-call kernel');
   assert.equal(count(FIG3), 1, 'regression: stage 0 by the one-call kernel');
+  assert.equal(count(randomProblem({ loss: 'cross-entropy', d: 5, n: 9, samples: 3, seed: 7, aScale: 0.5 })), 1, 'cross-entropy: stage 0 by the one-call kernel');
   assert.equal(count(randomProblem({ loss: 'square', d: 6, n: 9, seed: 4, aScale: 0.5, normalization: 'sigmoid' })), 0, 'sigmoid: multi-call');
   // Steps: every stage of every attempt (one call per attempt) is a one-call stage.
   for (const method of ['dopri5', 'dop853'] as const) {
@@ -104,4 +108,15 @@ test('low-rank one-call stage: the bit comparison sees one ulp in one target', {
   assert.notEqual(y2[1]![2], v);
   const o = options(spec, 'dop853', 20);
   assert.notDeepEqual(run({ ...spec, y: y2 }, o, true), run(spec, o, false));
+});
+
+test('low-rank one-call stage: the cross-entropy comparison sees one ulp in one target probability', { skip: hasWasm ? false : 'no WebAssembly SIMD' }, () => {
+  const spec = randomProblem({ loss: 'cross-entropy', d: 5, n: 9, samples: 3, seed: 7, vScale: 0.5, aScale: 0.5 });
+  const p2 = (spec.p as number[][]).map((row) => row.slice());
+  // The row's largest probability (0.43): one ulp of a tiny one can vanish in ps·softmax − p.
+  const v = p2[2]![4]!;
+  p2[2]![4] = v + v * Number.EPSILON;
+  assert.notEqual(p2[2]![4], v);
+  const o = options(spec, 'dop853', 40);
+  assert.notDeepEqual(run({ ...spec, p: p2 }, o, true), run(spec, o, false));
 });

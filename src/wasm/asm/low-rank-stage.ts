@@ -1,11 +1,12 @@
 // One whole stage evaluation of the low-rank stage evaluator (src/integrators/low-rank-stages.ts,
-// `evalStage`) for softmax normalisation with the square or the regression loss, in one call:
-// the same kernels (low-rank.ts, expScaled) in the same order with the same arguments as the
-// evaluator's multi-call sequence, and the loss gradient with the same IEEE operations in the
-// same order as that sequence (square: g = f − y as models/losses.ts; regression: the
-// evaluator's `regressionGradient`), so the bits are the multi-call path's by construction
-// (tested in test/integrators/low-rank-one-call.test.ts). The multi-call path stays the twin
-// and the fallback (other losses and normalisations, kernels off).
+// `evalStage`) for softmax normalisation with the square, regression or cross-entropy loss, in
+// one call: the same kernels (low-rank.ts, expScaled) in the same order with the same arguments
+// as the evaluator's multi-call sequence, and the loss gradient with the same IEEE operations in
+// the same order as that sequence (square: g = f − y as models/losses.ts; regression: the
+// evaluator's `regressionGradient`; cross-entropy: its `crossEntropyGradient`), so the bits are
+// the multi-call path's by construction (tested in test/integrators/low-rank-one-call.test.ts).
+// The multi-call path stays the twin and the fallback (other losses and normalisations, kernels
+// off).
 import { expScaled } from './kernels';
 import { lrAddRows, lrBackward, lrForward, lrFused, lrFused2, lrScaleBySum, lrShiftMax, lrSoftmaxVjp } from './low-rank';
 
@@ -13,8 +14,9 @@ import { lrAddRows, lrBackward, lrForward, lrFused, lrFused2, lrScaleBySum, lrSh
  * Stage s at the base state at vb (V d×n, then the logits K·n); pointers are byte offsets:
  * aS the stage logits (K·n), KAS / NS / GS every stage's ȧ, N (K·n each) and G (K·d), ac the
  * coefficients h·A_sj (j < s, filled by the caller), E a K·n scratch row, f, g (K·d), w (K·n),
- * X, Xc (K·s·K), yt the targets (square K·d, regression K·rows), Xr the regression's X
- * (rows·d), rq its residual row (rows); loss 0: square, 1: regression; invK = 1/K.
+ * X, Xc (K·s·K), yt the targets (square K·d, regression K·rows, cross-entropy p (K·d) then
+ * Σ_j p_kj (K)), Xr the regression's X (rows·d), rq its residual row (rows); loss 0: square,
+ * 1: regression, 2: cross-entropy; invK = 1/K.
  * Writes stage s's N, G, ȧ (and aS, f, g, w, X, Xc as the multi-call path does).
  */
 export function lrStageSoftmax(vb: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, s: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, invK: f64): void {
@@ -46,6 +48,21 @@ export function lrStageSoftmax(vb: usize, aS: usize, KAS: usize, ac: usize, E: u
         store<f64>(rq + o, -2.0 * (load<f64>(yk + o) - load<f64>(rq + o)));
       }
       lrBackward(Xr, rq, 1, rows, d, g + ((<usize>(k * d)) << 3));
+    }
+  } else if (loss == 2) {
+    // Cross-entropy: g_k = (Σ_j p_kj)·softmax(f_k) − p_k (models/losses.ts), the softmax by the
+    // stages' kernels (f − max f, vsflow's exp, e·(1/Σe)); yt holds p (K·d), then Σp (K).
+    const Kd = K * d;
+    lrShiftMax(f, K, d, g);
+    expScaled(g, Kd, 1.0, g);
+    lrScaleBySum(g, K, d, g);
+    const ps = yt + (<usize>Kd << 3);
+    for (let k = 0; k < K; k++) {
+      const c = load<f64>(ps + (<usize>k << 3));
+      for (let i = 0; i < d; i++) {
+        const o = <usize>(k * d + i) << 3;
+        store<f64>(g + o, c * load<f64>(g + o) - load<f64>(yt + o));
+      }
     }
   } else {
     // Element-wise, so f64x2 lanes give the scalar loop's bits.
