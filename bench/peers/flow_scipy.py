@@ -6,7 +6,9 @@ and prints {method: {times_s: [...], cpu_s: [...], nfev, y_end: [...], status}} 
 with `runs: [{method, rtol, atol}]` instead of methods/rtol/atol, {runs: [...]} in that order
 (one entry per run, each with times_s and cpu_s). Only the solve_ivp call is timed (wall:
 perf_counter; CPU: process_time, the figure to compare on a loaded machine). Losses: square,
-logistic (one sample), regression ‖y − Xf‖² (no ½, the authors' convention).
+logistic (one sample), regression ‖y − Xf‖² (no ½, the authors' convention); with K samples
+(`a` as K rows sharing V, the loss averaged over them) or the cross-entropy loss
+lse(f) − ⟨p, f⟩ the batched RHS below (softmax only; used by bench/independent-check.ts).
 """
 import json
 import sys
@@ -17,7 +19,55 @@ from scipy.integrate import solve_ivp
 from scipy.special import expit
 
 
+def make_batched_rhs(problem):
+    """K samples (rows of a) sharing V, L = (1/K) Σ_k ℓ_k; square, regression, cross-entropy, logistic."""
+    V0 = np.asarray(problem["V"], dtype=float)
+    d, n = V0.shape
+    dn = d * n
+    A0 = np.asarray(problem["a"], dtype=float).reshape(-1, n)
+    K = A0.shape[0]
+    loss = problem["loss"]
+    if loss in ("square", "cross-entropy"):
+        T = np.asarray(problem["y" if loss == "square" else "p"], dtype=float).reshape(K, d)
+        ps = T.sum(axis=1, keepdims=True)
+    elif loss == "regression":
+        X = np.asarray(problem["X"], dtype=float)
+        T = np.asarray(problem["y"], dtype=float).reshape(K, X.shape[0])
+    elif loss == "logistic":
+        beta = np.asarray(problem["beta"], dtype=float)
+        labels = np.asarray(problem.get("labels") or [1.0] * K, dtype=float).reshape(K, 1)
+    else:
+        raise ValueError(loss)
+
+    def rhs(_t, y):
+        V = y[:dn].reshape(d, n)
+        A = y[dn:].reshape(K, n)
+        E = np.exp(A - A.max(axis=1, keepdims=True))
+        S = E / E.sum(axis=1, keepdims=True)
+        F = S @ V.T
+        if loss == "square":
+            G = F - T
+        elif loss == "cross-entropy":
+            Q = np.exp(F - F.max(axis=1, keepdims=True))
+            G = ps * (Q / Q.sum(axis=1, keepdims=True)) - T
+        elif loss == "regression":
+            G = -2.0 * ((T - F @ X.T) @ X)
+        else:
+            G = -labels * expit(-labels * (F @ beta)[:, None]) * beta[None, :]
+        W = G @ V
+        out = np.empty_like(y)
+        out[:dn] = (-(G.T @ S) / K).ravel()
+        out[dn:] = (-(S * (W - (S * W).sum(axis=1, keepdims=True))) / K).ravel()
+        return out
+
+    y0 = np.concatenate([V0.ravel(), A0.ravel()])
+    return rhs, y0
+
+
 def make_rhs(problem):
+    a = problem["a"]
+    if problem["loss"] == "cross-entropy" or (len(a) > 0 and isinstance(a[0], list)):
+        return make_batched_rhs(problem)
     V0 = np.asarray(problem["V"], dtype=float)
     d, n = V0.shape
     dn = d * n
