@@ -26,6 +26,7 @@ import { resolveProblem, type ProblemSpec } from '../src/models/problem.js';
 import { randomProblem } from '../src/models/random-problem.js';
 import { valueSoftmaxRhs } from '../src/models/value-softmax.js';
 import { setWasmKernelsEnabled } from '../src/wasm/kernels.js';
+import { nowMs } from '../src/core/clock.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 type Factory = typeof lowRankStepper;
@@ -75,7 +76,7 @@ function solveWith(factory: Factory, spec: ProblemSpec, tEnd: number): Float64Ar
     onStep: undefined,
     signal: undefined,
     rhsEvals: () => stages.rhsEvals + 1,
-    startMs: performance.now(),
+    startMs: nowMs(),
   });
   if (sol.status !== 'success') throw new Error(`solve failed: ${sol.message}`);
   return sol.yEnd;
@@ -105,10 +106,10 @@ if (argv[0] === '--one-shot') {
   const [, ref, caseIdx, v] = argv as [string, string, string, Variant];
   const base = await baselineFactory(ref);
   const c = cases()[Number(caseIdx)]!;
-  const w0 = performance.now();
+  const w0 = nowMs();
   const c0 = cpuMs();
   runVariant(v, base, c.spec, c.tEnd);
-  process.stdout.write(JSON.stringify({ wall: performance.now() - w0, cpu: cpuMs() - c0 }));
+  process.stdout.write(JSON.stringify({ wall: nowMs() - w0, cpu: cpuMs() - c0 }));
 } else {
   const rounds = Number(argv[0] ?? 7);
   const ref = argv[1] ?? '37e9772';

@@ -24,6 +24,7 @@ import { runPrediction } from '../core/prediction.js';
 import { createObserver } from './observables.js';
 import { checkObservableStart } from './record-check.js';
 import { fmtT, POLARIZATION_PREDICTIONS, tRange, type FlowObservation, type PolarizationCase, type PolarizationCheck } from './polarization-registry.js';
+import { nowMs } from '../core/clock.js';
 
 export type { PolarizationCheck, PredictionStatus } from './polarization-registry.js';
 
@@ -209,7 +210,7 @@ export function polarizationCase(P: Problem, options: { tEnd?: number; rtol?: nu
  * r.checks.find((c) => c.name === 'n2-invariant')!.status; // 'not-applicable' (n = 4)
  */
 export function checkPredictions(problem: ProblemSpec | Problem, options?: Partial<CheckOptions>): CheckResult {
-  const started = performance.now();
+  const started = nowMs();
   const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
   const o = resolveOptions('checkPredictions', CHECK_DEFAULTS, options);
   const method = checkChoice('method', o.method, CHECK_METHODS);
@@ -408,7 +409,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   };
   return {
     config,
-    meta: runMeta({ seed: P.spec.seed ?? null, wallTimeMs: performance.now() - started }),
+    meta: runMeta({ seed: P.spec.seed ?? null, wallTimeMs: nowMs() - started }),
     solver: { status: sim.status, message: sim.message, steps: sim.stats.steps, rhsEvals: sim.stats.rhsEvals },
     checks,
     summary,

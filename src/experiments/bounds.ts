@@ -25,6 +25,7 @@ import { checkBoolean, checkNumber, resolveOptions } from '../core/validate.js';
 import type { PredictionCheck } from '../core/claim.js';
 import { checkBound } from './bound-predictions.js';
 import { attentionForward, createJacobianWorkspace, layerNorms, mixedNormBracket, type TwoInfReading } from '../analysis/attention-jacobian.js';
+import { nowMs } from '../core/clock.js';
 
 /** Options of `runBoundsExperiment`. */
 export interface BoundsOptions {
@@ -230,7 +231,7 @@ function frobeniusPart(cfg: BoundsOptions, rng: Rng): BoundsResult['frobenius'] 
  * r.verdicts.find((v) => v.bound === 'eq9' && v.reading === 'row' && v.valueMap === 'identity')!.failureFraction; // 0
  */
 export function runBoundsExperiment(options?: Partial<BoundsOptions>, control: { signal?: AbortSignal } = {}): BoundsResult {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const cfg = resolveBoundsOptions(options);
   const { n: N, d: D } = cfg;
   const ND = N * D;
@@ -378,7 +379,7 @@ export function runBoundsExperiment(options?: Partial<BoundsOptions>, control: {
   });
   return {
     config: cfg,
-    meta: runMeta({ seed: cfg.seed, wallTimeMs: performance.now() - t0 }),
+    meta: runMeta({ seed: cfg.seed, wallTimeMs: nowMs() - t0 }),
     frobenius,
     jacobian: { fdDraws: cfg.fdDraws, maxRelError, step: h },
     verdicts,

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { assemble, entropyBlockCount, resolveEntropyOptions, runEntropyExperiment, type EntropyBlock, type EntropyOptions, type EntropyResult } from './entropy.js';
 import { resolveWorkers } from './sweep.js';
+import { nowMs } from '../core/clock.js';
 
 /**
  * Runs the experiment's blocks on `workers` threads (`'auto'` = os.availableParallelism(); 1 or
@@ -17,12 +18,12 @@ import { resolveWorkers } from './sweep.js';
  * const r = await runEntropyExperimentParallel({ trials: 40000 }, { workers: 2 });
  */
 export async function runEntropyExperimentParallel(options?: Partial<EntropyOptions>, run: { workers?: number | 'auto'; signal?: AbortSignal } = {}): Promise<EntropyResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const cfg = resolveEntropyOptions(options);
   const count = entropyBlockCount(cfg);
   const workers = Math.min(resolveWorkers(run.workers ?? 'auto'), count);
   if (workers <= 1) return runEntropyExperiment(cfg, { signal: run.signal });
-  const tLoop = performance.now();
+  const tLoop = nowMs();
   const blocks: EntropyBlock[] = new Array<EntropyBlock>(count);
   const threads = workerPool(workers);
   let next = 0;
@@ -65,7 +66,7 @@ export async function runEntropyExperimentParallel(options?: Partial<EntropyOpti
     }
   }
   const prefix = blocks.findIndex((x) => x === undefined);
-  return assemble(cfg, prefix < 0 ? blocks : blocks.slice(0, prefix), t0, performance.now() - tLoop);
+  return assemble(cfg, prefix < 0 ? blocks : blocks.slice(0, prefix), t0, nowMs() - tLoop);
 }
 
 interface WorkerAnswer {

@@ -32,6 +32,7 @@ import { OUT_H, OUT_MAXP, OUT_SKEW, OUT_ZERO, elu1KernelWeights, elu1Split, relu
 import { rowScratch } from './entropy-row-kernels.js';
 import { Ziggurat } from './ziggurat.js';
 import { wasmKernels, type WasmKernels } from '../wasm/kernels.js';
+import { nowMs } from '../core/clock.js';
 
 export { smallSigmaEntropy, SMALL_SIGMA_MAX, type EntropyPrediction } from './entropy-predictions.js';
 
@@ -625,7 +626,7 @@ export function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t
 
   return {
     config: cfg,
-    meta: runMeta({ seed: cfg.seed, wallTimeMs: performance.now() - t0 }),
+    meta: runMeta({ seed: cfg.seed, wallTimeMs: nowMs() - t0 }),
     cells: outCells,
     gaussian,
     predictions,
@@ -645,11 +646,11 @@ export function assemble(cfg: EntropyOptions, blocks: readonly EntropyBlock[], t
  * r.cells[0].entropy.mean; // ≈ 2.88 nats (log 20 = 3.00 at σ → 0)
  */
 export function runEntropyExperiment(options?: Partial<EntropyOptions>, control: { signal?: AbortSignal } = {}): EntropyResult {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const cfg = resolveEntropyOptions(options);
-  const tLoop = performance.now();
+  const tLoop = nowMs();
   const blocks: EntropyBlock[] = [];
   // Stops between blocks when asked (after the first, so every statistic has ≥ 2 trials).
   for (let b = 0; b < entropyBlockCount(cfg) && !(b > 0 && control.signal?.aborted); b++) blocks.push(runEntropyBlock(cfg, b));
-  return assemble(cfg, blocks, t0, performance.now() - tLoop);
+  return assemble(cfg, blocks, t0, nowMs() - tLoop);
 }

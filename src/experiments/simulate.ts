@@ -16,8 +16,9 @@ import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } fro
 import { isLogisticOne, packState, valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
 import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
-import { DOPRI5_CONTROL } from '../integrators/dormand-prince.js';
-import { DOP853_CONTROL } from '../integrators/dop853.js';
+import { DOPRI5_CONTROL, dopri5Stepper } from '../integrators/dormand-prince.js';
+import { DOP853_CONTROL, dop853Stepper } from '../integrators/dop853.js';
+import type { AdaptiveSetup } from '../integrators/rk-stepper.js';
 import { initialStep } from '../integrators/step-control.js';
 import { logisticInitialStep } from '../integrators/logistic-initial-step.js';
 import { lowRankStepper } from '../integrators/low-rank-stages.js';
@@ -72,6 +73,7 @@ export type Formulation = 'auto' | 'reduced' | 'low-rank' | 'full';
 /** The formulations simulate accepts. */
 export const FORMULATIONS: readonly Formulation[] = Object.freeze(['auto', 'reduced', 'low-rank', 'full'] as const);
 import { withSeriesViews, type SimulateViews } from './series-view.js';
+import { nowMs } from '../core/clock.js';
 
 /** Methods accepted by simulate (all of `solve`). */
 export const SIMULATE_METHODS: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as const);
@@ -194,7 +196,7 @@ function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>
  * r.series('a').shape; // [2, 1, 2]: ndarray view [T, K, n] (see resultSeries)
  */
 export function simulate(problem: ProblemSpec | Problem, options?: Partial<SimulateOptions>): SimulateRun {
-  const started = performance.now();
+  const started = nowMs();
   const P = isResolvedProblem(problem) ? problem : resolveProblem(problem);
   const o = resolveOptions('simulate', SIMULATE_DEFAULTS, options);
   const method = checkChoice('method', o.method, SIMULATE_METHODS);
@@ -312,7 +314,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     const aRows = toRows(yLast, K, n, aOff);
     const result = withSeriesViews<SimulateResult>({
       config,
-      meta: runMeta({ seed: P.spec.seed ?? null, wallTimeMs: performance.now() - started }),
+      meta: runMeta({ seed: P.spec.seed ?? null, wallTimeMs: nowMs() - started }),
       status,
       message,
       stats,
@@ -445,27 +447,45 @@ function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[]
     sol = gradientDescent(R.rhs, R.y0, o.tEnd, o.lr, { saveTimes, maxSteps: o.maxSteps, onStep, signal: o.signal, block: R.gdBlock });
   } else {
     const atolFull = typeof atol === 'number' ? uniformAtol(size, atol) : atol;
-    const adaptive = o.method === 'dopri5' || o.method === 'dop853';
-    let dt0: number | undefined;
-    if (adaptive) {
-      dt0 = fullInitialStep(P, o.freeze, y0, () => valueSoftmaxRhs(P, { freeze: o.freeze }), atolFull, o.method as 'dopri5' | 'dop853', o.rtol, o.tEnd);
+    if (o.method === 'dopri5' || o.method === 'dop853') {
+      // The engine directly, as solveLowRank does: simulate has checked every option that solve()
+      // would check again (in a fresh process that second pass was ≈ 0.6 ms of cold code). The
+      // wall time starts before the initial-step heuristic, as the other formulations' do.
+      const startMs = nowMs();
+      const method = o.method;
+      const dt0 = fullInitialStep(P, o.freeze, y0, () => valueSoftmaxRhs(P, { freeze: o.freeze }), atolFull, method, o.rtol, o.tEnd);
       extraEvals = 1;
-    }
-    sol = solve(R.rhs, R.y0, 0, o.tEnd, {
-      method: o.method,
-      rtol: o.rtol,
       // The reduced state's own atol is unused (the error norm is the full state's; dt0 is given).
-      atol: 0,
-      dt0,
-      dt: o.method === 'gd' ? o.lr : o.dt,
-      maxSteps: o.maxSteps,
-      saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
-      events: evs,
-      onFailure: 'return',
-      onStep,
-      signal: o.signal,
-      errorNorm: adaptive ? R.errorNorm(atolFull, o.rtol, typeof atol === 'number') : undefined,
-    });
+      const setup: AdaptiveSetup = { rtol: o.rtol, atol: new Float64Array(R.y0.length), dt0, dtMax: Infinity, norm: R.errorNorm(atolFull, o.rtol, typeof atol === 'number') };
+      const rk = (method === 'dop853' ? dop853Stepper : dopri5Stepper)(R.rhs, 0, R.y0, o.tEnd, setup);
+      sol = drive(rk, {
+        method,
+        t0: 0,
+        tEnd: o.tEnd,
+        saveTimes: saveTimes.length > 0 ? saveTimes : undefined,
+        events: evs,
+        dense: false,
+        maxSteps: o.maxSteps,
+        onStep,
+        signal: o.signal,
+        rhsEvals: () => rk.rhsEvals,
+        startMs,
+      });
+      rk.release();
+    } else {
+      sol = solve(R.rhs, R.y0, 0, o.tEnd, {
+        method: o.method,
+        rtol: o.rtol,
+        atol: 0,
+        dt: o.method === 'gd' ? o.lr : o.dt,
+        maxSteps: o.maxSteps,
+        saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
+        events: evs,
+        onFailure: 'return',
+        onStep,
+        signal: o.signal,
+      });
+    }
   }
   // The solution holds copies: the flow's pooled kernel instances can go back (a run that threw
   // drops them instead).
@@ -517,7 +537,7 @@ function fullInitialStep(P: Problem, freeze: readonly FrozenBlock[], y0: Float64
  * the full path's first step and error norm; RHS evaluations counted as the full path counts them.
  */
 function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
-  const startMs = performance.now();
+  const startMs = nowMs();
   const size = flow.layout.size;
   const method = o.method as 'dopri5' | 'dop853';
   const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;

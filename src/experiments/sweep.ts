@@ -19,6 +19,7 @@ import { LOSSES, type LossName, type ProblemSpec } from '../models/problem.js';
 import { randomProblem } from '../models/random-problem.js';
 import { checkPredictions, type PredictionStatus } from '../analysis/predictions.js';
 import type { ShardRange } from './shard.js';
+import { nowMs } from '../core/clock.js';
 
 /** The sweep's configuration (stored in its output; a resume must match it). */
 export interface SweepConfig {
@@ -262,7 +263,7 @@ function startWorker(config: SweepConfig): Worker {
  * r.done; // 4
  */
 export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOptions>): Promise<SweepResult> {
-  const started = performance.now();
+  const started = nowMs();
   // A hand-written config is resolved (validated) here too: the workers trust it.
   config = resolveSweepConfig(config);
   const o = resolveOptions('runSweep', RUN_SWEEP_DEFAULTS, options);
@@ -285,7 +286,7 @@ export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOp
       if (o.signal?.aborted) break;
       add(runSweepEntry(config, i));
     }
-    return sweepResult(config, [...entries.values()], performance.now() - started);
+    return sweepResult(config, [...entries.values()], nowMs() - started);
   }
   let next = 0;
   // A hand-written pull pool (about 30 lines) rather than piscina/workerpool: each worker holds the
@@ -336,5 +337,5 @@ export async function runSweep(config: SweepConfig, options?: Partial<RunSweepOp
       w.once('online', () => feed(w));
     }
   });
-  return sweepResult(config, [...entries.values()], performance.now() - started);
+  return sweepResult(config, [...entries.values()], nowMs() - started);
 }

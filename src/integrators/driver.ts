@@ -10,6 +10,7 @@ import { brentRoot } from './root-finding.js';
 import type { Stepper } from './stepper.js';
 import type { EventRecord, EventSpec, MethodName, Solution, SolveStatus } from './types.js';
 import { OptionError } from '../core/errors.js';
+import { nowMs } from '../core/clock.js';
 
 export interface DriverOptions {
   method: MethodName;
@@ -182,7 +183,7 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   if (status === 'success') message = `reached t1 = ${tEnd}`;
   yEnd ??= Float64Array.from(stepper.y);
   const tFinal = t;
-  const stats = Object.freeze({ steps: accepted + stepper.rejected, accepted, rejected: stepper.rejected, rhsEvals: o.rhsEvals(), wallTimeMs: performance.now() - o.startMs });
+  const stats = Object.freeze({ steps: accepted + stepper.rejected, accepted, rejected: stepper.rejected, rhsEvals: o.rhsEvals(), wallTimeMs: nowMs() - o.startMs });
   live = undefined;
 
   let interpolate: ((t: number) => Float64Array) | undefined;

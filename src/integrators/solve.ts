@@ -17,6 +17,7 @@ import { resolveSaveAt } from './save-at.js';
 export { resolveSaveAt };
 import { countingRhs, type Stepper } from './stepper.js';
 import type { EventSpec, MethodName, Rhs, Solution, SolveOptions } from './types.js';
+import { nowMs } from '../core/clock.js';
 
 /** The method names `solve` accepts (`checkChoice` list). Example: `METHOD_NAMES.includes('dop853')` is true. */
 export const METHOD_NAMES: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as MethodName[]);
@@ -94,7 +95,7 @@ function checkEvents(value: unknown): readonly EventSpec[] {
  * to about 1e-7.
  */
 export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, options?: Partial<SolveOptions>): Solution {
-  const startMs = performance.now();
+  const startMs = nowMs();
   if (typeof rhs !== 'function') throw new OptionError('rhs', 'a function (t, y, dydt) => void', rhs);
   const y = checkVector('y0', Array.isArray(y0) || y0 instanceof Float64Array ? y0 : Array.from(y0 ?? []));
   if (y.length === 0) throw new OptionError('y0', 'a non-empty array of finite numbers', y0);

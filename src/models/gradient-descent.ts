@@ -10,6 +10,7 @@
 import type { Rhs, Solution, SolveStatus } from '../integrators/types.js';
 import { OptionError } from '../core/errors.js';
 import { checkNumber } from '../core/validate.js';
+import { nowMs } from '../core/clock.js';
 
 /** Options of gradientDescent (all resolved by the caller). */
 export interface GradientDescentOptions {
@@ -48,7 +49,7 @@ const SIGNAL_STRIDE = 64;
  * s.y[1][0]; // 0.0625
  */
 export function gradientDescent(rhs: Rhs, y0: ArrayLike<number>, t1: number, lr: number, options?: Partial<GradientDescentOptions>): Solution {
-  const startMs = performance.now();
+  const startMs = nowMs();
   // Validated here: a NaN lr would take no step and report `success`; no options meant a TypeError.
   if (typeof rhs !== 'function') throw new OptionError('rhs', 'a function (t, y, dy) => void', rhs);
   checkNumber('t1', t1, { gt: 0 });
@@ -162,7 +163,7 @@ export function gradientDescent(rhs: Rhs, y0: ArrayLike<number>, t1: number, lr:
     events: [],
     tEnd: t,
     yEnd: Float64Array.from(y),
-    stats: Object.freeze({ steps: k, accepted: k, rejected: 0, rhsEvals, wallTimeMs: performance.now() - startMs }),
+    stats: Object.freeze({ steps: k, accepted: k, rejected: 0, rhsEvals, wallTimeMs: nowMs() - startMs }),
     interpolate: undefined,
   });
 }
