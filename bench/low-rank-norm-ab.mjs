@@ -2,8 +2,11 @@
  * One-shot and warm A/B of the low-rank evaluator between two built checkouts for the
  * normalisations other than softmax (the one-call stage and attempt kernels with lrNormalize /
  * lrNormVjp). Problem per normalisation: randomProblem({ loss, d, n, seed: 2, vScale: 0.3,
- * aScale: 0.5, normalization }), dop853 rtol 1e-8 atol 1e-10, t = T, saveAt [0, T],
- * formulation low-rank. One-shot: the CLI in fresh processes (`simulate --problem FILE --method
+ * aScale, normalization }), dop853 rtol 1e-8 atol 1e-10, t = T, saveAt [0, T], formulation
+ * low-rank; aScale 0.5 and T from the arguments unless a kind says `name:aScale:T` (default l1
+ * and sum at aScale 0.2, t = 20: at aScale 0.5, t = 300, some sum logits start below 0, and l1
+ * logits reach 0 near t = 5, where the controller grinds on the kink; at aScale 0.2 they do so
+ * near t = 21). One-shot: the CLI in fresh processes (`simulate --problem FILE --method
  * dop853 --rtol 1e-8 --atol 1e-10 --t-end T --save-at 0,T --formulation low-rank --json`),
  * stats.wallTimeMs (the solve; process start-up and imports excluded), the two checkouts
  * alternating, median of `shots`. Warm: both checkouts' dist `simulate` in one process, 30
@@ -13,7 +16,7 @@
  * largest relative difference of the final states.
  *
  * Usage: `node bench/low-rank-norm-ab.mjs <checkout A> <checkout B> [shots=7] [loss=square]
- * [DxN=16x64] [T=300] [kinds=l1,l2sq,sigmoid,relu,sum]` (both built with `npm run build`).
+ * [DxN=16x64] [T=300] [kinds=l1:0.2:20,l2sq,sigmoid,relu,sum:0.2:20]` (both built with `npm run build`).
  * Not part of `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,10 +25,9 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [A = '/work/main', B = '.', shotsS = '7', loss = 'square', size = '16x64', tS = '300', kindsS = 'l1,l2sq,sigmoid,relu,sum'] = process.argv.slice(2);
+const [A = '/work/main', B = '.', shotsS = '7', loss = 'square', size = '16x64', tS = '300', kindsS = 'l1:0.2:20,l2sq,sigmoid,relu,sum:0.2:20'] = process.argv.slice(2);
 const roots = [resolve(A), resolve(B)];
 const shots = Number(shotsS);
-const tEnd = Number(tS);
 const [d, n] = size.split('x').map(Number);
 const dir = resolve('.scratch');
 mkdirSync(dir, { recursive: true });
@@ -38,9 +40,12 @@ const median = (x) => {
 };
 const flat = (x) => (Array.isArray(x) ? x.flatMap(flat) : typeof x === 'number' ? [x] : typeof x === 'object' && x !== null ? Object.values(x).flatMap(flat) : []);
 
-console.log(`load ${loadavg().map((x) => x.toFixed(2)).join(' ')}; A = ${roots[0]}, B = ${roots[1]}; ${loss} ${size}, t = ${tEnd}, shots ${shots}`);
-for (const normalization of kindsS.split(',')) {
-  const spec = randomProblem({ loss, d, n, seed: 2, vScale: 0.3, aScale: 0.5, normalization });
+console.log(`load ${loadavg().map((x) => x.toFixed(2)).join(' ')}; A = ${roots[0]}, B = ${roots[1]}; ${loss} ${size}, shots ${shots}`);
+for (const kind of kindsS.split(',')) {
+  const [normalization, aS = '0.5', tK = tS] = kind.split(':');
+  const aScale = Number(aS);
+  const tEnd = Number(tK);
+  const spec = randomProblem({ loss, d, n, seed: 2, vScale: 0.3, aScale, normalization });
   const file = join(dir, `norm-ab-${loss}-${size}-${normalization}.json`);
   writeFileSync(file, JSON.stringify(spec));
   const args = ['simulate', '--problem', file, '--method', 'dop853', '--rtol', '1e-8', '--atol', '1e-10', '--t-end', String(tEnd), '--save-at', `0,${tEnd}`, '--formulation', 'low-rank', '--json'];
@@ -72,6 +77,6 @@ for (const normalization of kindsS.split(',')) {
     }
   }
   const [a1, b1, aw, bw] = [median(one[0]), median(one[1]), median(warm[0]), median(warm[1])];
-  console.log(`${normalization} (${info}): one-shot A ${a1.toFixed(2)} B ${b1.toFixed(2)} ms (A/B ${(a1 / b1).toFixed(2)}×); warm A ${aw.toFixed(3)} B ${bw.toFixed(3)} ms (A/B ${(aw / bw).toFixed(2)}×); final state ${same ? 'same bits' : `differs, max |ΔA−B|/max|A| ${rel.toExponential(2)}`}`);
+  console.log(`${normalization} aScale ${aScale} t = ${tEnd} (${info}): one-shot A ${a1.toFixed(2)} B ${b1.toFixed(2)} ms (A/B ${(a1 / b1).toFixed(2)}×); warm A ${aw.toFixed(3)} B ${bw.toFixed(3)} ms (A/B ${(aw / bw).toFixed(2)}×); final state ${same ? 'same bits' : `differs, max |ΔA−B|/max|A| ${rel.toExponential(2)}`}`);
 }
 console.log(`load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
