@@ -5,7 +5,8 @@
  * sequence they replace (`setLowRankOneCall(false)`, the WebAssembly kernels one by one):
  * square, regression and cross-entropy, softmax and each other normalisation (l1, l2sq,
  * sigmoid, relu, sum), K = 1 and K > 1, dopri5 and dop853, saveAt between
- * steps (dense output) and an event. The evaluator counts its one-call stages, so the tests see
+ * steps (dense output) and an event; and the same bits with WebAssembly off (the twins). The
+ * evaluator counts its one-call stages, so the tests see
  * that the kernel ran; and the comparison can fail: one ulp in one target gives other bits.
  * (Against the TypeScript twins: test/integrators/low-rank-stages.test.ts.)
  */
@@ -19,6 +20,7 @@ import { packState } from '../../src/models/value-softmax.js';
 import { LowRankStages, lowRankStepper, setLowRankOneCall } from '../../src/integrators/low-rank-stages.js';
 import { DOP853 } from '../../src/integrators/tableaus/dop853.js';
 import { wasmKernels } from '../../src/wasm/kernels.js';
+import { withoutKernels } from '../helpers/kernels.js';
 
 const FIG3 = JSON.parse(readFileSync(new URL('../../sims/data/fig3-regression-kappa5.json', import.meta.url), 'utf8')) as ProblemSpec;
 const hasWasm = wasmKernels() !== undefined;
@@ -79,6 +81,8 @@ for (const c of CASES) {
       const b = run(c.spec, o, false);
       assert.deepEqual(a, b);
       assert.equal((a as { status: string }).status, 'success');
+      // And the TypeScript twins (WebAssembly off: the multi-call sequence on the twins).
+      assert.deepEqual(withoutKernels(() => run(c.spec, o, true)), a, 'WebAssembly off');
     });
   }
 }
