@@ -11,9 +11,11 @@
  * for steps that need them (the Hermite rows through dense-output.ts like every method). Methods:
  * dopri5 and dop853 (same tableaus, controller constants, FSAL; the step loop is the engine's).
  * The O(d·n) and per-stage vector work runs in the kernels of wasm/low-rank.ts (WebAssembly
- * SIMD, or their TypeScript twins with the same bits; see `LowRankStages`); the softmax of the
- * stages uses vsflow's exp (wasm/exp-log.ts), so this path agrees with the full-state path to
- * round-off, not bit for bit (test/experiments/simulate-formulation.test.ts).
+ * SIMD, or their TypeScript twins with the same bits; see `LowRankStages`); the softmax and the
+ * sigmoid of the stages use vsflow's exp (wasm/exp-log.ts, ≤ 2 ulp of Math.exp), so for them
+ * this path agrees with the full-state path (Math.exp) to round-off, not bit for bit
+ * (test/experiments/simulate-formulation.test.ts); l1, l2sq, relu and sum are
+ * models/normalizations.ts's operations.
  *
  * State layout: that of valueSoftmaxRhs, [V (d·n, row-major), a (K·n)]. Nothing frozen.
  */
@@ -24,11 +26,14 @@ import { RkStepper, type StageEvaluator } from './rk-stepper.js';
 import type { Tableau } from './tableau.js';
 import { DOPRI5 } from './tableaus/dopri5.js';
 import { DOP853 } from './tableaus/dop853.js';
-import { normalize, normalizationVjp } from '../models/normalizations.js';
+import type { NormalizationName } from '../models/normalizations.js';
 import { sampleLossGradient } from '../models/losses.js';
 import type { Problem } from '../models/problem.js';
 import { wasmKernels } from '../wasm/kernels.js';
-import { twinLowRankKernels, wasmLowRankKernels, type LowRankKernels } from '../wasm/low-rank.js';
+import { twinLowRankKernels, wasmLowRankKernels, type LowRankKernels, type NormCode } from '../wasm/low-rank.js';
+
+/** The kernels' code of each normalisation (wasm/low-rank.ts `NormCode`). */
+const NORM_CODES: Readonly<Record<NormalizationName, NormCode>> = Object.freeze({ softmax: 0, l1: 1, l2sq: 2, sigmoid: 3, relu: 4, sum: 5 });
 
 /** Whether the evaluator uses the one-call stage kernel where it has one (see `setLowRankOneCall`). */
 let oneCallStages = true;
@@ -118,6 +123,8 @@ interface WorkspaceLayout {
   readonly rq: number;
   /** The targets y (square K·d, regression K·m; fixed) for the one-call stage. */
   readonly yt: number;
+  /** The stage's normalisers S_k = Σ_q φ(a_kq) (K; see `normalize`). */
+  readonly Sn: number;
   /** The one-call attempt's tableau (A S×S, then b, e1, e2, S each; S = stages) and the logits' atol (K·n). */
   readonly tab: number;
   readonly atA: number;
@@ -156,6 +163,7 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
     Xr: at(m * d),
     rq: at(m),
     yt: at(ny),
+    Sn: at(K),
     tab: at(stages * stages + 3 * stages),
     atA: at(K * n),
     X: at(K * R),
@@ -172,12 +180,12 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
  * The low-rank stage evaluator (see the module doc). `rhsEvals` counts stage evaluations.
  *
  * The O(d·n) work (forward and backward sweeps over V, the fused update + error pass, the dense
- * rows' V blocks) and the per-stage vector work (the stage corrections, stage logits, softmax
- * and its VJP, the regression and cross-entropy gradients, the logit error vectors) run in the kernels of
+ * rows' V blocks) and the per-stage vector work (the stage corrections, stage logits, the
+ * normalisation and its VJP, the regression and cross-entropy gradients, the logit error vectors) run in the kernels of
  * wasm/low-rank.ts on one workspace: the WebAssembly kernels' persistent slot (`claimSlot`,
  * owner this evaluator) when available, else a plain array with the TypeScript twins; both give
- * the same bits (test/integrators/low-rank-stages.test.ts). For softmax with the square,
- * regression or cross-entropy loss the WebAssembly kernels run a whole step attempt (`lrAttemptSoftmax`) or stage
+ * the same bits (test/integrators/low-rank-stages.test.ts). For the square, regression or
+ * cross-entropy loss, with any normalisation, the WebAssembly kernels run a whole step attempt (`lrAttemptSoftmax`) or stage
  * (`lrStageSoftmax`) in one call, the same kernels and operations in the same order as the
  * multi-call sequence here (same bits, test/integrators/low-rank-one-call.test.ts), which saves
  * the cold start the JIT needs for this TypeScript. The workspace caches the full base
@@ -206,7 +214,6 @@ export class LowRankStages implements StageEvaluator {
   /** Stage 0's factors of the current step and of the last accepted one (see the class doc). */
   private stage0: StageFactors;
   private stage0Old: StageFactors;
-  private readonly S: Float64Array;
   private readonly r: Float64Array;
   /** Rank terms of the fused pass / a dense row: stage, sample offset, weights. */
   private readonly termJ: Int32Array;
@@ -220,8 +227,10 @@ export class LowRankStages implements StageEvaluator {
   private readonly nn: number;
   private readonly K: number;
   private readonly L: WorkspaceLayout;
-  /** The one-call stage's loss (0 square, 1 regression, 2 cross-entropy; softmax only), −1 when it has none. */
+  /** The one-call stage's loss (0 square, 1 regression, 2 cross-entropy), −1 when it has none. */
   private readonly oneCall: -1 | 0 | 1 | 2;
+  /** The normalisation's kernel code (`NORM_CODES`). */
+  private readonly norm: NormCode;
   /** The bound workspace, its kind and kernels (`bind`). */
   private m: Float64Array = new Float64Array(0);
   /**
@@ -272,7 +281,6 @@ export class LowRankStages implements StageEvaluator {
     const factors = (): StageFactors => ({ N: new Float64Array(K * n), G: new Float64Array(K * d), KA: new Float64Array(K * n) });
     this.stage0 = factors();
     this.stage0Old = factors();
-    this.S = new Float64Array(K);
     this.r = new Float64Array(Math.max(P.m, 1));
     const R = this.nStages * K;
     this.termJ = new Int32Array(R);
@@ -283,7 +291,8 @@ export class LowRankStages implements StageEvaluator {
     this.termH = new Float64Array(R);
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
-    this.oneCall = P.normalization === 'softmax' ? (P.loss === 'square' ? 0 : P.loss === 'regression' ? 1 : P.loss === 'cross-entropy' ? 2 : -1) : -1;
+    this.oneCall = P.loss === 'square' ? 0 : P.loss === 'regression' ? 1 : P.loss === 'cross-entropy' ? 2 : -1;
+    this.norm = NORM_CODES[P.normalization];
     // The targets in the workspace: square y (K·d) and regression y (K·m) for the one-call
     // kernels; cross-entropy p (K·d) then Σ_j p_kj (K), read by crossEntropyGradient too.
     const ny = this.oneCall === 0 ? K * d : this.oneCall === 1 ? K * P.m : P.loss === 'cross-entropy' ? K * d + K : 0;
@@ -398,21 +407,20 @@ export class LowRankStages implements StageEvaluator {
    */
   private evalStage(s: number, vb: number, h: number): void {
     this.rhsEvals++;
-    const { d, nn: n, K, P, S, r, m, L } = this;
+    const { d, nn: n, K, P, r, m, L, norm } = this;
     const kern = this.kern!;
     const row = this.A[s]!;
     const aOff = d * n;
-    const kind = P.normalization;
     const invK = 1 / K;
     const KN = K * n;
     const Nso = L.NS + s * KN;
     const Gso = L.GS + s * K * d;
     const kao = L.KAS + s * KN;
     for (let j = 0; j < s; j++) m[L.ac + j] = h * row[j]!;
-    // Softmax with the square or regression loss: the whole sequence below in one kernel call
+    // The square, regression or cross-entropy loss: the whole sequence below in one kernel call
     // (the same kernels, order and arguments; false for the twins, which run it here).
     const one = this.oneCall;
-    if (one >= 0 && oneCallStages && kern.stageSoftmax(vb, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, s, K, d, n, P.m, one as 0 | 1 | 2, invK)) {
+    if (one >= 0 && oneCallStages && kern.stageSoftmax(vb, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.Sn, s, K, d, n, P.m, one as 0 | 1 | 2, norm, invK)) {
       this.oneCallEvals++;
       return;
     }
@@ -420,8 +428,9 @@ export class LowRankStages implements StageEvaluator {
     const aS = L.aS;
     m.copyWithin(aS, vb + aOff, vb + aOff + KN);
     if (s > 0) kern.addRows(aS, L.KAS, L.ac, s, 1, KN);
-    if (kind === 'softmax') this.softmaxRows(Nso);
-    else for (let k = 0; k < K; k++) S[k] = normalize(kind, m, aS + k * n, n, m, Nso + k * n);
+    // N = N(a) and the normalisers by the kernel (softmax: e = a − max a, vsflow's exp, N = e·(1/Σe);
+    // l1, l2sq, relu, sum: normalizations.ts's operations; sigmoid with vsflow's exp).
+    kern.normalize(aS, K, n, norm, L.E, Nso, L.Sn);
     // Forward: f_k = V N_k over the base V, then the low-rank corrections
     // f_k += Σ_{j<s} Σ_k' (h a_sj (N_jk'·N_sk)) G_jk' (all by kernels over the stored stages;
     // a zero a_sj adds zero terms).
@@ -446,8 +455,7 @@ export class LowRankStages implements StageEvaluator {
       this.scaleDots(row, h, sK);
       kern.addRows(w, L.NS, L.Xc, sK, K, n);
     }
-    if (kind === 'softmax') kern.softmaxVjp(Nso, w, K, n, -invK, kao);
-    else for (let k = 0; k < K; k++) normalizationVjp(kind, m, aS + k * n, n, m, Nso + k * n, S[k]!, m, w + k * n, m, kao + k * n, -invK);
+    kern.normVjp(aS, Nso, L.Sn, w, K, n, norm, -invK, kao);
   }
 
   /**
@@ -469,7 +477,7 @@ export class LowRankStages implements StageEvaluator {
 
   /**
    * The cross-entropy gradient g_k = (Σ_j p_kj)·softmax(f_k) − p_k (models/losses.ts) by the
-   * kernels of the stages' softmax (f − max f, vsflow's exp, e·(1/Σe): softmaxRows' sequence),
+   * kernels of the stages' softmax (f − max f, vsflow's exp, e·(1/Σe), as `normalize` code 0),
    * then one multiply and one subtract per entry; p and Σp are the workspace's targets (yt).
    * vsflow's exp is ≤ 2 ulp of Math.exp, so this differs from losses.ts at round-off, as the
    * stages' softmax differs from the full path's normalize.
@@ -485,19 +493,6 @@ export class LowRankStages implements StageEvaluator {
       const c = m[L.yt + Kd + k]!;
       for (let i = 0; i < d; i++) m[L.g + k * d + i] = c * m[L.g + k * d + i]! - m[L.yt + k * d + i]!;
     }
-  }
-
-  /**
-   * N = softmax of each sample's stage logits (L.aS) into workspace offset No by the kernels:
-   * e = a − max a, e ← exp(e) (vsflow's exp, ≤ 2 ulp of Math.exp: the low-rank path differs
-   * from the full path's normalize at round-off), N = e·(1/Σe) (two-sum order).
-   */
-  private softmaxRows(No: number): void {
-    const { K, nn: n, L } = this;
-    const kern = this.kern!;
-    kern.shiftMax(L.aS, K, n, L.E);
-    kern.exp(L.E, K * n, L.E);
-    kern.scaleBySum(L.E, K, n, No);
   }
 
   /** Xc[k·sK + j·K + k'] = (h·A_sj)·X[k·sK + j·K + k'] for j < s (the corrections' coefficients). */
@@ -583,11 +578,11 @@ export class LowRankStages implements StageEvaluator {
     const kern = this.kern!;
     const one = this.oneCall;
     if (one >= 0 && oneCallStages) {
-      // Softmax with the square or regression loss: the whole attempt below in one kernel call
+      // The square, regression or cross-entropy loss: the whole attempt below in one kernel call
       // (the same kernels and operations in the same order; false for the twins).
       const vn = L.V[this.base === 0 ? 1 : 0];
       const two = E2 !== undefined;
-      if (kern.attemptSoftmax(vb, vn, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.C, L.Nt, L.at, L.atStep, L.atA, L.tab, L.out, fsal, this.nStages, two ? 1 : 0, K, d, n, this.P.m, one as 0 | 1 | 2, 1 / K, h, rtol)) {
+      if (kern.attemptSoftmax(vb, vn, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.Sn, L.C, L.Nt, L.at, L.atStep, L.atA, L.tab, L.out, fsal, this.nStages, two ? 1 : 0, K, d, n, this.P.m, one as 0 | 1 | 2, this.norm, 1 / K, h, rtol)) {
         this.rhsEvals += fsal;
         this.oneCallEvals += fsal;
         this.stagesKept = true;

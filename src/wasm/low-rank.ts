@@ -37,19 +37,24 @@ export interface LowRankKernels {
   scaleBySum(e: number, K: number, n: number, N: number): void;
   /** The softmax VJP (s·N)·(w − N·w) per sample (see `lrSoftmaxVjpTwin`). */
   softmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void;
+  /** N = N(a) per sample and the normalisers S (K) for normalisation code `kind` (`NormCode`; see `lrNormalizeTwin`); E: K·n scratch. */
+  normalize(a: number, K: number, n: number, kind: NormCode, E: number, N: number, S: number): void;
+  /** out = scale·J_N(a)ᵀ w per sample, N and S from `normalize` (see `lrNormVjpTwin`). */
+  normVjp(a: number, N: number, S: number, w: number, K: number, n: number, kind: NormCode, scale: number, out: number): void;
   /**
-   * One whole softmax stage with the square (loss 0), regression (1) or cross-entropy (2) loss in one call
-   * (`lrStageSoftmax`, src/wasm/asm/low-rank-stage.ts; offsets as its pointers): true when done,
+   * One whole stage with the square (loss 0), regression (1) or cross-entropy (2) loss and the
+   * normalisation `norm` (`NormCode`) in one call (`lrStageSoftmax`, named for its first case,
+   * src/wasm/asm/low-rank-stage.ts; offsets as its pointers; Sn the normalisers): true when done,
    * false when these kernels have no one-call stage (the twins), and the caller runs the
    * multi-call sequence, which gives the same bits.
    */
-  stageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, invK: number): boolean;
+  stageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number): boolean;
   /**
    * A whole step attempt for the cases of `stageSoftmax` in one call (`lrAttemptSoftmax`,
    * src/wasm/asm/low-rank-stage.ts): stages 1..fsal, the fused pass, the logit error sums into
    * out = [s1, s2]; true when done, false for the twins (the caller runs the multi-call attempt).
    */
-  attemptSoftmax(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, invK: number, h: number, rtol: number): boolean;
+  attemptSoftmax(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number, h: number, rtol: number): boolean;
 }
 
 /**
@@ -115,14 +120,22 @@ class WasmLowRankKernels implements LowRankKernels {
     const b = this.base;
     this.ex.lrSoftmaxVjp(b + 8 * N, b + 8 * w, K, n, s, b + 8 * out);
   }
-  stageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, invK: number): boolean {
+  normalize(a: number, K: number, n: number, kind: NormCode, E: number, N: number, S: number): void {
     const b = this.base;
-    this.ex.lrStageSoftmax(b + 8 * vb, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, s, K, d, n, rows, loss, invK);
+    this.ex.lrNormalize(b + 8 * a, K, n, kind, b + 8 * E, b + 8 * N, b + 8 * S);
+  }
+  normVjp(a: number, N: number, S: number, w: number, K: number, n: number, kind: NormCode, scale: number, out: number): void {
+    const b = this.base;
+    this.ex.lrNormVjp(b + 8 * a, b + 8 * N, b + 8 * S, b + 8 * w, K, n, kind, scale, b + 8 * out);
+  }
+  stageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number): boolean {
+    const b = this.base;
+    this.ex.lrStageSoftmax(b + 8 * vb, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, b + 8 * Sn, s, K, d, n, rows, loss, norm, invK);
     return true;
   }
-  attemptSoftmax(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, invK: number, h: number, rtol: number): boolean {
+  attemptSoftmax(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number, h: number, rtol: number): boolean {
     const b = this.base;
-    this.ex.lrAttemptSoftmax(b + 8 * vb, b + 8 * vn, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, b + 8 * C, b + 8 * Nt, b + 8 * at, atStep, b + 8 * atA, b + 8 * tab, b + 8 * out, fsal, S, two, K, d, n, rows, loss, invK, h, rtol);
+    this.ex.lrAttemptSoftmax(b + 8 * vb, b + 8 * vn, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, b + 8 * Sn, b + 8 * C, b + 8 * Nt, b + 8 * at, atStep, b + 8 * atA, b + 8 * tab, b + 8 * out, fsal, S, two, K, d, n, rows, loss, norm, invK, h, rtol);
     return true;
   }
 }
@@ -160,6 +173,12 @@ class TwinLowRankKernels implements LowRankKernels {
   }
   softmaxVjp(N: number, w: number, K: number, n: number, s: number, out: number): void {
     lrSoftmaxVjpTwin(this.m, N, w, K, n, s, out);
+  }
+  normalize(a: number, K: number, n: number, kind: NormCode, E: number, N: number, S: number): void {
+    lrNormalizeTwin(this.m, a, K, n, kind, E, N, S);
+  }
+  normVjp(a: number, N: number, S: number, w: number, K: number, n: number, kind: NormCode, scale: number, out: number): void {
+    lrNormVjpTwin(this.m, a, N, S, w, K, n, kind, scale, out);
   }
   stageSoftmax(): boolean {
     return false;
@@ -421,5 +440,99 @@ export function lrSoftmaxVjpTwin(m: Float64Array, N: number, w: number, K: numbe
     if (q < n) s0 += m[Nk + q]! * m[wk + q]!;
     const nw = s0 + s1;
     for (let j = 0; j < n; j++) m[out + k * n + j] = s * m[Nk + j]! * (m[wk + j]! - nw);
+  }
+}
+
+/** Normalisation codes of the kernels (`normalize`, `normVjp`, the one-call stage): 0 softmax, 1 l1, 2 l2sq, 3 sigmoid, 4 relu, 5 sum. */
+export type NormCode = 0 | 1 | 2 | 3 | 4 | 5;
+
+/**
+ * Twin of lrNormalize: N[k·n + q] = N(a_k)_q and S[k] = Σ_q φ(a_kq) per sample (theory VS-5).
+ * Softmax (0): lrShiftMaxTwin into E, vsflow's exp, lrScaleBySumTwin (S not written). l1, l2sq,
+ * relu, sum: models/normalizations.ts `normalize`, operation for operation (same bits).
+ * Sigmoid: E = e^{−|a|} by vsflow's exp (expTwin, ≤ 2 ulp of Math.exp), then 1/(1 + E) where
+ * a ≥ 0 and E/(1 + E) elsewhere: sigmoidTwin's value (wasm/exp-log.ts), which differs from
+ * normalizations.ts (Math.exp) at round-off. E: K·n scratch.
+ * Example: kind 2 (l2sq), a = [1, 2] (K = 1, n = 2) → N = [0.2, 0.8], S = [5].
+ */
+export function lrNormalizeTwin(m: Float64Array, a: number, K: number, n: number, kind: NormCode, E: number, N: number, S: number): void {
+  const KN = K * n;
+  if (kind === 0) {
+    lrShiftMaxTwin(m, a, K, n, E);
+    for (let q = 0; q < KN; q++) m[E + q] = expTwin(m[E + q]!);
+    lrScaleBySumTwin(m, E, K, n, N);
+    return;
+  }
+  if (kind === 3) for (let q = 0; q < KN; q++) m[E + q] = expTwin(-Math.abs(m[a + q]!));
+  for (let k = 0; k < K; k++) {
+    const ak = a + k * n;
+    const Nk = N + k * n;
+    let s = 0;
+    if (kind === 3) {
+      const Ek = E + k * n;
+      for (let q = 0; q < n; q++) {
+        const e = m[Ek + q]!;
+        const v = m[ak + q]! >= 0 ? 1 / (1 + e) : e / (1 + e);
+        m[Nk + q] = v;
+        s += v;
+      }
+    } else if (kind === 1) {
+      for (let q = 0; q < n; q++) s += Math.abs(m[ak + q]!);
+      for (let q = 0; q < n; q++) m[Nk + q] = Math.abs(m[ak + q]!) / s;
+    } else if (kind === 2) {
+      for (let q = 0; q < n; q++) s += m[ak + q]! * m[ak + q]!;
+      for (let q = 0; q < n; q++) m[Nk + q] = (m[ak + q]! * m[ak + q]!) / s;
+    } else if (kind === 4) {
+      for (let q = 0; q < n; q++) s += m[ak + q]! > 0 ? m[ak + q]! : 0;
+      for (let q = 0; q < n; q++) m[Nk + q] = m[ak + q]! > 0 ? m[ak + q]! / s : 0;
+    } else {
+      for (let q = 0; q < n; q++) s += m[ak + q]!;
+      for (let q = 0; q < n; q++) m[Nk + q] = m[ak + q]! / s;
+    }
+    m[S + k] = s;
+  }
+}
+
+/**
+ * Twin of lrNormVjp: out[k·n + q] = scale·(J_N(a_k)ᵀ w_k)_q per sample, N and S from
+ * lrNormalizeTwin. Softmax (0): lrSoftmaxVjpTwin; the others models/normalizations.ts
+ * `normalizationVjp` operation for operation (sigmoid ((scale·s)·(1 − s))·w; else nw = N·w from
+ * 0 in increasing q, then c·(…)·(w − nw), c = scale/S, l2sq (2·scale)/S; l1 with sgn(0) = 0).
+ * Example: kind 5 (sum), a = [1, 3], N = [0.25, 0.75], S = [4], w = [1, 0], scale = 1 →
+ * out = [0.1875, −0.0625].
+ */
+export function lrNormVjpTwin(m: Float64Array, a: number, N: number, S: number, w: number, K: number, n: number, kind: NormCode, scale: number, out: number): void {
+  if (kind === 0) {
+    lrSoftmaxVjpTwin(m, N, w, K, n, scale, out);
+    return;
+  }
+  for (let k = 0; k < K; k++) {
+    const ak = a + k * n;
+    const Nk = N + k * n;
+    const wk = w + k * n;
+    const ok = out + k * n;
+    if (kind === 3) {
+      for (let q = 0; q < n; q++) {
+        const s = m[Nk + q]!;
+        m[ok + q] = scale * s * (1 - s) * m[wk + q]!;
+      }
+      continue;
+    }
+    let nw = 0;
+    for (let q = 0; q < n; q++) nw += m[Nk + q]! * m[wk + q]!;
+    const Sk = m[S + k]!;
+    if (kind === 1) {
+      const c = scale / Sk;
+      for (let q = 0; q < n; q++) m[ok + q] = c * Math.sign(m[ak + q]!) * (m[wk + q]! - nw);
+    } else if (kind === 2) {
+      const c = (2 * scale) / Sk;
+      for (let q = 0; q < n; q++) m[ok + q] = c * m[ak + q]! * (m[wk + q]! - nw);
+    } else if (kind === 4) {
+      const c = scale / Sk;
+      for (let q = 0; q < n; q++) m[ok + q] = m[ak + q]! > 0 ? c * (m[wk + q]! - nw) : 0;
+    } else {
+      const c = scale / Sk;
+      for (let q = 0; q < n; q++) m[ok + q] = c * (m[wk + q]! - nw);
+    }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The low-rank stage evaluator (src/integrators/low-rank-stages.ts) gives the same bits with the
- * WebAssembly kernels and with their TypeScript twins: square and regression losses, K = 1 and
- * K > 1, dopri5 and dop853, saveAt between steps (dense output) and an event; and it stays
+ * WebAssembly kernels and with their TypeScript twins: square, regression and cross-entropy
+ * losses, every normalisation, K = 1 and K > 1, dopri5 and dop853, saveAt between steps (dense output) and an event; and it stays
  * bitwise the same when the kernels' memory grows between steps (views detached), when another
  * owner takes the kernels' slot between steps or between a step and its dense output, and when
  * scratch held by the caller keeps it from claiming the slot (then it runs the twins); and one
@@ -43,6 +43,12 @@ const CASES: { label: string; spec: ProblemSpec; tEnd: number }[] = [
   { label: 'square 6×9, K = 3', spec: randomProblem({ loss: 'square', d: 6, n: 9, samples: 3, seed: 4, aScale: 0.5 }), tEnd: 20 },
   { label: 'regression 5×8, K = 2, sigmoid', spec: randomProblem({ loss: 'regression', d: 5, n: 8, samples: 2, seed: 5, normalization: 'sigmoid', aScale: 0.5 }), tEnd: 20 },
   { label: 'regression 20×20 (Fig 3), K = 1', spec: FIG3, tEnd: 300 },
+  // The other normalisations (one-call kernels with WebAssembly, the twins' multi-call path without).
+  { label: 'square 6×11, K = 2, l1', spec: randomProblem({ loss: 'square', d: 6, n: 11, samples: 2, seed: 21, aScale: 0.5, normalization: 'l1' }), tEnd: 2 },
+  { label: 'cross-entropy 5×9, K = 1, l2sq', spec: randomProblem({ loss: 'cross-entropy', d: 5, n: 9, seed: 42, vScale: 0.5, aScale: 0.5, normalization: 'l2sq' }), tEnd: 40 },
+  { label: 'square 6×9, K = 3, sigmoid', spec: randomProblem({ loss: 'square', d: 6, n: 9, samples: 3, seed: 23, aScale: 0.5, normalization: 'sigmoid' }), tEnd: 20 },
+  { label: 'regression 5×8, K = 2, relu', spec: randomProblem({ loss: 'regression', d: 5, n: 8, samples: 2, seed: 33, aScale: 0.5, normalization: 'relu' }), tEnd: 20 },
+  { label: 'cross-entropy 5×9, K = 3, sum', spec: randomProblem({ loss: 'cross-entropy', d: 5, n: 9, samples: 3, seed: 44, vScale: 0.5, aScale: 0.5, normalization: 'sum' }), tEnd: 10 },
 ];
 
 const hasWasm = wasmKernels() !== undefined;

@@ -1,35 +1,34 @@
 // One whole stage evaluation of the low-rank stage evaluator (src/integrators/low-rank-stages.ts,
-// `evalStage`) for softmax normalisation with the square, regression or cross-entropy loss, in
-// one call: the same kernels (low-rank.ts, expScaled) in the same order with the same arguments
+// `evalStage`) for the square, regression or cross-entropy loss with any normalisation (softmax,
+// l1, l2sq, sigmoid, relu, sum: lrNormalize / lrNormVjp, code `norm`; the names say softmax, the
+// first case), in one call: the same kernels (low-rank.ts, expScaled) in the same order with the same arguments
 // as the evaluator's multi-call sequence, and the loss gradient with the same IEEE operations in
 // the same order as that sequence (square: g = f − y as models/losses.ts; regression: the
 // evaluator's `regressionGradient`; cross-entropy: its `crossEntropyGradient`), so the bits are
 // the multi-call path's by construction (tested in test/integrators/low-rank-one-call.test.ts).
-// The multi-call path stays the twin and the fallback (other losses and normalisations, kernels
-// off).
+// The multi-call path stays the twin and the fallback (other losses, kernels off).
 import { expScaled } from './kernels';
-import { lrAddRows, lrBackward, lrForward, lrFused, lrFused2, lrScaleBySum, lrShiftMax, lrSoftmaxVjp } from './low-rank';
+import { lrAddRows, lrBackward, lrForward, lrFused, lrFused2, lrNormalize, lrNormVjp, lrScaleBySum, lrShiftMax } from './low-rank';
 
 /**
  * Stage s at the base state at vb (V d×n, then the logits K·n); pointers are byte offsets:
  * aS the stage logits (K·n), KAS / NS / GS every stage's ȧ, N (K·n each) and G (K·d), ac the
  * coefficients h·A_sj (j < s, filled by the caller), E a K·n scratch row, f, g (K·d), w (K·n),
  * X, Xc (K·s·K), yt the targets (square K·d, regression K·rows, cross-entropy p (K·d) then
- * Σ_j p_kj (K)), Xr the regression's X (rows·d), rq its residual row (rows); loss 0: square,
- * 1: regression, 2: cross-entropy; invK = 1/K.
+ * Σ_j p_kj (K)), Xr the regression's X (rows·d), rq its residual row (rows), Sn the
+ * normalisers (K); loss 0: square, 1: regression, 2: cross-entropy; norm the normalisation
+ * code of lrNormalize (0 softmax, 1 l1, 2 l2sq, 3 sigmoid, 4 relu, 5 sum); invK = 1/K.
  * Writes stage s's N, G, ȧ (and aS, f, g, w, X, Xc as the multi-call path does).
  */
-export function lrStageSoftmax(vb: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, s: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, invK: f64): void {
+export function lrStageSoftmax(vb: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, Sn: usize, s: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, norm: i32, invK: f64): void {
   const KN = K * n;
   const Nso = NS + ((<usize>s * <usize>KN) << 3);
   const Gso = GS + ((<usize>s * <usize>(K * d)) << 3);
   const kao = KAS + ((<usize>s * <usize>KN) << 3);
-  // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j, then N = softmax.
+  // Stage logits a + Σ_{j<s} (h A_sj) ȧ_j, then N = N(a) (normalisers into Sn).
   memory.copy(aS, vb + ((<usize>(d * n)) << 3), <usize>KN << 3);
   if (s > 0) lrAddRows(aS, KAS, ac, s, 1, KN);
-  lrShiftMax(aS, K, n, E);
-  expScaled(E, KN, 1.0, E);
-  lrScaleBySum(E, K, n, Nso);
+  lrNormalize(aS, K, n, norm, E, Nso, Sn);
   // Forward sweep and its corrections.
   lrForward(vb, Nso, K, d, n, f);
   const sK = s * K;
@@ -89,14 +88,14 @@ export function lrStageSoftmax(vb: usize, aS: usize, KAS: usize, ac: usize, E: u
     const o = <usize>q << 3;
     store<f64>(Gso + o, -load<f64>(g + o) * invK);
   }
-  // Backward sweep, its corrections, the softmax VJP.
+  // Backward sweep, its corrections, the normalisation's VJP.
   lrBackward(vb, g, K, d, n, w);
   if (s > 0) {
     lrForward(GS, g, K, sK, d, X);
     scaleDots(ac, X, Xc, K, sK);
     lrAddRows(w, NS, Xc, sK, K, n);
   }
-  lrSoftmaxVjp(Nso, w, K, n, -invK, kao);
+  lrNormVjp(aS, Nso, Sn, w, K, n, norm, -invK, kao);
 }
 
 /** Xc[k·sK + j·K + k'] = ac[j]·X[k·sK + j·K + k'] (the evaluator's `scaleDots`, ac[j] = h·A_sj). */
@@ -126,7 +125,7 @@ function scaleDots(ac: usize, X: usize, Xc: usize, K: i32, sK: i32): void {
  * estimator); atA the logits' atol (K·n); out = [s1, s2]. The other pointers as lrStageSoftmax
  * and lrFused.
  */
-export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, C: usize, Nt: usize, at: usize, atStep: i32, atA: usize, tab: usize, out: usize, fsal: i32, S: i32, two: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, invK: f64, h: f64, rtol: f64): void {
+export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, Sn: usize, C: usize, Nt: usize, at: usize, atStep: i32, atA: usize, tab: usize, out: usize, fsal: i32, S: i32, two: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, norm: i32, invK: f64, h: f64, rtol: f64): void {
   const SS = <usize>(S * S) << 3;
   const Bt = tab + SS;
   const E1t = Bt + (<usize>S << 3);
@@ -134,7 +133,7 @@ export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac
   for (let s = 1; s <= fsal; s++) {
     const row = tab + ((<usize>(s * S)) << 3);
     for (let j = 0; j < s; j++) store<f64>(ac + (<usize>j << 3), h * load<f64>(row + (<usize>j << 3)));
-    lrStageSoftmax(vb, aS, KAS, ac, E, NS, GS, f, g, w, X, Xc, yt, Xr, rq, s, K, d, n, rows, loss, invK);
+    lrStageSoftmax(vb, aS, KAS, ac, E, NS, GS, f, g, w, X, Xc, yt, Xr, rq, Sn, s, K, d, n, rows, loss, norm, invK);
   }
   const KN = K * n;
   const stages = fsal + 1;

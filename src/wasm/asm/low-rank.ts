@@ -7,6 +7,7 @@
 // pointers are byte offsets of f64 arrays, 16-aligned. f64x2 lanes are two columns q, q+1
 // (element-wise work) except in the forward sweep, whose lanes are the even and odd halves of
 // one dot product (as matVec).
+import { expScaled } from './kernels';
 
 @inline function z(): v128 {
   return f64x2.splat(0.0);
@@ -1009,5 +1010,148 @@ export function lrSoftmaxVjp(N: usize, w: usize, K: i32, n: i32, s: f64, out: us
       v128.store(ok + o, f64x2.mul(f64x2.mul(sv, ld(Nk + o)), f64x2.sub(ld(wk + o), nv)));
     }
     if (odd) store<f64>(ok + tail, s * load<f64>(Nk + tail) * (load<f64>(wk + tail) - nw));
+  }
+}
+
+// ---- the other normalisations (models/normalizations.ts; theory VS-5) -------------------------
+// Normalisation codes of lrNormalize / lrNormVjp: 0 softmax, 1 l1, 2 l2sq, 3 sigmoid, 4 relu,
+// 5 sum. Kinds 1, 2, 4, 5 are normalizations.ts's `normalize` / `normalizationVjp` operation for
+// operation (sums from 0 in increasing q, scalar loops), so they give its bits; sigmoid is its
+// branch form with vsflow's exp (expScaled) in place of Math.exp (the twin's `sigmoidTwin`).
+
+/** sgn(x) as Math.sign: 1, −1, or x itself (±0, NaN). */
+@inline function sgn(x: f64): f64 {
+  return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
+}
+
+/**
+ * N[k·n + q] = N(a_k)_q per sample k < K and S[k] = the normaliser Σ_q φ(a_kq) (normalizations.ts
+ * `normalize`; for sigmoid Σ_q s(a_kq)), kind as above. Softmax (0): lrShiftMax into E,
+ * expScaled, lrScaleBySum (the stages' softmax; S not written). Sigmoid (3): E = e^{−|a|} by
+ * expScaled, then s = 1/(1 + E) where a ≥ 0, E/(1 + E) elsewhere (core/sigmoid.ts's branches:
+ * both exponents are −|a|). E: K·n scratch.
+ */
+export function lrNormalize(a: usize, K: i32, n: i32, kind: i32, E: usize, N: usize, S: usize): void {
+  const KN = K * n;
+  if (kind == 0) {
+    lrShiftMax(a, K, n, E);
+    expScaled(E, KN, 1.0, E);
+    lrScaleBySum(E, K, n, N);
+    return;
+  }
+  if (kind == 3) {
+    for (let q = 0; q < KN; q++) {
+      const o = <usize>q << 3;
+      store<f64>(E + o, -Math.abs(load<f64>(a + o)));
+    }
+    expScaled(E, KN, 1.0, E);
+  }
+  const rb = <usize>n << 3;
+  for (let k = 0; k < K; k++) {
+    const ak = a + <usize>k * rb;
+    const Nk = N + <usize>k * rb;
+    let s = 0.0;
+    if (kind == 3) {
+      const Ek = E + <usize>k * rb;
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        const e = load<f64>(Ek + o);
+        const v = load<f64>(ak + o) >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        store<f64>(Nk + o, v);
+        s += v;
+      }
+    } else if (kind == 1) {
+      for (let q = 0; q < n; q++) s += Math.abs(load<f64>(ak + (<usize>q << 3)));
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        store<f64>(Nk + o, Math.abs(load<f64>(ak + o)) / s);
+      }
+    } else if (kind == 2) {
+      for (let q = 0; q < n; q++) {
+        const x = load<f64>(ak + (<usize>q << 3));
+        s += x * x;
+      }
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        const x = load<f64>(ak + o);
+        store<f64>(Nk + o, (x * x) / s);
+      }
+    } else if (kind == 4) {
+      for (let q = 0; q < n; q++) {
+        const x = load<f64>(ak + (<usize>q << 3));
+        s += x > 0 ? x : 0.0;
+      }
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        const x = load<f64>(ak + o);
+        store<f64>(Nk + o, x > 0 ? x / s : 0.0);
+      }
+    } else {
+      for (let q = 0; q < n; q++) s += load<f64>(ak + (<usize>q << 3));
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        store<f64>(Nk + o, load<f64>(ak + o) / s);
+      }
+    }
+    store<f64>(S + (<usize>k << 3), s);
+  }
+}
+
+/**
+ * out[k·n + q] = scale·(J_N(a_k)ᵀ w_k)_q per sample (normalizations.ts `normalizationVjp`), given
+ * N and S from lrNormalize, kind as above. Softmax (0): lrSoftmaxVjp (S unused); sigmoid:
+ * ((scale·s)·(1 − s))·w; the others c·(…)·(w − nw) with nw = Σ_q N_q w_q from 0 in increasing q
+ * and c = scale/S (l2sq: (2·scale)/S).
+ */
+export function lrNormVjp(a: usize, N: usize, S: usize, w: usize, K: i32, n: i32, kind: i32, scale: f64, out: usize): void {
+  if (kind == 0) {
+    lrSoftmaxVjp(N, w, K, n, scale, out);
+    return;
+  }
+  const rb = <usize>n << 3;
+  for (let k = 0; k < K; k++) {
+    const ak = a + <usize>k * rb;
+    const Nk = N + <usize>k * rb;
+    const wk = w + <usize>k * rb;
+    const ok = out + <usize>k * rb;
+    if (kind == 3) {
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        const s = load<f64>(Nk + o);
+        store<f64>(ok + o, scale * s * (1.0 - s) * load<f64>(wk + o));
+      }
+      continue;
+    }
+    let nw = 0.0;
+    for (let q = 0; q < n; q++) {
+      const o = <usize>q << 3;
+      nw += load<f64>(Nk + o) * load<f64>(wk + o);
+    }
+    const Sk = load<f64>(S + (<usize>k << 3));
+    if (kind == 1) {
+      const c = scale / Sk;
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        store<f64>(ok + o, c * sgn(load<f64>(ak + o)) * (load<f64>(wk + o) - nw));
+      }
+    } else if (kind == 2) {
+      const c = (2.0 * scale) / Sk;
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        store<f64>(ok + o, c * load<f64>(ak + o) * (load<f64>(wk + o) - nw));
+      }
+    } else if (kind == 4) {
+      const c = scale / Sk;
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        store<f64>(ok + o, load<f64>(ak + o) > 0 ? c * (load<f64>(wk + o) - nw) : 0.0);
+      }
+    } else {
+      const c = scale / Sk;
+      for (let q = 0; q < n; q++) {
+        const o = <usize>q << 3;
+        store<f64>(ok + o, c * (load<f64>(wk + o) - nw));
+      }
+    }
   }
 }
