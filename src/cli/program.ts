@@ -7,7 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
-import { commandsFor } from './commands/index.js';
+import { registersFor } from './commands/index.js';
 import { checkCommandOutputPaths } from './output-paths.js';
 import { setMemoryLimit } from '../core/limits.js';
 import { parseNumber } from './parse.js';
@@ -46,14 +46,12 @@ function parseErrorLine(command: Command, error: CommanderError): string {
 
 /**
  * Builds a fresh program (commander keeps parsed values on the commands: one per run) with every
- * command, or with only the command that `argv` names (commands/index.ts `commandsFor`): a run
+ * command, or with only the command that `argv` names (commands/index.ts `registersFor`): a run
  * of one command then loads only that command's modules. Either way that command's help, errors
  * and action are the same.
  */
 export async function createProgram(argv?: readonly string[]): Promise<Command> {
-  // One after the other, so the modules evaluate in the order static imports gave them.
-  const registers: ((program: Command) => void)[] = [];
-  for (const entry of commandsFor(argv)) registers.push(await entry.load());
+  const registers = await registersFor(argv);
   const program = new Command();
   program
     .name('vsflow')

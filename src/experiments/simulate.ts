@@ -12,7 +12,7 @@ import { resolveSaveAt, solve } from '../integrators/solve.js';
 import type { EventSpec, MethodName, SaveAt, Solution, SolveStatus, SolverStats } from '../integrators/types.js';
 import { attentionStats, createObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
 import { checkObservableStart, recordProblem } from '../analysis/record-check.js';
-import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } from '../models/problem.js';
+import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } from '../models/problem-resolve.js';
 import { isLogisticOne, packState, valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
 import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { OptionError } from '../core/errors.js';
 import { NORMALIZATIONS } from './normalizations.js';
+import { registerProblemSchema } from './problem-file-check.js';
 
 const LOSS_NAMES = ['logistic', 'square', 'regression', 'cross-entropy'] as const;
 
@@ -185,3 +186,6 @@ function expectedText(issue: Issue, spec: unknown): string {
   if (shaped && issue.path[0] === 'beta') return `an array of ${V.length} finite numbers`;
   return issue.message;
 }
+
+// resolveProblem (models/problem.ts) runs this check for the files its quick check does not pass.
+registerProblemSchema(checkProblemFile);

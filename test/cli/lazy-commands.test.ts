@@ -1,5 +1,5 @@
 /**
- * The CLI registers only the command that argv names (commands/index.ts `commandsFor`, program.ts
+ * The CLI registers only the command that argv names (commands/index.ts `registersFor`, program.ts
  * `createProgram(argv)`); everything else gets every command. Checked here: the command table's
  * names are what the modules register, in help order; for every command and sub-command, its
  * help text, its parse errors (unknown option with and without a "did you mean", stray argument,
@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { COMMANDS, commandsFor } from '../../src/cli/commands/index.js';
+import { COMMANDS, commandFor, registersFor } from '../../src/cli/commands/index.js';
+import { ALL_COMMANDS } from '../../src/cli/commands/all.js';
 import { createProgram } from '../../src/cli/program.js';
 import { VERSION } from '../../src/core/version.js';
 import type { Output } from './lazy-commands-runner.js';
@@ -41,13 +42,17 @@ test('the command table names what each module registers, in help order', async 
   }
 });
 
-test('commandsFor: the named command alone; every command otherwise', () => {
-  assert.deepEqual(commandsFor(['node', 'vsflow', 'simulate', '--help']).map((c) => c.name), ['simulate']);
-  assert.deepEqual(commandsFor(['node', 'vsflow', 'slurm', 'sweep']).map((c) => c.name), ['slurm']);
+test('commandFor: the command argv names; none (so every command) otherwise', async () => {
+  assert.equal(commandFor(['node', 'vsflow', 'simulate', '--help'])?.name, 'simulate');
+  assert.equal(commandFor(['node', 'vsflow', 'slurm', 'sweep'])?.name, 'slurm');
   for (const args of [[], ['--help'], ['help', 'simulate'], ['--version'], ['simulat'], ['--bogus', 'simulate'], ['-h']]) {
-    assert.equal(commandsFor(['node', 'vsflow', ...args]), COMMANDS, args.join(' '));
+    assert.equal(commandFor(['node', 'vsflow', ...args]), undefined, args.join(' '));
+    assert.equal(await registersFor(['node', 'vsflow', ...args]), ALL_COMMANDS, args.join(' '));
   }
-  assert.equal(commandsFor(undefined), COMMANDS);
+  assert.equal(commandFor(undefined), undefined);
+  assert.deepEqual(await registersFor(['node', 'vsflow', 'check']), [await COMMANDS[1]!.load()]);
+  assert.equal(ALL_COMMANDS.length, COMMANDS.length);
+  for (const [i, entry] of COMMANDS.entries()) assert.equal(await entry.load(), ALL_COMMANDS[i], `${entry.name} is entry ${i} of all.ts`);
 });
 
 test('a lazily registered command has the same help and parse errors as with every command; root outputs unchanged', async () => {
