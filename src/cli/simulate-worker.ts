@@ -26,8 +26,8 @@ void kernelsPrepared.then(run);
 
 async function run(): Promise<void> {
   try {
-    // The CLI thread has validated the problem; zod loads here only for a file that the quick
-    // check does not pass (models/problem-file-check.ts).
+    // The CLI thread has validated the problem and sends resolveProblem's spec, which the quick
+    // check passes (models/problem-file-check.ts; tested): zod loads here only if it did not.
     if (!isValidProblemFile(job.problem)) await loadProblemSchema();
     const result = await withProblemSchema(() => simulate(job.problem, {
       ...job.options,

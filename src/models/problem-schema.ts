@@ -9,7 +9,9 @@
  * Errors keep vsflow's one-line template: a zod issue becomes
  * `<field path>: expected <what>, received <value>[; hint]`, e.g. `V[0][1]: expected a finite
  * number, received Infinity`. zod costs ~0.1 s at import (measured 89–151 ms on the shared
- * 2-core machine), paid once per process.
+ * 2-core machine), paid once per process that loads this module: models/problem.ts does; the
+ * `vsflow simulate` paths load it only for a file that the quick check of problem-file-check.ts
+ * does not pass (this module registers its check there).
  */
 import { z } from 'zod';
 import { OptionError } from '../core/errors.js';

@@ -45,10 +45,12 @@ test('the command table names what each module registers, in help order', async 
 test('commandFor: the command argv names; none (so every command) otherwise', async () => {
   assert.equal(commandFor(['node', 'vsflow', 'simulate', '--help'])?.name, 'simulate');
   assert.equal(commandFor(['node', 'vsflow', 'slurm', 'sweep'])?.name, 'slurm');
-  for (const args of [[], ['--help'], ['help', 'simulate'], ['--version'], ['simulat'], ['--bogus', 'simulate'], ['-h']]) {
+  for (const args of [[], ['--help'], ['help', 'simulate'], ['--version', 'simulate'], ['simulat'], ['--bogus', 'simulate'], ['-h']]) {
     assert.equal(commandFor(['node', 'vsflow', ...args]), undefined, args.join(' '));
     assert.equal(await registersFor(['node', 'vsflow', ...args]), ALL_COMMANDS, args.join(' '));
   }
+  assert.deepEqual(await registersFor(['node', 'vsflow', '--version']), []);
+  assert.deepEqual(await registersFor(['node', 'vsflow', '-V']), []);
   assert.equal(commandFor(undefined), undefined);
   assert.deepEqual(await registersFor(['node', 'vsflow', 'check']), [await COMMANDS[1]!.load()]);
   assert.equal(ALL_COMMANDS.length, COMMANDS.length);
@@ -79,7 +81,7 @@ test('a lazily registered command has the same help and parse errors as with eve
       ...(command.registeredArguments.length === 0 ? [[...path, 'stray-argument']] : []),
     );
   }
-  const root = [['--help'], ['-h'], ['help'], ['help', 'simulate'], ['help', 'slurm'], ['--version'], ['-V'], ['simulat'], ['--bogus'], ['--bogus', 'simulate'], []];
+  const root = [['--help'], ['-h'], ['help'], ['help', 'simulate'], ['help', 'slurm'], ['--version'], ['-V'], ['simulat'], ['--bogus'], ['--bogus', 'simulate'], [], ['--version', 'simulate'], ['-V', '--bogus']];
   const results = runBoth([...cases, ...root]);
   assert.equal(results.length, cases.length + root.length);
   [...cases, ...root].forEach((args, i) => assert.deepEqual(results[i]!.lazy, results[i]!.full, `vsflow ${args.join(' ')}`));

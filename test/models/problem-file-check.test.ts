@@ -104,6 +104,9 @@ test('the files vsflow makes and ships take the quick path', () => {
   const fig3 = JSON.parse(readFileSync(new URL('../../sims/data/fig3-regression-kappa5.json', import.meta.url), 'utf8')) as unknown;
   assert.ok(isValidProblemFile(fig3));
   assert.ok(isValidProblemFile(resolveProblem(fig3).spec));
+  // The resolved spec is what the simulate worker gets (its quick check must pass: the worker
+  // loads zod only otherwise).
+  for (const base of BASES) assert.ok(isValidProblemFile(structuredClone(resolveProblem(base).spec)), JSON.stringify(base));
   for (const loss of LOSSES) {
     for (const normalization of NORMALIZATIONS) {
       for (const samples of [1, 3]) {

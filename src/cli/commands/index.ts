@@ -43,10 +43,13 @@ export function commandFor(argv: readonly string[] | undefined): CommandEntry | 
 }
 
 /**
- * The register functions for `argv`: the named command's alone, else every command's (all.ts).
- * The problem-file schema is loaded too unless the named command loads it itself.
+ * The register functions for `argv`: the named command's alone, none for `--version` alone, else
+ * every command's (all.ts). The problem-file schema is loaded too unless the named command loads
+ * it itself.
  */
 export async function registersFor(argv: readonly string[] | undefined): Promise<readonly ((program: Command) => void)[]> {
+  // `vsflow --version` alone prints the version, which no command changes: none registered.
+  if (argv?.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) return [];
   const named = commandFor(argv);
   if (named?.loadsProblemSchema !== true) await loadProblemSchema();
   return named === undefined ? (await import('./all.js')).ALL_COMMANDS : [await named.load()];
