@@ -4,7 +4,7 @@
  * (models/loss-expression.ts). Errors name the flag.
  */
 import { OptionError } from '../core/errors.js';
-import { resolveProblem, type ProblemSpec } from '../models/problem.js';
+import { resolveProblem, type ProblemSpec } from '../models/problem-resolve.js';
 
 /** The help line of the flag. */
 export const LOSS_EXPR_HELP = "logistic problem: margin loss h(z) replacing log(1 + exp(-z)), z = y·βᵀf, e.g. 'exp(-z)' (differentiated with mathjs)";

@@ -6,8 +6,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../core/errors.js';
-import { packageVersion } from '../core/run-meta.js';
-import { COMMANDS } from './commands/index.js';
+import { VERSION } from '../core/version.js';
+import { registersFor } from './commands/index.js';
 import { checkCommandOutputPaths } from './output-paths.js';
 import { setMemoryLimit } from '../core/limits.js';
 import { parseNumber } from './parse.js';
@@ -44,14 +44,20 @@ function parseErrorLine(command: Command, error: CommanderError): string {
   }
 }
 
-/** Builds a fresh program (commander keeps parsed values on the commands: one per run). */
-export function createProgram(): Command {
+/**
+ * Builds a fresh program (commander keeps parsed values on the commands: one per run) with every
+ * command, or with only the command that `argv` names (commands/index.ts `registersFor`): a run
+ * of one command then loads only that command's modules. Either way that command's help, errors
+ * and action are the same.
+ */
+export async function createProgram(argv?: readonly string[]): Promise<Command> {
+  const registers = await registersFor(argv);
   const program = new Command();
   program
     .name('vsflow')
     .description('Theory simulations of softmax attention dynamics (value-softmax gradient flow, entropy, figures, training).')
-    .version(packageVersion());
-  for (const register of COMMANDS) register(program);
+    .version(VERSION);
+  for (const register of registers) register(program);
   for (const command of [program, ...program.commands]) {
     // Commander's own error text is replaced by one line (help and version still print).
     command.configureOutput({ outputError: () => {} });
@@ -92,7 +98,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   takeDeprecationLine(); // nothing left over from an earlier in-process run
   try {
-    await createProgram().parseAsync([...argv]);
+    await (await createProgram(argv)).parseAsync([...argv]);
     const deprecated = takeDeprecationLine();
     if (deprecated !== undefined) process.stderr.write(`${deprecated}\n`);
     return Number(process.exitCode ?? 0);

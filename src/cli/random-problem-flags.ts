@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OptionError } from '../core/errors.js';
 import { checkChoice } from '../core/validate.js';
-import { LOSSES, resolveProblem, type ProblemSpec } from '../models/problem.js';
+import { LOSSES, resolveProblem, type ProblemSpec } from '../models/problem-resolve.js';
 import { NORMALIZATIONS } from '../models/normalizations.js';
 import { randomProblem, RANDOM_PROBLEM_DEFAULTS } from '../models/random-problem.js';
 import { parseNumber } from './parse.js';

@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { simulate, type SimulateOptions } from '../experiments/simulate.js';
 import type { ProblemSpec } from '../models/problem.js';
 import { isUserError } from '../core/errors.js';
+import { isValidProblemFile, loadProblemSchema, withProblemSchema } from '../models/problem-file-check.js';
 
 interface Job {
   problem: ProblemSpec;
@@ -23,9 +24,12 @@ const controller = new AbortController();
 const { flag, progress } = job;
 void kernelsPrepared.then(run);
 
-function run(): void {
+async function run(): Promise<void> {
   try {
-    const result = simulate(job.problem, {
+    // The CLI thread has validated the problem and sends resolveProblem's spec, which the quick
+    // check passes (models/problem-file-check.ts; tested): zod loads here only if it did not.
+    if (!isValidProblemFile(job.problem)) await loadProblemSchema();
+    const result = await withProblemSchema(() => simulate(job.problem, {
       ...job.options,
       onFailure: 'return',
       signal: controller.signal,
@@ -33,7 +37,7 @@ function run(): void {
         progress[0] = t;
         if (Atomics.load(flag, 0) !== 0 && !controller.signal.aborted) controller.abort();
       },
-    });
+    }));
     parentPort!.postMessage({ ok: true, result });
   } catch (error) {
     const e = error as Error;

@@ -31,7 +31,9 @@ export function rootedTrees(p: number): readonly RootedTree[] {
     const known = TREES.length;
     const extend = (rest: number, minIdx: number, kids: number[]): void => {
       if (rest === 0) {
-        const gamma = next * kids.reduce((g, k) => g * TREES[k]!.gamma, 1);
+        let product = 1;
+        for (const k of kids) product *= TREES[k]!.gamma;
+        const gamma = next * product;
         TREES.push({ order: next, gamma, children: kids.slice() });
         return;
       }
@@ -57,8 +59,8 @@ export function rootedTrees(p: number): readonly RootedTree[] {
 export function elementaryWeights(a: readonly (readonly number[])[], p: number, abs = false): Float64Array[] {
   const trees = rootedTrees(p);
   const S = a.length;
-  // Rows as Float64Arrays of the values used, nonzeros only (this runs once per tableau at import,
-  // before the JIT has warmed up: the fewer interpreted operations the better).
+  // Rows as Float64Arrays of the values used, nonzeros only. (The per-tree reference form; what
+  // buildTableau runs at import is the flat elementaryWeightTable, tested equal bit for bit.)
   const cols = a.map((row) => Int32Array.from(row.flatMap((x, j) => (x !== 0 ? [j] : []))));
   const vals = a.map((row, i) => Float64Array.from(cols[i]!, (j) => (abs ? Math.abs(row[j]!) : row[j]!)));
   const phi: Float64Array[] = [];
@@ -118,4 +120,118 @@ export function orderResidual(w: ArrayLike<number>, phi: readonly Float64Array[]
     if (!(rel <= worst.relative)) worst = { relative: rel, treeOrder: tree.order, tree: t };
   }
   return worst;
+}
+
+/**
+ * Φ and |Φ| (see `elementaryWeights`) of every tree of `rootedTrees(p)`, flat: Φ_i(τ_t) at
+ * `t·stages + i`. One pass for both and no per-tree arrays: `buildTableau` runs this at import
+ * in every fresh process (and worker thread), where each interpreted operation counts (dop853:
+ * 200 trees × 16 stages). Same operations in the same order as `elementaryWeights`, so the same
+ * bits.
+ */
+export interface ElementaryWeightTable {
+  readonly trees: readonly RootedTree[];
+  readonly stages: number;
+  readonly phi: Float64Array;
+  readonly phiAbs: Float64Array;
+}
+
+/** The flat Φ and |Φ| of the explicit matrix `a` (see ElementaryWeightTable). */
+export function elementaryWeightTable(a: readonly (readonly number[])[], p: number): ElementaryWeightTable {
+  const trees = rootedTrees(p);
+  const S = a.length;
+  // The nonzeros of a, row by row (compressed rows), with their absolute values.
+  const rowStart = new Int32Array(S + 1);
+  for (let i = 0; i < S; i++) {
+    const row = a[i]!;
+    let count = 0;
+    for (let j = 0; j < row.length; j++) if (row[j] !== 0) count++;
+    rowStart[i + 1] = rowStart[i]! + count;
+  }
+  const col = new Int32Array(rowStart[S]!);
+  const val = new Float64Array(rowStart[S]!);
+  const valAbs = new Float64Array(rowStart[S]!);
+  for (let i = 0; i < S; i++) {
+    const row = a[i]!;
+    let q = rowStart[i]!;
+    for (let j = 0; j < row.length; j++) {
+      const x = row[j]!;
+      if (x === 0) continue;
+      col[q] = j;
+      val[q] = x;
+      valAbs[q] = Math.abs(x);
+      q++;
+    }
+  }
+  const size = trees.length * S;
+  const phi = new Float64Array(size);
+  const phiAbs = new Float64Array(size);
+  const aPhi = new Float64Array(size);
+  const aPhiAbs = new Float64Array(size);
+  for (let t = 0; t < trees.length; t++) {
+    const base = t * S;
+    const children = trees[t]!.children;
+    if (children.length === 0) {
+      phi.fill(1, base, base + S);
+      phiAbs.fill(1, base, base + S);
+    } else {
+      // 1·x is x exactly, so the product starts from the first child (the same bits as from 1).
+      const k0 = children[0]! * S;
+      phi.set(aPhi.subarray(k0, k0 + S), base);
+      phiAbs.set(aPhiAbs.subarray(k0, k0 + S), base);
+      for (let c = 1; c < children.length; c++) {
+        const kb = children[c]! * S;
+        for (let i = 0; i < S; i++) {
+          phi[base + i]! *= aPhi[kb + i]!;
+          phiAbs[base + i]! *= aPhiAbs[kb + i]!;
+        }
+      }
+    }
+    // Σ_j a_ij Φ_j(τ) is read only by trees with τ as a subtree, of order |τ| + 1 or more: none
+    // for the top order (115 of dop853's 200 trees), the costly part skipped there.
+    if (trees[t]!.order >= p) continue;
+    for (let i = 0; i < S; i++) {
+      let s = 0;
+      let sa = 0;
+      for (let q = rowStart[i]!; q < rowStart[i + 1]!; q++) {
+        s += val[q]! * phi[base + col[q]!]!;
+        sa += valAbs[q]! * phiAbs[base + col[q]!]!;
+      }
+      aPhi[base + i] = s;
+      aPhiAbs[base + i] = sa;
+    }
+  }
+  return { trees, stages: S, phi, phiAbs };
+}
+
+/**
+ * `orderResidual` over an ElementaryWeightTable (w has one weight per stage): the same sums in
+ * the same order, so the same result, without per-tree arrays.
+ */
+export function tableOrderResidual(w: ArrayLike<number>, table: ElementaryWeightTable, p: number, theta = 1): OrderResidual {
+  const { trees, stages: S, phi, phiAbs } = table;
+  const n = w.length;
+  let worst = 0;
+  let worstOrder = 0;
+  let worstTree = -1;
+  for (let t = 0; t < trees.length; t++) {
+    const tree = trees[t]!;
+    if (tree.order > p) break;
+    const base = t * S;
+    let s = 0;
+    let scale = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = w[i]!;
+      s += wi * phi[base + i]!;
+      scale += Math.abs(wi) * phiAbs[base + i]!;
+    }
+    const want = Math.pow(theta, tree.order) / tree.gamma;
+    const rel = Math.abs(s - want) / (scale + want);
+    if (!(rel <= worst)) {
+      worst = rel;
+      worstOrder = tree.order;
+      worstTree = t;
+    }
+  }
+  return { relative: worst, treeOrder: worstOrder, tree: worstTree };
 }

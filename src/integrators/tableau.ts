@@ -29,7 +29,7 @@
  *
  * Example: `buildTableau({ ...RK4, b: [1 / 6, 1 / 3, 1 / 3, 1 / 5] })` throws a `TableauError`.
  */
-import { elementaryWeights, orderResidual } from './order-conditions.js';
+import { elementaryWeightTable, tableOrderResidual } from './order-conditions.js';
 
 /** One embedded error estimator. */
 export interface ErrorEstimator {
@@ -95,12 +95,19 @@ export function denseWeights(T: TableauSpec, theta: number): Float64Array {
   for (let j = 0; j < s; j++) bb[j] = T.b[j]!;
   vecs.push(bb);
   if (width >= 4) {
-    const c3 = Float64Array.from(bb, (x) => -x);
+    // Plain loops (not Float64Array.from with a map): this runs at import, before any JIT.
+    const c3 = new Float64Array(S);
+    for (let j = 0; j < S; j++) c3[j] = -bb[j]!;
     c3[0]! += 1;
-    const c4 = Float64Array.from(bb, (x, j) => x - c3[j]!);
+    const c4 = new Float64Array(S);
+    for (let j = 0; j < S; j++) c4[j] = bb[j]! - c3[j]!;
     c4[s]! -= 1;
     vecs.push(c3, c4);
-    for (const r of rows) vecs.push(Float64Array.from({ length: S }, (_, j) => r[j] ?? 0));
+    for (const r of rows) {
+      const v = new Float64Array(S);
+      for (let j = 0; j < S; j++) v[j] = r[j] ?? 0;
+      vecs.push(v);
+    }
   }
   // θ(v_0 + θ'(v_1 + θ(v_2 + θ'(…)))): vector k of vecs gets factor θ when k is even, θ' when odd.
   const out = Float64Array.from(vecs[vecs.length - 1]!);
@@ -156,12 +163,14 @@ export function buildTableau(T: TableauSpec): Tableau {
   const S = T.c.length;
   const s = T.stages;
   const pMax = Math.max(T.order, T.dense.order, ...T.errors.map((e) => e.order));
-  const phi = elementaryWeights(T.a, pMax);
-  const phiAbs = elementaryWeights(T.a, pMax, true);
-  const check = (label: string, w: ArrayLike<number>, p: number, theta?: number): void => {
-    const r = orderResidual(w, phi, phiAbs, p, theta);
+  // Φ and |Φ| once for every check, flat (the cheap form of elementaryWeights/orderResidual:
+  // this runs at import in every fresh process; same sums, same residuals).
+  const table = elementaryWeightTable(T.a, pMax);
+  const check = (label: string | (() => string), w: ArrayLike<number>, p: number, theta?: number): void => {
+    const r = tableOrderResidual(w, table, p, theta);
     if (!(r.relative <= ORDER_TOLERANCE)) {
-      throw new TableauError(T.name, `${label} fails the order-${r.treeOrder} condition of tree ${r.tree} (relative residual ${r.relative.toExponential(2)} > ${ORDER_TOLERANCE}); expected order ${p}`);
+      const what = typeof label === 'string' ? label : label();
+      throw new TableauError(T.name, `${what} fails the order-${r.treeOrder} condition of tree ${r.tree} (relative residual ${r.relative.toExponential(2)} > ${ORDER_TOLERANCE}); expected order ${p}`);
     }
   };
   const bFull = new Float64Array(S);
@@ -174,7 +183,7 @@ export function buildTableau(T: TableauSpec): Tableau {
   const w = T.dense.width;
   for (let q = 1; q <= w; q++) {
     const theta = q / w;
-    check(`the dense output at θ = ${theta.toPrecision(3)}`, denseWeights(T, theta), T.dense.order, theta);
+    check(() => `the dense output at θ = ${theta.toPrecision(3)}`, denseWeights(T, theta), T.dense.order, theta);
   }
   const freeze = (xs: readonly number[]): readonly number[] => Object.freeze(xs.slice());
   return Object.freeze({

@@ -9,11 +9,14 @@
  * Errors keep vsflow's one-line template: a zod issue becomes
  * `<field path>: expected <what>, received <value>[; hint]`, e.g. `V[0][1]: expected a finite
  * number, received Infinity`. zod costs ~0.1 s at import (measured 89–151 ms on the shared
- * 2-core machine), paid once per process.
+ * 2-core machine), paid once per process that loads this module: models/problem.ts does; the
+ * `vsflow simulate` paths load it only for a file that the quick check of problem-file-check.ts
+ * does not pass (this module registers its check there).
  */
 import { z } from 'zod';
 import { OptionError } from '../core/errors.js';
 import { NORMALIZATIONS } from './normalizations.js';
+import { registerProblemSchema } from './problem-file-check.js';
 
 const LOSS_NAMES = ['logistic', 'square', 'regression', 'cross-entropy'] as const;
 
@@ -185,3 +188,6 @@ function expectedText(issue: Issue, spec: unknown): string {
   if (shaped && issue.path[0] === 'beta') return `an array of ${V.length} finite numbers`;
   return issue.message;
 }
+
+// resolveProblem (models/problem.ts) runs this check for the files its quick check does not pass.
+registerProblemSchema(checkProblemFile);

@@ -14,7 +14,7 @@ import { Rng } from '../core/rng.js';
 import { softmax } from '../core/softmax.js';
 import { checkChoice, checkNumber, resolveOptions } from '../core/validate.js';
 import { NORMALIZATIONS, type NormalizationName } from './normalizations.js';
-import { LOSSES, type LossName, type ProblemSpec } from './problem.js';
+import { LOSSES, type LossName, type ProblemSpec } from './problem-resolve.js';
 import { arrayHypot } from '../core/array-extrema.js';
 
 /** Options of randomProblem. */

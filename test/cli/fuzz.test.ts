@@ -244,7 +244,7 @@ function problems(c: Planned, o: Outcome): string[] {
   return p.length > 0 ? [...p, `stderr: ${JSON.stringify(o.stderr.slice(0, 300))}`] : [];
 }
 
-const program = createProgram();
+const program = await createProgram();
 const { cases, unclassified } = plan(program);
 const control: Planned = { id: 'control: a valid entropy run', args: ['entropy', ...BASE.entropy!, '--out', join(fx, 'control.json')], names: '', mustNotExist: [join(fx, 'control.json')] };
 const all = [...cases, control];

@@ -16,9 +16,11 @@ import type { Command } from 'commander';
 import { OptionError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { checkChoice, RTOL_RULE } from '../../core/validate.js';
-import { resolveProblem, type ProblemSpec } from '../../models/problem.js';
+import { resolveProblem, type ProblemSpec } from '../../models/problem-resolve.js';
+import { withProblemSchema } from '../../models/problem-file-check.js';
 import { LOSS_EXPR_HELP, withLossExprFlag } from '../loss-expr-flag.js';
-import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions, type SimulateResult } from '../../experiments/simulate.js';
+import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions } from '../../experiments/simulate-options.js';
+import type { SimulateResult } from '../../experiments/simulate.js';
 import type { SaveAt } from '../../integrators/types.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
@@ -186,13 +188,18 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the result JSON to this file (atomically)')
     .action(
       runAction(async (flags: Flags) => {
-        const problem = withLossExprFlag(problemFromFlags(flags, DEFAULT_SAVES), flags.lossExpr);
-        const options = parseOptions(flags);
-        if (options.saveAt !== undefined) {
-          const count = Array.isArray(options.saveAt) ? options.saveAt.length : (options.saveAt as { log: [number, number, number] }).log[2];
-          const r = resolveProblem(problem);
-          checkSaveCount('--save-at', flags.saveAt, r.d, r.n, r.K, count);
-        }
+        // zod is loaded only for a problem file that the quick check does not pass (the checks
+        // then run again from the start with it: nothing before them has any effect).
+        const { problem, options } = await withProblemSchema(() => {
+          const problem = withLossExprFlag(problemFromFlags(flags, DEFAULT_SAVES), flags.lossExpr);
+          const options = parseOptions(flags);
+          if (options.saveAt !== undefined) {
+            const count = Array.isArray(options.saveAt) ? options.saveAt.length : (options.saveAt as { log: [number, number, number] }).log[2];
+            const r = resolveProblem(problem);
+            checkSaveCount('--save-at', flags.saveAt, r.d, r.n, r.K, count);
+          }
+          return { problem, options };
+        });
         if (flags.out !== undefined && flags.out.trim() === '') throw new OptionError('--out', 'a file path', flags.out);
         const tEnd = options.tEnd ?? SIMULATE_DEFAULTS.tEnd;
         const result = await runInWorker(problem, options, tEnd);
