@@ -16,7 +16,9 @@ import { applyRenamedOptions, takeDeprecationLine } from './renamed-options.js';
 
 /** One line for a commander parse error of `command`, naming the option or argument first. */
 function parseErrorLine(command: Command, error: CommanderError): string {
-  const name = command.parent ? `vsflow ${command.name()}` : 'vsflow';
+  const path: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) path.unshift(c.name());
+  const name = ['vsflow', ...path].join(' ');
   const help = `see ${name} --help`;
   const text = error.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ');
   const quoted = /'([^']+)'/.exec(text)?.[1] ?? '';
@@ -28,7 +30,7 @@ function parseErrorLine(command: Command, error: CommanderError): string {
     case 'commander.unknownOption':
       return `${flag}: expected an option of ${name}, received an unknown option${maybe}; ${help}`;
     case 'commander.unknownCommand':
-      return `${flag}: expected a command of vsflow, received an unknown command${maybe}; ${help}`;
+      return `${flag}: expected a command of ${name}, received an unknown command${maybe}; ${help}`;
     case 'commander.optionMissingArgument':
       return `${flag}: expected a value ${placeholder}, received none; ${help}`;
     case 'commander.missingMandatoryOptionValue':
@@ -58,7 +60,9 @@ export async function createProgram(argv?: readonly string[]): Promise<Command> 
     .description('Theory simulations of softmax attention dynamics (value-softmax gradient flow, entropy, figures, training).')
     .version(VERSION);
   for (const register of registers) register(program);
-  for (const command of [program, ...program.commands]) {
+  // Every level, sub-commands of sub-commands included (`vsflow sweep merge --bogus`).
+  const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+  for (const command of everyCommand(program)) {
     // Commander's own error text is replaced by one line (help and version still print).
     command.configureOutput({ outputError: () => {} });
     command.exitOverride((error) => {
