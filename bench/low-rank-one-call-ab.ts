@@ -1,6 +1,6 @@
 /**
  * One-shot and warm A/B of the low-rank stage evaluator between two built checkouts (e.g.
- * /work/main vs this one, for the one-call stage kernel `lrStageSoftmax`). One-shot: the CLI in
+ * /work/main vs this one, for the one-call stage kernel `lrStageOne`). One-shot: the CLI in
  * fresh processes, `simulate --problem P --method dop853 --rtol 1e-8 --atol 1e-10 --t-end T
  * --save-at 0,T --json`, stats.wallTimeMs (the solve, process start-up and imports excluded),
  * the two checkouts alternating, median of `shots`. Warm: both checkouts' dist `simulate` in one

@@ -39,7 +39,7 @@ const NORM_CODES: Readonly<Record<NormalizationName, NormCode>> = Object.freeze(
 let oneCallStages = true;
 
 /**
- * Turns the one-call stage kernel (`lrStageSoftmax`) on or off (default on); off runs the
+ * Turns the one-call stage kernel (`lrStageOne`) on or off (default on); off runs the
  * multi-call sequence, which gives the same bits (for tests and benchmarks).
  * Example: `setLowRankOneCall(false)`.
  */
@@ -185,8 +185,8 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
  * wasm/low-rank.ts on one workspace: the WebAssembly kernels' persistent slot (`claimSlot`,
  * owner this evaluator) when available, else a plain array with the TypeScript twins; both give
  * the same bits (test/integrators/low-rank-stages.test.ts). For the square, regression or
- * cross-entropy loss, with any normalisation, the WebAssembly kernels run a whole step attempt (`lrAttemptSoftmax`) or stage
- * (`lrStageSoftmax`) in one call, the same kernels and operations in the same order as the
+ * cross-entropy loss, with any normalisation, the WebAssembly kernels run a whole step attempt (`lrAttemptOne`) or stage
+ * (`lrStageOne`) in one call, the same kernels and operations in the same order as the
  * multi-call sequence here (same bits, test/integrators/low-rank-one-call.test.ts), which saves
  * the cold start the JIT needs for this TypeScript. The workspace caches the full base
  * state of the step (copied from the engine's y when y is not the array the last update was
@@ -201,7 +201,7 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
 export class LowRankStages implements StageEvaluator {
   readonly n: number;
   rhsEvals = 0;
-  /** Stage evaluations done by the one-call kernel (`lrStageSoftmax`), dense re-evaluations included. */
+  /** Stage evaluations done by the one-call kernel (`lrStageOne`), dense re-evaluations included. */
   oneCallEvals = 0;
   private readonly nStages: number;
   private readonly fsal: number;
@@ -420,7 +420,7 @@ export class LowRankStages implements StageEvaluator {
     // The square, regression or cross-entropy loss: the whole sequence below in one kernel call
     // (the same kernels, order and arguments; false for the twins, which run it here).
     const one = this.oneCall;
-    if (one >= 0 && oneCallStages && kern.stageSoftmax(vb, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.Sn, s, K, d, n, P.m, one as 0 | 1 | 2, norm, invK)) {
+    if (one >= 0 && oneCallStages && kern.stageOne(vb, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.Sn, s, K, d, n, P.m, one as 0 | 1 | 2, norm, invK)) {
       this.oneCallEvals++;
       return;
     }
@@ -582,7 +582,7 @@ export class LowRankStages implements StageEvaluator {
       // (the same kernels and operations in the same order; false for the twins).
       const vn = L.V[this.base === 0 ? 1 : 0];
       const two = E2 !== undefined;
-      if (kern.attemptSoftmax(vb, vn, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.Sn, L.C, L.Nt, L.at, L.atStep, L.atA, L.tab, L.out, fsal, this.nStages, two ? 1 : 0, K, d, n, this.P.m, one as 0 | 1 | 2, this.norm, 1 / K, h, rtol)) {
+      if (kern.attemptOne(vb, vn, L.aS, L.KAS, L.ac, L.E, L.NS, L.GS, L.f, L.g, L.w, L.X, L.Xc, L.yt, L.Xr, L.rq, L.Sn, L.C, L.Nt, L.at, L.atStep, L.atA, L.tab, L.out, fsal, this.nStages, two ? 1 : 0, K, d, n, this.P.m, one as 0 | 1 | 2, this.norm, 1 / K, h, rtol)) {
         this.rhsEvals += fsal;
         this.oneCallEvals += fsal;
         this.stagesKept = true;

@@ -43,18 +43,18 @@ export interface LowRankKernels {
   normVjp(a: number, N: number, S: number, w: number, K: number, n: number, kind: NormCode, scale: number, out: number): void;
   /**
    * One whole stage with the square (loss 0), regression (1) or cross-entropy (2) loss and the
-   * normalisation `norm` (`NormCode`) in one call (`lrStageSoftmax`, named for its first case,
+   * normalisation `norm` (`NormCode`) in one call (`lrStageOne`,
    * src/wasm/asm/low-rank-stage.ts; offsets as its pointers; Sn the normalisers): true when done,
    * false when these kernels have no one-call stage (the twins), and the caller runs the
    * multi-call sequence, which gives the same bits.
    */
-  stageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number): boolean;
+  stageOne(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number): boolean;
   /**
-   * A whole step attempt for the cases of `stageSoftmax` in one call (`lrAttemptSoftmax`,
+   * A whole step attempt for the cases of `stageOne` in one call (`lrAttemptOne`,
    * src/wasm/asm/low-rank-stage.ts): stages 1..fsal, the fused pass, the logit error sums into
    * out = [s1, s2]; true when done, false for the twins (the caller runs the multi-call attempt).
    */
-  attemptSoftmax(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number, h: number, rtol: number): boolean;
+  attemptOne(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number, h: number, rtol: number): boolean;
 }
 
 /**
@@ -128,14 +128,14 @@ class WasmLowRankKernels implements LowRankKernels {
     const b = this.base;
     this.ex.lrNormVjp(b + 8 * a, b + 8 * N, b + 8 * S, b + 8 * w, K, n, kind, scale, b + 8 * out);
   }
-  stageSoftmax(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number): boolean {
+  stageOne(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, s: number, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number): boolean {
     const b = this.base;
-    this.ex.lrStageSoftmax(b + 8 * vb, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, b + 8 * Sn, s, K, d, n, rows, loss, norm, invK);
+    this.ex.lrStageOne(b + 8 * vb, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, b + 8 * Sn, s, K, d, n, rows, loss, norm, invK);
     return true;
   }
-  attemptSoftmax(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number, h: number, rtol: number): boolean {
+  attemptOne(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number, h: number, rtol: number): boolean {
     const b = this.base;
-    this.ex.lrAttemptSoftmax(b + 8 * vb, b + 8 * vn, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, b + 8 * Sn, b + 8 * C, b + 8 * Nt, b + 8 * at, atStep, b + 8 * atA, b + 8 * tab, b + 8 * out, fsal, S, two, K, d, n, rows, loss, norm, invK, h, rtol);
+    this.ex.lrAttemptOne(b + 8 * vb, b + 8 * vn, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, b + 8 * Sn, b + 8 * C, b + 8 * Nt, b + 8 * at, atStep, b + 8 * atA, b + 8 * tab, b + 8 * out, fsal, S, two, K, d, n, rows, loss, norm, invK, h, rtol);
     return true;
   }
 }
@@ -180,10 +180,10 @@ class TwinLowRankKernels implements LowRankKernels {
   normVjp(a: number, N: number, S: number, w: number, K: number, n: number, kind: NormCode, scale: number, out: number): void {
     lrNormVjpTwin(this.m, a, N, S, w, K, n, kind, scale, out);
   }
-  stageSoftmax(): boolean {
+  stageOne(): boolean {
     return false;
   }
-  attemptSoftmax(): boolean {
+  attemptOne(): boolean {
     return false;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The one-call kernels of the low-rank evaluator (`lrStageSoftmax` per stage and
- * `lrAttemptSoftmax` per step attempt, src/wasm/asm/low-rank-stage.ts: the square, regression
+ * The one-call kernels of the low-rank evaluator (`lrStageOne` per stage and
+ * `lrAttemptOne` per step attempt, src/wasm/asm/low-rank-stage.ts: the square, regression
  * or cross-entropy loss with any normalisation) give the same bits as the multi-call kernel
  * sequence they replace (`setLowRankOneCall(false)`, the WebAssembly kernels one by one):
  * square, regression and cross-entropy, softmax and each other normalisation (l1, l2sq,

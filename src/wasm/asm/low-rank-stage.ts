@@ -1,7 +1,7 @@
 // One whole stage evaluation of the low-rank stage evaluator (src/integrators/low-rank-stages.ts,
 // `evalStage`) for the square, regression or cross-entropy loss with any normalisation (softmax,
-// l1, l2sq, sigmoid, relu, sum: lrNormalize / lrNormVjp, code `norm`; the names say softmax, the
-// first case), in one call: the same kernels (low-rank.ts, expScaled) in the same order with the same arguments
+// l1, l2sq, sigmoid, relu, sum: lrNormalize / lrNormVjp, code `norm`), in one call: the same
+// kernels (low-rank.ts, expScaled) in the same order with the same arguments
 // as the evaluator's multi-call sequence, and the loss gradient with the same IEEE operations in
 // the same order as that sequence (square: g = f − y as models/losses.ts; regression: the
 // evaluator's `regressionGradient`; cross-entropy: its `crossEntropyGradient`), so the bits are
@@ -20,7 +20,7 @@ import { lrAddRows, lrBackward, lrForward, lrFused, lrFused2, lrNormalize, lrNor
  * code of lrNormalize (0 softmax, 1 l1, 2 l2sq, 3 sigmoid, 4 relu, 5 sum); invK = 1/K.
  * Writes stage s's N, G, ȧ (and aS, f, g, w, X, Xc as the multi-call path does).
  */
-export function lrStageSoftmax(vb: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, Sn: usize, s: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, norm: i32, invK: f64): void {
+export function lrStageOne(vb: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, Sn: usize, s: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, norm: i32, invK: f64): void {
   const KN = K * n;
   const Nso = NS + ((<usize>s * <usize>KN) << 3);
   const Gso = GS + ((<usize>s * <usize>(K * d)) << 3);
@@ -114,7 +114,7 @@ function scaleDots(ac: usize, X: usize, Xc: usize, K: i32, sK: i32): void {
 
 /**
  * A whole step attempt of the evaluator (`LowRankStages.attempt`) for the cases of
- * lrStageSoftmax, in one call: stages 1..fsal (ac[j] = h·A_sj, then lrStageSoftmax), the rank
+ * lrStageOne, in one call: stages 1..fsal (ac[j] = h·A_sj, then lrStageOne), the rank
  * terms (stage j, sample k) with a nonzero update or error weight and their gathered N rows and
  * coefficients (C: update, E1 per term; with two estimators then Ch, the M terms with
  * h·(b_j − e2_j) ≠ 0, their indices Ti and the kernel's u32 scratch after them), the fused
@@ -122,10 +122,10 @@ function scaleDots(ac: usize, X: usize, Xc: usize, K: i32, sK: i32): void {
  * the update block Vn, the logit error vectors by lrAddRows and their scaled squares added
  * to the fused sums: the evaluator's operations in its order. tab: the tableau, A (S×S, row s
  * the coefficients A_sj, j < s), then b, e1, e2 (S each, zero-padded; e2 zero for one
- * estimator); atA the logits' atol (K·n); out = [s1, s2]. The other pointers as lrStageSoftmax
+ * estimator); atA the logits' atol (K·n); out = [s1, s2]. The other pointers as lrStageOne
  * and lrFused.
  */
-export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, Sn: usize, C: usize, Nt: usize, at: usize, atStep: i32, atA: usize, tab: usize, out: usize, fsal: i32, S: i32, two: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, norm: i32, invK: f64, h: f64, rtol: f64): void {
+export function lrAttemptOne(vb: usize, vn: usize, aS: usize, KAS: usize, ac: usize, E: usize, NS: usize, GS: usize, f: usize, g: usize, w: usize, X: usize, Xc: usize, yt: usize, Xr: usize, rq: usize, Sn: usize, C: usize, Nt: usize, at: usize, atStep: i32, atA: usize, tab: usize, out: usize, fsal: i32, S: i32, two: i32, K: i32, d: i32, n: i32, rows: i32, loss: i32, norm: i32, invK: f64, h: f64, rtol: f64): void {
   const SS = <usize>(S * S) << 3;
   const Bt = tab + SS;
   const E1t = Bt + (<usize>S << 3);
@@ -133,7 +133,7 @@ export function lrAttemptSoftmax(vb: usize, vn: usize, aS: usize, KAS: usize, ac
   for (let s = 1; s <= fsal; s++) {
     const row = tab + ((<usize>(s * S)) << 3);
     for (let j = 0; j < s; j++) store<f64>(ac + (<usize>j << 3), h * load<f64>(row + (<usize>j << 3)));
-    lrStageSoftmax(vb, aS, KAS, ac, E, NS, GS, f, g, w, X, Xc, yt, Xr, rq, Sn, s, K, d, n, rows, loss, norm, invK);
+    lrStageOne(vb, aS, KAS, ac, E, NS, GS, f, g, w, X, Xc, yt, Xr, rq, Sn, s, K, d, n, rows, loss, norm, invK);
   }
   const KN = K * n;
   const stages = fsal + 1;
