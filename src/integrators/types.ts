@@ -63,6 +63,11 @@ export interface SolverStats {
   readonly accepted: number;
   readonly rejected: number;
   readonly rhsEvals: number;
+  /**
+   * Wall time of the integration in ms: the stepper's set-up, the first-step heuristic, the
+   * steps and the saved states (in `simulate`, every formulation alike); not the problem's
+   * validation nor the records, which the result's `meta.wallTimeMs` (the whole call) includes.
+   */
   readonly wallTimeMs: number;
 }
 
