@@ -27,7 +27,7 @@ import { randomProblem } from '../src/models/random-problem.js';
 import { valueSoftmaxRhs } from '../src/models/value-softmax.js';
 import { simulate, type Formulation, type SimulateResult } from '../src/experiments/simulate.js';
 import type { BenchModule } from './types.js';
-import { median } from './stats.js';
+import { median, relErr, stateOf } from './stats.js';
 
 const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -35,15 +35,6 @@ const RTOLS = [1e-6, 1e-8, 1e-10] as const;
 const atolOf = (rtol: number): number => rtol * 1e-2;
 const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
-function relErr(y: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let e = 0;
-  let s = 0;
-  for (let i = 0; i < ref.length; i++) {
-    e = Math.max(e, Math.abs(y[i]! - ref[i]!));
-    s = Math.max(s, Math.abs(ref[i]!));
-  }
-  return e / s;
-}
 
 function pythonOk(): string | undefined {
   const r = spawnSync('python3', ['-c', 'import numpy, scipy'], { encoding: 'utf8' });
@@ -64,7 +55,6 @@ function cpuMs<T>(f: () => T): [T, number] {
   return [out, (u.user + u.system) / 1000];
 }
 
-const stateOf = (r: SimulateResult): number[] => [...r.state.V.flat(), ...(r.state.a as (number | number[])[]).flat()];
 const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 const fmtE = (x: number): string => x.toExponential(1);
 const fmtR = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)}×` : '–');

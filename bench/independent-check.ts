@@ -24,7 +24,7 @@ import { simulate, type SimulateResult } from '../src/experiments/simulate.js';
 import { randomProblem } from '../src/models/random-problem.js';
 import type { LossName, ProblemSpec } from '../src/models/problem.js';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
-import { arg, median, fmtMs } from './stats.js';
+import { arg, median, fmtMs, relErr, stateOf } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SHOTS = Number(arg('shots', '3'));
@@ -77,17 +77,7 @@ function scipy(spec: ProblemSpec, tEnd: number, runs: { method: string; rtol: nu
   return (JSON.parse(out) as { runs: ScipyRun[] }).runs;
 }
 
-const stateOf = (r: SimulateResult): number[] => [...r.state.V.flat(), ...(r.state.a as (number | number[])[]).flat()];
 
-function relErr(y: number[], ref: number[]): number {
-  let e = 0;
-  let s = 0;
-  for (let i = 0; i < ref.length; i++) {
-    e = Math.max(e, Math.abs(y[i]! - ref[i]!));
-    s = Math.max(s, Math.abs(ref[i]!));
-  }
-  return e / s;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'vsflow-independent-'));
 const rows: string[] = [];

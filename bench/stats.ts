@@ -1,4 +1,5 @@
 /** Small helpers shared by the bench scripts. */
+import type { SimulateResult } from '../src/experiments/simulate.js';
 
 /** Median of `xs` (mean of the two middle values for an even count). */
 export function median(xs: number[]): number {
@@ -15,3 +16,17 @@ export function arg(name: string, fallback: string | undefined): string | undefi
 
 /** Milliseconds with 0, 1 or 2 decimals by size. */
 export const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+
+/** Max |y − ref| / max |ref|: a final state's error relative to the reference's largest entry. */
+export function relErr(y: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let e = 0;
+  let s = 0;
+  for (let i = 0; i < ref.length; i++) {
+    e = Math.max(e, Math.abs(y[i]! - ref[i]!));
+    s = Math.max(s, Math.abs(ref[i]!));
+  }
+  return e / s;
+}
+
+/** A result's final state flattened as the flow's state vector: V row by row, then the logits. */
+export const stateOf = (r: SimulateResult): number[] => [...r.state.V.flat(), ...(r.state.a as (number | number[])[]).flat()];

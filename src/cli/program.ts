@@ -95,14 +95,15 @@ function hasAction(command: Command): boolean {
 /**
  * Runs the CLI on `argv` (as `process.argv`: node, script, args…) and returns the exit code:
  * 2 for bad input (one line on stderr), else what the command set in `process.exitCode` (0 by
- * default). Bugs propagate with their stack.
+ * default). Bugs propagate with their stack. `allCommands` registers every command whatever argv
+ * names (the lazy registration's reference, for its tests).
  */
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(argv: readonly string[], options: { allCommands?: boolean } = {}): Promise<number> {
   const before = process.exitCode;
   process.exitCode = undefined;
   takeDeprecationLine(); // nothing left over from an earlier in-process run
   try {
-    await (await createProgram(argv)).parseAsync([...argv]);
+    await (await createProgram(options.allCommands === true ? undefined : argv)).parseAsync([...argv]);
     const deprecated = takeDeprecationLine();
     if (deprecated !== undefined) process.stderr.write(`${deprecated}\n`);
     return Number(process.exitCode ?? 0);

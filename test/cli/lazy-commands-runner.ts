@@ -9,8 +9,7 @@
  *   node --import tsx test/cli/lazy-commands-runner.ts cases.json
  */
 import { readFileSync, writeSync } from 'node:fs';
-import { createProgram, runCli } from '../../src/cli/program.js';
-import { CliExit } from '../../src/cli/run-action.js';
+import { runCli } from '../../src/cli/program.js';
 
 /** What one run printed and its exit code. */
 export interface Output {
@@ -52,21 +51,9 @@ async function captured(body: () => Promise<number>): Promise<Output> {
   }
 }
 
-/** What `args` print with every command registered (runCli's steps, minus the command choice). */
+/** What `args` print with every command registered (runCli with allCommands). */
 function runFull(args: readonly string[]): Promise<Output> {
-  return captured(async () => {
-    const before = process.exitCode;
-    process.exitCode = undefined;
-    try {
-      await (await createProgram()).parseAsync(['node', 'vsflow', ...args]);
-      return Number(process.exitCode ?? 0);
-    } catch (error) {
-      if (error instanceof CliExit) return error.code;
-      throw error;
-    } finally {
-      process.exitCode = before;
-    }
-  });
+  return captured(() => runCli(['node', 'vsflow', ...args], { allCommands: true }));
 }
 
 const cases = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as string[][];
