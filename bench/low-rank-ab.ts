@@ -27,6 +27,7 @@ import { randomProblem } from '../src/models/random-problem.js';
 import { valueSoftmaxRhs } from '../src/models/value-softmax.js';
 import { setWasmKernelsEnabled } from '../src/wasm/kernels.js';
 import { nowMs } from '../src/core/clock.js';
+import { median } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 type Factory = typeof lowRankStepper;
@@ -94,10 +95,6 @@ function runVariant(v: Variant, base: Factory, spec: ProblemSpec, tEnd: number):
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
-};
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
 const argv = process.argv.slice(2);

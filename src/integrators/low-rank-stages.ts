@@ -26,14 +26,10 @@ import { RkStepper, type StageEvaluator } from './rk-stepper.js';
 import type { Tableau } from './tableau.js';
 import { DOPRI5 } from './tableaus/dopri5.js';
 import { DOP853 } from './tableaus/dop853.js';
-import type { NormalizationName } from '../models/normalizations.js';
 import { sampleLossGradient } from '../models/losses.js';
 import type { Problem } from '../models/problem.js';
 import { wasmKernels } from '../wasm/kernels.js';
-import { twinLowRankKernels, wasmLowRankKernels, type LowRankKernels, type NormCode } from '../wasm/low-rank.js';
-
-/** The kernels' code of each normalisation (wasm/low-rank.ts `NormCode`). */
-const NORM_CODES: Readonly<Record<NormalizationName, NormCode>> = Object.freeze({ softmax: 0, l1: 1, l2sq: 2, sigmoid: 3, relu: 4, sum: 5 });
+import { normCode, twinLowRankKernels, wasmLowRankKernels, type LowRankKernels, type NormCode } from '../wasm/low-rank.js';
 
 /** Whether the evaluator uses the one-call stage kernel where it has one (see `setLowRankOneCall`). */
 let oneCallStages = true;
@@ -229,7 +225,7 @@ export class LowRankStages implements StageEvaluator {
   private readonly L: WorkspaceLayout;
   /** The one-call stage's loss (0 square, 1 regression, 2 cross-entropy), −1 when it has none. */
   private readonly oneCall: -1 | 0 | 1 | 2;
-  /** The normalisation's kernel code (`NORM_CODES`). */
+  /** The normalisation's kernel code (`normCode`). */
   private readonly norm: NormCode;
   /** The bound workspace, its kind and kernels (`bind`). */
   private m: Float64Array = new Float64Array(0);
@@ -292,7 +288,7 @@ export class LowRankStages implements StageEvaluator {
     let uniform = true;
     for (let q = 1; q < d * n; q++) if (atol[q] !== atol[0]) uniform = false;
     this.oneCall = P.loss === 'square' ? 0 : P.loss === 'regression' ? 1 : P.loss === 'cross-entropy' ? 2 : -1;
-    this.norm = NORM_CODES[P.normalization];
+    this.norm = normCode(P.normalization);
     // The targets in the workspace: square y (K·d) and regression y (K·m) for the one-call
     // kernels; cross-entropy p (K·d) then Σ_j p_kj (K), read by crossEntropyGradient too.
     const ny = this.oneCall === 0 ? K * d : this.oneCall === 1 ? K * P.m : P.loss === 'cross-entropy' ? K * d + K : 0;

@@ -14,6 +14,7 @@
  */
 import type { KernelExports } from './kernels.js';
 import { expTwin } from './exp-log.js';
+import { normalizationVjp, normalize, type NormalizationName } from '../models/normalizations.js';
 
 /** The kernels over one workspace (offsets in f64 slots). */
 export interface LowRankKernels {
@@ -446,10 +447,16 @@ export function lrSoftmaxVjpTwin(m: Float64Array, N: number, w: number, K: numbe
 /** Normalisation codes of the kernels (`normalize`, `normVjp`, the one-call stage): 0 softmax, 1 l1, 2 l2sq, 3 sigmoid, 4 relu, 5 sum. */
 export type NormCode = 0 | 1 | 2 | 3 | 4 | 5;
 
+/** The normalisation of each code (index = code). */
+const NORM_NAMES: readonly NormalizationName[] = ['softmax', 'l1', 'l2sq', 'sigmoid', 'relu', 'sum'];
+
+/** The kernels' code of a normalisation (the inverse of NORM_NAMES). */
+export const normCode = (name: NormalizationName): NormCode => NORM_NAMES.indexOf(name) as NormCode;
+
 /**
  * Twin of lrNormalize: N[k·n + q] = N(a_k)_q and S[k] = Σ_q φ(a_kq) per sample (theory VS-5).
  * Softmax (0): lrShiftMaxTwin into E, vsflow's exp, lrScaleBySumTwin (S not written). l1, l2sq,
- * relu, sum: models/normalizations.ts `normalize`, operation for operation (same bits).
+ * relu, sum: models/normalizations.ts's `normalize` itself (the kernel's operation order).
  * Sigmoid: E = e^{−|a|} by vsflow's exp (expTwin, ≤ 2 ulp of Math.exp), then 1/(1 + E) where
  * a ≥ 0 and E/(1 + E) elsewhere: sigmoidTwin's value (wasm/exp-log.ts), which differs from
  * normalizations.ts (Math.exp) at round-off. E: K·n scratch.
@@ -467,27 +474,17 @@ export function lrNormalizeTwin(m: Float64Array, a: number, K: number, n: number
   for (let k = 0; k < K; k++) {
     const ak = a + k * n;
     const Nk = N + k * n;
+    if (kind !== 3) {
+      m[S + k] = normalize(NORM_NAMES[kind]!, m, ak, n, m, Nk);
+      continue;
+    }
+    const Ek = E + k * n;
     let s = 0;
-    if (kind === 3) {
-      const Ek = E + k * n;
-      for (let q = 0; q < n; q++) {
-        const e = m[Ek + q]!;
-        const v = m[ak + q]! >= 0 ? 1 / (1 + e) : e / (1 + e);
-        m[Nk + q] = v;
-        s += v;
-      }
-    } else if (kind === 1) {
-      for (let q = 0; q < n; q++) s += Math.abs(m[ak + q]!);
-      for (let q = 0; q < n; q++) m[Nk + q] = Math.abs(m[ak + q]!) / s;
-    } else if (kind === 2) {
-      for (let q = 0; q < n; q++) s += m[ak + q]! * m[ak + q]!;
-      for (let q = 0; q < n; q++) m[Nk + q] = (m[ak + q]! * m[ak + q]!) / s;
-    } else if (kind === 4) {
-      for (let q = 0; q < n; q++) s += m[ak + q]! > 0 ? m[ak + q]! : 0;
-      for (let q = 0; q < n; q++) m[Nk + q] = m[ak + q]! > 0 ? m[ak + q]! / s : 0;
-    } else {
-      for (let q = 0; q < n; q++) s += m[ak + q]!;
-      for (let q = 0; q < n; q++) m[Nk + q] = m[ak + q]! / s;
+    for (let q = 0; q < n; q++) {
+      const e = m[Ek + q]!;
+      const v = m[ak + q]! >= 0 ? 1 / (1 + e) : e / (1 + e);
+      m[Nk + q] = v;
+      s += v;
     }
     m[S + k] = s;
   }
@@ -495,9 +492,10 @@ export function lrNormalizeTwin(m: Float64Array, a: number, K: number, n: number
 
 /**
  * Twin of lrNormVjp: out[k·n + q] = scale·(J_N(a_k)ᵀ w_k)_q per sample, N and S from
- * lrNormalizeTwin. Softmax (0): lrSoftmaxVjpTwin; the others models/normalizations.ts
- * `normalizationVjp` operation for operation (sigmoid ((scale·s)·(1 − s))·w; else nw = N·w from
- * 0 in increasing q, then c·(…)·(w − nw), c = scale/S, l2sq (2·scale)/S; l1 with sgn(0) = 0).
+ * lrNormalizeTwin. Softmax (0): lrSoftmaxVjpTwin; the others are models/normalizations.ts's
+ * `normalizationVjp` itself (sigmoid ((scale·s)·(1 − s))·w; else nw = N·w from 0 in increasing
+ * q, then c·(…)·(w − nw), c = scale/S, l2sq (2·scale)/S; l1 with sgn(0) = 0), the kernel's
+ * operation order.
  * Example: kind 5 (sum), a = [1, 3], N = [0.25, 0.75], S = [4], w = [1, 0], scale = 1 →
  * out = [0.1875, −0.0625].
  */
@@ -506,33 +504,5 @@ export function lrNormVjpTwin(m: Float64Array, a: number, N: number, S: number, 
     lrSoftmaxVjpTwin(m, N, w, K, n, scale, out);
     return;
   }
-  for (let k = 0; k < K; k++) {
-    const ak = a + k * n;
-    const Nk = N + k * n;
-    const wk = w + k * n;
-    const ok = out + k * n;
-    if (kind === 3) {
-      for (let q = 0; q < n; q++) {
-        const s = m[Nk + q]!;
-        m[ok + q] = scale * s * (1 - s) * m[wk + q]!;
-      }
-      continue;
-    }
-    let nw = 0;
-    for (let q = 0; q < n; q++) nw += m[Nk + q]! * m[wk + q]!;
-    const Sk = m[S + k]!;
-    if (kind === 1) {
-      const c = scale / Sk;
-      for (let q = 0; q < n; q++) m[ok + q] = c * Math.sign(m[ak + q]!) * (m[wk + q]! - nw);
-    } else if (kind === 2) {
-      const c = (2 * scale) / Sk;
-      for (let q = 0; q < n; q++) m[ok + q] = c * m[ak + q]! * (m[wk + q]! - nw);
-    } else if (kind === 4) {
-      const c = scale / Sk;
-      for (let q = 0; q < n; q++) m[ok + q] = m[ak + q]! > 0 ? c * (m[wk + q]! - nw) : 0;
-    } else {
-      const c = scale / Sk;
-      for (let q = 0; q < n; q++) m[ok + q] = c * (m[wk + q]! - nw);
-    }
-  }
+  for (let k = 0; k < K; k++) normalizationVjp(NORM_NAMES[kind]!, m, a + k * n, n, m, N + k * n, m[S + k]!, m, w + k * n, m, out + k * n, scale);
 }
