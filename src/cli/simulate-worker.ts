@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { simulate, type SimulateOptions } from '../experiments/simulate.js';
 import type { ProblemSpec } from '../models/problem.js';
 import { isUserError } from '../core/errors.js';
-import { isValidProblemFile, loadProblemSchema, withProblemSchema } from '../models/problem-file-check.js';
+import { withProblemSchema } from '../models/problem-file-check.js';
 
 interface Job {
   problem: ProblemSpec;
@@ -27,8 +27,7 @@ void kernelsPrepared.then(run);
 async function run(): Promise<void> {
   try {
     // The CLI thread has validated the problem and sends resolveProblem's spec, which the quick
-    // check passes (models/problem-file-check.ts; tested): zod loads here only if it did not.
-    if (!isValidProblemFile(job.problem)) await loadProblemSchema();
+    // check passes (models/problem-file-check.ts; tested): withProblemSchema loads zod only if not.
     const result = await withProblemSchema(() => simulate(job.problem, {
       ...job.options,
       onFailure: 'return',
