@@ -14,11 +14,10 @@
  * 64×512 8.3 → 6.8, the Fig-3 regression 5.7 → 3.6. The numbers are the same either way: only
  * when the code is compiled changes.
  */
-import { setFlagsFromString } from 'node:v8';
+import { setWorkerEngineFlags } from './worker-engine-flags.js';
 import { prepareKernels } from '../wasm/kernels.js';
 
-setFlagsFromString('--no-wasm-lazy-compilation');
-setFlagsFromString('--no-wasm-dynamic-tiering');
+setWorkerEngineFlags();
 
 /** Settles when the kernel module is compiled (or known unavailable). */
 export const kernelsPrepared: Promise<void> = prepareKernels();

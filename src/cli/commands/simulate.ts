@@ -10,6 +10,7 @@
  * 2 bad input (one line on stderr, nothing written), 130 interrupted by Ctrl-C (what was
  * computed is written with status `interrupted`).
  */
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -125,16 +126,22 @@ function runInWorker(problem: ProblemSpec, options: Partial<SimulateOptions>, tE
   const here = new URL(import.meta.url);
   const ext = here.pathname.endsWith('.ts') ? '.ts' : '.js';
   const workerUrl = new URL(`../simulate-worker${ext}`, here);
+  const job = { problem, options, flag, progress };
+  // A built package runs the job from its bundle with V8's code cache (simulate-worker-loader.ts)
+  // when the build made the bundle and VSFLOW_CODE_CACHE is not 0.
+  const bundle = fileURLToPath(new URL('../simulate-worker.bundle.cjs', here));
+  const cached = ext === '.js' && process.env.VSFLOW_CODE_CACHE !== '0' && existsSync(bundle);
   // Under tsx (tests, `node --import tsx`) a Node 20 worker does not get the ESM loader: load the
   // TypeScript entry through tsx's require hook instead. Built (.js) code needs none of this.
-  const workerData = { problem, options, flag, progress };
   const worker =
     ext === '.ts'
       ? new Worker(
           `require(${JSON.stringify(fileURLToPath(import.meta.resolve('tsx/cjs/api')))}).register(); require(${JSON.stringify(fileURLToPath(workerUrl))});`,
-          { eval: true, workerData },
+          { eval: true, workerData: job },
         )
-      : new Worker(workerUrl, { workerData });
+      : cached
+        ? new Worker(new URL('../simulate-worker-loader.js', here), { workerData: { bundle, job } })
+        : new Worker(workerUrl, { workerData: job });
   const bar = createProgress('simulate', tEnd);
   const timer = setInterval(() => bar.update(progress[0]!), 200);
   let interrupts = 0;
