@@ -33,6 +33,9 @@ const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RTOLS = [1e-6, 1e-8, 1e-10] as const;
 const atolOf = (rtol: number): number => rtol * 1e-2;
+/** vsflow's warm-up per configuration (see the warm-up loop): at least this many runs and this much CPU. */
+const WARM_RUNS = 5;
+const WARM_MS = 100;
 const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 
@@ -119,16 +122,30 @@ const bench: BenchModule = async ({ quick, log }) => {
     const runs: Run[] = [];
     for (const formulation of c.formulations) for (const method of ['dopri5', 'dop853'] as const) for (const rtol of RTOLS) runs.push({ formulation, method, rtol, reps: 1, cpu: [], wall: [], err: NaN, nfev: 0 });
     const sRuns = RTOLS.flatMap((rtol) => (['RK45', 'DOP853'] as const).map((method) => ({ method, rtol, cpu: [] as number[], err: NaN, nfev: 0 })));
-    // JIT warm-up: each vsflow configuration twice; the second run sets the repetitions.
+    // JIT warm-up, then the repetitions per measurement: each vsflow configuration runs until it
+    // has had ≥ WARM_RUNS runs and ≥ WARM_MS of CPU (at most 2000 runs); the median of its last
+    // WARM_RUNS runs sets the repetitions (≥ 25 ms of CPU per measurement, at most 1000 runs);
+    // then one unmeasured round of every configuration with those repetitions, so the first
+    // measured round does not see the code the other configurations' warm-ups left (a
+    // configuration's warm-up can deoptimise code another one uses). Before 2026-12-01 23:00Z the
+    // warm-up was two runs and the second, still partly interpreted, set the repetitions: 2–15 ms
+    // of CPU per measurement instead of 25, including background JIT compiles, and the smallest
+    // cases' times were 1.5–3× their steady-state time (docs/benchmarks.md).
     for (const r of runs) {
       const go = (): SimulateResult => simulate(c.spec, { ...base, method: r.method, rtol: r.rtol, atol: atolOf(r.rtol), formulation: r.formulation });
-      go();
-      const [, ms] = cpuMs(go);
-      r.reps = Math.min(200, Math.max(1, Math.ceil(25 / Math.max(ms, 0.01))));
+      const times: number[] = [];
+      let total = 0;
+      while ((times.length < WARM_RUNS || total < WARM_MS) && times.length < 2000) {
+        const [, ms] = cpuMs(go);
+        times.push(ms);
+        total += ms;
+      }
+      r.reps = Math.min(1000, Math.max(1, Math.ceil(25 / Math.max(median(times.slice(-WARM_RUNS)), 0.01))));
     }
+    for (const r of runs) for (let q = 0; q < r.reps; q++) simulate(c.spec, { ...base, method: r.method, rtol: r.rtol, atol: atolOf(r.rtol), formulation: r.formulation });
     for (let round = 0; round < rounds; round++) {
       if (!noPy) {
-        const out = peer<{ runs: { cpu_s: number[]; y_end: number[]; nfev: number }[] }>('flow_scipy.py', { problem: c.spec, tEnd: c.tEnd, runs: sRuns.map((s) => ({ method: s.method, rtol: s.rtol, atol: atolOf(s.rtol) })), repeats: small ? 5 : 1 }, 1_800_000);
+        const out = peer<{ runs: { cpu_s: number[]; y_end: number[]; nfev: number }[] }>('flow_scipy.py', { problem: c.spec, tEnd: c.tEnd, runs: sRuns.map((s) => ({ method: s.method, rtol: s.rtol, atol: atolOf(s.rtol) })), repeats: small ? 5 : 1, warmup: small ? 1 : 0 }, 1_800_000);
         out.runs.forEach((o, i) => {
           const s = sRuns[i]!;
           for (const x of o.cpu_s) s.cpu.push(x * 1000);
@@ -244,7 +261,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     : '';
   if (shotSummary) log(shotSummary);
   const markdown = [
-    `Work-precision: rtol ∈ {1e-6, 1e-8, 1e-10}, atol = rtol/100; CPU time of the whole \`simulate\` call (process user + system; vsflow after two JIT warm-up runs per configuration), median of ${rounds} interleaved rounds (each round: one scipy process running every scipy configuration once, then every vsflow configuration once). scipy: solve_ivp with an analytic vectorised numpy RHS, one BLAS/OpenMP thread, only the solve_ivp call timed by process_time. Error = max-abs error of the final state relative to its max-abs entry, against vsflow dop853 at rtol 1e-13, atol 1e-15 (reduced formulation for logistic, full-state otherwise).${quick ? ' Quick mode: smallest sizes only.' : ''}`,
+    `Work-precision: rtol ∈ {1e-6, 1e-8, 1e-10}, atol = rtol/100; CPU time of the whole \`simulate\` call (process user + system; vsflow after a JIT warm-up of ≥ ${WARM_RUNS} runs and ≥ ${WARM_MS} ms of CPU per configuration and one unmeasured round), median of ${rounds} interleaved rounds (each round: one scipy process running every scipy configuration once, then every vsflow configuration once). scipy: solve_ivp with an analytic vectorised numpy RHS, one BLAS/OpenMP thread, only the solve_ivp call timed by process_time. Error = max-abs error of the final state relative to its max-abs entry, against vsflow dop853 at rtol 1e-13, atol 1e-15 (reduced formulation for logistic, full-state otherwise).${quick ? ' Quick mode: smallest sizes only.' : ''}`,
     '',
     '### Verdict per case and rtol',
     '',

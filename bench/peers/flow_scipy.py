@@ -2,6 +2,7 @@
 """Peer for bench/flow.bench.ts: scipy solve_ivp on the value-softmax flow (one sample, softmax)
 with an analytic, vectorised numpy RHS. Reads a job JSON on stdin:
   {problem: {loss, V, a, y?|beta?|X?}, tEnd, rtol, atol, methods: [...], repeats}
+  or {problem, tEnd, runs: [{method, rtol, atol}], repeats, warmup?} (warmup: untimed solves first)
 and prints {method: {times_s: [...], cpu_s: [...], nfev, y_end: [...], status}} on stdout, or,
 with `runs: [{method, rtol, atol}]` instead of methods/rtol/atol, {runs: [...]} in that order
 (one entry per run, each with times_s and cpu_s). Only the solve_ivp call is timed (wall:
@@ -119,6 +120,9 @@ def main():
         out = []
         for run in job["runs"]:
             times, cpu, sol = [], [], None
+            # Untimed warm-up solves (first-call costs inside numpy/scipy), as vsflow gets its JIT warm-up.
+            for _ in range(job.get("warmup", 0)):
+                solve_once(rhs, y0, job["tEnd"], run["method"], run["rtol"], run["atol"])
             for _ in range(job.get("repeats", 1)):
                 sol, w, c = solve_once(rhs, y0, job["tEnd"], run["method"], run["rtol"], run["atol"])
                 times.append(w)
