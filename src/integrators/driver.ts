@@ -82,7 +82,10 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   // Read through `live`, cleared at the end: closures made here share one context, so the
   // returned `interpolate` would otherwise keep the stepper (and its kernel memory) alive.
   let live: Stepper | undefined = stepper;
+  // Cleared with `live` (it holds the stepper too).
+  let denseAt = stepper.denseAt;
   const interp = (tt: number, out: Float64Array): Float64Array => {
+    if (denseAt !== undefined) return denseAt((tt - tOld) / h, out);
     coeffs ??= live!.dense();
     interpolateNested(coeffs, 0, w, n, (tt - tOld) / h, out);
     return out;
@@ -185,6 +188,7 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   const tFinal = t;
   const stats = Object.freeze({ steps: accepted + stepper.rejected, accepted, rejected: stepper.rejected, rhsEvals: o.rhsEvals(), wallTimeMs: nowMs() - o.startMs });
   live = undefined;
+  denseAt = undefined;
 
   let interpolate: ((t: number) => Float64Array) | undefined;
   if (o.dense) {

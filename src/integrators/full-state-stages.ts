@@ -27,7 +27,7 @@ import type { ErrorNorm } from './step-control.js';
 import { writeBaseRows } from './dense-output.js';
 import { errorNormValue, type StageEvaluator } from './rk-stepper.js';
 import { fusedErrorSquares, stageSum, stageTerms, type StageTerms } from './stage-sum.js';
-import type { Tableau } from './tableau.js';
+import { denseWeightRows, denseWeightsAt, type Tableau } from './tableau.js';
 import type { Rhs } from './types.js';
 import { privateKernels, releaseKernels, type KernelExports } from '../wasm/kernels.js';
 
@@ -123,6 +123,11 @@ interface KernelState {
   readonly normScratchPtr: number;
   readonly sums: Float64Array;
   readonly denseRow: Float64Array;
+  /** denseAt's row of up to one term per stage: its idx / coef offsets and views on them. */
+  readonly atIdxPtr: number;
+  readonly atCoefPtr: number;
+  readonly atIdx: Int32Array;
+  readonly atCoef: Float64Array;
 }
 
 /**
@@ -159,6 +164,15 @@ export class FullStateStages implements StageEvaluator {
   private readonly atol: Float64Array;
   /** The kernels and their memory, or undefined (TypeScript stage sums). */
   private ks: KernelState | undefined;
+  /** Accepted steps, and the step (and its start state) whose extra dense stages are in K (−1: none). */
+  private steps = 0;
+  private extrasOf = -1;
+  private extrasAt: Float64Array | undefined;
+  /** denseAt: the nested form's stage vectors, w(θ) and the nonzero terms' scratch (TypeScript path). */
+  private readonly denseRowsW: Float64Array[];
+  private readonly denseW: Float64Array;
+  private readonly atIdx: Int32Array;
+  private readonly atCoef: Float64Array;
   /** The RHS bound to the kernel instance (KernelRhs), or undefined. */
   private readonly fast: ((yp: number, fp: number) => void) | undefined;
   /** The error norm bound to the kernel instance (KernelNorm), or undefined. */
@@ -177,6 +191,10 @@ export class FullStateStages implements StageEvaluator {
     this.n = n;
     this.s = T.stages;
     this.nStages = T.c.length;
+    this.denseRowsW = denseWeightRows(T);
+    this.denseW = new Float64Array(this.nStages);
+    this.atIdx = new Int32Array(this.nStages);
+    this.atCoef = new Float64Array(this.nStages);
     const terms = termsOf(T);
     this.c = terms.c;
     this.rows = terms.rows;
@@ -335,7 +353,12 @@ export class FullStateStages implements StageEvaluator {
   }
 
   accept(): void {
-    // Stage s (f at the new point) becomes stage 0; the old stage 0 waits in slot s for dense().
+    this.steps++;
+    this.swap();
+  }
+
+  /** Stage s (f at the new point) becomes stage 0; the old stage 0 waits in slot s for dense(). Its own inverse. */
+  private swap(): void {
     const K = this.K;
     const k0 = K[0]!;
     K[0] = K[this.s]!;
@@ -349,11 +372,10 @@ export class FullStateStages implements StageEvaluator {
     }
   }
 
-  dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void {
-    const { n, K, w, rhs, rows, c, s, nStages, width } = this;
-    const ks = this.ks !== undefined && yOld.buffer === this.ks.buffer ? this.ks : undefined;
-    // Undo the hand-over for the computation: slot 0 = f_n, slot s = f_{n+1}.
-    this.accept();
+  /** The extra stages of the last accepted step's dense output, once per step (call with the hand-over undone). */
+  private extras(tOld: number, h: number, yOld: Float64Array, ks: KernelState | undefined): void {
+    if (this.extrasOf === this.steps && this.extrasAt === yOld) return;
+    const { n, K, w, rhs, rows, c, s, nStages } = this;
     for (let i = s + 1; i < nStages; i++) {
       if (ks === undefined) stageSum(w, yOld, h, rows[i]!, K, n);
       else {
@@ -363,6 +385,16 @@ export class FullStateStages implements StageEvaluator {
       this.rhsEvals++;
       rhs(tOld + c[i]! * h, w, K[i]!);
     }
+    this.extrasOf = this.steps;
+    this.extrasAt = yOld;
+  }
+
+  dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void {
+    const { n, K, s, width } = this;
+    const ks = this.ks !== undefined && yOld.buffer === this.ks.buffer ? this.ks : undefined;
+    // Undo the hand-over for the computation: slot 0 = f_n, slot s = f_{n+1}.
+    this.swap();
+    this.extras(tOld, h, yOld, ks);
     writeBaseRows(coeffs, width, n, yOld, y, K[0]!, K[s]!, h);
     const dRows = this.dRows;
     if (dRows.length === 0) for (let r = 0; r < this.dTerms.length; r++) dRows.push(coeffs.subarray((4 + r) * n, (5 + r) * n));
@@ -374,7 +406,36 @@ export class FullStateStages implements StageEvaluator {
         dRows[r]!.set(ks.denseRow);
       }
     }
-    this.accept();
+    this.swap();
+  }
+
+  /**
+   * y(tOld + θh) = yOld + h Σ_j w_j(θ) k_j (denseWeights, the nonzero weights in stage order) into
+   * `out`: one stageSum / rkStageSum pass instead of the dense rows and the nested evaluation;
+   * the same polynomial summed in another order (equal to round-off, tested).
+   */
+  denseAt(tOld: number, h: number, yOld: Float64Array, _y: Float64Array, theta: number, out: Float64Array): void {
+    const { n, K } = this;
+    const ks = this.ks !== undefined && yOld.buffer === this.ks.buffer ? this.ks : undefined;
+    this.swap();
+    this.extras(tOld, h, yOld, ks);
+    const w = denseWeightsAt(this.denseRowsW, theta, this.denseW);
+    const idx = ks === undefined ? this.atIdx : ks.atIdx;
+    const coef = ks === undefined ? this.atCoef : ks.atCoef;
+    let m = 0;
+    for (let j = 0; j < w.length; j++) {
+      if (w[j] === 0) continue;
+      idx[m] = j;
+      coef[m] = w[j]!;
+      m++;
+    }
+    if (m === 0) out.set(yOld);
+    else if (ks === undefined) stageSum(out, yOld, h, { idx: idx.subarray(0, m), coef: coef.subarray(0, m) }, K, n);
+    else {
+      ks.x.rkStageSum(ks.wPtr, yOld.byteOffset, h, ks.atIdxPtr, ks.atCoefPtr, m, ks.kTabPtr, ks.resPtr, n);
+      out.set(this.w);
+    }
+    this.swap();
   }
 }
 
@@ -406,6 +467,10 @@ function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: num
   const b = rowOf(terms.bTerms);
   const e = terms.eTerms.map(rowOf);
   const d = terms.dTerms.map(rowOf);
+  // denseAt's row (every stage may have a weight).
+  maxTerms = Math.max(maxTerms, nStages);
+  const atIdxPtr = L.take(4 * nStages);
+  const atCoefPtr = L.take(8 * nStages);
   const resPtr = L.take(4 * maxTerms);
   const rhsScratchPtr = rhsScratchBytes > 0 ? L.take(rhsScratchBytes) : 0;
   const normScratchPtr = normScratchBytes > 0 ? L.take(normScratchBytes) : 0;
@@ -442,6 +507,10 @@ function kernelState(terms: TableauTerms, nStages: number, n: number, e1Len: num
     normScratchPtr,
     sums: new Float64Array(buffer, sumsPtr, 2),
     denseRow: new Float64Array(buffer, densePtr, terms.dTerms.length > 0 ? n : 0),
+    atIdxPtr,
+    atCoefPtr,
+    atIdx: new Int32Array(buffer, atIdxPtr, nStages),
+    atCoef: new Float64Array(buffer, atCoefPtr, nStages),
   };
 }
 

@@ -23,7 +23,7 @@ import { writeBaseRows } from './dense-output.js';
 import { DOPRI5_CONTROL } from './dormand-prince.js';
 import { DOP853_CONTROL } from './dop853.js';
 import { RkStepper, type StageEvaluator } from './rk-stepper.js';
-import type { Tableau } from './tableau.js';
+import { denseWeightRows, denseWeightsAt, type Tableau } from './tableau.js';
 import { DOPRI5 } from './tableaus/dopri5.js';
 import { DOP853 } from './tableaus/dop853.js';
 import { sampleLossGradient } from '../models/losses.js';
@@ -107,7 +107,7 @@ interface WorkspaceLayout {
   readonly NS: number;
   readonly GS: number;
   readonly KAS: number;
-  /** The stage logits (K·n), a scratch row (K·n) and the logit combination's coefficients (stages). */
+  /** The stage logits (K·n), a scratch row (K·n) and the logit combination's coefficients (stages, and one more slot: denseAt's 1). */
   readonly aS: number;
   readonly E: number;
   readonly ac: number;
@@ -155,7 +155,7 @@ function workspaceLayout(d: number, n: number, K: number, m: number, ny: number,
     KAS: at(R * n),
     aS: at(K * n),
     E: at(K * n),
-    ac: at(stages),
+    ac: at(stages + 1),
     Xr: at(m * d),
     rq: at(m),
     yt: at(ny),
@@ -251,6 +251,12 @@ export class LowRankStages implements StageEvaluator {
   /** Full-state scratch of the dense output (made on first use). */
   private f0: Float64Array | undefined;
   private f1: Float64Array | undefined;
+  /** Accepted steps so far, and the step whose extra dense stages are in the workspace (−1: none). */
+  private steps = 0;
+  private extrasOf = -1;
+  /** The nested form's stage vectors (denseWeightRows) and w(θ) scratch, for `denseAt`. */
+  private readonly denseRows: Float64Array[];
+  private readonly denseW: Float64Array;
 
   constructor(
     private readonly P: Problem,
@@ -293,6 +299,8 @@ export class LowRankStages implements StageEvaluator {
     // kernels; cross-entropy p (K·d) then Σ_j p_kj (K), read by crossEntropyGradient too.
     const ny = this.oneCall === 0 ? K * d : this.oneCall === 1 ? K * P.m : P.loss === 'cross-entropy' ? K * d + K : 0;
     this.L = workspaceLayout(d, n, K, P.loss === 'regression' ? P.m : 0, ny, this.nStages, uniform);
+    this.denseRows = denseWeightRows(T);
+    this.denseW = new Float64Array(this.nStages);
     this.bind();
     this.evalStage(0, this.baseBlock(y0), 0);
     this.saveStage0(this.stage0, 0);
@@ -367,6 +375,7 @@ export class LowRankStages implements StageEvaluator {
     this.baseOf = null;
     this.spareOf = null;
     this.stagesKept = false;
+    this.extrasOf = -1;
   }
 
   /** Copies stage j's factors from the workspace into `to`. */
@@ -506,6 +515,7 @@ export class LowRankStages implements StageEvaluator {
   accept(): void {
     // Stage s becomes stage 0: the old stage 0 stays in the backup for the dense output.
     const { K, d, nn: n, L, m, fsal } = this;
+    this.steps++;
     const old = this.stage0Old;
     this.stage0Old = this.stage0;
     this.stage0 = old;
@@ -698,8 +708,13 @@ export class LowRankStages implements StageEvaluator {
     }
   }
 
-  dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void {
-    const { n: size, T, fsal } = this;
+  /**
+   * Prepares the last accepted step's dense output (tOld, step h, from yOld): yOld's state in the
+   * spare block, stage 0 = f_old while computing (stage s = f_new is still in its block; the
+   * caller loads stage 0 back), the step's stages again after a workspace reset (the same bits;
+   * not counted again), and the extra stages, once per step. Returns the spare block's offset.
+   */
+  private denseStages(h: number, yOld: Float64Array): number {
     this.bind();
     // The extra stages are at yOld: its state is in the spare block (the last step's base)
     // unless the workspace was reset or another array was used.
@@ -708,17 +723,27 @@ export class LowRankStages implements StageEvaluator {
     if (this.spareOf !== yOld) {
       this.m.set(yOld, vb);
       this.spareOf = yOld;
+      this.extrasOf = -1;
     }
-    // Stage 0 = f_old while computing (stage s = f_new is still in its block).
     this.loadStage0(this.stage0Old);
     if (!this.stagesKept) {
       // The workspace was reset since the attempt: its stages again (the same bits).
       const evals = this.rhsEvals;
-      for (let s = 1; s <= fsal; s++) this.evalStage(s, vb, h);
+      for (let s = 1; s <= this.fsal; s++) this.evalStage(s, vb, h);
       this.rhsEvals = evals;
       this.stagesKept = true;
+      this.extrasOf = -1;
     }
-    for (let s = fsal + 1; s < this.nStages; s++) this.evalStage(s, vb, h);
+    if (this.extrasOf !== this.steps) {
+      for (let s = this.fsal + 1; s < this.nStages; s++) this.evalStage(s, vb, h);
+      this.extrasOf = this.steps;
+    }
+    return vb;
+  }
+
+  dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void {
+    const { n: size, T, fsal } = this;
+    this.denseStages(h, yOld);
     const unit = (j: number): number[] => Array.from({ length: this.nStages }, (_, q) => (q === j ? 1 : 0));
     const f0 = (this.f0 ??= new Float64Array(size));
     const f1 = (this.f1 ??= new Float64Array(size));
@@ -726,6 +751,46 @@ export class LowRankStages implements StageEvaluator {
     this.combineK(unit(fsal), 1, f1, 0);
     writeBaseRows(coeffs, T.dense.width, size, yOld, y, f0, f1, h);
     T.dense.rows.forEach((row, r) => this.combineK(row, h, coeffs, (4 + r) * size));
+    this.loadStage0(this.stage0);
+  }
+
+  /**
+   * y(tOld + θh) = yOld + h Σ_j w_j(θ) k_j (denseWeights) into `out`: the V block as one rank-term
+   * combination (the combine kernel over every stage's factors, then yOld's V block added by
+   * addRows), the logit block as the same sum over the stage derivatives (addRows), then yOld. The same
+   * polynomial as dense() + interpolateNested in another order: equal to round-off (tested).
+   */
+  denseAt(_tOld: number, h: number, yOld: Float64Array, _y: Float64Array, theta: number, out: Float64Array): void {
+    const vb = this.denseStages(h, yOld);
+    const { d, nn: n, K, L, m } = this;
+    const w = denseWeightsAt(this.denseRows, theta, this.denseW);
+    const aOff = d * n;
+    const KN = K * n;
+    let R = 0;
+    for (let j = 0; j < w.length; j++) {
+      const c = h * w[j]!;
+      if (c === 0) continue;
+      for (let k = 0; k < K; k++) {
+        this.termJ[R] = j;
+        this.termK[R] = k;
+        this.termB[R] = c;
+        R++;
+      }
+    }
+    this.gatherTerms(R, 1, 0);
+    const kern = this.kern!;
+    kern.combine(L.C, L.Nt, R, d, n, L.D);
+    // yOld's V block onto it (coefficient 1 at L.ac + S), then the logits in the scratch row E:
+    // Σ_j (h w_j) ȧ_j over every stage (zero weights add zeros), then yOld's logits.
+    const S = w.length;
+    for (let j = 0; j < S; j++) m[L.ac + j] = h * w[j]!;
+    m[L.ac + S] = 1;
+    kern.addRows(L.D, vb, L.ac + S, 1, 1, aOff);
+    m.fill(0, L.E, L.E + KN);
+    kern.addRows(L.E, L.KAS, L.ac, S, 1, KN);
+    kern.addRows(L.E, vb + aOff, L.ac + S, 1, 1, KN);
+    out.set(m.subarray(L.D, L.D + aOff), 0);
+    out.set(m.subarray(L.E, L.E + KN), aOff);
     this.loadStage0(this.stage0);
   }
 }

@@ -56,6 +56,11 @@ export interface StageEvaluator {
   dense(tOld: number, h: number, yOld: Float64Array, y: Float64Array, coeffs: Float64Array): void;
   /** Frees what the evaluator holds for the solve (a pooled kernel instance); it is not used afterwards. */
   release?(): void;
+  /**
+   * Optional: the last accepted step's interpolant y(t_old + θh) into `out` directly (Stepper.denseAt);
+   * may evaluate the extra stages (once per step).
+   */
+  denseAt?(tOld: number, h: number, yOld: Float64Array, y: Float64Array, theta: number, out: Float64Array): void;
 }
 
 /**
@@ -109,6 +114,7 @@ export class RkStepper implements Stepper {
   private tLast = 0;
   private prevErr = 1e-4;
   private k = 0;
+  readonly denseAt: ((theta: number, out: Float64Array) => Float64Array) | undefined;
 
   constructor(
     tableau: Tableau,
@@ -128,6 +134,14 @@ export class RkStepper implements Stepper {
     this.h = policy.kind === 'adaptive' ? policy.h0 : policy.dt;
     this.t0 = policy.kind === 'fixed' ? policy.t0 : 0;
     this.dt = policy.kind === 'fixed' ? policy.dt : 0;
+    // After the swap in accept, yNew holds y_n (as in dense()).
+    this.denseAt =
+      ev.denseAt === undefined
+        ? undefined
+        : (theta, out) => {
+            ev.denseAt!(this.tLast, this.hLast, this.yNew, this.y, theta, out);
+            return out;
+          };
   }
 
   /**

@@ -24,6 +24,13 @@ export interface Stepper {
   step(t: number, tEnd: number): number;
   /** Dense coefficients of the last accepted step (denseWidth·n, coefficient-major); may evaluate the RHS. */
   dense(): Float64Array;
+  /**
+   * The last accepted step's interpolant at θ = (t − t_old)/h into `out` without the dense
+   * coefficients, where the stepper has a cheaper way (the low-rank evaluator: one rank-term
+   * combination instead of full-width coefficient rows); the driver uses it for saves and events.
+   * The same polynomial as `dense()` + interpolateNested, summed in another order (round-off).
+   */
+  readonly denseAt?: ((theta: number, out: Float64Array) => Float64Array) | undefined;
 }
 
 /** Mutable RHS-evaluation counter shared by a run's wrapped RHS. */

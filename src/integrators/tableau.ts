@@ -87,6 +87,28 @@ export class TableauError extends Error {
  * Example: for Euler (width 2), w(θ) = θ·b.
  */
 export function denseWeights(T: TableauSpec, theta: number): Float64Array {
+  const out = new Float64Array(T.c.length);
+  denseWeightsAt(denseWeightRows(T), theta, out);
+  return out;
+}
+
+/** denseWeightRows' results, per tableau object. */
+const denseRowCache = new WeakMap<TableauSpec, Float64Array[]>();
+
+/**
+ * The vectors v_k of the nested form over the stages (c_2 = h v_0·k, c_3 = h v_1·k, …; see
+ * denseWeights), for `denseWeightsAt`: computed once per tableau object and shared (read only).
+ */
+export function denseWeightRows(T: TableauSpec): Float64Array[] {
+  let vecs = denseRowCache.get(T);
+  if (vecs === undefined) {
+    vecs = makeDenseWeightRows(T);
+    denseRowCache.set(T, vecs);
+  }
+  return vecs;
+}
+
+function makeDenseWeightRows(T: TableauSpec): Float64Array[] {
   const S = T.c.length;
   const s = T.stages;
   const { width, rows } = T.dense;
@@ -109,8 +131,14 @@ export function denseWeights(T: TableauSpec, theta: number): Float64Array {
       vecs.push(v);
     }
   }
+  return vecs;
+}
+
+/** w(θ) of denseWeights into `out` (one entry per stage) from `denseWeightRows`; allocation-free. */
+export function denseWeightsAt(vecs: readonly Float64Array[], theta: number, out: Float64Array): Float64Array {
+  const S = out.length;
   // θ(v_0 + θ'(v_1 + θ(v_2 + θ'(…)))): vector k of vecs gets factor θ when k is even, θ' when odd.
-  const out = Float64Array.from(vecs[vecs.length - 1]!);
+  out.set(vecs[vecs.length - 1]!);
   for (let k = vecs.length - 2; k >= 0; k--) {
     const m = (k + 1) % 2 === 1 ? 1 - theta : theta;
     const v = vecs[k]!;
