@@ -12,8 +12,12 @@
  * tolerances, the faster one's process_time (median of 3 runs in one process). Error: max |y −
  * y_ref| / max |y_ref| over the final state. Ratios: scipy best CPU ms / vsflow ms.
  *
+ * With `--saves default`, both record the CLI's default save times instead (0 and 60 log-spaced
+ * times up to t: vsflow without --save-at, scipy with t_eval = vsflow's record times), so both
+ * interpolate inside steps, as a user's run does.
+ *
  * Usage (after `npm run build`): `npx tsx bench/independent-check.ts [--shots 3] [--only TEXT]
- * [--out FILE.md]`. About 1–2 minutes. Not part of `npm run bench`.
+ * [--saves two|default] [--out FILE.md]`. About 1–2 minutes. Not part of `npm run bench`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +34,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SHOTS = Number(arg('shots', '3'));
 const ONLY = arg('only', undefined);
 const OUT = arg('out', undefined);
+const SAVES = arg('saves', 'two');
+if (SAVES !== 'two' && SAVES !== 'default') throw new Error(`--saves: expected two or default, received ${SAVES}`);
 const ENV = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 interface Case {
@@ -72,8 +78,8 @@ interface ScipyRun {
   status: number;
 }
 
-function scipy(spec: ProblemSpec, tEnd: number, runs: { method: string; rtol: number; atol: number }[], repeats: number): ScipyRun[] {
-  const out = execFileSync('python3', [join(ROOT, 'bench/peers/flow_scipy.py')], { input: JSON.stringify({ problem: spec, tEnd, runs, repeats }), env: ENV, maxBuffer: 1 << 28, encoding: 'utf8' });
+function scipy(spec: ProblemSpec, tEnd: number, runs: { method: string; rtol: number; atol: number }[], repeats: number, tEval?: number[]): ScipyRun[] {
+  const out = execFileSync('python3', [join(ROOT, 'bench/peers/flow_scipy.py')], { input: JSON.stringify({ problem: spec, tEnd, runs, repeats, ...(tEval === undefined ? {} : { tEval }) }), env: ENV, maxBuffer: 1 << 28, encoding: 'utf8' });
   return (JSON.parse(out) as { runs: ScipyRun[] }).runs;
 }
 
@@ -90,15 +96,17 @@ try {
     const file = join(dir, 'problem.json');
     writeFileSync(file, JSON.stringify(spec));
     const [ref] = scipy(spec, c.tEnd, [{ method: 'DOP853', rtol: 1e-13, atol: 1e-15 }], 1);
-    const [d8, r8] = scipy(spec, c.tEnd, [{ method: 'DOP853', rtol: 1e-8, atol: 1e-10 }, { method: 'RK45', rtol: 1e-8, atol: 1e-10 }], 3);
     const shots: number[] = [];
     let cli: SimulateResult | undefined;
+    const saveFlags = SAVES === 'two' ? ['--save-at', `0,${c.tEnd}`] : [];
     for (let i = 0; i < SHOTS; i++) {
-      const out = execFileSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'simulate', '--problem', file, '--method', 'dop853', '--rtol', '1e-8', '--atol', '1e-10', '--t-end', String(c.tEnd), '--save-at', `0,${c.tEnd}`, '--json'], { maxBuffer: 1 << 28, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'simulate', '--problem', file, '--method', 'dop853', '--rtol', '1e-8', '--atol', '1e-10', '--t-end', String(c.tEnd), ...saveFlags, '--json'], { maxBuffer: 1 << 28, encoding: 'utf8' });
       cli = JSON.parse(out) as SimulateResult;
       shots.push(cli.stats.wallTimeMs);
     }
-    const o = { method: 'dop853' as const, rtol: 1e-8, atol: 1e-10, tEnd: c.tEnd, saveAt: [0, c.tEnd] };
+    const tEval = SAVES === 'two' ? undefined : cli!.records.map((r) => r.t);
+    const [d8, r8] = scipy(spec, c.tEnd, [{ method: 'DOP853', rtol: 1e-8, atol: 1e-10 }, { method: 'RK45', rtol: 1e-8, atol: 1e-10 }], 3, tEval);
+    const o = { method: 'dop853' as const, rtol: 1e-8, atol: 1e-10, tEnd: c.tEnd, ...(SAVES === 'two' ? { saveAt: [0, c.tEnd] } : {}) };
     for (let i = 0; i < 5; i++) simulate(spec, o);
     const warm: number[] = [];
     for (let i = 0; i < 9; i++) warm.push(simulate(spec, o).stats.wallTimeMs);
@@ -118,7 +126,7 @@ try {
 }
 
 const text = [
-  `Independent check (\`npx tsx bench/independent-check.ts\`), ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'CPU'} ×${cpus().length}: dop853 / DOP853 and RK45 at rtol 1e-8, atol 1e-10; reference scipy DOP853 at rtol 1e-13 on its own numpy RHS. vsflow one-shot = median stats.wallTimeMs of ${SHOTS} fresh \`vsflow simulate\` processes; warm = median of 9 in-process solves; scipy = process_time of solve_ivp, median of 3, one BLAS thread.`,
+  `Independent check (\`npx tsx bench/independent-check.ts\`), ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'CPU'} ×${cpus().length}: dop853 / DOP853 and RK45 at rtol 1e-8, atol 1e-10, ${SAVES === 'two' ? 'saved at 0 and t' : 'saved at the CLI\'s default 61 times (scipy: t_eval)'}; reference scipy DOP853 at rtol 1e-13 on its own numpy RHS. vsflow one-shot = median stats.wallTimeMs of ${SHOTS} fresh \`vsflow simulate\` processes; warm = median of 9 in-process solves; scipy = process_time of solve_ivp, median of 3, one BLAS thread.`,
   '',
   '| case | formulation | vsflow one-shot ms | vsflow warm ms | vsflow error (RHS) | scipy DOP853 / RK45 CPU ms | scipy errors (RHS) | scipy best / one-shot | scipy best / warm |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',

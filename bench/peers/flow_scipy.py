@@ -2,7 +2,8 @@
 """Peer for bench/flow.bench.ts: scipy solve_ivp on the value-softmax flow (one sample, softmax)
 with an analytic, vectorised numpy RHS. Reads a job JSON on stdin:
   {problem: {loss, V, a, y?|beta?|X?}, tEnd, rtol, atol, methods: [...], repeats}
-  or {problem, tEnd, runs: [{method, rtol, atol}], repeats, warmup?} (warmup: untimed solves first)
+  or {problem, tEnd, runs: [{method, rtol, atol}], repeats, warmup?, tEval?} (warmup: untimed
+  solves first; tEval: solve_ivp's t_eval, the last one tEnd)
 and prints {method: {times_s: [...], cpu_s: [...], nfev, y_end: [...], status}} on stdout, or,
 with `runs: [{method, rtol, atol}]` instead of methods/rtol/atol, {runs: [...]} in that order
 (one entry per run, each with times_s and cpu_s). Only the solve_ivp call is timed (wall:
@@ -106,10 +107,10 @@ def make_rhs(problem):
     return rhs, y0
 
 
-def solve_once(rhs, y0, t_end, method, rtol, atol):
+def solve_once(rhs, y0, t_end, method, rtol, atol, t_eval=None):
     w0 = time.perf_counter()
     c0 = time.process_time()
-    sol = solve_ivp(rhs, (0.0, t_end), y0, method=method, rtol=rtol, atol=atol)
+    sol = solve_ivp(rhs, (0.0, t_end), y0, method=method, rtol=rtol, atol=atol, t_eval=t_eval)
     return sol, time.perf_counter() - w0, time.process_time() - c0
 
 
@@ -122,9 +123,9 @@ def main():
             times, cpu, sol = [], [], None
             # Untimed warm-up solves (first-call costs inside numpy/scipy), as vsflow gets its JIT warm-up.
             for _ in range(job.get("warmup", 0)):
-                solve_once(rhs, y0, job["tEnd"], run["method"], run["rtol"], run["atol"])
+                solve_once(rhs, y0, job["tEnd"], run["method"], run["rtol"], run["atol"], job.get("tEval"))
             for _ in range(job.get("repeats", 1)):
-                sol, w, c = solve_once(rhs, y0, job["tEnd"], run["method"], run["rtol"], run["atol"])
+                sol, w, c = solve_once(rhs, y0, job["tEnd"], run["method"], run["rtol"], run["atol"], job.get("tEval"))
                 times.append(w)
                 cpu.append(c)
             out.append({"method": run["method"], "rtol": run["rtol"], "times_s": times, "cpu_s": cpu, "nfev": int(sol.nfev), "y_end": sol.y[:, -1].tolist(), "status": int(sol.status)})
