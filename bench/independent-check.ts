@@ -7,8 +7,8 @@
  * Per case: vsflow CLI (dist/src/cli/main.js, default formulation) dop853 at rtol 1e-8,
  * atol 1e-10, saveAt [0, t]: the median stats.wallTimeMs of `shots` fresh processes (what a
  * user of `vsflow simulate` gets; module loading excluded, as in the result's stats) and the
- * median of 9 warm in-process solves after 5 warm-up solves (this process, from src/ through
- * tsx); scipy (bench/peers/flow_scipy.py, one BLAS/OpenMP thread) DOP853 and RK45 at the same
+ * median of 9 warm in-process solves after a JIT warm-up (≥ 5 solves and ≥ 100 ms of them; this
+ * process, from src/ through tsx); scipy (bench/peers/flow_scipy.py, one BLAS/OpenMP thread) DOP853 and RK45 at the same
  * tolerances, the faster one's process_time (median of 3 runs in one process). Error: max |y −
  * y_ref| / max |y_ref| over the final state. Ratios: scipy best CPU ms / vsflow ms.
  *
@@ -107,7 +107,8 @@ try {
     const tEval = SAVES === 'two' ? undefined : cli!.records.map((r) => r.t);
     const [d8, r8] = scipy(spec, c.tEnd, [{ method: 'DOP853', rtol: 1e-8, atol: 1e-10 }, { method: 'RK45', rtol: 1e-8, atol: 1e-10 }], 3, tEval);
     const o = { method: 'dop853' as const, rtol: 1e-8, atol: 1e-10, tEnd: c.tEnd, ...(SAVES === 'two' ? { saveAt: [0, c.tEnd] } : {}) };
-    for (let i = 0; i < 5; i++) simulate(spec, o);
+    // JIT warm-up as in bench/flow.bench.ts: at least 5 solves and 100 ms of them.
+    for (let i = 0, t0 = performance.now(); i < 5 || performance.now() - t0 < 100; i++) simulate(spec, o);
     const warm: number[] = [];
     for (let i = 0; i < 9; i++) warm.push(simulate(spec, o).stats.wallTimeMs);
     const yRef = ref!.y_end;
