@@ -157,8 +157,10 @@ function runInWorker(problem: ProblemSpec, options: Partial<SimulateOptions>, tE
       bar.stop();
       process.off('SIGINT', onSigint);
     };
-    worker.once('message', (msg: { ok: true; result: SimulateResult } | { ok: false; user: boolean; name: string; message: string; stack?: string }) => {
+    worker.once('message', (msg: ({ ok: true; result: SimulateResult } | { ok: false; user: boolean; name: string; message: string; stack?: string }) & { codeCache?: string }) => {
       done();
+      // VSFLOW_CODE_CACHE=report: say how the worker's code was compiled (CI checks the shipped cache is used).
+      if (process.env.VSFLOW_CODE_CACHE === 'report') process.stderr.write(`vsflow: simulate worker code cache: ${msg.codeCache ?? 'off (plain worker)'}\n`);
       if (msg.ok) resolve(msg.result);
       // A user error raised in the worker keeps its own one-line message.
       else if (msg.user) reject(Object.assign(new OptionError('simulate', 'valid options', undefined), { message: msg.message }));
