@@ -680,11 +680,9 @@ export class LowRankStages implements StageEvaluator {
     return (Math.abs(h) * s1) / Math.sqrt((s1 + 0.01 * s2) * N);
   }
 
-  /** Full-state vector out = scale·Σ_j wts_j k_j (V part from the rank factors, by the combine kernel). */
-  private combineK(wts: readonly number[], scale: number, out: Float64Array, off: number): void {
-    const { d, nn: n, K, L, m } = this;
-    const aOff = d * n;
-    const KN = K * n;
+  /** L.D = Σ_j (scale·wts_j) Σ_k G_jk N_jkᵀ over the nonzero weights (the combine kernel): the V block of scale·Σ_j wts_j k_j. */
+  private combineV(wts: ArrayLike<number>, scale: number): void {
+    const { d, nn: n, K, L } = this;
     let R = 0;
     for (let j = 0; j < wts.length; j++) {
       const c = scale * wts[j]!;
@@ -698,6 +696,14 @@ export class LowRankStages implements StageEvaluator {
     }
     this.gatherTerms(R, 1, 0);
     this.kern!.combine(L.C, L.Nt, R, d, n, L.D);
+  }
+
+  /** Full-state vector out = scale·Σ_j wts_j k_j (V part from the rank factors, by the combine kernel). */
+  private combineK(wts: readonly number[], scale: number, out: Float64Array, off: number): void {
+    const { d, nn: n, K, L, m } = this;
+    const aOff = d * n;
+    const KN = K * n;
+    this.combineV(wts, scale);
     out.set(m.subarray(L.D, L.D + aOff), off);
     for (let q = 0; q < KN; q++) out[off + aOff + q] = 0;
     for (let j = 0; j < wts.length; j++) {
@@ -766,20 +772,8 @@ export class LowRankStages implements StageEvaluator {
     const w = denseWeightsAt(this.denseRows, theta, this.denseW);
     const aOff = d * n;
     const KN = K * n;
-    let R = 0;
-    for (let j = 0; j < w.length; j++) {
-      const c = h * w[j]!;
-      if (c === 0) continue;
-      for (let k = 0; k < K; k++) {
-        this.termJ[R] = j;
-        this.termK[R] = k;
-        this.termB[R] = c;
-        R++;
-      }
-    }
-    this.gatherTerms(R, 1, 0);
+    this.combineV(w, h);
     const kern = this.kern!;
-    kern.combine(L.C, L.Nt, R, d, n, L.D);
     // yOld's V block onto it (coefficient 1 at L.ac + S), then the logits in the scratch row E:
     // Σ_j (h w_j) ȧ_j over every stage (zero weights add zeros), then yOld's logits.
     const S = w.length;

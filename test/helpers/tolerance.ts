@@ -28,3 +28,14 @@ export function assertClose(
     }
   }
 }
+
+/** max |a − b| / max |b|: the largest difference relative to the largest entry of `b`. */
+export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]!));
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+  }
+  return diff / scale;
+}

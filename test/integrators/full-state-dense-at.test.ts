@@ -7,14 +7,13 @@
  * off by 1e-3 is far outside the tolerance (the check can fail).
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { dop853Stepper } from '../../src/integrators/dop853.js';
 import { dopri5Stepper } from '../../src/integrators/dormand-prince.js';
 import { eulerStepper, rk4Stepper } from '../../src/integrators/fixed-step.js';
-import { interpolateNested } from '../../src/integrators/dense-output.js';
 import type { RkStepper } from '../../src/integrators/rk-stepper.js';
 import type { Rhs } from '../../src/integrators/types.js';
 import { setWasmKernelsEnabled } from '../../src/wasm/kernels.js';
+import { checkDenseAtAgainstNested } from './dense-at-check.js';
 
 /** A small nonlinear system (a rotating, decaying pair plus a logistic component). */
 const n = 7;
@@ -29,16 +28,6 @@ const rhs: Rhs = (_t, y, dy) => {
 };
 const y0 = Float64Array.from([1, 0, 0.5, -0.5, 0.2, 0.1, 0.01]);
 
-function maxRel(a: Float64Array, b: Float64Array): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  }
-  return diff / scale;
-}
-
 const setup = { rtol: 1e-8, atol: new Float64Array(n).fill(1e-10), dt0: undefined, dtMax: Infinity };
 const MAKERS: [string, () => RkStepper, number][] = [
   ['dopri5', () => dopri5Stepper(rhs, 0, y0, 10, setup), 0],
@@ -52,34 +41,7 @@ for (const wasm of [true, false]) {
     test(`full-state denseAt = dense() + interpolateNested to round-off: ${name}, ${wasm ? 'kernels' : 'TypeScript'}`, () => {
       setWasmKernelsEnabled(wasm);
       try {
-        const stepper = make();
-        assert.ok(stepper.denseAt !== undefined);
-        const nested = new Float64Array(n);
-        const direct = new Float64Array(n);
-        let t = 0;
-        let worst = 0;
-        for (let k = 0; k < 30 && t < 10; k++) {
-          const tNew = stepper.step(t, 10);
-          assert.ok(Number.isFinite(tNew));
-          const before = evals;
-          stepper.denseAt(0.37, direct);
-          const after = evals;
-          assert.equal(after - before, extra, 'the extra stages of the dense output, once');
-          const coeffs = stepper.dense();
-          for (const theta of [0, 0.013, 0.37, 0.5, 0.81, 1]) {
-            interpolateNested(coeffs, 0, stepper.denseWidth, n, theta, nested);
-            stepper.denseAt(theta, direct);
-            worst = Math.max(worst, maxRel(direct, nested));
-          }
-          assert.equal(evals, after, 'dense() and further denseAt calls evaluate no stage again');
-          if (k === 0) {
-            interpolateNested(coeffs, 0, stepper.denseWidth, n, 0.5, nested);
-            stepper.denseAt(0.5 + 1e-3, direct);
-            assert.ok(maxRel(direct, nested) > 1e-10, `control ${maxRel(direct, nested)}`);
-          }
-          t = tNew;
-        }
-        assert.ok(worst < 1e-14, `max relative difference ${worst}`);
+        checkDenseAtAgainstNested(make(), () => evals, extra, 10, 30);
       } finally {
         setWasmKernelsEnabled(true);
       }
