@@ -772,17 +772,21 @@ export class LowRankStages implements StageEvaluator {
     const w = denseWeightsAt(this.denseRows, theta, this.denseW);
     const aOff = d * n;
     const KN = K * n;
-    this.combineV(w, h);
     const kern = this.kern!;
-    // yOld's V block onto it (coefficient 1 at L.ac + S), then the logits in the scratch row E:
-    // Σ_j (h w_j) ȧ_j over every stage (zero weights add zeros), then yOld's logits.
+    // The coefficients h·w_j (and a 1 at L.ac + S) for the logits' addRows (and the one-call kernel).
     const S = w.length;
     for (let j = 0; j < S; j++) m[L.ac + j] = h * w[j]!;
     m[L.ac + S] = 1;
-    kern.addRows(L.D, vb, L.ac + S, 1, 1, aOff);
-    m.fill(0, L.E, L.E + KN);
-    kern.addRows(L.E, L.KAS, L.ac, S, 1, KN);
-    kern.addRows(L.E, vb + aOff, L.ac + S, 1, 1, KN);
+    // With WebAssembly (one-call kernels on) the sequence below in one kernel call (the same bits).
+    if (!(oneCallStages && kern.denseAtOne(L.NS, L.GS, L.KAS, vb, L.ac, S, K, d, n, L.Nt, L.C, L.D, L.E))) {
+      this.combineV(w, h);
+      // yOld's V block onto it (coefficient 1 at L.ac + S), then the logits in the scratch row E:
+      // Σ_j (h w_j) ȧ_j over every stage (zero weights add zeros), then yOld's logits.
+      kern.addRows(L.D, vb, L.ac + S, 1, 1, aOff);
+      m.fill(0, L.E, L.E + KN);
+      kern.addRows(L.E, L.KAS, L.ac, S, 1, KN);
+      kern.addRows(L.E, vb + aOff, L.ac + S, 1, 1, KN);
+    }
     out.set(m.subarray(L.D, L.D + aOff), 0);
     out.set(m.subarray(L.E, L.E + KN), aOff);
     this.loadStage0(this.stage0);

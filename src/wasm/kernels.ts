@@ -51,6 +51,7 @@ export interface KernelExports {
   lrNormVjp(a: number, N: number, S: number, w: number, K: number, n: number, kind: number, scale: number, out: number): void;
   lrStageOne(vb: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, s: number, K: number, d: number, n: number, rows: number, loss: number, norm: number, invK: number): void;
   lrAttemptOne(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, C: number, Nt: number, at: number, atStep: number, atA: number, tab: number, out: number, fsal: number, S: number, two: number, K: number, d: number, n: number, rows: number, loss: number, norm: number, invK: number, h: number, rtol: number): void;
+  lrDenseAtOne(NS: number, GS: number, KAS: number, vb: number, ac: number, S: number, K: number, d: number, n: number, Nt: number, C: number, D: number, E: number): void;
   // Cold-start kernels (src/wasm/asm/kernels.ts, end; twins: the TypeScript loops of
   // value-softmax.ts, step-control.ts, logistic-initial-step.ts, observables.ts).
   vsForward(V: number, N: number, K: number, d: number, n: number, f: number): void;

@@ -56,6 +56,12 @@ export interface LowRankKernels {
    * out = [s1, s2]; true when done, false for the twins (the caller runs the multi-call attempt).
    */
   attemptOne(vb: number, vn: number, aS: number, KAS: number, ac: number, E: number, NS: number, GS: number, f: number, g: number, w: number, X: number, Xc: number, yt: number, Xr: number, rq: number, Sn: number, C: number, Nt: number, at: number, atStep: 0 | 1, atA: number, tab: number, out: number, fsal: number, S: number, two: 0 | 1, K: number, d: number, n: number, rows: number, loss: 0 | 1 | 2, norm: NormCode, invK: number, h: number, rtol: number): boolean;
+  /**
+   * The low-rank `denseAt` in one call (`lrDenseAtOne`, src/wasm/asm/low-rank-stage.ts): the
+   * weights c_j in ac (S, then a 1), D = yOld's V block + the terms' combination, E = the logits;
+   * true when done, false for the twins (the caller runs the multi-call sequence, the same bits).
+   */
+  denseAtOne(NS: number, GS: number, KAS: number, vb: number, ac: number, S: number, K: number, d: number, n: number, Nt: number, C: number, D: number, E: number): boolean;
 }
 
 /**
@@ -139,6 +145,11 @@ class WasmLowRankKernels implements LowRankKernels {
     this.ex.lrAttemptOne(b + 8 * vb, b + 8 * vn, b + 8 * aS, b + 8 * KAS, b + 8 * ac, b + 8 * E, b + 8 * NS, b + 8 * GS, b + 8 * f, b + 8 * g, b + 8 * w, b + 8 * X, b + 8 * Xc, b + 8 * yt, b + 8 * Xr, b + 8 * rq, b + 8 * Sn, b + 8 * C, b + 8 * Nt, b + 8 * at, atStep, b + 8 * atA, b + 8 * tab, b + 8 * out, fsal, S, two, K, d, n, rows, loss, norm, invK, h, rtol);
     return true;
   }
+  denseAtOne(NS: number, GS: number, KAS: number, vb: number, ac: number, S: number, K: number, d: number, n: number, Nt: number, C: number, D: number, E: number): boolean {
+    const b = this.base;
+    this.ex.lrDenseAtOne(b + 8 * NS, b + 8 * GS, b + 8 * KAS, b + 8 * vb, b + 8 * ac, S, K, d, n, b + 8 * Nt, b + 8 * C, b + 8 * D, b + 8 * E);
+    return true;
+  }
 }
 
 class TwinLowRankKernels implements LowRankKernels {
@@ -185,6 +196,9 @@ class TwinLowRankKernels implements LowRankKernels {
     return false;
   }
   attemptOne(): boolean {
+    return false;
+  }
+  denseAtOne(): boolean {
     return false;
   }
 }

@@ -8,7 +8,7 @@
 // the multi-call path's by construction (tested in test/integrators/low-rank-one-call.test.ts).
 // The multi-call path stays the twin and the fallback (other losses, kernels off).
 import { expScaled } from './kernels';
-import { lrAddRows, lrBackward, lrForward, lrFused, lrFused2, lrNormalize, lrNormVjp, lrScaleBySum, lrShiftMax } from './low-rank';
+import { lrAddRows, lrBackward, lrCombine, lrForward, lrFused, lrFused2, lrNormalize, lrNormVjp, lrScaleBySum, lrShiftMax } from './low-rank';
 
 /**
  * Stage s at the base state at vb (V d×n, then the logits K·n); pointers are byte offsets:
@@ -223,4 +223,38 @@ export function lrAttemptOne(vb: usize, vn: usize, aS: usize, KAS: usize, ac: us
   }
   store<f64>(out, s1);
   store<f64>(out + 8, s2);
+}
+
+/**
+ * The low-rank evaluator's `denseAt` in one call (twin: its multi-call sequence in
+ * low-rank-stages.ts, the same operations in the same order): with c_j = ac[j] (h·w_j(θ), j < S)
+ * and ac[S] = 1, the rank terms (stage j ascending over the nonzero c_j, then sample k) are
+ * gathered as gatherTerms does (N rows into Nt, C[i·R + r] = c_j·G_jk[i]), D = the combine of
+ * them, D += 1·(yOld's V block at vb), then E = 0, E += Σ_j c_j ȧ_j (every stage), E += 1·(yOld's
+ * logits at vb + d·n).
+ */
+export function lrDenseAtOne(NS: usize, GS: usize, KAS: usize, vb: usize, ac: usize, S: i32, K: i32, d: i32, n: i32, Nt: usize, C: usize, D: usize, E: usize): void {
+  let R = 0;
+  for (let j = 0; j < S; j++) if (load<f64>(ac + (<usize>j << 3)) != 0.0) R += K;
+  const nb = <usize>n << 3;
+  let r = 0;
+  for (let j = 0; j < S; j++) {
+    const c = load<f64>(ac + (<usize>j << 3));
+    if (c == 0.0) continue;
+    for (let k = 0; k < K; k++) {
+      const t = <usize>(j * K + k);
+      memory.copy(Nt + <usize>r * nb, NS + t * nb, nb);
+      const go = GS + ((t * <usize>d) << 3);
+      for (let i = 0; i < d; i++) store<f64>(C + (<usize>(i * R + r) << 3), c * load<f64>(go + (<usize>i << 3)));
+      r++;
+    }
+  }
+  lrCombine(C, Nt, R, d, n, D);
+  const aOff = d * n;
+  const one = ac + (<usize>S << 3);
+  lrAddRows(D, vb, one, 1, 1, aOff);
+  const KN = K * n;
+  memory.fill(E, 0, <usize>KN << 3);
+  lrAddRows(E, KAS, ac, S, 1, KN);
+  lrAddRows(E, vb + (<usize>aOff << 3), one, 1, 1, KN);
 }
