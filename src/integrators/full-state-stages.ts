@@ -375,15 +375,19 @@ export class FullStateStages implements StageEvaluator {
   /** The extra stages of the last accepted step's dense output, once per step (call with the hand-over undone). */
   private extras(tOld: number, h: number, yOld: Float64Array, ks: KernelState | undefined): void {
     if (this.extrasOf === this.steps && this.extrasAt === yOld) return;
-    const { n, K, w, rhs, rows, c, s, nStages } = this;
+    const { n, K, w, rhs, rows, c, s, nStages, fast } = this;
     for (let i = s + 1; i < nStages; i++) {
-      if (ks === undefined) stageSum(w, yOld, h, rows[i]!, K, n);
-      else {
-        const r = ks.rows[i]!;
-        ks.x.rkStageSum(ks.wPtr, yOld.byteOffset, h, r.idx, r.coef, r.m, ks.kTabPtr, ks.resPtr, n);
-      }
       this.rhsEvals++;
-      rhs(tOld + c[i]! * h, w, K[i]!);
+      if (ks === undefined) {
+        stageSum(w, yOld, h, rows[i]!, K, n);
+        rhs(tOld + c[i]! * h, w, K[i]!);
+        continue;
+      }
+      const r = ks.rows[i]!;
+      ks.x.rkStageSum(ks.wPtr, yOld.byteOffset, h, r.idx, r.coef, r.m, ks.kTabPtr, ks.resPtr, n);
+      // The RHS on this instance where it has a kernel form (the same numbers), as in the attempt.
+      if (fast !== undefined) fast(ks.wPtr, ks.kTab[i]!);
+      else rhs(tOld + c[i]! * h, w, K[i]!);
     }
     this.extrasOf = this.steps;
     this.extrasAt = yOld;
