@@ -10,7 +10,7 @@
  *   --loader  the built loader that makes the cache (default DIR/simulate-worker-loader.js)
  */
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -46,7 +46,6 @@ for (const name of readdirSync(out)) if (/^simulate-worker\.bundle\..*\.v8cache$
 if (!process.argv.includes('--no-cache')) {
   // The cache file's name is the loader's (it hashes the bundle as it reads it).
   const { cachePaths } = await import(loader);
-  const { readFileSync } = await import('node:fs');
   const cacheOut = cachePaths(bundle, readFileSync(bundle, 'utf8'), out).shipped;
   const reply = await new Promise((done, fail) => {
     const worker = new Worker(loader, { workerData: { bundle, warmup: true, cacheOut } });

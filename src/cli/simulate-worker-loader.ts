@@ -22,13 +22,14 @@
  * cacheOut). `tmpCacheDir` replaces the temporary folder (tests).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setWorkerEngineFlags } from './worker-engine-flags.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import type { SimulateJob, SimulateReply } from './simulate-job.js';
 
 /** How the bundle was compiled: from a cache (which one), or without one (none found, or rejected). */
@@ -65,16 +66,12 @@ function readOrUndefined(path: string): Buffer | undefined {
   }
 }
 
-/** Writes `data` to `path` by temp-and-rename (a reader sees the old file or the whole new one); false if it cannot. */
+/** Writes `data` to `path` atomically (core/atomic-write.ts); false if it cannot (a cache is optional). */
 function writeAtomically(path: string, data: Uint8Array): boolean {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    writeFileAtomic(path, data);
     return true;
   } catch {
-    rmSync(tmp, { force: true });
     return false;
   }
 }

@@ -26,8 +26,9 @@ export interface Stepper {
   dense(): Float64Array;
   /**
    * The last accepted step's interpolant at θ = (t − t_old)/h into `out` without the dense
-   * coefficients, where the stepper has a cheaper way (the low-rank evaluator: one rank-term
-   * combination instead of full-width coefficient rows); the driver uses it for saves and events.
+   * coefficients, where the stepper has a cheaper way (RkStepper with either stage evaluator: one
+   * combination y_n + h Σ_j w_j(θ) k_j instead of the dense rows); the driver uses it for saves
+   * and events.
    * The same polynomial as `dense()` + interpolateNested, summed in another order (round-off).
    */
   readonly denseAt?: ((theta: number, out: Float64Array) => Float64Array) | undefined;

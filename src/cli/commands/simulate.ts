@@ -22,6 +22,7 @@ import { withProblemSchema } from '../../models/problem-file-check.js';
 import { LOSS_EXPR_HELP, withLossExprFlag } from '../loss-expr-flag.js';
 import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type SimulateOptions } from '../../experiments/simulate-options.js';
 import type { SimulateResult } from '../../experiments/simulate.js';
+import type { SimulateReply } from '../simulate-job.js';
 import type { SaveAt } from '../../integrators/types.js';
 import { parseNumber, parseNumberList } from '../parse.js';
 import { runAction } from '../run-action.js';
@@ -157,7 +158,7 @@ function runInWorker(problem: ProblemSpec, options: Partial<SimulateOptions>, tE
       bar.stop();
       process.off('SIGINT', onSigint);
     };
-    worker.once('message', (msg: ({ ok: true; result: SimulateResult } | { ok: false; user: boolean; name: string; message: string; stack?: string }) & { codeCache?: string }) => {
+    worker.once('message', (msg: SimulateReply & { codeCache?: string }) => {
       done();
       // VSFLOW_CODE_CACHE=report: say how the worker's code was compiled (CI checks the shipped cache is used).
       if (process.env.VSFLOW_CODE_CACHE === 'report') process.stderr.write(`vsflow: simulate worker code cache: ${msg.codeCache ?? 'off (plain worker)'}\n`);
