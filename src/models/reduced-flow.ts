@@ -6,7 +6,9 @@
  *   V(t) = V(0) + β (u(t) − u(0))ᵀ / ‖β‖².
  * The state has n(1 + K) components whatever d is; V, the loss, the entropy and ‖V‖_F are rebuilt
  * exactly from it by `lift` (O(dn), only where a state is saved or an event/observer needs it).
- * Logistic loss (shared β, one label per sample), every normalisation, K ≥ 1, frozen blocks.
+ * Logistic loss or a user margin loss h(y·βᵀf) (lossExpr: c_k = h′(y_k z_k)·y_k; the WebAssembly
+ * RHS and fused GD kernels are the logistic loss's and run only without one), shared β, one label
+ * per sample, every normalisation, K ≥ 1, frozen blocks.
  *
  * State layout (flat Float64Array): r[0 .. n) = u, r[n + k·n + j] = a_kj (the logits sit in the
  * same order as in the full state, after u instead of after V).
@@ -238,7 +240,11 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
       rk = undefined;
     },
   ];
-  const kernelRhs = isSoftmax && !freezeV && !freezeA;
+  // A user margin loss h (lossExpr): c_k = h′(y_k z_k)·y_k, as models/losses.ts takes it; the
+  // kernels (RHS, fused GD) are the logistic loss's, so they are used only without one.
+  const lossExpr = P.lossExpr;
+  const cOf = (lab: number, z: number): number => (lossExpr !== undefined ? lossExpr.dh(lab * z) * lab : -lab * sigmoid(-lab * z));
+  const kernelRhs = isSoftmax && !freezeV && !freezeA && lossExpr === undefined;
   const rhs: Rhs = (_t, r, dr) => {
     if (kernelRhs && wasmKernels() !== undefined) {
       const k = (rk ??= rhsKernel(n, K, labels));
@@ -262,8 +268,7 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
         const inv = 1 / expSums[0]!;
         const z = expSums[1]! * inv;
         for (let i = 0; i < n; i++) N[ko + i] *= inv;
-        const lab = lb[k]!;
-        const c = -lab * sigmoid(-lab * z);
+        const c = cOf(lb[k]!, z);
         if (!freezeV) {
           const cu = -b2 * c * invK;
           for (let i = 0; i < n; i++) dr[i] += cu * N[ko + i]!;
@@ -276,8 +281,7 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
       const S = normalize(kind, r, ao, n, N, ko);
       let z = 0;
       for (let j = 0; j < n; j++) z += r[j]! * N[ko + j]!;
-      const lab = lb[k]!;
-      const c = -lab * sigmoid(-lab * z);
+      const c = cOf(lb[k]!, z);
       if (!freezeV) {
         const cu = -b2 * c * invK;
         for (let j = 0; j < n; j++) dr[j] += cu * N[ko + j]!;
@@ -458,7 +462,7 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
   };
   // The TypeScript twin of the WebAssembly kernel gdReducedSoftmax (same operations, same order).
   const gdBlockTs: GdBlock | undefined =
-    isSoftmax && !freezeV && !freezeA
+    kernelRhs
       ? (y0buf, f, work, k0, k1, lr, tEnd) => {
           const N = NBuf;
           const lb = labels;

@@ -71,6 +71,27 @@ for (const c of CASES) {
   }
 }
 
+// A user margin loss h(y·βᵀf) (lossExpr) is a scalar-output loss too: the reduced path must use
+// its h′, not the logistic loss's (before 2026-12-02 its RHS and kernels ignored lossExpr, and
+// `auto` gave the logistic dynamics with the user loss's records).
+for (const [expr, normalization, samples] of [['exp(-z)', 'softmax', 1], ['log(1 + exp(-z)) + 0.1 * exp(-2 * z)', 'softmax', 2], ['exp(-z)', 'l2sq', 2]] as const) {
+  test(`reduced = full with lossExpr '${expr}' (${normalization}, K = ${samples}): every method, same step sequence; auto picks reduced`, () => {
+    const spec = { ...randomProblem({ loss: 'logistic', d: 5, n: 6, samples, normalization, seed: 33 }), lossExpr: expr } as ProblemSpec;
+    for (const method of ['dopri5', 'dop853'] as const) {
+      const [full, red] = pair(spec, { method, rtol: 1e-10, atol: 1e-12, tEnd: 200 });
+      assert.equal(full.status, 'success');
+      assertSame(full, red, 1e-9, `${method}`);
+      assert.equal(red.stats.accepted, full.stats.accepted, 'accepted steps');
+      assert.equal(red.stats.rhsEvals, full.stats.rhsEvals, 'RHS evaluations');
+    }
+    const [f1, r1] = pair(spec, { method: 'rk4', dt: 0.05, tEnd: 20 });
+    assertSame(f1, r1, 1e-11, 'rk4');
+    const [f2, r2] = pair(spec, { method: 'gd', lr: 0.05, tEnd: 20 });
+    assertSame(f2, r2, 1e-11, 'gd');
+    assert.equal(simulate(spec, { tEnd: 1, saveAt: [0, 1] }).config.formulation, 'reduced');
+  });
+}
+
 test('reduced = full: rk4 and gd (fixed steps, with and without events)', () => {
   const spec = randomProblem({ loss: 'logistic', d: 6, n: 7, samples: 3, seed: 4 });
   const [f1, r1] = pair(spec, { method: 'rk4', dt: 0.05, tEnd: 50 });
