@@ -15,6 +15,7 @@ import { argmax, softmaxOneMinusMax } from '../core/one-minus-max.js';
 import { normalize } from '../models/normalizations.js';
 import type { Problem } from '../models/problem.js';
 import { valueSoftmaxRhs, type ValueSoftmaxFlow } from '../models/value-softmax.js';
+import type { ReducedFlow } from '../models/reduced-flow.js';
 import { scratchRegions } from '../wasm/linear-algebra.js';
 
 /**
@@ -129,28 +130,16 @@ export function attentionStats(problem: Problem, y: Float64Array, off: number, w
 }
 
 /**
- * A reusable observer for one problem: (t, y) → SimRecord, with the loss evaluator and work
- * buffers built once; `lossFlow` (optional) is a valueSoftmaxRhs(problem) already built, whose loss it uses.
- *
- * @example
- * const obs = createObserver(P);
- * obs(0, packState(P)).loss; // the initial loss
+ * The record of one state from its loss, ‖V‖_F², the logits (K slices of n from y[aOff]) and,
+ * for logistic problems, u = Vᵀβ: the part of a record both observers share (built once per
+ * observer: work buffers and attention statistics reused).
  */
-export function createObserver(problem: Problem, lossFlow?: Pick<ValueSoftmaxFlow, 'loss'>): (t: number, y: Float64Array) => SimRecord {
-  const { d, n, K } = problem;
-  // The loss of valueSoftmaxRhs(problem) (a pure function of y): a caller that already built that
-  // flow passes it (simulate shares one with its until-loss event) instead of building another.
-  const flow = lossFlow ?? valueSoftmaxRhs(problem);
-  const aOff = d * n;
+function recordBuilder(problem: Problem): (t: number, loss: number, nv2: number, y: Float64Array, aOff: number, u: ArrayLike<number> | undefined) => SimRecord {
+  const { n, K } = problem;
   const work = new Float64Array(n);
   const stats: AttentionStats = { entropy: 0, maxProb: 0, oneMinusMax: 0, argmax: 0 };
   const many = problem.batched;
-  const beta = problem.beta;
-  const uBuf = new Float64Array(beta === undefined ? 0 : n);
-  return (t, y) => {
-    const loss = flow.loss(y);
-    const u = uBuf;
-    const nv = normAndVtBeta(y, d, n, beta, u);
+  return (t, loss, nv2, y, a0, u) => {
     const ent: number[] = [];
     const mp: number[] = [];
     const omm: number[] = [];
@@ -158,7 +147,7 @@ export function createObserver(problem: Problem, lossFlow?: Pick<ValueSoftmaxFlo
     const sa: number[] = [];
     const as: number[][] = [];
     for (let k = 0; k < K; k++) {
-      const off = aOff + k * n;
+      const off = a0 + k * n;
       attentionStats(problem, y, off, work, stats);
       ent.push(stats.entropy);
       mp.push(stats.maxProb);
@@ -182,17 +171,59 @@ export function createObserver(problem: Problem, lossFlow?: Pick<ValueSoftmaxFlo
       maxProb: one(mp),
       oneMinusMax: one(omm),
       argmax: one(am),
-      normV: Math.sqrt(nv),
+      normV: Math.sqrt(nv2),
       sumA: one(sa),
       a: many ? as : as[0]!,
     };
-    if (beta !== undefined) {
+    if (u !== undefined) {
       const uOut: number[] = [];
       for (let j = 0; j < n; j++) uOut.push(u[j]!);
       rec.u = uOut;
     }
     return rec;
   };
+}
+
+/**
+ * A reusable observer for one problem: (t, y) → SimRecord, with the loss evaluator and work
+ * buffers built once; `lossFlow` (optional) is a valueSoftmaxRhs(problem) already built, whose loss it uses.
+ *
+ * @example
+ * const obs = createObserver(P);
+ * obs(0, packState(P)).loss; // the initial loss
+ */
+export function createObserver(problem: Problem, lossFlow?: Pick<ValueSoftmaxFlow, 'loss'>): (t: number, y: Float64Array) => SimRecord {
+  const { d, n } = problem;
+  // The loss of valueSoftmaxRhs(problem) (a pure function of y): a caller that already built that
+  // flow passes it (simulate shares one with its until-loss event) instead of building another.
+  const flow = lossFlow ?? valueSoftmaxRhs(problem);
+  const aOff = d * n;
+  const beta = problem.beta;
+  const uBuf = new Float64Array(beta === undefined ? 0 : n);
+  const record = recordBuilder(problem);
+  return (t, y) => {
+    const loss = flow.loss(y);
+    const nv = normAndVtBeta(y, d, n, beta, uBuf);
+    return record(t, loss, nv, y, aOff, beta === undefined ? undefined : uBuf);
+  };
+}
+
+/**
+ * The observer of the reduced (u, a) states of a logistic problem (models/reduced-flow.ts, VS-6):
+ * (t, r) → the record of the lifted state [V, a] without lifting it. The logits' fields are read
+ * from r as createObserver reads them from the full state (the same bits); the loss is the flow's
+ * (z_k = ⟨u, N(a_k)⟩ = βᵀV N(a_k)), u is r's own, and ‖V‖_F² = ‖P⊥V(0)‖_F² + ‖u‖²/‖β‖² (the
+ * part of V across β never moves). O(Kn) per record instead of two O(dn) sweeps and the lift:
+ * these three agree with createObserver on the lifted state to round-off (tested).
+ *
+ * @example
+ * const R = reducedFlow(P);
+ * createReducedObserver(P, R)(0, R.y0); // ≈ createObserver(P)(0, packState(P))
+ */
+export function createReducedObserver(problem: Problem, R: Pick<ReducedFlow, 'loss' | 'normV2'>): (t: number, r: Float64Array) => SimRecord {
+  const n = problem.n;
+  const record = recordBuilder(problem);
+  return (t, r) => record(t, R.loss(r), R.normV2(r), r, n, r.subarray(0, n));
 }
 
 /**

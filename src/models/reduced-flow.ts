@@ -4,8 +4,9 @@
  * so V̇ = −β ((1/K) Σ_k c_k N_k)ᵀ has rank one along β and
  *   u̇ = −‖β‖² (1/K) Σ_k c_k N_k,   ȧ_k = −(1/K) c_k J_N(a_k)ᵀ u,
  *   V(t) = V(0) + β (u(t) − u(0))ᵀ / ‖β‖².
- * The state has n(1 + K) components whatever d is; V, the loss, the entropy and ‖V‖_F are rebuilt
- * exactly from it by `lift` (O(dn), only where a state is saved or an event/observer needs it).
+ * The state has n(1 + K) components whatever d is. V is rebuilt exactly from it by `lift` (O(dn):
+ * the end state, and event functions or onStep, which see full states); the records need no lift:
+ * `loss` (z_k = ⟨u, N_k⟩) and `normV2` (‖V‖_F² = ‖P⊥V(0)‖_F² + ‖u‖²/‖β‖²) are O(Kn) and O(n).
  * Logistic loss or a user margin loss h(y·βᵀf) (lossExpr: c_k = h′(y_k z_k)·y_k; the WebAssembly
  * RHS and fused GD kernels are the logistic loss's and run only without one), shared β, one label
  * per sample, every normalisation, K ≥ 1, frozen blocks.
@@ -27,6 +28,7 @@ import type { ErrorNorm } from '../integrators/step-control.js';
 import { expTwin, sigmoidTwin as sigmoid } from '../wasm/exp-log.js';
 import { privateKernels, releaseKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
 import { normalize, normalizationVjp } from './normalizations.js';
+import { log1pexp } from '../core/log1pexp.js';
 import type { Problem } from './problem.js';
 import type { FrozenBlock } from './value-softmax.js';
 import type { GdBlock } from './gradient-descent.js';
@@ -52,6 +54,17 @@ export interface ReducedFlow {
    * without it (and solve's gd).
    */
   readonly gdBlock: GdBlock | undefined;
+  /**
+   * The loss L = (1/K) Σ_k ℓ_k of reduced state r (that of its lifted state): z_k = ⟨u, N(a_k)⟩
+   * (= βᵀV N(a_k)), ℓ_k = log(1 + exp(−y_k z_k)), or h(y_k z_k) with a lossExpr. O(Kn).
+   */
+  readonly loss: (r: Float64Array) => number;
+  /**
+   * ‖V‖_F² of the lifted state: V = P⊥V(0) + β̂uᵀ, P⊥ the projection across β (that part never
+   * moves), so ‖V‖_F² = ‖P⊥V(0)‖_F² + ‖u‖²/‖β‖², a sum of two non-negative terms (no
+   * cancellation). O(n) after one O(dn) pass on the first call.
+   */
+  readonly normV2: (r: Float64Array) => number;
   /**
    * Gives the private kernel instances of `rhs` and of every `errorNorm` made so far back to the
    * pool (kernels.ts `releaseKernels`); a later call of them takes a new one. Call when the solve
@@ -542,5 +555,36 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
   const release = (): void => {
     for (const r of releasers) r();
   };
-  return Object.freeze({ rhs, y0, size, lift, errorNorm, gdBlock, release });
+  const lossN = new Float64Array(n);
+  const loss = (r: Float64Array): number => {
+    let l = 0;
+    for (let k = 0; k < K; k++) {
+      normalize(kind, r, n + k * n, n, lossN, 0);
+      let z = 0;
+      for (let j = 0; j < n; j++) z += r[j]! * lossN[j]!;
+      const lab = labels[k]!;
+      l += lossExpr !== undefined ? lossExpr.h(lab * z) : log1pexp(-lab * z);
+    }
+    return l * invK;
+  };
+  // ‖P⊥V(0)‖_F² = Σ_ij (V0_ij − β̂_i u0_j)², once.
+  let across: number | undefined;
+  const normV2 = (r: Float64Array): number => {
+    if (across === undefined) {
+      let s = 0;
+      for (let i = 0; i < d; i++) {
+        const bi = bHat[i]!;
+        const row = i * n;
+        for (let j = 0; j < n; j++) {
+          const w = V0[row + j]! - bi * u0[j]!;
+          s += w * w;
+        }
+      }
+      across = s;
+    }
+    let uu = 0;
+    for (let j = 0; j < n; j++) uu += r[j]! * r[j]!;
+    return across + uu / b2;
+  };
+  return Object.freeze({ rhs, y0, size, lift, errorNorm, gdBlock, loss, normV2, release });
 }
