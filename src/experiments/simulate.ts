@@ -15,7 +15,7 @@ import { checkObservableStart, recordProblem } from '../analysis/record-check.js
 import { isResolvedProblem, resolveProblem, type Problem, type ProblemSpec } from '../models/problem-resolve.js';
 import { isLogisticOne, packState, valueSoftmaxRhs, type FrozenBlock, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import { gradientDescent } from '../models/gradient-descent.js';
-import { reducedApplies, reducedFlow } from '../models/reduced-flow.js';
+import { reducedApplies, reducedFlow, type ReducedFlow } from '../models/reduced-flow.js';
 import { DOPRI5_CONTROL, dopri5Stepper } from '../integrators/dormand-prince.js';
 import { DOP853_CONTROL, dop853Stepper } from '../integrators/dop853.js';
 import type { AdaptiveSetup } from '../integrators/rk-stepper.js';
@@ -195,20 +195,28 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   const aOff = d * n;
   const work = new Float64Array(n);
   const st: AttentionStats = { entropy: 0, maxProb: 0, oneMinusMax: 0, argmax: 0 };
-  const maxEntropy = (y: Float64Array): number => {
-    let h = -Infinity;
-    for (let k = 0; k < K; k++) h = Math.max(h, attentionStats(P, y, aOff + k * n, work, st).entropy);
-    return h;
+  // The logits sit at `off` (the full state's aOff; n in the reduced state, after u) and `loss`
+  // reads the same state: the reduced path evaluates its stopping events on (u, a) directly
+  // instead of lifting V at every step (the logits' events give the same bits either way).
+  const stoppingEvents = (off: number, loss: (y: Float64Array) => number): EventSpec[] => {
+    const maxEntropy = (y: Float64Array): number => {
+      let h = -Infinity;
+      for (let k = 0; k < K; k++) h = Math.max(h, attentionStats(P, y, off + k * n, work, st).entropy);
+      return h;
+    };
+    const maxOneMinusMax = (y: Float64Array): number => {
+      let q = -Infinity;
+      for (let k = 0; k < K; k++) q = Math.max(q, attentionStats(P, y, off + k * n, work, st).oneMinusMax);
+      return q;
+    };
+    const out: EventSpec[] = [];
+    if (untilEntropy !== undefined) out.push({ name: 'until-entropy', fn: (_t, y) => maxEntropy(y) - untilEntropy, direction: -1, terminal: true });
+    if (untilMaxProb !== undefined) out.push({ name: 'until-max-prob', fn: (_t, y) => 1 - untilMaxProb - maxOneMinusMax(y), direction: 1, terminal: true });
+    if (untilLoss !== undefined) out.push({ name: 'until-loss', fn: (_t, y) => loss(y) - untilLoss, direction: -1, terminal: true });
+    return out;
   };
-  const maxOneMinusMax = (y: Float64Array): number => {
-    let q = -Infinity;
-    for (let k = 0; k < K; k++) q = Math.max(q, attentionStats(P, y, aOff + k * n, work, st).oneMinusMax);
-    return q;
-  };
-  const builtins: EventSpec[] = [];
-  if (untilEntropy !== undefined) builtins.push({ name: 'until-entropy', fn: (_t, y) => maxEntropy(y) - untilEntropy, direction: -1, terminal: true });
-  if (untilMaxProb !== undefined) builtins.push({ name: 'until-max-prob', fn: (_t, y) => 1 - untilMaxProb - maxOneMinusMax(y), direction: 1, terminal: true });
-  if (untilLoss !== undefined) builtins.push({ name: 'until-loss', fn: (_t, y) => lossFlow.loss(y) - untilLoss, direction: -1, terminal: true });
+  const builtins = stoppingEvents(aOff, lossFlow.loss);
+  const R = formulation === 'reduced' ? reducedFlow(P, o.freeze) : undefined;
 
   const config: SimulateConfig = {
     problem: P.spec,
@@ -263,7 +271,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   const onStepFull = withProgress(o.onStep, o.onProgress);
   const solved: Solved =
     formulation === 'reduced'
-      ? solveReduced(P, y0, allEvents, saveTimes, atol, run)
+      ? solveReduced(P, R!, y0, stoppingEvents(n, R!.loss), o.events, saveTimes, atol, run)
       : fullSolved(formulation === 'low-rank' ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run) : solveFull(flow!));
   const { sol, fullState } = solved;
   const recordAt = solved.observe ?? ((t: number, i: number): SimRecord => observer(t, fullState(i)));
@@ -353,16 +361,16 @@ function withProgress(onStep: ((t: number, y: Float64Array) => void) | undefined
 
 /**
  * The run of `simulate` on the reduced (u, a) state (VS-6): saved states and the end state are
- * lifted to [V, a] on demand (Solved); event functions and onStep see lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
+ * lifted to [V, a] on demand (Solved); the stopping events (`stopping`) read (u, a), the user's event functions and onStep see lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
  * full RHS, whose two evaluations are counted as the full path counts them) and its error norm.
  */
-function solveReduced(P: Problem, y0: Float64Array, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solved {
-  const R = reducedFlow(P, o.freeze);
+function solveReduced(P: Problem, R: ReducedFlow, y0: Float64Array, stopping: readonly EventSpec[], events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solved {
   const size = y0.length;
   let scratchBuf: Float64Array | undefined;
   // Allocated on first use (events, onStep, the lifts after the solve), not per call.
   const scratch = (): Float64Array => (scratchBuf ??= new Float64Array(size));
-  const evs: EventSpec[] = events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch())) }));
+  // The stopping events read the reduced state; the user's see the lifted full state.
+  const evs: EventSpec[] = [...stopping, ...events.map((e) => ({ ...e, fn: (t: number, r: Float64Array) => e.fn(t, R.lift(r, scratch())) }))];
   const onStep = withProgress(o.onStep === undefined ? undefined : (t: number, r: Float64Array): void => o.onStep!(t, R.lift(r, scratch())), o.onProgress);
   let sol: Solution;
   let extraEvals = 0;

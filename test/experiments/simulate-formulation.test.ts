@@ -122,6 +122,11 @@ test('reduced = full: explicit saveAt (dense output), stopping and custom events
     });
     assert.equal(fe.status, 'terminated');
     assertSame(fe, re, 1e-9, `${method} events`);
+    // until-loss: the reduced path evaluates it on (u, a) (its own loss), not on a lifted state.
+    const [fl, rl] = pair(spec, { method, rtol: 1e-10, atol: 1e-12, tEnd: 1e5, untilLoss: 0.3 * f.records[0]!.loss });
+    assert.equal(fl.status, 'terminated');
+    assert.equal(rl.events[0]!.name, 'until-loss');
+    assertSame(fl, rl, 1e-9, `${method} until-loss`);
     for (const freeze of [['a'], ['V']] as const) {
       const [ff, rf] = pair(spec, { method, rtol: 1e-10, atol: 1e-12, tEnd: 100, saveAt, freeze: [...freeze] });
       assertSame(ff, rf, 1e-9, `${method} freeze ${freeze[0]}`);
