@@ -36,6 +36,15 @@ const atolOf = (rtol: number): number => rtol * 1e-2;
 /** vsflow's warm-up per configuration (see the warm-up loop): at least this many runs and this much CPU. */
 const WARM_RUNS = 5;
 const WARM_MS = 100;
+/**
+ * ... and until its last WARM_RUNS runs took at most this much CPU per wall time: the solve is
+ * single-threaded, so more is V8 compiling on background threads (TurboFan compiles of the
+ * functions each solve calls once, such as `simulate`, ~40 ms each, still landing after 30
+ * square 64×512 solves), which a warm measurement must not include.
+ */
+const SETTLED_CPU_PER_WALL = 1.03;
+/** The warm-up's cap per configuration, CPU ms (a machine that never settles still gets measured). */
+const WARM_CAP_MS = 2000;
 const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 
@@ -56,6 +65,13 @@ function cpuMs<T>(f: () => T): [T, number] {
   const out = f();
   const u = process.cpuUsage(c);
   return [out, (u.user + u.system) / 1000];
+}
+
+/** CPU and wall milliseconds of `f` (CPU/wall > 1: another thread of this process was working). */
+function cpuWallMs<T>(f: () => T): [T, number, number] {
+  const w = performance.now();
+  const [out, cpu] = cpuMs(f);
+  return [out, cpu, performance.now() - w];
 }
 
 const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
@@ -97,6 +113,11 @@ interface Run {
   reps: number;
   cpu: number[];
   wall: number[];
+  /** CPU/wall of each measurement (> 1: background work of this process in it). */
+  cpuPerWall: number[];
+  /** Warm-up runs, and whether the warm-up ended settled (not at its cap). */
+  warmRuns: number;
+  warmSettled: boolean;
   err: number;
   nfev: number;
 }
@@ -120,7 +141,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     const small = c.spec.V.length * c.spec.V[0]!.length <= 1024;
     const ref = stateOf(simulate(c.spec, { ...base, method: 'dop853', rtol: 1e-13, atol: 1e-15, formulation: c.refFormulation, maxSteps: 1e8 }));
     const runs: Run[] = [];
-    for (const formulation of c.formulations) for (const method of ['dopri5', 'dop853'] as const) for (const rtol of RTOLS) runs.push({ formulation, method, rtol, reps: 1, cpu: [], wall: [], err: NaN, nfev: 0 });
+    for (const formulation of c.formulations) for (const method of ['dopri5', 'dop853'] as const) for (const rtol of RTOLS) runs.push({ formulation, method, rtol, reps: 1, cpu: [], wall: [], cpuPerWall: [], warmRuns: 0, warmSettled: false, err: NaN, nfev: 0 });
     const sRuns = RTOLS.flatMap((rtol) => (['RK45', 'DOP853'] as const).map((method) => ({ method, rtol, cpu: [] as number[], err: NaN, nfev: 0 })));
     // JIT warm-up, then the repetitions per measurement: each vsflow configuration runs until it
     // has had ≥ WARM_RUNS runs and ≥ WARM_MS of CPU (at most 2000 runs); the median of its last
@@ -131,16 +152,28 @@ const bench: BenchModule = async ({ quick, log }) => {
     // warm-up was two runs and the second, still partly interpreted, set the repetitions: 2–15 ms
     // of CPU per measurement instead of 25, including background JIT compiles, and the smallest
     // cases' times were 1.5–3× their steady-state time (docs/benchmarks.md).
+    // Since 2026-12-02 also until the last WARM_RUNS runs are settled (CPU/wall ≤ SETTLED_CPU_PER_WALL,
+    // at most WARM_CAP_MS of CPU): the runs before were measured with background TurboFan compiles
+    // in them (CPU/wall up to 1.9 in some measured rounds).
     for (const r of runs) {
       const go = (): SimulateResult => simulate(c.spec, { ...base, method: r.method, rtol: r.rtol, atol: atolOf(r.rtol), formulation: r.formulation });
       const times: number[] = [];
+      const walls: number[] = [];
       let total = 0;
-      while ((times.length < WARM_RUNS || total < WARM_MS) && times.length < 2000) {
-        const [, ms] = cpuMs(go);
+      const settled = (): boolean => {
+        const cpu = times.slice(-WARM_RUNS).reduce((a, b) => a + b, 0);
+        const wall = walls.slice(-WARM_RUNS).reduce((a, b) => a + b, 0);
+        return cpu <= SETTLED_CPU_PER_WALL * wall;
+      };
+      while ((times.length < WARM_RUNS || total < WARM_MS || !settled()) && times.length < 2000 && total < WARM_CAP_MS) {
+        const [, ms, wall] = cpuWallMs(go);
         times.push(ms);
+        walls.push(wall);
         total += ms;
       }
       r.reps = Math.min(1000, Math.max(1, Math.ceil(25 / Math.max(median(times.slice(-WARM_RUNS)), 0.01))));
+      r.warmRuns = times.length;
+      r.warmSettled = settled();
     }
     for (const r of runs) for (let q = 0; q < r.reps; q++) simulate(c.spec, { ...base, method: r.method, rtol: r.rtol, atol: atolOf(r.rtol), formulation: r.formulation });
     for (let round = 0; round < rounds; round++) {
@@ -154,12 +187,13 @@ const bench: BenchModule = async ({ quick, log }) => {
         });
       }
       for (const r of runs) {
-        const [res, ms] = cpuMs(() => {
+        const [res, ms, wall] = cpuWallMs(() => {
           let last: SimulateResult | undefined;
           for (let q = 0; q < r.reps; q++) last = simulate(c.spec, { ...base, method: r.method, rtol: r.rtol, atol: atolOf(r.rtol), formulation: r.formulation });
           return last!;
         });
         r.cpu.push(ms / r.reps);
+        r.cpuPerWall.push(ms / wall);
         r.wall.push(res.stats.wallTimeMs);
         r.err = relErr(stateOf(res), ref);
         r.nfev = res.stats.rhsEvals;
@@ -169,10 +203,10 @@ const bench: BenchModule = async ({ quick, log }) => {
     const lines = [
       `#### ${c.label} (auto formulation: ${autoForm})`,
       '',
-      '| solver | rtol | CPU ms (median) | error | RHS evals |',
-      '|---|---:|---:|---:|---:|',
-      ...runs.map((r) => `| vsflow ${r.formulation} ${r.method} | ${r.rtol} | ${fmtMs(median(r.cpu))} | ${fmtE(r.err)} | ${r.nfev} |`),
-      ...(noPy ? [] : sRuns.map((s) => `| scipy ${s.method} | ${s.rtol} | ${fmtMs(median(s.cpu))} | ${fmtE(s.err)} | ${s.nfev} |`)),
+      '| solver | rtol | CPU ms (median) | error | RHS evals | warm-up runs | CPU/wall of the measurements |',
+      '|---|---:|---:|---:|---:|---:|---|',
+      ...runs.map((r) => `| vsflow ${r.formulation} ${r.method} | ${r.rtol} | ${fmtMs(median(r.cpu))} | ${fmtE(r.err)} | ${r.nfev} | ${r.warmRuns}${r.warmSettled ? '' : ' (cap)'} | ${r.cpuPerWall.map((x) => x.toFixed(2)).join(', ')} |`),
+      ...(noPy ? [] : sRuns.map((s) => `| scipy ${s.method} | ${s.rtol} | ${fmtMs(median(s.cpu))} | ${fmtE(s.err)} | ${s.nfev} | – | – |`)),
     ];
     blocks.push(lines.join('\n'));
     if (!noPy) {
@@ -261,7 +295,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     : '';
   if (shotSummary) log(shotSummary);
   const markdown = [
-    `Work-precision: rtol ∈ {1e-6, 1e-8, 1e-10}, atol = rtol/100; CPU time of the whole \`simulate\` call (process user + system; vsflow after a JIT warm-up of ≥ ${WARM_RUNS} runs and ≥ ${WARM_MS} ms of CPU per configuration and one unmeasured round), median of ${rounds} interleaved rounds (each round: one scipy process running every scipy configuration once, then every vsflow configuration once). scipy: solve_ivp with an analytic vectorised numpy RHS, one BLAS/OpenMP thread, only the solve_ivp call timed by process_time. Error = max-abs error of the final state relative to its max-abs entry, against vsflow dop853 at rtol 1e-13, atol 1e-15 (reduced formulation for logistic, full-state otherwise).${quick ? ' Quick mode: smallest sizes only.' : ''}`,
+    `Work-precision: rtol ∈ {1e-6, 1e-8, 1e-10}, atol = rtol/100; CPU time of the whole \`simulate\` call (process user + system; vsflow after a JIT warm-up per configuration of ≥ ${WARM_RUNS} runs and ≥ ${WARM_MS} ms of CPU and until its last ${WARM_RUNS} runs took ≤ ${SETTLED_CPU_PER_WALL}× their wall time in CPU (no background compiles; at most ${WARM_CAP_MS} ms, marked "cap"), then one unmeasured round), median of ${rounds} interleaved rounds (each round: one scipy process running every scipy configuration once, then every vsflow configuration once). scipy: solve_ivp with an analytic vectorised numpy RHS, one BLAS/OpenMP thread, only the solve_ivp call timed by process_time. Error = max-abs error of the final state relative to its max-abs entry, against vsflow dop853 at rtol 1e-13, atol 1e-15 (reduced formulation for logistic, full-state otherwise).${quick ? ' Quick mode: smallest sizes only.' : ''}`,
     '',
     '### Verdict per case and rtol',
     '',
