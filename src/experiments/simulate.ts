@@ -186,10 +186,12 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   // The full-state flow only where the solve integrates or evaluates it (the reduced path with
   // the one-sample logistic first step needs neither its RHS nor its buffers), and one loss
   // evaluator shared by the observer and the until-loss event (valueSoftmaxRhs(P).loss is a pure
-  // function of the state).
+  // function of the state). The reduced path needs neither: its start check, records and
+  // stopping events read (u, a) (createReducedObserver, R.loss).
   const flow = formulation === 'reduced' ? undefined : valueSoftmaxRhs(P, { freeze: o.freeze });
   const y0 = flow === undefined ? packState(P) : flow.y0;
-  const lossFlow = valueSoftmaxRhs(P);
+  const R = formulation === 'reduced' ? reducedFlow(P, o.freeze) : undefined;
+  const lossFlow = R === undefined ? valueSoftmaxRhs(P) : undefined;
 
   // Built-in stopping events (terminal): functions of the flat state, allocation-free.
   const aOff = d * n;
@@ -215,8 +217,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     if (untilLoss !== undefined) out.push({ name: 'until-loss', fn: (_t, y) => loss(y) - untilLoss, direction: -1, terminal: true });
     return out;
   };
-  const builtins = stoppingEvents(aOff, lossFlow.loss);
-  const R = formulation === 'reduced' ? reducedFlow(P, o.freeze) : undefined;
+  const builtins = R === undefined ? stoppingEvents(aOff, lossFlow!.loss) : stoppingEvents(n, R.loss);
 
   const config: SimulateConfig = {
     problem: P.spec,
@@ -235,7 +236,9 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     events: o.events.map((e: EventSpec) => e.name),
     formulation,
   };
-  const observer = createObserver(P, lossFlow);
+  // The observer of the start and of the saved states: of full states, or of reduced ones.
+  const observer = R === undefined ? createObserver(P, lossFlow) : createReducedObserver(P, R);
+  const start = R === undefined ? y0 : R.y0;
   const finish = (status: SolveStatus, message: string, stats: SolverStats, events: { name: string; t: number }[], records: SimRecord[], tLast: number, yLast: Float64Array): SimulateRun => {
     const Vrows = toRows(yLast, d, n);
     const aRows = toRows(yLast, K, n, aOff);
@@ -255,13 +258,13 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
 
   // A start that cannot be observed (‖V‖_F or Σa overflowing, ...) is bad input, not a run.
   let startRecord: SimRecord | undefined;
-  checkObservableStart(P, y0, (t, y) => (startRecord = observer(t, y)));
+  checkObservableStart(P, start, (t, y) => (startRecord = observer(t, y)));
   // A stopping condition that already holds at t = 0 would never be crossed: stop there.
   for (const e of builtins) {
-    const g0 = e.fn(0, y0);
+    const g0 = e.fn(0, start);
     if ((e.direction === -1 && g0 <= 0) || (e.direction === 1 && g0 >= 0)) {
       const stats: SolverStats = { steps: 0, accepted: 0, rejected: 0, rhsEvals: 0, wallTimeMs: 0 };
-      return finish('terminated', `${e.name} already holds at t = 0`, stats, [{ name: e.name, t: 0 }], [observer(0, y0)], 0, y0);
+      return finish('terminated', `${e.name} already holds at t = 0`, stats, [{ name: e.name, t: 0 }], [startRecord!], 0, y0);
     }
   }
 
@@ -271,7 +274,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   const onStepFull = withProgress(o.onStep, o.onProgress);
   const solved: Solved =
     formulation === 'reduced'
-      ? solveReduced(P, R!, y0, stoppingEvents(n, R!.loss), o.events, saveTimes, atol, run)
+      ? solveReduced(P, R!, observer, y0, builtins, o.events, saveTimes, atol, run)
       : fullSolved(formulation === 'low-rank' ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run) : solveFull(flow!));
   const { sol, fullState } = solved;
   const recordAt = solved.observe ?? ((t: number, i: number): SimRecord => observer(t, fullState(i)));
@@ -364,7 +367,7 @@ function withProgress(onStep: ((t: number, y: Float64Array) => void) | undefined
  * lifted to [V, a] on demand (Solved); the stopping events (`stopping`) read (u, a), the user's event functions and onStep see lifted states. The adaptive methods take the full path's first step (Hairer's heuristic on the
  * full RHS, whose two evaluations are counted as the full path counts them) and its error norm.
  */
-function solveReduced(P: Problem, R: ReducedFlow, y0: Float64Array, stopping: readonly EventSpec[], events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solved {
+function solveReduced(P: Problem, R: ReducedFlow, observer: (t: number, r: Float64Array) => SimRecord, y0: Float64Array, stopping: readonly EventSpec[], events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solved {
   const size = y0.length;
   let scratchBuf: Float64Array | undefined;
   // Allocated on first use (events, onStep, the lifts after the solve), not per call.
@@ -436,7 +439,6 @@ function solveReduced(P: Problem, R: ReducedFlow, y0: Float64Array, stopping: re
   const reduced = Object.freeze({ ...sol, stats: Object.freeze({ ...sol.stats, rhsEvals: sol.stats.rhsEvals + extraEvals }), interpolate: undefined });
   // Records from the reduced states themselves (O(Kn) each), not from their lifts (two O(dn)
   // sweeps and the lift each: ≈ 2/3 of a logistic 48×300 simulate with the CLI's 61 save times).
-  const observer = createReducedObserver(P, R);
   return { sol: reduced, fullState, observe: (t, i) => observer(t, i < 0 ? sol.yEnd : sol.y[i]!) };
 }
 
