@@ -70,8 +70,10 @@ export function recordProblem(r: SimRecord, n: number): string | undefined {
  * Throws `OptionError` when the starting point of `P` cannot be observed: ‖V‖_F or Σa
  * overflowing, or attention weights that are no probability vector (normalization sum with a
  * negative logit, or Σa so small that max σ ≫ 1). `observer` (default: createObserver(P)) lets
- * a run reuse the one it records with. Runs (simulate, checkPredictions) call it
- * before integrating, so such a start is bad input rather than a run of NaN.
+ * a run reuse the one it records with; `y0` is the start in that observer's layout (the full
+ * state for createObserver, (u, a) for simulate's reduced path and createReducedObserver).
+ * Runs (simulate, checkPredictions) call it before integrating, so such a start is bad input
+ * rather than a run of NaN.
  *
  * @example
  * checkObservableStart(resolveProblem({ loss: 'square', normalization: 'sum', V: [[1, 1]], a: [1, -0.5], y: [1] }), y0);

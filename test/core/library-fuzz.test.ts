@@ -62,6 +62,11 @@ const rows: Row[] = [
   ['checkPredictions, sum with a negative logit', () => checkPredictions({ ...square, a: [1, -0.5], normalization: 'sum' }), OptionError, 'problem'],
   ['sigmoid logits that all underflow', () => resolveProblem({ ...square, a: [-800, -900], normalization: 'sigmoid' }), OptionError, 'a'],
   ['unobservable start (‖V‖_F overflows)', () => simulate({ ...square, V: [[1e300, 1e300]] }), OptionError, 'problem'],
+  // The reduced (logistic) path checks its start on (u, a): ‖V‖_F² = ‖P⊥V‖² + ‖u‖²/‖β‖² overflows
+  // across β and along it, and a sum-normalised negative logit, as the full path's check does.
+  ['reduced path: unobservable start, ‖V‖_F overflows across β', () => simulate({ loss: 'logistic', V: [[1e300, 1e300], [-1e300, 1e300]], a: [0, 0], beta: [1, 1] }), OptionError, 'problem'],
+  ['reduced path: unobservable start, ‖V‖_F overflows along β', () => simulate({ loss: 'logistic', V: [[1e300, 1e300], [1e300, 1e300]], a: [0, 0], beta: [1, 1] }), OptionError, 'problem'],
+  ['reduced path: sum normalization with a negative logit', () => simulate({ loss: 'logistic', V: [[1, 0], [0, 1]], a: [1, -0.5], beta: [1, 0], normalization: 'sum' }), OptionError, 'problem'],
   ['gd lr above tEnd', () => simulate(square, { method: 'gd', lr: 1e300, tEnd: 10 }), OptionError, 'lr'],
   ['V of the wrong shape', () => resolveProblem({ ...square, a: [0, 0, 0] }), DimensionError, 'a'],
 ];

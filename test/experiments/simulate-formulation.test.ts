@@ -122,6 +122,11 @@ test('reduced = full: explicit saveAt (dense output), stopping and custom events
     });
     assert.equal(fe.status, 'terminated');
     assertSame(fe, re, 1e-9, `${method} events`);
+    // A stopping condition that holds at t = 0: both paths stop there with the start's record.
+    const [f0, r0] = pair(spec, { method, tEnd: 100, untilLoss: 2 * f.records[0]!.loss });
+    assert.equal(r0.status, 'terminated');
+    assert.equal(r0.records.length, 1);
+    assertSame(f0, r0, 1e-12, `${method} until-loss at t = 0`);
     // until-loss: the reduced path evaluates it on (u, a) (its own loss), not on a lifted state.
     const [fl, rl] = pair(spec, { method, rtol: 1e-10, atol: 1e-12, tEnd: 1e5, untilLoss: 0.3 * f.records[0]!.loss });
     assert.equal(fl.status, 'terminated');
