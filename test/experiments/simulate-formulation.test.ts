@@ -71,6 +71,21 @@ for (const c of CASES) {
   }
 }
 
+// The reduced path with the piecewise normalisations (l1, sum, relu: logits ≈ 1 + 0.5·N(0,1), a
+// short horizon so that none reaches a kink), K = 1 and 2, with save times inside steps.
+for (const [normalization, samples] of [['l1', 2], ['sum', 1], ['relu', 2], ['relu', 1]] as const) {
+  for (const method of ['dopri5', 'dop853'] as const) {
+    test(`reduced = full, same step sequence: logistic 3×5, K = ${samples}, ${normalization}, ${method}`, () => {
+      const spec = randomProblem({ loss: 'logistic', d: 3, n: 5, samples, normalization, seed: 13, aScale: 0.5 });
+      const [full, red] = pair(spec, { method, rtol: 1e-10, atol: 1e-12, tEnd: 5, saveAt: [0, 0.1, 0.77, 2, 5] });
+      assert.equal(full.status, 'success');
+      assertSame(full, red, 1e-9, `${method}`);
+      assert.equal(red.stats.accepted, full.stats.accepted, 'accepted steps');
+      assert.equal(red.stats.rhsEvals, full.stats.rhsEvals, 'RHS evaluations');
+    });
+  }
+}
+
 // A user margin loss h(y·βᵀf) (lossExpr) is a scalar-output loss too: the reduced path must use
 // its h′, not the logistic loss's (before 2026-12-02 its RHS and kernels ignored lossExpr, and
 // `auto` gave the logistic dynamics with the user loss's records).
