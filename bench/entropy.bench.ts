@@ -45,9 +45,15 @@ const bench: BenchModule = async ({ quick, log }) => {
   const workers = Math.max(1, availableParallelism());
   const py = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
   const havePy = py.status === 0;
-  // Warm-up (JIT; worker start-up code paths).
-  runEntropyExperiment(opts);
-  await runEntropyExperimentParallel(opts, { workers });
+  // Warm-up (JIT; worker start-up code paths): WARMUP runs of each path. Since 2026-12-02 four
+  // instead of one: the pooled workers' code settles only after 3–4 runs (2 workers, dist build,
+  // ms per run: 242, 109, 118, 89, 83, 97, 81, 82, …; one thread: 160, 156, 156, …), so the
+  // median of 7 rounds after one warm-up run still held the second to fourth runs' JIT work.
+  const WARMUP = 4;
+  for (let i = 0; i < WARMUP; i++) {
+    runEntropyExperiment(opts);
+    await runEntropyExperimentParallel(opts, { workers });
+  }
   const one = { wall: [] as number[], cpu: [] as number[] };
   const par = { wall: [] as number[], cpu: [] as number[] };
   const np = { wall: [] as number[], cpu: [] as number[] };
@@ -88,7 +94,7 @@ const bench: BenchModule = async ({ quick, log }) => {
   }
   log(note);
   const markdown = [
-    `Controlled experiment of \`vsflow entropy\`: ${job.kinds.join(', ')}; σ = ${job.sigmas.join(', ')}; N = ${job.n}, d = ${job.d}, ${job.trials} trials (q = e₁, keys shared over σ and kinds, entropy/logit variance/max P/skewness/histogram per cell). Median of ${rounds} interleaved rounds (numpy process, vsflow 1 thread, vsflow ${workers} workers), process CPU time (user + system, all threads) and wall time; os.availableParallelism() = ${workers}.`,
+    `Controlled experiment of \`vsflow entropy\`: ${job.kinds.join(', ')}; σ = ${job.sigmas.join(', ')}; N = ${job.n}, d = ${job.d}, ${job.trials} trials (q = e₁, keys shared over σ and kinds, entropy/logit variance/max P/skewness/histogram per cell). Median of ${rounds} interleaved rounds after ${WARMUP} warm-up runs of each vsflow path (numpy process, vsflow 1 thread, vsflow ${workers} workers), process CPU time (user + system, all threads) and wall time; os.availableParallelism() = ${workers}.`,
     '',
     '| implementation | CPU ms | wall ms | numpy CPU / this | numpy wall / this |',
     '|---|---:|---:|---:|---:|',
