@@ -266,3 +266,24 @@ test('low-rank = full: stopping and custom events; auto picks low-rank for large
   assert.throws(() => simulate(big, { tEnd: 1, method: 'rk4', dt: 0.1, formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /low-rank/.test(e.message));
   assert.throws(() => simulate(big, { tEnd: 1, freeze: ['V'], formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /frozen/.test(e.message));
 });
+
+// A per-component atol (a full-state vector, three magnitudes interleaved): the reduced and
+// low-rank paths take it into their full-state error norms (not the scalar fast path), with
+// the full path's step sequence.
+test('reduced and low-rank = full with a per-component atol vector (same step sequence)', () => {
+  for (const [loss, formulation, samples] of [['logistic', 'reduced', 1], ['logistic', 'reduced', 2], ['square', 'low-rank', 1], ['square', 'low-rank', 3], ['cross-entropy', 'low-rank', 2]] as const) {
+    const spec = randomProblem({ loss, d: 6, n: 9, samples, seed: 5, aScale: 0.5 });
+    const size = 6 * 9 + samples * 9;
+    const atol = Array.from({ length: size }, (_, i) => (i % 3 === 0 ? 1e-12 : i % 3 === 1 ? 1e-8 : 1e-10));
+    for (const method of ['dopri5', 'dop853'] as const) {
+      const o: Partial<SimulateOptions> = { method, rtol: 1e-9, atol, tEnd: 50, saveAt: [0, 3.3, 50] };
+      const full = simulate(spec, { ...o, formulation: 'full' });
+      const fast = simulate(spec, { ...o, formulation });
+      assert.equal(fast.config.formulation, formulation);
+      const label = `${loss} K = ${samples} ${formulation} ${method}`;
+      assertSame(full, fast, 1e-9, label);
+      assert.equal(fast.stats.accepted, full.stats.accepted, `${label}: accepted steps`);
+      assert.equal(fast.stats.rhsEvals, full.stats.rhsEvals, `${label}: RHS evaluations`);
+    }
+  }
+});
