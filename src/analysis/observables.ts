@@ -17,6 +17,7 @@ import type { Problem } from '../models/problem.js';
 import { valueSoftmaxRhs, type ValueSoftmaxFlow } from '../models/value-softmax.js';
 import type { ReducedFlow } from '../models/reduced-flow.js';
 import { scratchRegions } from '../wasm/linear-algebra.js';
+import { toArray } from '../core/row-arrays.js';
 
 /**
  * The observer's sweep over V runs in the WebAssembly kernel normAndVtBeta (src/wasm/asm/kernels.ts;
@@ -131,10 +132,10 @@ export function attentionStats(problem: Problem, y: Float64Array, off: number, w
 
 /**
  * The record of one state from its loss, ‖V‖_F², the logits (K slices of n from y[aOff]) and,
- * for logistic problems, u = Vᵀβ: the part of a record both observers share (built once per
+ * for logistic problems, u = Vᵀβ (its first n entries): the part of a record both observers share (built once per
  * observer: work buffers and attention statistics reused).
  */
-function recordBuilder(problem: Problem): (t: number, loss: number, nv2: number, y: Float64Array, aOff: number, u: ArrayLike<number> | undefined) => SimRecord {
+function recordBuilder(problem: Problem): (t: number, loss: number, nv2: number, y: Float64Array, aOff: number, u: Float64Array | undefined) => SimRecord {
   const { n, K } = problem;
   const work = new Float64Array(n);
   const stats: AttentionStats = { entropy: 0, maxProb: 0, oneMinusMax: 0, argmax: 0 };
@@ -154,14 +155,9 @@ function recordBuilder(problem: Problem): (t: number, loss: number, nv2: number,
       omm.push(stats.oneMinusMax);
       am.push(stats.argmax);
       let s = 0;
-      const row: number[] = [];
-      for (let j = 0; j < n; j++) {
-        const v = y[off + j]!;
-        s += v;
-        row.push(v);
-      }
+      for (let j = 0; j < n; j++) s += y[off + j]!;
       sa.push(s);
-      as.push(row);
+      as.push(toArray(y, off, n));
     }
     const one = <T>(xs: T[]): T | T[] => (many ? xs : xs[0]!);
     const rec: { -readonly [K in keyof SimRecord]: SimRecord[K] } = {
@@ -175,11 +171,7 @@ function recordBuilder(problem: Problem): (t: number, loss: number, nv2: number,
       sumA: one(sa),
       a: many ? as : as[0]!,
     };
-    if (u !== undefined) {
-      const uOut: number[] = [];
-      for (let j = 0; j < n; j++) uOut.push(u[j]!);
-      rec.u = uOut;
-    }
+    if (u !== undefined) rec.u = toArray(u, 0, n);
     return rec;
   };
 }
@@ -223,7 +215,7 @@ export function createObserver(problem: Problem, lossFlow?: Pick<ValueSoftmaxFlo
 export function createReducedObserver(problem: Problem, R: Pick<ReducedFlow, 'loss' | 'normV2'>): (t: number, r: Float64Array) => SimRecord {
   const n = problem.n;
   const record = recordBuilder(problem);
-  return (t, r) => record(t, R.loss(r), R.normV2(r), r, n, r.subarray(0, n));
+  return (t, r) => record(t, R.loss(r), R.normV2(r), r, n, r);
 }
 
 /**
