@@ -15,6 +15,17 @@ import { softmax } from '../core/softmax.js';
 import type { Problem } from './problem.js';
 
 /**
+ * The logistic problem's per-sample loss at margin z = βᵀf with label y: log(1 + exp(−y z)), or
+ * h(y z) with a lossExpr (also the reduced flow's loss on ⟨u, N(a)⟩, models/reduced-flow.ts).
+ *
+ * @example
+ * marginLoss(resolveProblem({ loss: 'logistic', V: [[1]], a: [0], beta: [1] }), 1, 0); // ln 2
+ */
+export function marginLoss(P: Pick<Problem, 'lossExpr'>, lab: number, z: number): number {
+  return P.lossExpr !== undefined ? P.lossExpr.h(lab * z) : log1pexp(-lab * z);
+}
+
+/**
  * ℓ_k(f_k) for sample k, with f_k at f[fOff .. fOff+d); writes g_k = ∇ℓ_k into g[gOff .. gOff+d)
  * and returns ℓ_k (logistic: 0 when `wantLoss` is false, saving a log1p/exp in the RHS).
  * `r` is a work buffer of length ≥ m (regression residual). Allocation-free.
@@ -37,11 +48,11 @@ export function sampleLossGradient(P: Problem, k: number, f: Float64Array, fOff:
         // User margin loss h(y·βᵀf): g = h′(y·z)·y·β (models/loss-expression.ts).
         const c = P.lossExpr.dh(lab * z) * lab;
         for (let i = 0; i < d; i++) g[gOff + i] = c * beta[i]!;
-        return wantLoss ? P.lossExpr.h(lab * z) : 0;
+        return wantLoss ? marginLoss(P, lab, z) : 0;
       }
       const c = -lab * sigmoid(-lab * z);
       for (let i = 0; i < d; i++) g[gOff + i] = c * beta[i]!;
-      return wantLoss ? log1pexp(-lab * z) : 0;
+      return wantLoss ? marginLoss(P, lab, z) : 0;
     }
     case 'square': {
       const y = P.y!;

@@ -28,7 +28,7 @@ import type { ErrorNorm } from '../integrators/step-control.js';
 import { expTwin, sigmoidTwin as sigmoid } from '../wasm/exp-log.js';
 import { privateKernels, releaseKernels, wasmKernels, type KernelExports } from '../wasm/kernels.js';
 import { normalize, normalizationVjp } from './normalizations.js';
-import { log1pexp } from '../core/log1pexp.js';
+import { marginLoss } from './losses.js';
 import type { Problem } from './problem.js';
 import type { FrozenBlock } from './value-softmax.js';
 import type { GdBlock } from './gradient-descent.js';
@@ -562,8 +562,7 @@ export function reducedFlow(P: Problem, freeze: readonly FrozenBlock[] = []): Re
       normalize(kind, r, n + k * n, n, lossN, 0);
       let z = 0;
       for (let j = 0; j < n; j++) z += r[j]! * lossN[j]!;
-      const lab = labels[k]!;
-      l += lossExpr !== undefined ? lossExpr.h(lab * z) : log1pexp(-lab * z);
+      l += marginLoss(P, labels[k]!, z);
     }
     return l * invK;
   };

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { assertClose } from '../helpers/tolerance.js';
+import { assertClose, maxRelDiff } from '../helpers/tolerance.js';
 import { simulate, type SimulateOptions, type SimulateResult } from '../../src/experiments/simulate.js';
 import { randomProblem } from '../../src/models/random-problem.js';
 import type { ProblemSpec } from '../../src/models/problem.js';
@@ -190,17 +190,6 @@ test('formulation auto: reduced for logistic (not with cash-karp), full otherwis
   );
 });
 
-/** Max-abs difference of two flat vectors relative to the reference's max-abs entry. */
-function relDiff(a: number[], b: number[]): number {
-  let e = 0;
-  let s = 0;
-  for (let i = 0; i < b.length; i++) {
-    e = Math.max(e, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return e / s;
-}
-
 const LOW_RANK_CASES = [
   { loss: 'square', d: 3, n: 5, samples: 1, normalization: 'softmax' },
   { loss: 'square', d: 6, n: 4, samples: 3, normalization: 'softmax' },
@@ -236,7 +225,7 @@ for (const c of LOW_RANK_CASES) {
       const lf = simulate(spec, { ...lo, formulation: 'full' });
       const ll = simulate(spec, { ...lo, formulation: 'low-rank' });
       assert.equal(ll.status, lf.status, 'long-horizon status');
-      if (lf.status === 'success') assert.ok(relDiff(numbers(ll.state), numbers(lf.state)) < 1e-7, `final state to t = 1000: ${relDiff(numbers(ll.state), numbers(lf.state))}`);
+      if (lf.status === 'success') assert.ok(maxRelDiff(numbers(ll.state), numbers(lf.state)) < 1e-7, `final state to t = 1000: ${maxRelDiff(numbers(ll.state), numbers(lf.state))}`);
     });
   }
 }
