@@ -25,7 +25,8 @@ import type { MethodName } from '../src/integrators/types.js';
 import { resolveProblem, type ProblemSpec } from '../src/models/problem.js';
 import { randomProblem } from '../src/models/random-problem.js';
 import { valueSoftmaxRhs } from '../src/models/value-softmax.js';
-import { simulate, type Formulation, type SimulateResult } from '../src/experiments/simulate.js';
+import type { Formulation, SimulateResult } from '../src/experiments/simulate.js';
+import { loadSimulate } from './built-package.js';
 import type { BenchModule } from './types.js';
 import { median, relErr, stateOf } from './stats.js';
 
@@ -131,8 +132,10 @@ const bench: BenchModule = async ({ quick, log }) => {
   const oneShotRows: string[] = [];
   const oneShotRatios: number[] = [];
   const oneShotVsScipy: number[] = [];
-  const cliBuilt = existsSync(join(ROOT, 'dist/src/cli/main.js'));
-  if (!cliBuilt) log('dist/ not built (npm run build): one-shot column skipped');
+  // Warm runs time the built package (bench/built-package.ts), as the one-shot runs do.
+  const { simulate, from } = await loadSimulate();
+  const cliBuilt = from === 'dist' && existsSync(join(ROOT, 'dist/src/cli/main.js'));
+  if (!cliBuilt) log('dist/ not built (npm run build): warm runs time src/ through tsx; one-shot column skipped');
   const tmp = mkdtempSync(join(tmpdir(), 'vsflow-bench-'));
 
   for (const c of cases(quick)) {
@@ -295,7 +298,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     : '';
   if (shotSummary) log(shotSummary);
   const markdown = [
-    `Work-precision: rtol ∈ {1e-6, 1e-8, 1e-10}, atol = rtol/100; CPU time of the whole \`simulate\` call (process user + system; vsflow after a JIT warm-up per configuration of ≥ ${WARM_RUNS} runs and ≥ ${WARM_MS} ms of CPU and until its last ${WARM_RUNS} runs took ≤ ${SETTLED_CPU_PER_WALL}× their wall time in CPU (no background compiles; at most ${WARM_CAP_MS} ms, marked "cap"), then one unmeasured round), median of ${rounds} interleaved rounds (each round: one scipy process running every scipy configuration once, then every vsflow configuration once). scipy: solve_ivp with an analytic vectorised numpy RHS, one BLAS/OpenMP thread, only the solve_ivp call timed by process_time. Error = max-abs error of the final state relative to its max-abs entry, against vsflow dop853 at rtol 1e-13, atol 1e-15 (reduced formulation for logistic, full-state otherwise).${quick ? ' Quick mode: smallest sizes only.' : ''}`,
+    `Work-precision: rtol ∈ {1e-6, 1e-8, 1e-10}, atol = rtol/100; CPU time of the whole \`simulate\` call (process user + system) of ${from === 'dist' ? 'the built package (dist/, what \`import \'vsflow\'\` loads; bench/built-package.ts)' : 'src/ through tsx (dist/ not built)'}; vsflow after a JIT warm-up per configuration of ≥ ${WARM_RUNS} runs and ≥ ${WARM_MS} ms of CPU and until its last ${WARM_RUNS} runs took ≤ ${SETTLED_CPU_PER_WALL}× their wall time in CPU (no background compiles; at most ${WARM_CAP_MS} ms, marked "cap"), then one unmeasured round), median of ${rounds} interleaved rounds (each round: one scipy process running every scipy configuration once, then every vsflow configuration once). scipy: solve_ivp with an analytic vectorised numpy RHS, one BLAS/OpenMP thread, only the solve_ivp call timed by process_time. Error = max-abs error of the final state relative to its max-abs entry, against vsflow dop853 at rtol 1e-13, atol 1e-15 (reduced formulation for logistic, full-state otherwise).${quick ? ' Quick mode: smallest sizes only.' : ''}`,
     '',
     '### Verdict per case and rtol',
     '',

@@ -24,13 +24,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simulate, type SimulateResult } from '../src/experiments/simulate.js';
+import type { SimulateResult } from '../src/experiments/simulate.js';
+import { loadSimulate } from './built-package.js';
 import { randomProblem } from '../src/models/random-problem.js';
 import type { LossName, ProblemSpec } from '../src/models/problem.js';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { arg, median, fmtMs, relErr, stateOf } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+// In-process solves time the built package, as the fresh processes do (bench/built-package.ts).
+const { simulate, from } = await loadSimulate();
 const SHOTS = Number(arg('shots', '3'));
 const ONLY = arg('only', undefined);
 const OUT = arg('out', undefined);
@@ -127,7 +130,7 @@ try {
 }
 
 const text = [
-  `Independent check (\`npx tsx bench/independent-check.ts\`), ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'CPU'} ×${cpus().length}: dop853 / DOP853 and RK45 at rtol 1e-8, atol 1e-10, ${SAVES === 'two' ? 'saved at 0 and t' : 'saved at the CLI\'s default 61 times (scipy: t_eval)'}; reference scipy DOP853 at rtol 1e-13 on its own numpy RHS. vsflow one-shot = median stats.wallTimeMs of ${SHOTS} fresh \`vsflow simulate\` processes; warm = median of 9 in-process solves; scipy = process_time of solve_ivp, median of 3, one BLAS thread.`,
+  `Independent check (\`npx tsx bench/independent-check.ts\`), ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'CPU'} ×${cpus().length}: dop853 / DOP853 and RK45 at rtol 1e-8, atol 1e-10, ${SAVES === 'two' ? 'saved at 0 and t' : 'saved at the CLI\'s default 61 times (scipy: t_eval)'}; reference scipy DOP853 at rtol 1e-13 on its own numpy RHS. vsflow one-shot = median stats.wallTimeMs of ${SHOTS} fresh \`vsflow simulate\` processes; warm = median of 9 in-process solves (${from === 'dist' ? 'the built package, dist/' : 'src/ through tsx'}); scipy = process_time of solve_ivp, median of 3, one BLAS thread.`,
   '',
   '| case | formulation | vsflow one-shot ms | vsflow warm ms | vsflow error (RHS) | scipy DOP853 / RK45 CPU ms | scipy errors (RHS) | scipy best / one-shot | scipy best / warm |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',
