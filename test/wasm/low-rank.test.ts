@@ -36,6 +36,9 @@ const CASES: Case[] = [
   { d: 6, n: 14, K: 3, R: 24, M: 9, atStep: 0 },
   { d: 3, n: 27, K: 1, R: 8, M: 3, atStep: 1 },
   { d: 2, n: 44, K: 1, R: 8, M: 3, atStep: 0 },
+  // Two-sample passes of the sweeps (K > 1): several four-row blocks, rows left over, an odd K.
+  { d: 11, n: 33, K: 5, R: 10, M: 3, atStep: 1 },
+  { d: 8, n: 40, K: 2, R: 6, M: 2, atStep: 0 },
 ];
 
 /** The subtracted terms' indices: spread over the R terms, the last one last. */
