@@ -1002,7 +1002,85 @@ export function lrCombine(C: usize, Nt: usize, R: i32, d: i32, n: i32, out: usiz
  */
 export function lrAddRows(out: usize, rows: usize, c: usize, R: i32, K: i32, len: i32): void {
   const rb = <usize>len << 3;
-  for (let k = 0; k < K; k++) {
+  let k = 0;
+  // Two outputs per pass over the rows while two are left (the stages' corrections with K > 1):
+  // each sum's operations and order those of the one-output pass below.
+  for (; k + 2 <= K; k += 2) {
+    const ok = out + <usize>k * rb;
+    const ok1 = ok + rb;
+    const ck = c + ((<usize>k * <usize>R) << 3);
+    const ck1 = ck + (<usize>R << 3);
+    let q = 0;
+    for (; q + 8 <= len; q += 8) {
+      const o = ok + (<usize>q << 3);
+      const o1 = ok1 + (<usize>q << 3);
+      let a0 = ld(o);
+      let a1 = ld(o + 16);
+      let a2 = ld(o + 32);
+      let a3 = ld(o + 48);
+      let b0 = ld(o1);
+      let b1 = ld(o1 + 16);
+      let b2 = ld(o1 + 32);
+      let b3 = ld(o1 + 48);
+      let p = rows + (<usize>q << 3);
+      for (let r = 0; r < R; r++) {
+        const cc = sp(ck + (<usize>r << 3));
+        const ee = sp(ck1 + (<usize>r << 3));
+        const x0 = ld(p);
+        const x1 = ld(p + 16);
+        const x2 = ld(p + 32);
+        const x3 = ld(p + 48);
+        a0 = madd(a0, cc, x0);
+        b0 = madd(b0, ee, x0);
+        a1 = madd(a1, cc, x1);
+        b1 = madd(b1, ee, x1);
+        a2 = madd(a2, cc, x2);
+        b2 = madd(b2, ee, x2);
+        a3 = madd(a3, cc, x3);
+        b3 = madd(b3, ee, x3);
+        p += rb;
+      }
+      v128.store(o, a0);
+      v128.store(o + 16, a1);
+      v128.store(o + 32, a2);
+      v128.store(o + 48, a3);
+      v128.store(o1, b0);
+      v128.store(o1 + 16, b1);
+      v128.store(o1 + 32, b2);
+      v128.store(o1 + 48, b3);
+    }
+    for (; q + 2 <= len; q += 2) {
+      const o = ok + (<usize>q << 3);
+      const o1 = ok1 + (<usize>q << 3);
+      let a0 = ld(o);
+      let b0 = ld(o1);
+      let p = rows + (<usize>q << 3);
+      for (let r = 0; r < R; r++) {
+        const x = ld(p);
+        a0 = madd(a0, sp(ck + (<usize>r << 3)), x);
+        b0 = madd(b0, sp(ck1 + (<usize>r << 3)), x);
+        p += rb;
+      }
+      v128.store(o, a0);
+      v128.store(o1, b0);
+    }
+    if (q < len) {
+      const o = ok + (<usize>q << 3);
+      const o1 = ok1 + (<usize>q << 3);
+      let a0 = load<f64>(o);
+      let b0 = load<f64>(o1);
+      let p = rows + (<usize>q << 3);
+      for (let r = 0; r < R; r++) {
+        const x = load<f64>(p);
+        a0 += load<f64>(ck + (<usize>r << 3)) * x;
+        b0 += load<f64>(ck1 + (<usize>r << 3)) * x;
+        p += rb;
+      }
+      store<f64>(o, a0);
+      store<f64>(o1, b0);
+    }
+  }
+  for (; k < K; k++) {
     const ok = out + <usize>k * rb;
     const ck = c + ((<usize>k * <usize>R) << 3);
     let q = 0;
