@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { simulate as simulateSrc } from '../src/experiments/simulate.js';
+import type { simulate as Simulate } from '../src/experiments/simulate.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST_SIMULATE = join(ROOT, 'dist/src/experiments/simulate.js');
@@ -32,7 +32,7 @@ function newestTs(dir: string): { ms: number; file: string } {
 }
 
 /** Whether dist/ is built; throws when it is built but older than a file under src/. */
-export function distBuilt(): boolean {
+function distBuilt(): boolean {
   if (!existsSync(DIST_SIMULATE)) return false;
   const built = statSync(DIST_SIMULATE).mtimeMs;
   const src = newestTs(join(ROOT, 'src'));
@@ -40,9 +40,12 @@ export function distBuilt(): boolean {
   return true;
 }
 
-/** `simulate` from dist/ when built (checked by distBuilt), else from src/; `from` names which. */
-export async function loadSimulate(): Promise<{ simulate: typeof simulateSrc; from: 'dist' | 'src' }> {
-  if (!distBuilt()) return { simulate: simulateSrc, from: 'src' };
-  const mod = (await import(pathToFileURL(DIST_SIMULATE).href)) as { simulate: typeof simulateSrc };
+/**
+ * `simulate` from dist/ when built (checked by distBuilt), else from src/; `from` names which.
+ * Only the one that runs is imported here (a caller that imports src/ modules itself still loads those).
+ */
+export async function loadSimulate(): Promise<{ simulate: typeof Simulate; from: 'dist' | 'src' }> {
+  if (!distBuilt()) return { simulate: (await import('../src/experiments/simulate.js')).simulate, from: 'src' };
+  const mod = (await import(pathToFileURL(DIST_SIMULATE).href)) as { simulate: typeof Simulate };
   return { simulate: mod.simulate, from: 'dist' };
 }
