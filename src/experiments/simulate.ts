@@ -269,13 +269,18 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   }
 
   const allEvents = [...builtins, ...o.events];
+  // The low-rank path's records are made as its states are saved (drive's onSave), so that no
+  // copy of each saved state is kept (the CLI's 61 saves of a 96×384 problem were 18 MB of copies,
+  // fresh pages in a new process): the same records in the same order as from stored states; the
+  // first that is not a valid observation ends the recording (the later ones would be discarded).
+  const streamed = formulation === 'low-rank' && saveTimes.length > 0 ? recordStream(observer, startRecord, y0, n) : undefined;
   const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, onProgress: o.onProgress, signal: o.signal };
   // The solver's callback on the full state (full, low-rank): onStep and onProgress together.
   const onStepFull = withProgress(o.onStep, o.onProgress);
   const solved: Solved =
     formulation === 'reduced'
       ? solveReduced(P, R!, observer, y0, builtins, o.events, saveTimes, atol, run)
-      : fullSolved(formulation === 'low-rank' ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run) : solveFull(flow!));
+      : fullSolved(formulation === 'low-rank' ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run, streamed?.onSave) : solveFull(flow!));
   const { sol, fullState } = solved;
   const recordAt = solved.observe ?? ((t: number, i: number): SimRecord => observer(t, fullState(i)));
   function solveFull(flow: ValueSoftmaxFlow): Solution {
@@ -298,22 +303,28 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   // The record at t = 0 of the start state is the one checked above (observer is a pure function
   // of (t, y)): reused when the saved state has the same bits (a lifted start may differ in the
   // sign of a zero).
-  const records = sol.t.map((t, i) => {
-    if (solved.observe !== undefined) return solved.observe(t, i);
-    const y = fullState(i);
-    return i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y);
-  });
+  const records =
+    streamed !== undefined
+      ? streamed.records
+      : sol.t.map((t, i) => {
+          if (solved.observe !== undefined) return solved.observe(t, i);
+          const y = fullState(i);
+          return i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y);
+        });
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   const events = sol.events.map((e) => ({ name: e.name, t: e.t }));
   // A record that is not a valid observation (NaN, ±Infinity, a probability outside [0, 1])
   // ends the run there: the result keeps the last valid record and state, never a `success`.
-  for (let i = 0; i < records.length; i++) {
-    const why = recordProblem(records[i]!, n);
-    if (why === undefined) continue;
-    const t = records[i]!.t;
-    const kept = records.slice(0, i);
-    const prev = i > 0 ? { t: sol.t[i - 1]!, y: fullState(i - 1) } : { t: 0, y: y0 };
-    return finish('non-finite', `invalid observation at t = ${t}: ${why}${P.normalization === 'sum' ? ' (normalization sum: a weight left [0, 1])' : ''}; records end at the last valid time`, sol.stats, events, kept, prev.t, prev.y);
+  const invalid = (t: number, why: string, kept: SimRecord[], prevT: number, prevY: Float64Array): SimulateRun =>
+    finish('non-finite', `invalid observation at t = ${t}: ${why}${P.normalization === 'sum' ? ' (normalization sum: a weight left [0, 1])' : ''}; records end at the last valid time`, sol.stats, events, kept, prevT, prevY);
+  if (streamed?.bad !== undefined) return invalid(streamed.bad.t, streamed.bad.why, records, streamed.bad.prevT, streamed.bad.prevY);
+  if (streamed === undefined) {
+    for (let i = 0; i < records.length; i++) {
+      const why = recordProblem(records[i]!, n);
+      if (why === undefined) continue;
+      const prev = i > 0 ? { t: sol.t[i - 1]!, y: fullState(i - 1) } : { t: 0, y: y0 };
+      return invalid(records[i]!.t, why, records.slice(0, i), prev.t, prev.y);
+    }
   }
   if (sol.status !== 'success' && sol.tEnd > last) {
     const end = recordAt(sol.tEnd, -1);
@@ -332,6 +343,42 @@ interface Solved {
   readonly fullState: (i: number) => Float64Array;
   /** The record of saved state i (−1: the end state) when the path has its own observer (reduced). */
   readonly observe?: (t: number, i: number) => SimRecord;
+}
+
+/** Records made as the states are saved (see simulate): `bad` is the first invalid one, with the state before it. */
+interface RecordStream {
+  readonly records: SimRecord[];
+  bad: { t: number; why: string; prevT: number; prevY: Float64Array } | undefined;
+  readonly onSave: (t: number, y: Float64Array) => void;
+}
+
+/**
+ * The records of states handed over by drive's onSave (each valid until the save after next),
+ * as simulate makes them from stored states: the start's record reused for a first save at
+ * t = 0 with the start's bits, and nothing recorded after the first invalid record (its time,
+ * reason and the state before it, copied, are kept in `bad`).
+ */
+function recordStream(observer: (t: number, y: Float64Array) => SimRecord, startRecord: SimRecord | undefined, y0: Float64Array, n: number): RecordStream {
+  const records: SimRecord[] = [];
+  let lastT = 0;
+  let lastY: Float64Array | undefined;
+  const stream: RecordStream = {
+    records,
+    bad: undefined,
+    onSave: (t, y) => {
+      if (stream.bad !== undefined) return;
+      const rec = records.length === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y);
+      const why = recordProblem(rec, n);
+      if (why !== undefined) {
+        stream.bad = { t: rec.t, why, prevT: lastY === undefined ? 0 : lastT, prevY: lastY === undefined ? y0 : Float64Array.from(lastY) };
+        return;
+      }
+      records.push(rec);
+      lastT = t;
+      lastY = y;
+    },
+  };
+  return stream;
 }
 
 /** A full-state solution as Solved. */
@@ -472,7 +519,7 @@ function fullInitialStep(P: Problem, freeze: readonly FrozenBlock[], y0: Float64
  * The run of `simulate` with low-rank stages (integrators/low-rank-stages.ts): the full state and
  * the full path's first step and error norm; RHS evaluations counted as the full path counts them.
  */
-function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun): Solution {
+function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun, onSave?: (t: number, y: Float64Array) => void): Solution {
   const startMs = nowMs();
   const size = flow.layout.size;
   const method = o.method as 'dopri5' | 'dop853';
@@ -491,5 +538,6 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     signal: o.signal,
     rhsEvals: () => stages.rhsEvals + 1,
     startMs,
+    onSave,
   });
 }

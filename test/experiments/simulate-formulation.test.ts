@@ -256,6 +256,28 @@ test('low-rank = full: stopping and custom events; auto picks low-rank for large
   assert.throws(() => simulate(big, { tEnd: 1, freeze: ['V'], formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /frozen/.test(e.message));
 });
 
+// The low-rank path makes its records as the states are saved (no stored saved states): the
+// default 61 saves, and a run that ends at an invalid observation (normalization sum: a weight
+// leaves [0, 1]) must give the full path's status, message time, kept records and last valid
+// state (the state one save before the invalid one: a wrong buffer would be a state of another
+// save time, far off at this tolerance).
+test('low-rank = full: the default saves, and an invalid observation (records as the states are saved)', () => {
+  const o: Partial<SimulateOptions> = { method: 'dop853', rtol: 1e-10, atol: 1e-12, tEnd: 100, onFailure: 'return' };
+  const spec = randomProblem({ loss: 'square', d: 4, n: 6, normalization: 'sum', seed: 1, vScale: 1, aScale: 0.5 });
+  const full = simulate(spec, { ...o, formulation: 'full' });
+  const low = simulate(spec, { ...o, formulation: 'low-rank' });
+  assert.equal(full.status, 'non-finite');
+  assert.match(full.message, /^invalid observation at t = /);
+  assert.ok(full.records.length > 10 && full.records.length < 61, `${full.records.length} records kept`);
+  assert.equal(low.message, full.message, 'the same save time and reason');
+  assertSame(full, low, 1e-7, 'sum, invalid observation');
+  const ok = randomProblem({ loss: 'square', d: 5, n: 7, samples: 2, seed: 3, aScale: 0.5 });
+  const a = simulate(ok, { ...o, formulation: 'full' });
+  const b = simulate(ok, { ...o, formulation: 'low-rank' });
+  assert.equal(a.records.length, 61);
+  assertSame(a, b, 1e-9, 'softmax K = 2, default saves');
+});
+
 // A per-component atol (a full-state vector, three magnitudes interleaved): the reduced and
 // low-rank paths take it into their full-state error norms (not the scalar fast path), with
 // the full path's step sequence.
