@@ -269,11 +269,12 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   }
 
   const allEvents = [...builtins, ...o.events];
-  // The low-rank path's records are made as its states are saved (drive's onSave), so that no
-  // copy of each saved state is kept (the CLI's 61 saves of a 96×384 problem were 18 MB of copies,
-  // fresh pages in a new process): the same records in the same order as from stored states; the
-  // first that is not a valid observation ends the recording (the later ones would be discarded).
-  const streamed = formulation === 'low-rank' && saveTimes.length > 0 ? recordStream(observer, startRecord, y0, n) : undefined;
+  // The low-rank path's records are made as its states are saved (drive's onSave) when the copies
+  // of the saved states would take STREAM_RECORDS_MIN_BYTES or more (the CLI's 61 saves of a
+  // 96×384 problem were 18 MB of copies, fresh pages in a new process): the same records in the
+  // same order as from stored states; the first that is not a valid observation ends the
+  // recording (the later ones would be discarded).
+  const streamed = formulation === 'low-rank' && saveTimes.length > 0 && saveTimes.length * y0.length * 8 >= STREAM_RECORDS_MIN_BYTES ? recordStream(observer, startRecord, y0, n) : undefined;
   const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, onProgress: o.onProgress, signal: o.signal };
   // The solver's callback on the full state (full, low-rank): onStep and onProgress together.
   const onStepFull = withProgress(o.onStep, o.onProgress);
@@ -344,6 +345,19 @@ interface Solved {
   /** The record of saved state i (−1: the end state) when the path has its own observer (reduced). */
   readonly observe?: (t: number, i: number) => SimRecord;
 }
+
+/**
+ * From this many bytes of saved-state copies the low-rank path makes its records as the states
+ * are saved (see simulate). Measured (2026-12-02, 2-core EPYC under noise of ±10–20 %, dop853
+ * rtol 1e-8, the CLI's 61 saves, previous build → streamed, same bits): warm (31 interleaved
+ * rounds) square 96×384 `simulate` 80.6 → 76.3 ms (stats.wallTimeMs 68.0 → 62.3), 40×200
+ * 22.2 → 20.8 (17.2 both), 32×256 K = 3 unchanged; in fresh processes (7–9 alternating)
+ * meta.wallTimeMs of 96×384 144–150 → 113–132 ms and of 40×200 55–60 → 49–57, stats.wallTimeMs
+ * within the noise. Streaming every size made small one-shots slower (cross-entropy 8×32 K = 2
+ * stats 7.0 → 10.3 ms, Fig 3 7.4 → 8.2: the records' code running cold between the steps), so
+ * below 1 MiB the states are stored as before.
+ */
+const STREAM_RECORDS_MIN_BYTES = 1 << 20;
 
 /** Records made as the states are saved (see simulate): `bad` is the first invalid one, with the state before it. */
 interface RecordStream {

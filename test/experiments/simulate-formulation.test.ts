@@ -256,26 +256,34 @@ test('low-rank = full: stopping and custom events; auto picks low-rank for large
   assert.throws(() => simulate(big, { tEnd: 1, freeze: ['V'], formulation: 'low-rank' }), (e: unknown) => e instanceof OptionError && /frozen/.test(e.message));
 });
 
-// The low-rank path makes its records as the states are saved (no stored saved states): the
-// default 61 saves, and a run that ends at an invalid observation (normalization sum: a weight
-// leaves [0, 1]) must give the full path's status, message time, kept records and last valid
-// state (the state one save before the invalid one: a wrong buffer would be a state of another
-// save time, far off at this tolerance).
-test('low-rank = full: the default saves, and an invalid observation (records as the states are saved)', () => {
+// The low-rank path makes its records as the states are saved when their copies would take
+// 1 MiB or more (STREAM_RECORDS_MIN_BYTES in simulate.ts), else from stored copies: both ways,
+// many saves and a run that ends at an invalid observation (normalization sum: a weight leaves
+// [0, 1]) must give the full path's status, message time, kept records and last valid state
+// (the state one save before the invalid one: a wrong buffer would be a state of another save
+// time, far off at this tolerance).
+test('low-rank = full: many saves, and an invalid observation (records as the states are saved, and from stored copies)', () => {
   const o: Partial<SimulateOptions> = { method: 'dop853', rtol: 1e-10, atol: 1e-12, tEnd: 100, onFailure: 'return' };
   const spec = randomProblem({ loss: 'square', d: 4, n: 6, normalization: 'sum', seed: 1, vScale: 1, aScale: 0.5 });
-  const full = simulate(spec, { ...o, formulation: 'full' });
-  const low = simulate(spec, { ...o, formulation: 'low-rank' });
-  assert.equal(full.status, 'non-finite');
-  assert.match(full.message, /^invalid observation at t = /);
-  assert.ok(full.records.length > 10 && full.records.length < 61, `${full.records.length} records kept`);
-  assert.equal(low.message, full.message, 'the same save time and reason');
-  assertSame(full, low, 1e-7, 'sum, invalid observation');
+  // 30 state entries: 61 saves are 15 KB of copies (stored), 5000 are 1.2 MB (made as saved).
+  for (const saveAt of [undefined, { log: [1e-4, 100, 5000] as [number, number, number] }]) {
+    const full = simulate(spec, { ...o, saveAt, formulation: 'full' });
+    const low = simulate(spec, { ...o, saveAt, formulation: 'low-rank' });
+    const label = `sum, invalid observation, ${saveAt === undefined ? 61 : 5000} saves`;
+    assert.equal(full.status, 'non-finite', label);
+    assert.match(full.message, /^invalid observation at t = /);
+    assert.ok(full.records.length > 10 && full.records.length < (saveAt === undefined ? 61 : 5000), `${label}: ${full.records.length} records kept`);
+    assert.equal(low.message, full.message, `${label}: the same save time and reason`);
+    assertSame(full, low, 1e-7, label);
+  }
   const ok = randomProblem({ loss: 'square', d: 5, n: 7, samples: 2, seed: 3, aScale: 0.5 });
-  const a = simulate(ok, { ...o, formulation: 'full' });
-  const b = simulate(ok, { ...o, formulation: 'low-rank' });
-  assert.equal(a.records.length, 61);
-  assertSame(a, b, 1e-9, 'softmax K = 2, default saves');
+  // 49 entries: 3000 saves are 1.2 MB of copies.
+  for (const saveAt of [undefined, { log: [1e-3, 100, 3000] as [number, number, number] }]) {
+    const a = simulate(ok, { ...o, saveAt, formulation: 'full' });
+    const b = simulate(ok, { ...o, saveAt, formulation: 'low-rank' });
+    assert.equal(a.records.length, saveAt === undefined ? 61 : 3000);
+    assertSame(a, b, 1e-9, `softmax K = 2, ${a.records.length} records`);
+  }
 });
 
 // A per-component atol (a full-state vector, three magnitudes interleaved): the reduced and
