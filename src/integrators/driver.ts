@@ -42,6 +42,19 @@ const EVENT_RTOL = 1e-12;
 /** The abort signal is read every SIGNAL_STRIDE accepted steps (a property read, but keep it off the hot path). */
 const SIGNAL_STRIDE = 64;
 
+/**
+ * What to do about an exhausted step budget: usually more steps or looser tolerances; but when the
+ * last step h has collapsed (below 1e-6 of the run's largest, hMax) and t1 lies over 1000 budgets
+ * away at that size, the solve has stalled (an adaptive method chattering at a non-smooth point of
+ * the RHS, e.g. a logit crossing 0 under the l1, sum or relu normalisation; or a very stiff
+ * region), and more steps would not help. (A run whose steps are still growing from a small first
+ * step gets the usual advice.)
+ */
+function budgetAdvice(h: number, hMax: number, left: number, maxSteps: number): string {
+  if (!(h > 0) || !(h < 1e-6 * hMax) || !(left / h > 1000 * maxSteps)) return 'raise maxSteps or loosen rtol/atol';
+  return `the last step was ${h.toExponential(1)} with ${left.toPrecision(3)} left (about ${(left / h).toExponential(0)} more steps at that size, over 1000 budgets): the solve has stalled, most likely at a non-smooth point of the right-hand side (in simulate: a logit crossing 0 under the l1, sum or relu normalisation) or in a very stiff region; raising maxSteps will not reach t1`;
+}
+
 /** Runs the loop; returns the solution (never throws for numerical failure). */
 export function drive(stepper: Stepper, o: DriverOptions): Solution {
   const n = stepper.n;
@@ -102,6 +115,7 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   // Current step's interval and lazily computed dense coefficients (one closure for the run).
   let tOld = t0;
   let h = 0;
+  let hMax = 0;
   let coeffs: Float64Array | undefined;
   // Read through `live`, cleared at the end: closures made here share one context, so the
   // returned `interpolate` would otherwise keep the stepper (and its kernel memory) alive.
@@ -118,7 +132,7 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   while (t < tEnd) {
     if (accepted >= o.maxSteps || accepted + stepper.rejected >= o.maxSteps) {
       status = 'max-steps';
-      message = `step budget maxSteps = ${o.maxSteps} exhausted at t = ${t} before t1 = ${tEnd}; raise maxSteps or loosen rtol/atol`;
+      message = `step budget maxSteps = ${o.maxSteps} exhausted at t = ${t} before t1 = ${tEnd}; ${budgetAdvice(h, hMax, tEnd - t, o.maxSteps)}`;
       break;
     }
     if (signal !== undefined && accepted % SIGNAL_STRIDE === 0 && signal.aborted) {
@@ -138,6 +152,7 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
     accepted++;
     tOld = t;
     h = tNew - t;
+    if (h > hMax) hMax = h;
     coeffs = undefined;
     t = tNew;
     const y = stepper.y;

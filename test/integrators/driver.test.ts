@@ -140,3 +140,21 @@ test('saveAt and dense output for cash-karp, rk4 and gd (Hermite / linear interp
     for (const t of [0.777, 4.321]) assertClose(sol.interpolate!(t), logisticSineExact(t), { atol: tol, rtol: tol, label: `${method} interpolate ${t}` });
   }
 });
+
+test('an exhausted step budget: the usual advice, or, when the steps have collapsed at a non-smooth point, that more steps will not help', () => {
+  // Smooth, budget too small: t1 is a few budgets away.
+  const short = solve(decay, [1], 0, 10, { method: 'dop853', rtol: 1e-10, atol: 1e-12, maxSteps: 3, onFailure: 'return' });
+  assert.equal(short.status, 'max-steps');
+  assert.match(short.message, /; raise maxSteps or loosen rtol\/atol$/);
+  // y' = −sign(y): y reaches 0 at t = 1 and the adaptive steps collapse there (chattering).
+  const kink: Rhs = (_t, y, d) => {
+    d[0] = -Math.sign(y[0]!);
+  };
+  for (const method of ['dopri5', 'dop853'] as const) {
+    const stuck = solve(kink, [1], 0, 2, { method, rtol: 1e-10, atol: 1e-12, maxSteps: 2000, onFailure: 'return' });
+    assert.equal(stuck.status, 'max-steps', method);
+    assert.ok(Math.abs(stuck.tEnd - 1) < 1e-6, `${method}: stuck at t = ${stuck.tEnd}`);
+    assert.match(stuck.message, /the solve has stalled, most likely at a non-smooth point of the right-hand side.*raising maxSteps will not reach t1$/, method);
+    assert.doesNotMatch(stuck.message, /raise maxSteps/, method);
+  }
+});
