@@ -28,7 +28,7 @@ import { valueSoftmaxRhs } from '../src/models/value-softmax.js';
 import type { Formulation, SimulateResult } from '../src/experiments/simulate.js';
 import { loadSimulate } from './built-package.js';
 import type { BenchModule } from './types.js';
-import { median, relErr, stateOf } from './stats.js';
+import { median, ONE_BLAS_THREAD, relErr, stateOf } from './stats.js';
 
 const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -46,7 +46,6 @@ const WARM_MS = 100;
 const SETTLED_CPU_PER_WALL = 1.03;
 /** The warm-up's cap per configuration, CPU ms (a machine that never settles still gets measured). */
 const WARM_CAP_MS = 2000;
-const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 
 function pythonOk(): string | undefined {
@@ -55,7 +54,7 @@ function pythonOk(): string | undefined {
 }
 
 function peer<T>(script: string, job: unknown, timeoutMs: number): T {
-  const r = spawnSync('python3', [`${PEERS}${script}`], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 28, timeout: timeoutMs, env: { ...process.env, ...ONE_THREAD } });
+  const r = spawnSync('python3', [`${PEERS}${script}`], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 28, timeout: timeoutMs, env: { ...process.env, ...ONE_BLAS_THREAD } });
   if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr || r.error?.message}`);
   return JSON.parse(r.stdout) as T;
 }

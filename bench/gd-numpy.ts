@@ -11,14 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { simulate } from '../src/experiments/simulate.js';
 import { kernelBackend } from '../src/wasm/kernels.js';
 import type { ProblemSpec } from '../src/models/problem.js';
+import { ONE_BLAS_THREAD } from './stats.js';
 
 const PEER = fileURLToPath(new URL('./peers/gd_numpy.py', import.meta.url));
-const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 const LR = 0.1;
 
 interface Peer { problem: ProblemSpec; cpu_s: number[]; record_steps: number[] }
 const peer = (steps: number, records: number): Peer =>
-  JSON.parse(spawnSync('python3', [PEER], { input: JSON.stringify({ steps, lr: LR, records, repeats: 1 }), encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...ONE_THREAD } }).stdout) as Peer;
+  JSON.parse(spawnSync('python3', [PEER], { input: JSON.stringify({ steps, lr: LR, records, repeats: 1 }), encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...ONE_BLAS_THREAD } }).stdout) as Peer;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 if (process.argv[2] === '--child') {

@@ -29,7 +29,7 @@ import { loadSimulate } from './built-package.js';
 import { randomProblem } from '../src/models/random-problem.js';
 import type { LossName, ProblemSpec } from '../src/models/problem.js';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
-import { arg, median, fmtMs, relErr, stateOf } from './stats.js';
+import { arg, median, fmtMs, ONE_BLAS_THREAD, relErr, stateOf } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 // In-process solves time the built package, as the fresh processes do (bench/built-package.ts).
@@ -39,7 +39,7 @@ const ONLY = arg('only', undefined);
 const OUT = arg('out', undefined);
 const SAVES = arg('saves', 'two');
 if (SAVES !== 'two' && SAVES !== 'default') throw new Error(`--saves: expected two or default, received ${SAVES}`);
-const ENV = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+const ENV = { ...process.env, ...ONE_BLAS_THREAD };
 
 interface Case {
   loss: LossName;

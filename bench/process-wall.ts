@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { randomProblem } from '../src/models/random-problem.js';
 import type { ProblemSpec } from '../src/models/problem.js';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
-import { arg, fmtMs, median } from './stats.js';
+import { arg, fmtMs, median, ONE_BLAS_THREAD } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -33,7 +33,7 @@ const PEER = join(ROOT, 'bench/peers/flow_scipy.py');
 const ROUNDS = Number(arg('rounds', '7'));
 const ONLY = arg('only', undefined);
 const OUT = arg('out', undefined);
-const ENV = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+const ENV = { ...process.env, ...ONE_BLAS_THREAD };
 
 if (!existsSync(CLI)) {
   process.stderr.write('bench/process-wall.ts: dist/ is not built (run npm run build first)\n');

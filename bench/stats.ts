@@ -8,6 +8,9 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 }
 
+/** The environment that keeps a Python peer's BLAS/OpenMP to one thread (peers at their best on a shared 2-core machine). */
+export const ONE_BLAS_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } as const;
+
 /** The value after `--name` on the command line, else `fallback`. */
 export function arg(name: string, fallback: string | undefined): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -274,7 +274,11 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   // 96×384 problem were 18 MB of copies, fresh pages in a new process): the same records in the
   // same order as from stored states; the first that is not a valid observation ends the
   // recording (the later ones would be discarded).
-  const streamed = formulation === 'low-rank' && saveTimes.length > 0 && saveTimes.length * y0.length * 8 >= STREAM_RECORDS_MIN_BYTES ? recordStream(observer, startRecord, y0, n) : undefined;
+  // The record of a saved state (`first`: the first one). The record at t = 0 of the start state
+  // is the one checked above (observer is a pure function of (t, y)): reused when the saved state
+  // has the same bits (a lifted start may differ in the sign of a zero).
+  const recordOf = (first: boolean, t: number, y: Float64Array): SimRecord => (first && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y));
+  const streamed = formulation === 'low-rank' && saveTimes.length > 0 && saveTimes.length * y0.length * 8 >= STREAM_RECORDS_MIN_BYTES ? recordStream(recordOf, y0, n) : undefined;
   const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, onProgress: o.onProgress, signal: o.signal };
   // The solver's callback on the full state (full, low-rank): onStep and onProgress together.
   const onStepFull = withProgress(o.onStep, o.onProgress);
@@ -301,17 +305,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
           signal: o.signal,
         });
   }
-  // The record at t = 0 of the start state is the one checked above (observer is a pure function
-  // of (t, y)): reused when the saved state has the same bits (a lifted start may differ in the
-  // sign of a zero).
-  const records =
-    streamed !== undefined
-      ? streamed.records
-      : sol.t.map((t, i) => {
-          if (solved.observe !== undefined) return solved.observe(t, i);
-          const y = fullState(i);
-          return i === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y);
-        });
+  const records = streamed !== undefined ? streamed.records : sol.t.map((t, i) => (solved.observe !== undefined ? solved.observe(t, i) : recordOf(i === 0, t, fullState(i))));
   const last = records.length > 0 ? records[records.length - 1]!.t : -Infinity;
   const events = sol.events.map((e) => ({ name: e.name, t: e.t }));
   // A record that is not a valid observation (NaN, ±Infinity, a probability outside [0, 1])
@@ -367,12 +361,11 @@ interface RecordStream {
 }
 
 /**
- * The records of states handed over by drive's onSave (each valid until the save after next),
- * as simulate makes them from stored states: the start's record reused for a first save at
- * t = 0 with the start's bits, and nothing recorded after the first invalid record (its time,
- * reason and the state before it, copied, are kept in `bad`).
+ * The records (`recordOf`, as simulate makes them from stored states) of the states handed over
+ * by drive's onSave (each valid until the save after next); nothing is recorded after the first
+ * invalid record (its time, reason and the state before it, copied, are kept in `bad`).
  */
-function recordStream(observer: (t: number, y: Float64Array) => SimRecord, startRecord: SimRecord | undefined, y0: Float64Array, n: number): RecordStream {
+function recordStream(recordOf: (first: boolean, t: number, y: Float64Array) => SimRecord, y0: Float64Array, n: number): RecordStream {
   const records: SimRecord[] = [];
   let lastT = 0;
   let lastY: Float64Array | undefined;
@@ -381,7 +374,7 @@ function recordStream(observer: (t: number, y: Float64Array) => SimRecord, start
     bad: undefined,
     onSave: (t, y) => {
       if (stream.bad !== undefined) return;
-      const rec = records.length === 0 && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y);
+      const rec = recordOf(records.length === 0, t, y);
       const why = recordProblem(rec, n);
       if (why !== undefined) {
         stream.bad = { t: rec.t, why, prevT: lastY === undefined ? 0 : lastT, prevY: lastY === undefined ? y0 : Float64Array.from(lastY) };

@@ -68,50 +68,6 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   const denseC: Float64Array[] = [];
   const scratch = new Float64Array(n);
   let saveIdx = 0;
-  // onSave: two buffers in turn instead of a stored copy per save; its time off the clock.
-  const onSave = saveTimes === undefined ? undefined : o.onSave;
-  const saveBufs = onSave === undefined ? undefined : [new Float64Array(n), new Float64Array(n)];
-  let saveBuf = 0;
-  let saveMs = 0;
-  const nextSaveBuf = (): Float64Array => saveBufs![(saveBuf ^= 1)]!;
-  const handOver = (s: number, y: Float64Array): void => {
-    const t1 = nowMs();
-    onSave!(s, y);
-    saveMs += nowMs() - t1;
-  };
-
-  let t = t0;
-  // Save t0 if asked.
-  if (saveTimes === undefined) {
-    ts.push(t0);
-    ys.push(Float64Array.from(stepper.y));
-  } else {
-    while (saveIdx < saveTimes.length && saveTimes[saveIdx]! <= t0) {
-      ts.push(saveTimes[saveIdx]!);
-      if (saveBufs === undefined) ys.push(Float64Array.from(stepper.y));
-      else {
-        const b = nextSaveBuf();
-        b.set(stepper.y);
-        handOver(saveTimes[saveIdx]!, b);
-      }
-      saveIdx++;
-    }
-  }
-  const nEv = events.length;
-  const gPrev = new Float64Array(nEv);
-  // An event function returning NaN would never cross zero: silently never fire. Refuse it.
-  const eventValue = (e: number, t: number, y: Float64Array): number => {
-    const g = events[e]!.fn(t, y);
-    if (typeof g !== 'number' || Number.isNaN(g)) throw new OptionError(`events[${e}] (${events[e]!.name})`, 'an event function returning numbers (not NaN)', g, `at t = ${t}`);
-    return g;
-  };
-  for (let e = 0; e < nEv; e++) gPrev[e] = eventValue(e, t0, stepper.y);
-  const gNew = new Float64Array(nEv);
-
-  let status: SolveStatus = 'success';
-  let message = '';
-  let accepted = 0;
-  let yEnd: Float64Array | undefined;
   // Current step's interval and lazily computed dense coefficients (one closure for the run).
   let tOld = t0;
   let h = 0;
@@ -128,6 +84,49 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
     interpolateNested(coeffs, 0, w, n, (tt - tOld) / h, out);
     return out;
   };
+  // onSave: two buffers in turn instead of a stored copy per save; its time off the clock.
+  const onSave = saveTimes === undefined ? undefined : o.onSave;
+  const saveBufs = onSave === undefined ? undefined : [new Float64Array(n), new Float64Array(n)];
+  let saveBuf = 0;
+  let saveMs = 0;
+  /** Saves the state at save time s: a copy of `y` (a state reached there), else the dense output at s. */
+  const save = (s: number, y: Float64Array | undefined): void => {
+    ts.push(s);
+    if (saveBufs === undefined) {
+      ys.push(y !== undefined ? Float64Array.from(y) : interp(s, new Float64Array(n)));
+      return;
+    }
+    const b = saveBufs[(saveBuf ^= 1)]!;
+    if (y !== undefined) b.set(y);
+    else interp(s, b);
+    const t1 = nowMs();
+    onSave!(s, b);
+    saveMs += nowMs() - t1;
+  };
+
+  let t = t0;
+  // Save t0 if asked.
+  if (saveTimes === undefined) {
+    ts.push(t0);
+    ys.push(Float64Array.from(stepper.y));
+  } else {
+    while (saveIdx < saveTimes.length && saveTimes[saveIdx]! <= t0) save(saveTimes[saveIdx++]!, stepper.y);
+  }
+  const nEv = events.length;
+  const gPrev = new Float64Array(nEv);
+  // An event function returning NaN would never cross zero: silently never fire. Refuse it.
+  const eventValue = (e: number, t: number, y: Float64Array): number => {
+    const g = events[e]!.fn(t, y);
+    if (typeof g !== 'number' || Number.isNaN(g)) throw new OptionError(`events[${e}] (${events[e]!.name})`, 'an event function returning numbers (not NaN)', g, `at t = ${t}`);
+    return g;
+  };
+  for (let e = 0; e < nEv; e++) gPrev[e] = eventValue(e, t0, stepper.y);
+  const gNew = new Float64Array(nEv);
+
+  let status: SolveStatus = 'success';
+  let message = '';
+  let accepted = 0;
+  let yEnd: Float64Array | undefined;
 
   while (t < tEnd) {
     if (accepted >= o.maxSteps || accepted + stepper.rejected >= o.maxSteps) {
@@ -195,16 +194,8 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
       }
     } else {
       while (saveIdx < saveTimes.length && saveTimes[saveIdx]! <= tLimit) {
-        const s = saveTimes[saveIdx]!;
-        ts.push(s);
-        if (saveBufs === undefined) ys.push(s === tNew ? Float64Array.from(y) : interp(s, new Float64Array(n)));
-        else {
-          const b = nextSaveBuf();
-          if (s === tNew) b.set(y);
-          else interp(s, b);
-          handOver(s, b);
-        }
-        saveIdx++;
+        const s = saveTimes[saveIdx++]!;
+        save(s, s === tNew ? y : undefined);
       }
     }
     if (o.dense) {
