@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { drive } from '../src/integrators/driver.js';
+import { drive, STALL_STEPS } from '../src/integrators/driver.js';
 import { DOP853_CONTROL } from '../src/integrators/dop853.js';
 import { lowRankStepper } from '../src/integrators/low-rank-stages.js';
 import { initialStep } from '../src/integrators/step-control.js';
@@ -74,6 +74,7 @@ function solveWith(factory: Factory, spec: ProblemSpec, tEnd: number): Float64Ar
     events: [],
     dense: false,
     maxSteps: 1e6,
+    stallSteps: STALL_STEPS,
     onStep: undefined,
     signal: undefined,
     rhsEvals: () => stages.rhsEvals + 1,

@@ -18,7 +18,7 @@
  * bench/flow.bench.ts.
  *
  * Usage (both checkouts built): npx tsx bench/simulate-overhead-ab.ts --old /work/main [--new .]
- *   [--rounds 15] [--shots 7] [--solo-processes 3] [--check-only]
+ *   [--rounds 15] [--shots 7] [--solo-processes 3] [--check-only] [--ignore-keys key1,key2]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,11 +34,17 @@ type Lib = {
   randomProblem: (o: Record<string, unknown>) => Record<string, unknown>;
 };
 
-/** JSON of a result with wall times removed and every number written as its float64 bits. */
+/**
+ * Keys left out of the comparison (`--ignore-keys a,b`): e.g. a config field that only the new
+ * build records (`stallSteps`, added with the stall check), so that the numbers are still compared.
+ */
+const IGNORED = new Set((process.argv.find((a, i) => process.argv[i - 1] === '--ignore-keys') ?? '').split(',').filter(Boolean));
+
+/** JSON of a result with wall times (and the ignored keys) removed and every number written as its float64 bits. */
 function canonical(x: unknown): string {
   const bits = new DataView(new ArrayBuffer(8));
   return JSON.stringify(x, (key, v: unknown) => {
-    if (key === 'wallTimeMs' || key === 'createdAt' || key === 'startedAt') return undefined;
+    if (key === 'wallTimeMs' || key === 'createdAt' || key === 'startedAt' || IGNORED.has(key)) return undefined;
     if (typeof v === 'number') {
       bits.setFloat64(0, v);
       return `f${bits.getBigUint64(0).toString(16)}`;

@@ -60,6 +60,8 @@ export const SIMULATE_RESULT_SCHEMA = z
       lr: num.nullable(),
       dt: num.nullable(),
       maxSteps: z.number().int(),
+      // Results written before the stall check have none.
+      stallSteps: z.number().int().optional(),
       untilEntropy: num.nullable(),
       untilMaxProb: num.nullable(),
       untilLoss: num.nullable(),
@@ -67,7 +69,7 @@ export const SIMULATE_RESULT_SCHEMA = z
       events: z.array(z.string()),
     }),
     meta: RUN_META_SCHEMA,
-    status: z.enum(['success', 'terminated', 'max-steps', 'step-underflow', 'non-finite', 'interrupted']),
+    status: z.enum(['success', 'terminated', 'max-steps', 'stalled', 'step-underflow', 'non-finite', 'interrupted']),
     message: z.string(),
     stats: z.object({ steps: num, accepted: num, rejected: num, rhsEvals: num, wallTimeMs: num }),
     events: z.array(z.object({ name: z.string(), t: num })),

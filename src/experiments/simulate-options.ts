@@ -3,6 +3,7 @@
  * own that loads nothing else: the CLI's help text is built from them without loading the solver.
  * simulate.ts re-exports all of them.
  */
+import { STALL_STEPS } from '../integrators/driver.js';
 import type { EventSpec, MethodName, SaveAt } from '../integrators/types.js';
 import type { FrozenBlock } from '../models/value-softmax.js';
 
@@ -42,6 +43,13 @@ export interface SimulateOptions {
   /** Step of `rk4` (required for rk4). */
   dt: number | undefined;
   maxSteps: number;
+  /**
+   * The adaptive methods' stall check (0: off): a run whose largest step over the last
+   * `stallSteps` accepted steps fell below 1e-6 of its largest step, with t1 over 1000 budgets
+   * away at that size, ends with status 'stalled' (e.g. chattering at a kink of the RHS, as a logit
+   * crossing 0 under the l1 or relu normalisation) instead of spending the rest of `maxSteps`.
+   */
+  stallSteps: number;
   /** Stop when every sample's attention entropy (nats) falls below this. */
   untilEntropy: number | undefined;
   /** Stop when every sample's max attention rises above this (tested as 1 − max < 1 − P). */
@@ -78,6 +86,7 @@ export const SIMULATE_DEFAULTS: Readonly<SimulateOptions> = Object.freeze({
   lr: 0.1,
   dt: undefined,
   maxSteps: 1e7,
+  stallSteps: STALL_STEPS,
   untilEntropy: undefined,
   untilMaxProb: undefined,
   untilLoss: undefined,

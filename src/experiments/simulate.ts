@@ -71,6 +71,8 @@ export interface SimulateConfig {
   readonly lr: number | null;
   readonly dt: number | null;
   readonly maxSteps: number;
+  /** The stall check's window (0: off; see SimulateOptions.stallSteps). */
+  readonly stallSteps: number;
   readonly untilEntropy: number | null;
   readonly untilMaxProb: number | null;
   readonly untilLoss: number | null;
@@ -96,7 +98,7 @@ export interface SimulateResult {
 /** What `simulate` returns: the result plus `columns()` and `series(name)` (not in its JSON). */
 export type SimulateRun = SimulateResult & SimulateViews;
 
-const FAILURES: readonly SolveStatus[] = ['max-steps', 'step-underflow', 'non-finite'];
+const FAILURES: readonly SolveStatus[] = ['max-steps', 'stalled', 'step-underflow', 'non-finite'];
 
 function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>[2]): number | undefined {
   return v === undefined ? undefined : checkNumber(name, v, rule);
@@ -104,7 +106,7 @@ function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>
 
 /**
  * Integrates the flow of `problem` from t = 0 to `tEnd` and observes it at the save times.
- * Numerical failure (non-finite state, step underflow, max steps) throws IntegrationError
+ * Numerical failure (non-finite state, step underflow, max steps, a stalled solve) throws IntegrationError
  * (its `partial` is the result up to the last good state) unless `onFailure: 'return'`.
  *
  * @example
@@ -136,6 +138,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   const dt = optional('dt', o.dt, { gt: 0, max: tEnd });
   if (method === 'rk4' && dt === undefined) throw new OptionError('dt', 'a step > 0 for method rk4', undefined);
   const maxSteps = checkNumber('maxSteps', o.maxSteps, { integer: true, min: 1 });
+  const stallSteps = checkNumber('stallSteps', o.stallSteps, { integer: true, min: 0 });
   const untilEntropy = optional('untilEntropy', o.untilEntropy, { min: 0 });
   const untilMaxProb = optional('untilMaxProb', o.untilMaxProb, { gt: 0, lt: 1 });
   const untilLoss = optional('untilLoss', o.untilLoss, {});
@@ -229,6 +232,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     lr: method === 'gd' ? lr : null,
     dt: dt ?? null,
     maxSteps,
+    stallSteps,
     untilEntropy: untilEntropy ?? null,
     untilMaxProb: untilMaxProb ?? null,
     untilLoss: untilLoss ?? null,
@@ -279,7 +283,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   // has the same bits (a lifted start may differ in the sign of a zero).
   const recordOf = (first: boolean, t: number, y: Float64Array): SimRecord => (first && startRecord !== undefined && Object.is(t, 0) && sameEntries(y, y0) ? startRecord : observer(t, y));
   const streamed = formulation === 'low-rank' && saveTimes.length > 0 && saveTimes.length * y0.length * 8 >= STREAM_RECORDS_MIN_BYTES ? recordStream(recordOf, y0, n) : undefined;
-  const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, freeze: o.freeze, onStep: o.onStep, onProgress: o.onProgress, signal: o.signal };
+  const run: ReducedRun = { method, rtol, tEnd, lr, dt, maxSteps, stallSteps, freeze: o.freeze, onStep: o.onStep, onProgress: o.onProgress, signal: o.signal };
   // The solver's callback on the full state (full, low-rank): onStep and onProgress together.
   const onStepFull = withProgress(o.onStep, o.onProgress);
   const solved: Solved =
@@ -298,6 +302,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
           atol,
           dt: method === 'gd' ? lr : dt,
           maxSteps,
+          stallSteps,
           saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
           events: allEvents,
           onFailure: 'return',
@@ -400,6 +405,7 @@ interface ReducedRun {
   lr: number;
   dt: number | undefined;
   maxSteps: number;
+  stallSteps: number;
   freeze: readonly FrozenBlock[];
   onStep: ((t: number, y: Float64Array) => void) | undefined;
   onProgress: ((t: number) => void) | undefined;
@@ -454,6 +460,7 @@ function solveReduced(P: Problem, R: ReducedFlow, observer: (t: number, r: Float
         events: evs,
         dense: false,
         maxSteps: o.maxSteps,
+        stallSteps: o.stallSteps,
         onStep,
         signal: o.signal,
         rhsEvals: () => rk.rhsEvals,
@@ -467,6 +474,7 @@ function solveReduced(P: Problem, R: ReducedFlow, observer: (t: number, r: Float
         atol: 0,
         dt: o.method === 'gd' ? o.lr : o.dt,
         maxSteps: o.maxSteps,
+        stallSteps: o.stallSteps,
         saveAt: saveTimes.length > 0 ? Array.from(saveTimes) : undefined,
         events: evs,
         onFailure: 'return',
@@ -541,6 +549,7 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     events,
     dense: false,
     maxSteps: o.maxSteps,
+    stallSteps: o.stallSteps,
     onStep: withProgress(o.onStep, o.onProgress),
     signal: o.signal,
     rhsEvals: () => stages.rhsEvals + 1,

@@ -22,6 +22,15 @@ export interface DriverOptions {
   events: readonly EventSpec[];
   dense: boolean;
   maxSteps: number;
+  /**
+   * The stall check (0: off): after every `stallSteps` accepted steps, whether the largest of
+   * them has collapsed (`collapsed`: below 1e-6 of the run's largest step, with t1 over 1000
+   * budgets away at that size); if so the run ends with status 'stalled' instead of spending the
+   * rest of its budget. Such a run can only reach t1 if its steps grow again within the budget,
+   * e.g. a chattering phase at a kink of the RHS that ends by itself within maxSteps steps; a
+   * caller expecting that turns the check off.
+   */
+  stallSteps: number;
   onStep: ((t: number, y: Float64Array) => void) | undefined;
   signal: AbortSignal | undefined;
   /** Reads the RHS evaluation count. */
@@ -42,18 +51,28 @@ const EVENT_RTOL = 1e-12;
 /** The abort signal is read every SIGNAL_STRIDE accepted steps (a property read, but keep it off the hot path). */
 const SIGNAL_STRIDE = 64;
 
+/** The default of the stall check's `stallSteps` (DriverOptions). */
+export const STALL_STEPS = 20_000;
+
+/** Where a stalled solve most likely is (the messages of budgetAdvice and the stall check). */
+const STALL_CAUSE = 'most likely at a non-smooth point of the right-hand side (in simulate: a logit crossing 0 under the l1, sum or relu normalisation) or in a very stiff region';
+
 /**
- * What to do about an exhausted step budget: usually more steps or looser tolerances; but when the
- * last step h has collapsed (below 1e-6 of the run's largest, hMax) and t1 lies over 1000 budgets
- * away at that size, the solve has stalled (an adaptive method chattering at a non-smooth point of
- * the RHS, e.g. a logit crossing 0 under the l1, sum or relu normalisation; or a very stiff
- * region), and more steps would not help. (A run whose steps are still growing from a small first
- * step gets the usual advice.)
+ * Whether steps of at most `h` have collapsed (below 1e-6 of the run's largest, hMax) with t1
+ * over 1000 budgets away at that size: the solve has stalled (an adaptive method chattering at a
+ * non-smooth point of the RHS, or a very stiff region), and more steps would not help. (A run
+ * whose steps are still growing from a small first step is not: its largest step is the last.)
  */
-function budgetAdvice(h: number, hMax: number, left: number, maxSteps: number): string {
-  if (!(h > 0) || !(h < 1e-6 * hMax) || !(left / h > 1000 * maxSteps)) return 'raise maxSteps or loosen rtol/atol';
-  return `the last step was ${h.toExponential(1)} with ${left.toPrecision(3)} left (about ${(left / h).toExponential(0)} more steps at that size, over 1000 budgets): the solve has stalled, most likely at a non-smooth point of the right-hand side (in simulate: a logit crossing 0 under the l1, sum or relu normalisation) or in a very stiff region; raising maxSteps will not reach t1`;
+function collapsed(h: number, hMax: number, left: number, maxSteps: number): boolean {
+  return h > 0 && h < 1e-6 * hMax && left / h > 1000 * maxSteps;
 }
+
+/** What to do about an exhausted step budget: usually more steps or looser tolerances; nothing, when the last step had collapsed (`collapsed`). */
+function budgetAdvice(h: number, hMax: number, left: number, maxSteps: number): string {
+  if (!collapsed(h, hMax, left, maxSteps)) return 'raise maxSteps or loosen rtol/atol';
+  return `the last step was ${h.toExponential(1)} with ${left.toPrecision(3)} left (about ${(left / h).toExponential(0)} more steps at that size, over 1000 budgets): the solve has stalled, ${STALL_CAUSE}; raising maxSteps will not reach t1`;
+}
+
 
 /** Runs the loop; returns the solution (never throws for numerical failure). */
 export function drive(stepper: Stepper, o: DriverOptions): Solution {
@@ -127,8 +146,17 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
   let message = '';
   let accepted = 0;
   let yEnd: Float64Array | undefined;
+  // The stall check's window: steps left in it (Infinity: no check) and its largest step.
+  let winLeft = o.stallSteps > 0 ? o.stallSteps : Infinity;
+  let winMax = 0;
+  let stalled = false;
 
   while (t < tEnd) {
+    if (stalled) {
+      status = 'stalled';
+      message = `the solve stalled at t = ${t} before t1 = ${tEnd}: each of the last ${o.stallSteps} accepted steps was below 1e-6 of the run's largest (${hMax.toExponential(2)}), the largest of them ${winMax.toExponential(1)}, at which t1 is over 1000 step budgets (maxSteps = ${o.maxSteps}) away; stopped, ${STALL_CAUSE} (stallSteps or --stall-steps 0 turns this check off)`;
+      break;
+    }
     if (accepted >= o.maxSteps || accepted + stepper.rejected >= o.maxSteps) {
       status = 'max-steps';
       message = `step budget maxSteps = ${o.maxSteps} exhausted at t = ${t} before t1 = ${tEnd}; ${budgetAdvice(h, hMax, tEnd - t, o.maxSteps)}`;
@@ -152,6 +180,12 @@ export function drive(stepper: Stepper, o: DriverOptions): Solution {
     tOld = t;
     h = tNew - t;
     if (h > hMax) hMax = h;
+    if (h > winMax) winMax = h;
+    if (--winLeft === 0) {
+      stalled = collapsed(winMax, hMax, tEnd - tNew, o.maxSteps);
+      winLeft = o.stallSteps;
+      if (!stalled) winMax = 0;
+    }
     coeffs = undefined;
     t = tNew;
     const y = stepper.y;

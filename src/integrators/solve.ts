@@ -18,6 +18,7 @@ export { resolveSaveAt };
 import { countingRhs, type Stepper } from './stepper.js';
 import type { EventSpec, MethodName, Rhs, Solution, SolveOptions } from './types.js';
 import { nowMs } from '../core/clock.js';
+import { STALL_STEPS } from './driver.js';
 
 /** The method names `solve` accepts (`checkChoice` list). Example: `METHOD_NAMES.includes('dop853')` is true. */
 export const METHOD_NAMES: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as MethodName[]);
@@ -34,6 +35,7 @@ export const SOLVE_DEFAULTS: Readonly<SolveOptions> = Object.freeze({
   dt: undefined,
   dtMax: undefined,
   maxSteps: 1e7,
+  stallSteps: STALL_STEPS,
   saveAt: undefined,
   events: Object.freeze([]) as readonly EventSpec[],
   dense: false,
@@ -86,7 +88,7 @@ function checkEvents(value: unknown): readonly EventSpec[] {
  * change (respecting `direction`) is located on the dense output by Brent's method to
  * 1e-12·max(|t|, |h|); a terminal event ends the run (status 'terminated') at the root.
  * `rhs` and event functions receive solver buffers: they must not keep or modify them.
- * Failure ('max-steps', 'step-underflow', 'non-finite') throws `IntegrationError` carrying the
+ * Failure ('max-steps', 'stalled', 'step-underflow', 'non-finite') throws `IntegrationError` carrying the
  * partial solution unless `onFailure: 'return'`; an aborted `signal` is not a failure: the run
  * returns with status 'interrupted' and everything computed so far.
  *
@@ -111,6 +113,7 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
   let dt = checkOptionalPositive('dt', o.dt);
   if (fixed && dt === undefined) throw new OptionError('dt', `a finite number > 0 (the step of '${method}'${method === 'gd' ? ', i.e. the learning rate' : ''})`, o.dt);
   const maxSteps = checkNumber('maxSteps', o.maxSteps, { integer: true, min: 1 });
+  const stallSteps = checkNumber('stallSteps', o.stallSteps, { integer: true, min: 0 });
   const events = checkEvents(o.events);
   const dense = checkBoolean('dense', o.dense);
   const onFailure = checkChoice('onFailure', o.onFailure, ['throw', 'return'] as const);
@@ -170,6 +173,7 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
     events,
     dense,
     maxSteps,
+    stallSteps,
     onStep: o.onStep,
     signal: o.signal,
     rhsEvals: rk === undefined ? () => counter.n : () => rk.rhsEvals,
@@ -178,7 +182,7 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
   // The results are copies: the evaluator's pooled kernel instance can go back (a run that threw
   // drops it instead).
   rk?.release();
-  const failed = solution.status === 'max-steps' || solution.status === 'step-underflow' || solution.status === 'non-finite';
+  const failed = solution.status === 'max-steps' || solution.status === 'stalled' || solution.status === 'step-underflow' || solution.status === 'non-finite';
   if (failed && onFailure === 'throw') throw new IntegrationError(`${method}: ${solution.message}`, solution.status, solution);
   return solution;
 }

@@ -38,6 +38,13 @@ export interface SolveOptions {
   dtMax: number | undefined;
   /** Step budget; exceeding it ends with status `max-steps`. */
   maxSteps: number;
+  /**
+   * The adaptive methods' stall check (0: off): a run whose largest step over the last
+   * `stallSteps` accepted steps fell below 1e-6 of its largest step, with t1 over 1000 budgets
+   * away at that size, ends with status 'stalled' (e.g. chattering at a kink of the RHS, as a logit
+   * crossing 0 under the l1 or relu normalisation) instead of spending the rest of `maxSteps`.
+   */
+  stallSteps: number;
   /** Save times. Default: every accepted step (adaptive) / every step (fixed). */
   saveAt: SaveAt | undefined;
   events: readonly EventSpec[];
@@ -56,7 +63,12 @@ export interface SolveOptions {
   errorNorm: ErrorNorm | undefined;
 }
 
-export type SolveStatus = 'success' | 'terminated' | 'max-steps' | 'step-underflow' | 'non-finite' | 'interrupted';
+/**
+ * How a run ended. Failures: 'max-steps' (the step budget ran out), 'step-underflow', 'non-finite',
+ * and 'stalled' (an adaptive run whose steps collapsed for 2·10⁴ accepted steps, with t1 over 1000
+ * budgets away at that size: see the stall check in driver.ts).
+ */
+export type SolveStatus = 'success' | 'terminated' | 'max-steps' | 'stalled' | 'step-underflow' | 'non-finite' | 'interrupted';
 
 export interface SolverStats {
   readonly steps: number;

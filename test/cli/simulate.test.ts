@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomProblem } from '../../src/models/random-problem.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const MAIN = ['--import', 'tsx', 'src/cli/main.ts', 'simulate'];
@@ -90,6 +91,22 @@ test('numerical failure: exit 1, JSON with status and last good state', () => {
   assert.equal(out.status, 'max-steps');
   assert.ok(out.records.length >= 1);
   assert.match(r.stderr, /max-steps/);
+});
+
+test('a stalled solve (l1 normalisation, chattering at a kink): exit 1 in well under a second of solving, status stalled, --stall-steps recorded and checked', () => {
+  const file = join(dir, 'l1-stall.json');
+  writeFileSync(file, JSON.stringify(randomProblem({ loss: 'square', d: 4, n: 6, normalization: 'l1', seed: 1, vScale: 1, aScale: 0.5 })));
+  const r = run(['--problem', file, '--t-end', '100', '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.status, 'stalled');
+  assert.equal(out.config.stallSteps, 20000);
+  assert.ok(out.stats.accepted <= 40000 && out.state.t < 100, `${out.stats.accepted} accepted steps, t = ${out.state.t}`);
+  assert.ok(out.records.length >= 2 && out.records.every((x: { loss: number }) => Number.isFinite(x.loss)));
+  assert.match(r.stderr, /stalled: the solve stalled at t = /);
+  const bad = run(['--problem', file, '--t-end', '100', '--stall-steps', '1.5']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr.trim(), /^vsflow: --stall-steps: expected an integer >= 0, received 1\.5$/);
 });
 
 test('Ctrl-C: SIGINT writes what was computed with status interrupted, exit 130', async () => {

@@ -107,6 +107,21 @@ test('K = 2 records carry per-sample arrays', () => {
   assert.equal((rec.a as number[][]).length, 2);
 });
 
+test('a stalled solve (l1 normalisation, chattering at a kink) ends as stalled on every formulation that steps adaptively, with its records; stallSteps is checked and recorded', () => {
+  const P = randomProblem({ loss: 'square', d: 4, n: 6, normalization: 'l1', seed: 1, vScale: 1, aScale: 0.5 });
+  for (const formulation of ['full', 'low-rank'] as const) {
+    const r = simulate(P, { tEnd: 100, formulation, onFailure: 'return' });
+    assert.equal(r.status, 'stalled', `${formulation}: ${r.message}`);
+    assert.equal(r.config.stallSteps, 20000);
+    assert.ok(r.stats.accepted <= 40000, `${formulation}: ${r.stats.accepted} accepted steps`);
+    assert.ok(Math.abs(r.state.t - 2.7535) < 1e-3, `${formulation}: stopped at t = ${r.state.t}`);
+    assert.ok(r.records.length >= 2 && r.records.every((x) => Number.isFinite(x.loss)));
+    assert.throws(() => simulate(P, { tEnd: 100, formulation }), (e: unknown) => e instanceof IntegrationError && e.status === 'stalled');
+  }
+  assert.equal(simulate(P, { tEnd: 100, stallSteps: 0, maxSteps: 50_000, onFailure: 'return' }).status, 'max-steps');
+  assert.throws(() => simulate(P, { tEnd: 100, stallSteps: -1 }), /stallSteps: expected an integer >= 0, received -1/);
+});
+
 test('failures: max-steps and non-finite → status + last good state, IntegrationError unless onFailure return', () => {
   const spec = randomProblem({ loss: 'square', d: 2, n: 3, seed: 1 });
   const r = simulate(spec, { tEnd: 1e3, maxSteps: 3, onFailure: 'return' });

@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { drive, type DriverOptions } from '../../src/integrators/driver.js';
+import { drive, STALL_STEPS, type DriverOptions } from '../../src/integrators/driver.js';
 import { dop853Stepper } from '../../src/integrators/dop853.js';
 import { lowRankStepper } from '../../src/integrators/low-rank-stages.js';
 import type { Stepper } from '../../src/integrators/stepper.js';
@@ -33,7 +33,7 @@ const steppers: [string, () => Stepper][] = [
 ];
 
 function options(events: EventSpec[], onSave?: (t: number, y: Float64Array) => void): DriverOptions {
-  return { method: 'dop853', t0: 0, tEnd, saveTimes: SAVES, events, dense: false, maxSteps: 100000, onStep: undefined, signal: undefined, rhsEvals: () => 0, startMs: nowMs(), onSave };
+  return { method: 'dop853', t0: 0, tEnd, saveTimes: SAVES, events, dense: false, maxSteps: 100000, stallSteps: STALL_STEPS, onStep: undefined, signal: undefined, rhsEvals: () => 0, startMs: nowMs(), onSave };
 }
 
 /** The loss falls below half its start: a terminal event inside the run. */

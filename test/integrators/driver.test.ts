@@ -10,6 +10,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { IntegrationError } from '../../src/core/errors.js';
+import { STALL_STEPS } from '../../src/integrators/driver.js';
 import { solve } from '../../src/integrators/solve.js';
 import type { MethodName, Rhs } from '../../src/integrators/types.js';
 import { assertClose } from '../helpers/tolerance.js';
@@ -156,5 +158,44 @@ test('an exhausted step budget: the usual advice, or, when the steps have collap
     assert.ok(Math.abs(stuck.tEnd - 1) < 1e-6, `${method}: stuck at t = ${stuck.tEnd}`);
     assert.match(stuck.message, /the solve has stalled, most likely at a non-smooth point of the right-hand side.*raising maxSteps will not reach t1$/, method);
     assert.doesNotMatch(stuck.message, /raise maxSteps/, method);
+  }
+});
+
+test('a stalled solve stops early with status stalled; stallSteps 0, or a budget that t1 is within, lets it run', () => {
+  // y' = −sign(y): y reaches 0 at t = 1, where the adaptive steps collapse (chattering) for ever.
+  const kink: Rhs = (_t, y, d) => {
+    d[0] = -Math.sign(y[0]!);
+  };
+  for (const method of ['dopri5', 'dop853'] as const) {
+    const stuck = solve(kink, [1], 0, 2, { method, rtol: 1e-10, atol: 1e-12, onFailure: 'return' });
+    assert.equal(stuck.status, 'stalled', method);
+    // Stopped at the kink (t creeps on by the collapsed steps while the run chatters there).
+    assert.ok(Math.abs(stuck.tEnd - 1) < 1e-4, `${method}: stopped at t = ${stuck.tEnd}`);
+    // At the end of the first or second window of 20 000 accepted steps, not after the 10⁷ budget.
+    assert.ok(stuck.stats.accepted <= 2 * STALL_STEPS, `${method}: ${stuck.stats.accepted} accepted steps`);
+    assert.match(stuck.message, /^the solve stalled at t = .*each of the last 20000 accepted steps was below 1e-6 of the run's largest.*over 1000 step budgets \(maxSteps = 10000000\) away; stopped, most likely at a non-smooth point/, method);
+    assert.throws(
+      () => solve(kink, [1], 0, 2, { method, rtol: 1e-10, atol: 1e-12 }),
+      (e: unknown) => e instanceof IntegrationError && e.status === 'stalled' && (e.partial as { tEnd: number }).tEnd === stuck.tEnd,
+    );
+    // Off: the budget runs out as before, with the advice that the steps had collapsed.
+    const off = solve(kink, [1], 0, 2, { method, rtol: 1e-10, atol: 1e-12, maxSteps: 3 * STALL_STEPS, stallSteps: 0, onFailure: 'return' });
+    assert.equal(off.status, 'max-steps', method);
+    assert.match(off.message, /the solve has stalled.*raising maxSteps will not reach t1$/, method);
+  }
+  // The chattering ends by itself at t = 1 + 2e-6 (the drift turns positive) after ≈ 2.5·10⁵
+  // collapsed steps: the check cannot see that coming and stops the run (the documented cost),
+  // unless it is off, or the budget is large enough for t1 to be within 1000 budgets at the
+  // collapsed step size (maxSteps 1e9).
+  const release: Rhs = (t, y, d) => {
+    d[0] = -Math.sign(y[0]!) + (t > 1 + 2e-6 ? 2 : 0);
+  };
+  const o = { method: 'dop853', rtol: 1e-10, atol: 1e-12, saveAt: [0, 2], onFailure: 'return' } as const;
+  assert.equal(solve(release, [1], 0, 2, o).status, 'stalled');
+  for (const extra of [{ stallSteps: 0 }, { maxSteps: 1e9 }]) {
+    const r = solve(release, [1], 0, 2, { ...o, ...extra });
+    assert.equal(r.status, 'success', `${JSON.stringify(extra)}: ${r.message}`);
+    assert.ok(r.stats.accepted > 2 * STALL_STEPS, `${JSON.stringify(extra)}: ${r.stats.accepted} accepted steps (the chattering must outlast the check's windows)`);
+    assert.ok(Math.abs(r.yEnd[0]! - (1 - 2e-6)) < 1e-6, `${JSON.stringify(extra)}: y(2) = ${r.yEnd[0]}`);
   }
 });

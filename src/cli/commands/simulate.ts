@@ -40,6 +40,7 @@ interface Flags extends ProblemFlags {
   lr?: string;
   dt?: string;
   maxSteps?: string;
+  stallSteps?: string;
   untilEntropy?: string;
   untilMaxProb?: string;
   untilLoss?: string;
@@ -74,6 +75,7 @@ function parseOptions(flags: Flags): Partial<SimulateOptions> {
   if (flags.lr !== undefined) o.lr = parseNumber('--lr', flags.lr, { gt: 0 });
   if (flags.dt !== undefined) o.dt = parseNumber('--dt', flags.dt, { gt: 0 });
   if (flags.maxSteps !== undefined) o.maxSteps = parseNumber('--max-steps', flags.maxSteps, { integer: true, min: 1 });
+  if (flags.stallSteps !== undefined) o.stallSteps = parseNumber('--stall-steps', flags.stallSteps, { integer: true, min: 0 });
   if (flags.untilEntropy !== undefined) o.untilEntropy = parseNumber('--until-entropy', flags.untilEntropy, { min: 0 });
   if (flags.untilMaxProb !== undefined) o.untilMaxProb = parseNumber('--until-max-prob', flags.untilMaxProb, { gt: 0, lt: 1 });
   if (flags.untilLoss !== undefined) o.untilLoss = parseNumber('--until-loss', flags.untilLoss);
@@ -118,7 +120,7 @@ export function formatTable(result: SimulateResult): string {
   ].join('\n');
 }
 
-const EXIT: Record<string, number> = { success: 0, terminated: 0, interrupted: 130, 'max-steps': 1, 'step-underflow': 1, 'non-finite': 1 };
+const EXIT: Record<string, number> = { success: 0, terminated: 0, interrupted: 130, 'max-steps': 1, stalled: 1, 'step-underflow': 1, 'non-finite': 1 };
 
 /** Runs the simulation in a worker so Ctrl-C and the progress bar work during the computation. */
 function runInWorker(problem: ProblemSpec, options: Partial<SimulateOptions>, tEnd: number): Promise<SimulateResult> {
@@ -190,6 +192,7 @@ export function register(program: Command): void {
     .option('--lr <x>', `gd learning rate, t = lr·steps (default ${SIMULATE_DEFAULTS.lr})`)
     .option('--dt <x>', 'rk4 step')
     .option('--max-steps <int>', `step budget (default ${SIMULATE_DEFAULTS.maxSteps})`)
+    .option('--stall-steps <int>', `end with status stalled when the largest of the last <int> accepted steps fell below 1e-6 of the largest, with t1 over 1000 budgets away at that size (default ${SIMULATE_DEFAULTS.stallSteps}; 0: never)`)
     .option('--until-entropy <x>', 'stop when every sample\'s attention entropy (nats) falls below x')
     .option('--until-max-prob <x>', 'stop when every sample\'s max attention exceeds x')
     .option('--until-loss <x>', 'stop when the loss falls below x')
