@@ -8,7 +8,7 @@
 import { IntegrationError, OptionError } from '../core/errors.js';
 import { runMeta, type RunMeta } from '../core/run-meta.js';
 import { checkChoice, checkNumber, checkVector, resolveOptions, RTOL_RULE } from '../core/validate.js';
-import { resolveSaveAt, solve } from '../integrators/solve.js';
+import { FAILURE_STATUSES, resolveSaveAt, solve } from '../integrators/solve.js';
 import type { EventSpec, MethodName, SaveAt, Solution, SolveStatus, SolverStats } from '../integrators/types.js';
 import { attentionStats, createObserver, createReducedObserver, type AttentionStats, type SimRecord } from '../analysis/observables.js';
 import { checkObservableStart, recordProblem } from '../analysis/record-check.js';
@@ -97,8 +97,6 @@ export interface SimulateResult {
 
 /** What `simulate` returns: the result plus `columns()` and `series(name)` (not in its JSON). */
 export type SimulateRun = SimulateResult & SimulateViews;
-
-const FAILURES: readonly SolveStatus[] = ['max-steps', 'stalled', 'step-underflow', 'non-finite'];
 
 function optional(name: string, v: unknown, rule: Parameters<typeof checkNumber>[2]): number | undefined {
   return v === undefined ? undefined : checkNumber(name, v, rule);
@@ -256,7 +254,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
       records,
       state: { t: tLast, V: Vrows, a: P.batched ? aRows : aRows[0]! },
     });
-    if (FAILURES.includes(status) && o.onFailure === 'throw') throw new IntegrationError(message, status, result);
+    if (FAILURE_STATUSES.includes(status) && o.onFailure === 'throw') throw new IntegrationError(message, status, result);
     return result;
   };
 

@@ -73,7 +73,6 @@ function budgetAdvice(h: number, hMax: number, left: number, maxSteps: number): 
   return `the last step was ${h.toExponential(1)} with ${left.toPrecision(3)} left (about ${(left / h).toExponential(0)} more steps at that size, over 1000 budgets): the solve has stalled, ${STALL_CAUSE}; raising maxSteps will not reach t1`;
 }
 
-
 /** Runs the loop; returns the solution (never throws for numerical failure). */
 export function drive(stepper: Stepper, o: DriverOptions): Solution {
   const n = stepper.n;

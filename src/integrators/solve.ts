@@ -16,9 +16,12 @@ import { resolveSaveAt } from './save-at.js';
 
 export { resolveSaveAt };
 import { countingRhs, type Stepper } from './stepper.js';
-import type { EventSpec, MethodName, Rhs, Solution, SolveOptions } from './types.js';
+import type { EventSpec, MethodName, Rhs, Solution, SolveOptions, SolveStatus } from './types.js';
 import { nowMs } from '../core/clock.js';
 import { STALL_STEPS } from './driver.js';
+
+/** The statuses that are failures: `solve` throws on them unless `onFailure: 'return'` (so does `simulate`). */
+export const FAILURE_STATUSES: readonly SolveStatus[] = Object.freeze(['max-steps', 'stalled', 'step-underflow', 'non-finite'] as SolveStatus[]);
 
 /** The method names `solve` accepts (`checkChoice` list). Example: `METHOD_NAMES.includes('dop853')` is true. */
 export const METHOD_NAMES: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as MethodName[]);
@@ -182,7 +185,6 @@ export function solve(rhs: Rhs, y0: ArrayLike<number>, t0: number, t1: number, o
   // The results are copies: the evaluator's pooled kernel instance can go back (a run that threw
   // drops it instead).
   rk?.release();
-  const failed = solution.status === 'max-steps' || solution.status === 'stalled' || solution.status === 'step-underflow' || solution.status === 'non-finite';
-  if (failed && onFailure === 'throw') throw new IntegrationError(`${method}: ${solution.message}`, solution.status, solution);
+  if (FAILURE_STATUSES.includes(solution.status) && onFailure === 'throw') throw new IntegrationError(`${method}: ${solution.message}`, solution.status, solution);
   return solution;
 }

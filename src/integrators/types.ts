@@ -65,8 +65,8 @@ export interface SolveOptions {
 
 /**
  * How a run ended. Failures: 'max-steps' (the step budget ran out), 'step-underflow', 'non-finite',
- * and 'stalled' (an adaptive run whose steps collapsed for 2·10⁴ accepted steps, with t1 over 1000
- * budgets away at that size: see the stall check in driver.ts).
+ * and 'stalled' (an adaptive run whose steps collapsed for `stallSteps` accepted steps, with t1 over
+ * 1000 budgets away at that size: see the stall check in driver.ts); `FAILURE_STATUSES` in solve.ts.
  */
 export type SolveStatus = 'success' | 'terminated' | 'max-steps' | 'stalled' | 'step-underflow' | 'non-finite' | 'interrupted';
 
