@@ -1,6 +1,6 @@
 /**
  * The check an outside reviewer would run: problems that are not in the flow benchmark (other
- * seeds and sizes, K > 1, the cross-entropy loss), each solved by fresh `vsflow simulate`
+ * seeds and sizes, K > 1 for the square and logistic losses, the cross-entropy loss), each solved by fresh `vsflow simulate`
  * processes and by scipy's solve_ivp, with both final states compared against an independent
  * reference (scipy DOP853 at rtol 1e-13, atol 1e-15, on its own numpy RHS: not vsflow's).
  *
@@ -64,6 +64,8 @@ const CASES: Case[] = [
   { loss: 'square', d: 32, n: 256, K: 3, seed: 13, vScale: 0.3, aScale: 0.5, tEnd: 300 },
   { loss: 'logistic', d: 6, n: 20, K: 1, seed: 23, vScale: 0.1, aScale: 0, tEnd: 3e4 },
   { loss: 'logistic', d: 48, n: 300, K: 1, seed: 3, vScale: 0.1, aScale: 0, tEnd: 1e4 },
+  { loss: 'logistic', d: 16, n: 64, K: 4, seed: 41, vScale: 0.1, aScale: 0, tEnd: 1e4 },
+  { loss: 'logistic', d: 48, n: 300, K: 3, seed: 43, vScale: 0.1, aScale: 0, tEnd: 1e4 },
   { loss: 'logistic', d: 128, n: 1000, K: 1, seed: 5, vScale: 0.1, aScale: 0, tEnd: 1e4 },
   { loss: 'regression', d: 10, n: 30, K: 1, seed: 37, vScale: 0.1, aScale: 0.5, tEnd: 300 },
   { loss: 'cross-entropy', d: 8, n: 32, K: 2, seed: 17, vScale: 0.3, aScale: 0.5, tEnd: 1000 },
