@@ -19,6 +19,7 @@ import { checkChoice, checkNumber, resolveOptions, RTOL_RULE } from '../core/val
 import { isResolvedProblem, resolveProblem, type LossName, type Problem, type ProblemSpec } from '../models/problem.js';
 import { valueSoftmaxRhs } from '../models/value-softmax.js';
 import { solve } from '../integrators/solve.js';
+import { STALL_STEPS } from '../integrators/driver.js';
 import { countStatuses } from '../core/claim.js';
 import { runPrediction } from '../core/prediction.js';
 import { createObserver } from './observables.js';
@@ -50,10 +51,16 @@ export interface CheckOptions {
   winner: number | undefined;
   /** Step budget of the adaptive methods (gd always runs its tEnd/lr steps). */
   maxSteps: number;
+  /**
+   * The adaptive methods' stall check (integrators/driver.ts): the integration ends with status
+   * `stalled` (a failed VS-4 check) when the largest of the last `stallSteps` accepted steps fell
+   * below 1e-6 of the run's largest with t_end over 1000 budgets away; 0 turns it off.
+   */
+  stallSteps: number;
   signal: AbortSignal | undefined;
 }
 
-/** Defaults: dop853 at rtol 1e-10 / atol 1e-12, 10 saves per decade over 6 decades, 2e5 steps (smooth problems need 10²–10⁴; the budget bounds non-smooth normalisations such as l1). */
+/** Defaults: dop853 at rtol 1e-10 / atol 1e-12, 10 saves per decade over 6 decades, 2e5 steps (smooth problems need 10²–10⁴; the budget bounds non-smooth normalisations such as l1), the driver's stall check (STALL_STEPS). */
 export const CHECK_DEFAULTS: Readonly<CheckOptions> = Object.freeze({
   tEnd: undefined,
   method: 'dop853',
@@ -64,6 +71,7 @@ export const CHECK_DEFAULTS: Readonly<CheckOptions> = Object.freeze({
   decades: 6,
   winner: undefined,
   maxSteps: 2e5,
+  stallSteps: STALL_STEPS,
   signal: undefined,
 });
 
@@ -85,6 +93,7 @@ export interface CheckConfig {
   readonly decades: number;
   readonly winner: number | null;
   readonly maxSteps: number;
+  readonly stallSteps: number;
 }
 
 /** Result of checkPredictions (the JSON of `vsflow check --json`). */
@@ -221,6 +230,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
   const perDecade = checkNumber('perDecade', o.perDecade, { integer: true, min: 2, max: 1000 });
   const decades = checkNumber('decades', o.decades, { integer: true, min: 2, max: 30 });
   const maxSteps = checkNumber('maxSteps', o.maxSteps, { integer: true, min: 1 });
+  const stallSteps = checkNumber('stallSteps', o.stallSteps, { integer: true, min: 0 });
   const { d, n, K } = P;
   const winnerOverride = o.winner === undefined ? undefined : checkNumber('winner', o.winner, { integer: true, min: 0, max: n - 1 });
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new OptionError('signal', 'an AbortSignal', o.signal);
@@ -355,6 +365,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
     saveAt: grid,
     // gd takes exactly tEnd/lr steps: the budget is for adaptive methods.
     maxSteps: method === 'gd' ? Math.max(maxSteps, Math.ceil(tEnd / lr) + 10) : maxSteps,
+    stallSteps,
     onFailure: 'return',
     onStep,
     signal: o.signal,
@@ -406,6 +417,7 @@ export function checkPredictions(problem: ProblemSpec | Problem, options?: Parti
     decades,
     winner: winnerOverride ?? null,
     maxSteps,
+    stallSteps,
   };
   return {
     config,

@@ -118,6 +118,7 @@ test('bad options name the option', () => {
     ['decades', [1, 31]],
     ['winner', [-1, 2, 0.5]],
     ['maxSteps', [0, 1.5]],
+    ['stallSteps', [-1, 2.5, '100']],
   ];
   for (const [option, values] of bad) {
     for (const v of values) {
@@ -130,4 +131,19 @@ test('bad options name the option', () => {
   }
   assert.throws(() => checkPredictions(spec, { typo: 1 } as never), (e: unknown) => e instanceof OptionError && e.option === 'checkPredictions.typo');
   assert.throws(() => checkPredictions({ loss: 'logistic', V: [[1]], a: [0] } as ProblemSpec), (e: unknown) => e instanceof OptionError && e.option === 'beta');
+});
+
+test('a stalled integration (l1, chattering at a kink) ends early: a failed VS-4 check, stallSteps recorded; stallSteps 0 runs to the budget instead (the check stops it after about 58 000 steps, before the budget of 80 000)', () => {
+  const spec = randomProblem({ loss: 'square', d: 4, n: 6, normalization: 'l1', seed: 1, vScale: 1, aScale: 0.5 });
+  const r = checkPredictions(spec, { tEnd: 100 });
+  assert.equal(r.solver.status, 'stalled');
+  assert.equal(r.config.stallSteps, 20000);
+  assert.ok(r.solver.steps < 2e5, `${r.solver.steps} steps`);
+  const vs4 = r.checks.find((c) => c.id === 'VS-4');
+  assert.equal(vs4?.status, 'fail');
+  assert.match(vs4!.note!, /^stalled: /);
+  assert.equal(r.ok, false);
+  const off = checkPredictions(spec, { tEnd: 100, stallSteps: 0, maxSteps: 80000 });
+  assert.equal(off.solver.status, 'max-steps');
+  assert.equal(off.config.stallSteps, 0);
 });

@@ -7,10 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomProblem } from '../../src/models/random-problem.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fig2 = join(root, 'sims/data/fig2-logistic.json');
@@ -49,6 +50,24 @@ test('check: exit 2 with one line naming the flag, and no --out file', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.equal(existsSync(out), false);
   }
+});
+
+test('check --stall-steps: a stalled integration exits 1 with status stalled and the value recorded; --stall-steps 0 runs to the budget; a bad value exits 2 with one line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsflow-check-stall-'));
+  const file = join(dir, 'l1.json');
+  writeFileSync(file, JSON.stringify(randomProblem({ loss: 'square', d: 4, n: 6, normalization: 'l1', seed: 1, vScale: 1, aScale: 0.5 })));
+  const r = run(['check', '--problem', file, '--t-end', '100', '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout) as { solver: { status: string }; config: { stallSteps: number } };
+  assert.equal(out.solver.status, 'stalled');
+  assert.equal(out.config.stallSteps, 20000);
+  const off = JSON.parse(run(['check', '--problem', file, '--t-end', '100', '--stall-steps', '0', '--max-steps', '80000', '--json']).stdout) as typeof out;
+  assert.equal(off.solver.status, 'max-steps');
+  assert.equal(off.config.stallSteps, 0);
+  const bad = run(['check', '--problem', file, '--stall-steps', '-3']);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stdout, '');
+  assert.match(bad.stderr.trim(), /^vsflow: --stall-steps: expected an integer >= 0, received -3$/);
 });
 
 test('sweep: output, worst cases replayable, resume, exit codes 0 and 2', () => {

@@ -30,6 +30,7 @@ interface Flags extends ProblemFlags {
   lr?: string;
   winner?: string;
   maxSteps?: string;
+  stallSteps?: string;
   json?: boolean;
   out?: string;
 }
@@ -42,6 +43,7 @@ function parseOptions(flags: Flags, n: number, problemLoss: keyof typeof CHECK_T
   if (flags.atol !== undefined) o.atol = parseNumber('--atol', flags.atol, { gt: 0 });
   if (flags.lr !== undefined) o.lr = parseNumber('--lr', flags.lr, { gt: 0 });
   if (flags.maxSteps !== undefined) o.maxSteps = parseNumber('--max-steps', flags.maxSteps, { integer: true, min: 1 });
+  if (flags.stallSteps !== undefined) o.stallSteps = parseNumber('--stall-steps', flags.stallSteps, { integer: true, min: 0 });
   if ((o.method ?? CHECK_DEFAULTS.method) === 'gd') {
     const tEnd = o.tEnd ?? CHECK_T_END[problemLoss];
     const lr = o.lr ?? CHECK_DEFAULTS.lr;
@@ -87,6 +89,7 @@ export function register(program: Command): void {
     .option('--atol <x>', `absolute tolerance (default ${CHECK_DEFAULTS.atol})`)
     .option('--lr <x>', `gd learning rate (default ${CHECK_DEFAULTS.lr})`)
     .option('--max-steps <int>', `step budget of the adaptive methods (default ${CHECK_DEFAULTS.maxSteps})`)
+    .option('--stall-steps <int>', `end the integration (a failed VS-4 check) when the largest of the last <int> accepted steps fell below 1e-6 of the largest, with t_end over 1000 budgets away at that size (default ${CHECK_DEFAULTS.stallSteps}; 0: never)`)
     .option('--winner <int>', 'override the predicted winner: a 0-based token index (what-if)')
     .option('--json', 'print the result JSON on stdout')
     .option('--out <file>', 'write the result JSON to this file (atomically)')
