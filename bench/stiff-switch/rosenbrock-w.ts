@@ -1,0 +1,283 @@
+/**
+ * Prototype, not part of the package (bench/stiff-switch/ab.ts measures it): a linearly implicit
+ * Rosenbrock-W method for the stiff phase of a flow (stiff-switch.ts switches to it from dop853
+ * when dop853's steps are held at its stability boundary).
+ *
+ * The method: ROS34PW2 (Rang & Angermann, BIT 45 (2005) 761–787), 4 stages, order 3 for any
+ * matrix W in place of the Jacobian (a W-method), embedded order 2, in the form of Hairer &
+ * Wanner (Sec. IV.7) for an autonomous system y' = f(y):
+ *
+ *   (I − γhW) k_i = h f(y + Σ_{j<i} α_ij k_j) + hW Σ_{j<i} γ_ij k_j,   y_1 = y + Σ b_i k_i,
+ *
+ * error estimate Σ (b_i − b̂_i) k_i in the engine's norm (step-control.ts), controller
+ * h·min(10, max(0.2, 0.9·err^(−1/3))) (no growth right after a rejection), cubic Hermite dense
+ * output from f at both ends (order 3, as the method). Stage 1 needs f(y_n), which the previous
+ * step's dense output already evaluated (f(y_{n+1})): four RHS evaluations per step.
+ * `checkRosenbrockW` verifies the W-order conditions to order 3 (and 2 for b̂) when the module
+ * loads (residuals ≤ 1e-14; measured ≤ 3e-16 in the numpy prototype).
+ *
+ * W is supplied by the model (`WOperator`): for the value-softmax flow with the square loss,
+ * gauss-newton.ts gives W = −(Gauss–Newton Hessian), of rank K·d, so (I − γhW)⁻¹ is one small
+ * dense solve (Woodbury) and two passes over V.
+ *
+ * Why (docs/benchmarks.md, "What sets the step count"; bench/stability-limit.ts): the flow is a
+ * gradient flow, its Jacobian −∇²L symmetric with d stiff eigenvalues once the square loss is
+ * fitted; from then on every dop853 step sits on dop853's real stability boundary (h·|λ| = 6.39),
+ * 77–91 % of the steps of the benchmark's 16×64 and 64×512 problems. This method takes 4–8 steps
+ * where dop853 takes about 150 there (bench/peers/stiff_switch.py).
+ */
+import type { Rhs } from '../../src/integrators/types.js';
+import type { StepFailure, Stepper } from '../../src/integrators/stepper.js';
+import { minStepAt } from '../../src/integrators/step-control.js';
+import { writeBaseRows } from '../../src/integrators/dense-output.js';
+
+/** A Rosenbrock-W method (Hairer–Wanner form): α strictly lower, γ_ij (j < i) and the diagonal γ. */
+export interface RosenbrockW {
+  readonly name: string;
+  readonly gamma: number;
+  readonly alpha: readonly (readonly number[])[];
+  readonly gammaOff: readonly (readonly number[])[];
+  readonly b: readonly number[];
+  readonly bHat: readonly number[];
+}
+
+/** ROS34PW2 (Rang & Angermann 2005), its coefficients to 17 digits. */
+export const ROS34PW2: RosenbrockW = Object.freeze({
+  name: 'ROS34PW2',
+  gamma: 4.358665215084590e-1,
+  alpha: [[], [8.7173304301691801e-1], [8.4457060015369423e-1, -1.1299064236484185e-1], [0, 0, 1]],
+  gammaOff: [[], [-8.7173304301691801e-1], [-9.0338057013044082e-1, 5.4180672388095326e-2], [2.4212380706095346e-1, -1.2232505839045147, 5.4526025533510214e-1]],
+  b: [2.4212380706095346e-1, -1.2232505839045147, 1.545260255335102, 4.35866521508459e-1],
+  bHat: [3.7810903145819369e-1, -9.6042292212423178e-2, 0.5, 2.179332607542295e-1],
+});
+
+/**
+ * Throws unless the W-order conditions hold (any W): order 3 for b — Σb = 1, Σb α = 1/2,
+ * Σb γ' = −γ, Σb α² = 1/3, bᵀAα = 1/6, bᵀAγ' = −γ/2, bᵀΓα = −γ/2, bᵀΓγ' = γ² (α_i = Σ_j α_ij,
+ * γ'_i = Σ_{j<i} γ_ij, A and Γ the strictly lower parts) — and order 2 for b̂.
+ * Example: `checkRosenbrockW({ ...ROS34PW2, b: [0.25, 0.25, 0.25, 0.25] })` throws.
+ */
+export function checkRosenbrockW(m: RosenbrockW): void {
+  const s = m.b.length;
+  const A = (i: number, j: number): number => (j < i ? (m.alpha[i]![j] ?? 0) : 0);
+  const G = (i: number, j: number): number => (j < i ? (m.gammaOff[i]![j] ?? 0) : 0);
+  const al: number[] = [];
+  const gp: number[] = [];
+  for (let i = 0; i < s; i++) {
+    let a = 0;
+    let g = 0;
+    for (let j = 0; j < i; j++) {
+      a += A(i, j);
+      g += G(i, j);
+    }
+    al.push(a);
+    gp.push(g);
+  }
+  const dot = (w: readonly number[], v: (i: number) => number): number => w.reduce((acc, wi, i) => acc + wi * v(i), 0);
+  const mat = (M: (i: number, j: number) => number, v: readonly number[]) => (i: number): number => {
+    let acc = 0;
+    for (let j = 0; j < i; j++) acc += M(i, j) * v[j]!;
+    return acc;
+  };
+  const g = m.gamma;
+  const conditions = (w: readonly number[], order: number): [string, number][] => {
+    const c: [string, number][] = [
+      ['Σb = 1', dot(w, () => 1) - 1],
+      ['Σb α = 1/2', dot(w, (i) => al[i]!) - 0.5],
+      ['Σb γ\' = −γ', dot(w, (i) => gp[i]!) + g],
+    ];
+    if (order >= 3) {
+      c.push(
+        ['Σb α² = 1/3', dot(w, (i) => al[i]! * al[i]!) - 1 / 3],
+        ['bᵀAα = 1/6', dot(w, mat(A, al)) - 1 / 6],
+        ['bᵀAγ\' = −γ/2', dot(w, mat(A, gp)) + g / 2],
+        ['bᵀΓα = −γ/2', dot(w, mat(G, al)) + g / 2],
+        ['bᵀΓγ\' = γ²', dot(w, mat(G, gp)) - g * g],
+      );
+    }
+    return c;
+  };
+  for (const [name, w, order] of [['b', m.b, 3], ['b̂', m.bHat, 2]] as const) {
+    for (const [what, r] of conditions(w, order)) {
+      if (!(Math.abs(r) <= 1e-14)) throw new Error(`Rosenbrock-W method ${m.name}: ${name} fails ${what} (residual ${r.toExponential(2)})`);
+    }
+  }
+}
+
+checkRosenbrockW(ROS34PW2);
+
+/** The model's W (an approximation of the Jacobian), rebuilt at the start of every step. */
+export interface WOperator {
+  /** Builds W at state y (the step's start). */
+  prepare(y: Float64Array): void;
+  /** out = W·z. */
+  apply(z: Float64Array, out: Float64Array): void;
+  /** Readies (I − cW)⁻¹ for `solve` (c = γh). */
+  factor(c: number): void;
+  /** out = (I − cW)⁻¹·r with the c of the last `factor` (out may equal r). */
+  solve(r: Float64Array, out: Float64Array): void;
+  /** An estimate of W's spectral radius at the last `prepare` (its eigenvalues are real, ≤ 0). */
+  rho(): number;
+  /** A cheaper estimate of the spectral radius at state y, without building W (the switch's test). */
+  stiffness(y: Float64Array): number;
+}
+
+/**
+ * The Rosenbrock-W phase: a Stepper from state y0 at some t with first step h0 (the caller's
+ * dop853 step), the engine's error norm (atol per component, rtol), dense output in the nested
+ * form of width `width` (cubic Hermite in the first four rows, the rest zero) so that it can take
+ * over from a dop853 stepper under one driver.
+ */
+export class RosenbrockStepper implements Stepper {
+  readonly n: number;
+  readonly denseWidth: number;
+  y: Float64Array;
+  rejected = 0;
+  failure: StepFailure | undefined = undefined;
+  rhsEvals = 0;
+  /** h·ρ(W) of the last accepted step (ρ at its start). */
+  lastStiffness = 0;
+  private yNew: Float64Array;
+  private f0: Float64Array;
+  private f1: Float64Array;
+  private readonly k: Float64Array[];
+  private readonly r: Float64Array;
+  private readonly z: Float64Array;
+  private readonly wz: Float64Array;
+  private readonly coeffs: Float64Array;
+  private h: number;
+  private hLast = 0;
+  readonly denseAt: (theta: number, out: Float64Array) => Float64Array;
+
+  constructor(
+    private readonly rhs: Rhs,
+    private readonly W: WOperator,
+    y0: Float64Array,
+    h0: number,
+    private readonly rtol: number,
+    private readonly atol: Float64Array,
+    width: number,
+    private readonly m: RosenbrockW = ROS34PW2,
+  ) {
+    const n = y0.length;
+    this.n = n;
+    this.denseWidth = width;
+    this.y = Float64Array.from(y0);
+    this.yNew = new Float64Array(n);
+    this.f0 = new Float64Array(n);
+    this.f1 = new Float64Array(n);
+    this.k = m.b.map(() => new Float64Array(n));
+    this.r = new Float64Array(n);
+    this.z = new Float64Array(n);
+    this.wz = new Float64Array(n);
+    this.coeffs = new Float64Array(width * n);
+    this.h = h0;
+    rhs(0, this.y, this.f0);
+    this.rhsEvals++;
+    // After the swap in step(): yNew = y_n, y = y_{n+1}, f1 = f(y_n), f0 = f(y_{n+1}).
+    this.denseAt = (theta, out) => {
+      const y0v = this.yNew;
+      const y1 = this.y;
+      const fa = this.f1;
+      const fb = this.f0;
+      const h = this.hLast;
+      const t1 = 1 - theta;
+      for (let i = 0; i < n; i++) {
+        const dy = y1[i]! - y0v[i]!;
+        const c3 = h * fa[i]! - dy;
+        const c4 = dy - h * fb[i]! - c3;
+        out[i] = y0v[i]! + theta * (dy + t1 * (c3 + theta * c4));
+      }
+      return out;
+    };
+  }
+
+  step(t: number, tEnd: number): number {
+    const { n, m, W, k, r, z, wz, rtol, atol } = this;
+    const y = this.y;
+    const S = m.b.length;
+    W.prepare(y);
+    const rho = W.rho();
+    let h = this.h;
+    const minStep = minStepAt(t);
+    let rejectedHere = false;
+    let nonFinite = false;
+    for (;;) {
+      if (h < minStep) {
+        this.failure = nonFinite ? 'non-finite' : 'step-underflow';
+        return NaN;
+      }
+      let tNew = t + h;
+      if (tNew >= tEnd) tNew = tEnd;
+      const hh = tNew - t;
+      W.factor(m.gamma * hh);
+      for (let i = 0; i < S; i++) {
+        // Stage state into z, then r = h f(z) + h W Σ γ_ij k_j, k_i = (I − γhW)⁻¹ r.
+        if (i === 0) {
+          for (let q = 0; q < n; q++) r[q] = hh * this.f0[q]!;
+        } else {
+          const al = m.alpha[i]!;
+          for (let q = 0; q < n; q++) {
+            let s = y[q]!;
+            for (let j = 0; j < i; j++) s += (al[j] ?? 0) * k[j]![q]!;
+            z[q] = s;
+          }
+          this.rhs(t, z, r);
+          this.rhsEvals++;
+          const gm = m.gammaOff[i]!;
+          for (let q = 0; q < n; q++) {
+            let s = 0;
+            for (let j = 0; j < i; j++) s += (gm[j] ?? 0) * k[j]![q]!;
+            z[q] = s;
+          }
+          W.apply(z, wz);
+          for (let q = 0; q < n; q++) r[q] = hh * (r[q]! + wz[q]!);
+        }
+        W.solve(r, k[i]!);
+      }
+      const yNew = this.yNew;
+      let sum = 0;
+      for (let q = 0; q < n; q++) {
+        let v = y[q]!;
+        let e = 0;
+        for (let i = 0; i < S; i++) {
+          v += m.b[i]! * k[i]![q]!;
+          e += (m.b[i]! - m.bHat[i]!) * k[i]![q]!;
+        }
+        yNew[q] = v;
+        const sc = atol[q]! + rtol * Math.max(Math.abs(y[q]!), Math.abs(v));
+        const x = e / sc;
+        sum += x * x;
+      }
+      const err = Math.sqrt(sum / n);
+      if (err < 1) {
+        let fac = err === 0 ? 10 : Math.min(10, Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)));
+        if (rejectedHere) fac = Math.min(1, fac);
+        this.h = hh * fac;
+        this.hLast = hh;
+        this.lastStiffness = hh * rho;
+        this.rhs(tNew, yNew, this.f1);
+        this.rhsEvals++;
+        // Swap: y ↔ yNew, f0 ↔ f1 (f0 = f(y_{n+1}) for the next step; the dense output reads both).
+        this.yNew = y;
+        this.y = yNew;
+        const f = this.f0;
+        this.f0 = this.f1;
+        this.f1 = f;
+        return tNew;
+      }
+      this.rejected++;
+      rejectedHere = true;
+      nonFinite = !Number.isFinite(err);
+      h = hh * (nonFinite ? 0.2 : Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)));
+    }
+  }
+
+  /** After an accepted step: f0 holds f(y_{n+1}), f1 f(y_n) (swapped), yNew y_n, y y_{n+1}. */
+  dense(): Float64Array {
+    const n = this.n;
+    writeBaseRows(this.coeffs, 4, n, this.yNew, this.y, this.f1, this.f0, this.hLast);
+    this.coeffs.fill(0, 4 * n);
+    return this.coeffs;
+  }
+}
