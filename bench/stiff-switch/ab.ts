@@ -22,6 +22,7 @@ import { initialStep } from '../../src/integrators/step-control.js';
 import { simulate, type SimulateResult } from '../../src/experiments/simulate.js';
 import { StiffSwitchStepper, type ExplicitPhase } from './stiff-switch.js';
 import { gaussNewtonSquare } from './gauss-newton.js';
+import { gaussNewtonSquareWasm } from './gauss-newton-wasm.js';
 import type { WOperator } from './rosenbrock-w.js';
 import { arg, median } from '../stats.js';
 
@@ -39,7 +40,7 @@ const relErr = (y: Float64Array, ref: Float64Array): number => {
   return m / s;
 };
 
-function switched(P: Problem, rtol: number, time: Record<string, number> | undefined): { y: Float64Array; rhs: number; status: string; switches: string } {
+function switched(P: Problem, rtol: number, time: Record<string, number> | undefined, kernels: boolean): { y: Float64Array; rhs: number; status: string; switches: string } {
   const atol = rtol / 100;
   const flow = valueSoftmaxRhs(P);
   const N = flow.y0.length;
@@ -62,11 +63,14 @@ function switched(P: Problem, rtol: number, time: Record<string, number> | undef
     stepper.step = timed('dop853 steps', step);
     return { stepper, rhsEvals: () => stages.rhsEvals, release: () => stepper.release() };
   };
-  const W0 = gaussNewtonSquare(P);
+  const Wk = kernels ? gaussNewtonSquareWasm(P) : undefined;
+  if (kernels && Wk === undefined) throw new Error('the WebAssembly kernels are unavailable');
+  const W0 = Wk ?? gaussNewtonSquare(P);
   const W: WOperator = { prepare: timed('W: build (Gram, d²n)', W0.prepare), apply: timed('W: products', W0.apply), factor: timed('W: factor', W0.factor), solve: timed('W: solves', W0.solve), rho: W0.rho, stiffness: timed('switch tests', W0.stiffness) };
   const sw = new StiffSwitchStepper(explicit(0, flow.y0, dt0), explicit, timed('Rosenbrock RHS', flow.rhs), W, rtol, atolA);
   const sol = drive(sw, { method: 'dop853', t0: 0, tEnd: T_END, saveTimes: Float64Array.from([0, T_END]), events: [], dense: false, maxSteps: 1e7, stallSteps: 20000, onStep: undefined, signal: undefined, rhsEvals: () => sw.rhsEvals, startMs: performance.now() });
   sw.release();
+  Wk?.release();
   return { y: sol.yEnd, rhs: sol.stats.rhsEvals, status: sol.status, switches: sw.switches.map((s) => `${s.to} at ${s.t.toFixed(0)}`).join(', ') };
 }
 
@@ -80,39 +84,49 @@ for (const [d, n, K] of [[16, 64, 1], [64, 512, 1], [16, 64, 3]] as const) {
     const o = { method: 'dop853' as const, rtol, atol: rtol / 100, tEnd: T_END, saveAt: [0, T_END] };
     for (let i = 0; i < 3; i++) {
       simulate(spec, o);
-      switched(P, rtol, undefined);
+      switched(P, rtol, undefined, false);
+      switched(P, rtol, undefined, true);
     }
     const tb: number[] = [];
     const ts: number[] = [];
+    const tk: number[] = [];
     let base: SimulateResult | undefined;
     let sw: ReturnType<typeof switched> | undefined;
+    let swk: ReturnType<typeof switched> | undefined;
     const time: Record<string, number> = {};
+    const timeK: Record<string, number> = {};
     for (let r = 0; r < ROUNDS; r++) {
       let t0 = performance.now();
       base = simulate(spec, o);
       tb.push(performance.now() - t0);
       for (const k of Object.keys(time)) delete time[k];
       t0 = performance.now();
-      sw = switched(P, rtol, r === ROUNDS - 1 ? time : undefined);
+      sw = switched(P, rtol, r === ROUNDS - 1 ? time : undefined, false);
       ts.push(performance.now() - t0);
+      for (const k of Object.keys(timeK)) delete timeK[k];
+      t0 = performance.now();
+      swk = switched(P, rtol, r === ROUNDS - 1 ? timeK : undefined, true);
+      tk.push(performance.now() - t0);
     }
     const label = `square ${d}×${n}${K > 1 ? ` K=${K}` : ''}`;
-    rows.push(`| ${label} | ${rtol.toExponential(0)} | ${base!.stats.rhsEvals} | ${median(tb).toFixed(2)} | ${relErr(stateOf(base!, K), ref).toExponential(1)} | ${sw!.rhs} | ${median(ts).toFixed(2)} | ${relErr(sw!.y, ref).toExponential(1)} | ${sw!.switches} |`);
-    splits.push(`| ${label} | ${rtol.toExponential(0)} | ${Object.entries(time).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('; ')} |`);
+    rows.push(`| ${label} | ${rtol.toExponential(0)} | ${base!.stats.rhsEvals} | ${median(tb).toFixed(2)} | ${relErr(stateOf(base!, K), ref).toExponential(1)} | ${sw!.rhs} | ${median(ts).toFixed(2)} | ${relErr(sw!.y, ref).toExponential(1)} | ${swk!.rhs} | ${median(tk).toFixed(2)} | ${relErr(swk!.y, ref).toExponential(1)} | ${swk!.switches} |`);
+    splits.push(`| ${label} | ${rtol.toExponential(0)} | ${Object.entries(time).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('; ')} | ${Object.entries(timeK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('; ')} |`);
   }
 }
 process.stdout.write(
   [
     `Stiff-switch prototype (\`npx tsx bench/stiff-switch/ab.ts\`), ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, src/ through tsx, ${ROUNDS} rounds (wall ms, median).`,
     '',
-    '| case | rtol | dop853 RHS | dop853 ms | dop853 error | switched RHS | switched ms | switched error | switches |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    'Switched: W in plain TypeScript loops (gauss-newton.ts); switched, kernels: W\'s passes over V in the WebAssembly kernels (gauss-newton-wasm.ts). Switch times of the kernels run.',
+    '',
+    '| case | rtol | dop853 RHS | dop853 ms | dop853 error | switched RHS | switched ms | switched error | switched, kernels: RHS | ms | error | switches |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows,
     '',
     'Where the switched run\'s time goes (last round, ms; the dop853 steps include their kernels):',
     '',
-    '| case | rtol | split |',
-    '|---|---:|---|',
+    '| case | rtol | switched | switched, kernels |',
+    '|---|---:|---|---|',
     ...splits,
     '',
   ].join('\n'),

@@ -1,0 +1,230 @@
+/**
+ * Prototype, not part of the package: gauss-newton.ts's W with its passes over V in the
+ * package's WebAssembly kernels (a private instance, src/wasm/kernels.ts `privateKernels`):
+ * F = V·σ_k and B's Z·σ_k by `lrForward`; the Gram blocks Q_kQ_kᵀ by `lrForward` with the d rows
+ * of Q_k as its "samples"; Bᵀw's V block by `lrAddRows`, its logit blocks Q_kᵀw_k by
+ * `lrBackward`; the rest (softmax, Q_k = (V − F_k1ᵀ)·diag σ_k, the K·d LU) in TypeScript.
+ * Same mathematics as gauss-newton.ts, other round-off (sums in the kernels' orders).
+ * Returns undefined where the kernels are unavailable.
+ */
+import type { Problem } from '../../src/models/problem.js';
+import { privateKernels, releaseKernels, type KernelExports } from '../../src/wasm/kernels.js';
+import type { WOperator } from './rosenbrock-w.js';
+
+/** gauss-newton.ts's W on the kernels, with `release` to give the instance back. */
+export function gaussNewtonSquareWasm(P: Problem): (WOperator & { release(): void }) | undefined {
+  const { d, n, K } = P;
+  const dn = d * n;
+  const N = dn + K * n;
+  const Kd = K * d;
+  // Layout in f64 slots from byte 65536 (each region even-sized: 16-byte aligned).
+  const sizes = { V: dn, S: K * n, F: Kd, Q: K * dn, z: N, o: N, bz: Kd, t: Math.max(n, d), c: d * K, g: d * d, qt: n, uk: d, base: n } as const;
+  const off: Record<string, number> = {};
+  let top = 65536 / 8;
+  for (const [k, v] of Object.entries(sizes)) {
+    off[k] = top;
+    top += v + (v & 1);
+  }
+  const x: KernelExports | undefined = privateKernels(top * 8);
+  if (x === undefined) return undefined;
+  const mem = new Float64Array(x.memory.buffer);
+  const p = (k: string): number => off[k]! * 8;
+  const view = (k: string, len: number, at = 0): Float64Array => mem.subarray(off[k]! + at, off[k]! + at + len);
+  const Vm = view('V', dn);
+  const Sm = view('S', K * n);
+  const Fm = view('F', Kd);
+  const Qm = view('Q', K * dn);
+  const zm = view('z', N);
+  const om = view('o', N);
+  const bz = view('bz', Kd);
+  const tm = view('t', Math.max(n, d));
+  const cm = view('c', d * K);
+  const gm = view('g', d * d);
+  const qt = view('qt', n);
+  const uk = view('uk', d);
+  const G = new Float64Array(Kd * Kd);
+  const M = new Float64Array(Kd * Kd);
+  const piv = new Int32Array(Kd);
+  const w = new Float64Array(Kd);
+  const u = new Float64Array(Kd).fill(1 / Math.sqrt(Kd));
+  const gu = new Float64Array(Kd);
+  const SS = new Float64Array(K * K);
+  const invK = 1 / K;
+  let c = 0;
+  let rho = 0;
+
+  const fill = (y: Float64Array): void => {
+    Vm.set(y.subarray(0, dn));
+    for (let k = 0; k < K; k++) {
+      const ao = dn + k * n;
+      const so = k * n;
+      let mx = -Infinity;
+      for (let j = 0; j < n; j++) mx = Math.max(mx, y[ao + j]!);
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const e = Math.exp(y[ao + j]! - mx);
+        Sm[so + j] = e;
+        sum += e;
+      }
+      for (let j = 0; j < n; j++) Sm[so + j] = Sm[so + j]! / sum;
+    }
+    x.lrForward(p('V'), p('S'), K, d, n, p('F'));
+    for (let k = 0; k < K; k++) {
+      const qo = k * dn;
+      const so = k * n;
+      for (let i = 0; i < d; i++) {
+        const fi = Fm[k * d + i]!;
+        const r = i * n;
+        for (let j = 0; j < n; j++) Qm[qo + r + j] = (Vm[r + j]! - fi) * Sm[so + j]!;
+      }
+    }
+    for (let k = 0; k < K; k++) {
+      for (let l = 0; l <= k; l++) {
+        let ss = 0;
+        for (let j = 0; j < n; j++) ss += Sm[k * n + j]! * Sm[l * n + j]!;
+        SS[k * K + l] = ss;
+        SS[l * K + k] = ss;
+      }
+    }
+  };
+  /** bz = B·(zm) (zm already in kernel memory). */
+  const applyB = (): void => {
+    x.lrForward(p('z'), p('S'), K, d, n, p('bz'));
+    for (let k = 0; k < K; k++) {
+      x.lrForward(p('Q') + k * dn * 8, p('z') + (dn + k * n) * 8, 1, d, n, p('t'));
+      for (let i = 0; i < d; i++) bz[k * d + i] = bz[k * d + i]! + tm[i]!;
+    }
+  };
+  /** out = base + s·Bᵀwv (base undefined: 0), through om. */
+  const applyBt = (wv: Float64Array, s: number, out: Float64Array, base: Float64Array | undefined): void => {
+    if (base === undefined) om.fill(0);
+    else om.set(base);
+    for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) cm[i * K + k] = s * wv[k * d + i]!;
+    x.lrAddRows(p('o'), p('S'), p('c'), K, d, n);
+    for (let k = 0; k < K; k++) {
+      for (let i = 0; i < d; i++) uk[i] = s * wv[k * d + i]!;
+      x.lrBackward(p('Q') + k * dn * 8, p('uk'), 1, d, n, p('qt'));
+      const ao = dn + k * n;
+      for (let j = 0; j < n; j++) om[ao + j] = om[ao + j]! + qt[j]!;
+    }
+    out.set(om);
+  };
+  const powerRho = (times: (uv: Float64Array, out: Float64Array) => void, iterations: number): number => {
+    let lam = 0;
+    for (let it = 0; it < iterations; it++) {
+      times(u, gu);
+      let nrm = 0;
+      for (let i = 0; i < Kd; i++) nrm += gu[i]! * gu[i]!;
+      nrm = Math.sqrt(nrm);
+      if (!(nrm > 0)) break;
+      for (let i = 0; i < Kd; i++) u[i] = gu[i]! / nrm;
+      const done = Math.abs(nrm - lam) <= 1e-6 * nrm;
+      lam = nrm;
+      if (done) break;
+    }
+    if (!Number.isFinite(lam) || lam === 0) u.fill(1 / Math.sqrt(Kd));
+    return lam * invK;
+  };
+  /** (Gu)_k = Σ_l (σ_k·σ_l) u_l + Q_k(Q_kᵀ u_k), G not formed. */
+  const gTimes = (uv: Float64Array, out: Float64Array): void => {
+    for (let k = 0; k < K; k++) {
+      for (let i = 0; i < d; i++) uk[i] = uv[k * d + i]!;
+      x.lrBackward(p('Q') + k * dn * 8, p('uk'), 1, d, n, p('qt'));
+      x.lrForward(p('Q') + k * dn * 8, p('qt'), 1, d, n, p('t'));
+      for (let i = 0; i < d; i++) {
+        let acc = tm[i]!;
+        for (let l = 0; l < K; l++) acc += SS[k * K + l]! * uv[l * d + i]!;
+        out[k * d + i] = acc;
+      }
+    }
+  };
+
+  return {
+    prepare(y) {
+      fill(y);
+      G.fill(0);
+      for (let k = 0; k < K; k++) {
+        for (let l = 0; l < K; l++) {
+          const ss = SS[k * K + l]!;
+          for (let i = 0; i < d; i++) G[(k * d + i) * Kd + l * d + i] = ss;
+        }
+        x.lrForward(p('Q') + k * dn * 8, p('Q') + k * dn * 8, d, d, n, p('g'));
+        for (let i = 0; i < d; i++) for (let i2 = 0; i2 < d; i2++) G[(k * d + i) * Kd + k * d + i2] = G[(k * d + i) * Kd + k * d + i2]! + gm[i2 * d + i]!;
+      }
+      rho = powerRho((uv, out) => {
+        for (let i = 0; i < Kd; i++) {
+          let acc = 0;
+          for (let j = 0; j < Kd; j++) acc += G[i * Kd + j]! * uv[j]!;
+          out[i] = acc;
+        }
+      }, 50);
+    },
+    stiffness(y) {
+      fill(y);
+      return powerRho(gTimes, 3);
+    },
+    apply(z, out) {
+      zm.set(z);
+      applyB();
+      w.set(bz);
+      applyBt(w, -invK, out, undefined);
+    },
+    factor(cNew) {
+      c = cNew;
+      const s = c * invK;
+      for (let i = 0; i < Kd * Kd; i++) M[i] = s * G[i]!;
+      for (let i = 0; i < Kd; i++) M[i * Kd + i] = M[i * Kd + i]! + 1;
+      for (let col = 0; col < Kd; col++) {
+        let pv = col;
+        let best = Math.abs(M[col * Kd + col]!);
+        for (let r = col + 1; r < Kd; r++) {
+          const v = Math.abs(M[r * Kd + col]!);
+          if (v > best) {
+            best = v;
+            pv = r;
+          }
+        }
+        piv[col] = pv;
+        if (pv !== col) {
+          for (let j = 0; j < Kd; j++) {
+            const t = M[col * Kd + j]!;
+            M[col * Kd + j] = M[pv * Kd + j]!;
+            M[pv * Kd + j] = t;
+          }
+        }
+        const dgl = M[col * Kd + col]!;
+        for (let r = col + 1; r < Kd; r++) {
+          const f = M[r * Kd + col]! / dgl;
+          M[r * Kd + col] = f;
+          if (f !== 0) for (let j = col + 1; j < Kd; j++) M[r * Kd + j] = M[r * Kd + j]! - f * M[col * Kd + j]!;
+        }
+      }
+    },
+    solve(r, out) {
+      zm.set(r);
+      applyB();
+      w.set(bz);
+      for (let i = 0; i < Kd; i++) {
+        const pv = piv[i]!;
+        if (pv !== i) {
+          const t = w[i]!;
+          w[i] = w[pv]!;
+          w[pv] = t;
+        }
+      }
+      for (let i = 1; i < Kd; i++) {
+        let acc = w[i]!;
+        for (let j = 0; j < i; j++) acc -= M[i * Kd + j]! * w[j]!;
+        w[i] = acc;
+      }
+      for (let i = Kd - 1; i >= 0; i--) {
+        let acc = w[i]!;
+        for (let j = i + 1; j < Kd; j++) acc -= M[i * Kd + j]! * w[j]!;
+        w[i] = acc / M[i * Kd + i]!;
+      }
+      applyBt(w, -c * invK, out, r);
+    },
+    rho: () => rho,
+    release: () => releaseKernels(x),
+  };
+}
