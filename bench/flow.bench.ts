@@ -1,7 +1,8 @@
 /**
  * Value-softmax flow benchmark as work-precision: for each case and rtol ∈ {1e-6,
  * 1e-8, 1e-10} (atol = rtol/100), CPU time and final-state error of vsflow's `simulate` (each
- * formulation that applies, dopri5 and dop853) and of scipy solve_ivp RK45/DOP853 (analytic
+ * formulation that applies, dopri5 and dop853, and dop853-stiff for the square cases) and of
+ * scipy solve_ivp RK45/DOP853 (analytic
  * vectorised numpy RHS, OPENBLAS/OMP/MKL threads = 1, only the solve_ivp call timed, CPU time by
  * process_time), in interleaved rounds (one scipy round, then one vsflow round, repeated) so that
  * load on a shared machine hits both alike. Error = max-abs error of the final state relative to
@@ -9,7 +10,7 @@
  * logistic cases, full-state otherwise; the formulations are tested against each other).
  *
  * Verdict per case and rtol: scipy's faster method at that rtol (time T, error E) against the
- * fastest vsflow run with the default formulation (`auto`, either method, any of the three rtols)
+ * fastest vsflow run with the default formulation (`auto`, any of its methods, any of the three rtols)
  * whose error is ≤ E: ratio T / T_vsflow. One-shot: fresh `vsflow simulate` processes (the built
  * CLI, dist/), their stats.wallTimeMs, against the same solve warm in this process.
  * Gradient descent: the Fig-2 problem (d = n = 8, lr 0.1, 1e6 steps) against the authors' loop
@@ -85,29 +86,33 @@ interface Case {
   /** vsflow formulations to time (auto's choice among them). */
   formulations: Exclude<Formulation, 'auto'>[];
   refFormulation: 'reduced' | 'full';
+  /** vsflow methods to time: dopri5 and dop853, and dop853-stiff where it applies (square). */
+  methods: RunMethod[];
 }
+
+type RunMethod = 'dopri5' | 'dop853' | 'dop853-stiff';
 
 function cases(quick: boolean): Case[] {
   const out: Case[] = [];
   const sizes: [number, number][] = quick ? [[2, 8]] : [[2, 8], [16, 64], [64, 512]];
   for (const [d, n] of sizes) {
     // Square: a ~ 0.5·N(0,1), targets N(0,1); logistic: the Fig-2 initialisation (a = 0, V = 0.1·randn).
-    out.push({ label: `square ${d}×${n}, t=1000`, spec: randomProblem({ loss: 'square', d, n, seed: 1, vScale: 0.1, aScale: 0.5 }), tEnd: 1000, formulations: ['low-rank', 'full'], refFormulation: 'full' });
+    out.push({ label: `square ${d}×${n}, t=1000`, spec: randomProblem({ loss: 'square', d, n, seed: 1, vScale: 0.1, aScale: 0.5 }), tEnd: 1000, formulations: ['low-rank', 'full'], refFormulation: 'full', methods: ['dopri5', 'dop853', 'dop853-stiff'] });
   }
   for (const [d, n] of quick ? sizes : [...sizes, [256, 2048] as [number, number]]) {
     // 256×2048: the full-state and low-rank paths take minutes per round there; reduced only.
-    out.push({ label: `logistic ${d}×${n}, t=1e5`, spec: randomProblem({ loss: 'logistic', d, n, seed: 1, vScale: 0.1, aScale: 0 }), tEnd: 1e5, formulations: d * n > 1e5 ? ['reduced'] : ['reduced', 'low-rank', 'full'], refFormulation: 'reduced' });
+    out.push({ label: `logistic ${d}×${n}, t=1e5`, spec: randomProblem({ loss: 'logistic', d, n, seed: 1, vScale: 0.1, aScale: 0 }), tEnd: 1e5, formulations: d * n > 1e5 ? ['reduced'] : ['reduced', 'low-rank', 'full'], refFormulation: 'reduced', methods: ['dopri5', 'dop853'] });
   }
   if (!quick) {
     const fig3 = JSON.parse(readFileSync(join(ROOT, 'sims/data/fig3-regression-kappa5.json'), 'utf8')) as ProblemSpec;
-    out.push({ label: 'regression 20×20 (Fig 3, κ = 5), t=300', spec: fig3, tEnd: 300, formulations: ['low-rank', 'full'], refFormulation: 'full' });
+    out.push({ label: 'regression 20×20 (Fig 3, κ = 5), t=300', spec: fig3, tEnd: 300, formulations: ['low-rank', 'full'], refFormulation: 'full', methods: ['dopri5', 'dop853'] });
   }
   return out;
 }
 
 interface Run {
   formulation: Exclude<Formulation, 'auto'>;
-  method: 'dopri5' | 'dop853';
+  method: RunMethod;
   rtol: number;
   /** Runs per measurement (≥ 25 ms of CPU per measurement, so short solves rise above timer noise). */
   reps: number;
@@ -143,7 +148,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     const small = c.spec.V.length * c.spec.V[0]!.length <= 1024;
     const ref = stateOf(simulate(c.spec, { ...base, method: 'dop853', rtol: 1e-13, atol: 1e-15, formulation: c.refFormulation, maxSteps: 1e8 }));
     const runs: Run[] = [];
-    for (const formulation of c.formulations) for (const method of ['dopri5', 'dop853'] as const) for (const rtol of RTOLS) runs.push({ formulation, method, rtol, reps: 1, cpu: [], wall: [], cpuPerWall: [], warmRuns: 0, warmSettled: false, err: NaN, nfev: 0 });
+    for (const formulation of c.formulations) for (const method of c.methods) for (const rtol of RTOLS) runs.push({ formulation, method, rtol, reps: 1, cpu: [], wall: [], cpuPerWall: [], warmRuns: 0, warmSettled: false, err: NaN, nfev: 0 });
     const sRuns = RTOLS.flatMap((rtol) => (['RK45', 'DOP853'] as const).map((method) => ({ method, rtol, cpu: [] as number[], err: NaN, nfev: 0 })));
     // JIT warm-up, then the repetitions per measurement: each vsflow configuration runs until it
     // has had ≥ WARM_RUNS runs and ≥ WARM_MS of CPU (at most 2000 runs); the median of its last
@@ -301,7 +306,7 @@ const bench: BenchModule = async ({ quick, log }) => {
     '',
     '### Verdict per case and rtol',
     '',
-    "scipy's faster method at that rtol against the fastest vsflow run (default formulation, either method, any of the three rtols) whose final-state error is at most scipy's (equal within 10 %: the same step sequence gives errors that differ by round-off). vsflow times below ~25 ms are per-run averages over repeated runs inside one measurement.",
+    "scipy's faster method at that rtol against the fastest vsflow run (default formulation, any method timed for the case: dopri5, dop853, and dop853-stiff for the square cases; any of the three rtols) whose final-state error is at most scipy's (equal within 10 %: the same step sequence gives errors that differ by round-off). vsflow times below ~25 ms are per-run averages over repeated runs inside one measurement.",
     '',
     '| case | rtol | scipy best CPU ms | vsflow CPU ms | vsflow run | speed-up |',
     '|---|---:|---:|---:|---|---:|',

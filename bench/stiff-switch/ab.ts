@@ -1,7 +1,7 @@
 /**
- * Prototype, not part of the package: vsflow's own dop853 (the low-rank stepper) handing over to
+ * The stiff switch measured: vsflow's own dop853 (the low-rank stepper) handing over to
  * the Rosenbrock-W method ROS34PW2 with the Gauss–Newton W where its steps are held at the
- * stability boundary (bench/stiff-switch/stiff-switch.ts, rosenbrock-w.ts, gauss-newton.ts; the
+ * stability boundary (src/integrators/stiff-switch.ts, rosenbrock-w.ts, src/models/gauss-newton.ts; the
  * TypeScript form of bench/peers/stiff_switch.py, with an automatic switch instead of a fixed
  * t = 50), against `simulate` with dop853, in process (src/ through tsx), warm.
  *
@@ -9,6 +9,8 @@
  * state error against dop853 at rtol 1e-13 (full formulation), the switch times; and for the last
  * round of the switched run where its time goes (the dop853 steps, the switch's stiffness tests,
  * W's construction, solves and products, the Rosenbrock RHS evaluations).
+ *
+ * Also `simulate(…, { method: 'dop853-stiff' })`, the shipped path.
  *
  * Usage: `npx tsx bench/stiff-switch/ab.ts [--rounds 5]`. Square loss, randomProblem seed 1,
  * vScale 0.1, aScale 0.5, t = 1000 (the flow benchmark's problems) and one K = 3 case.
@@ -20,10 +22,10 @@ import { lowRankStepper } from '../../src/integrators/low-rank-stages.js';
 import { drive } from '../../src/integrators/driver.js';
 import { initialStep } from '../../src/integrators/step-control.js';
 import { simulate, type SimulateResult } from '../../src/experiments/simulate.js';
-import { StiffSwitchStepper, type ExplicitPhase } from './stiff-switch.js';
-import { gaussNewtonSquare } from './gauss-newton.js';
-import { gaussNewtonSquareWasm } from './gauss-newton-wasm.js';
-import type { WOperator } from './rosenbrock-w.js';
+import { StiffSwitchStepper, type ExplicitPhase } from '../../src/integrators/stiff-switch.js';
+import { gaussNewtonSquare } from '../../src/models/gauss-newton.js';
+import { gaussNewtonSquareWasm } from '../../src/models/gauss-newton-wasm.js';
+import type { WOperator } from '../../src/integrators/rosenbrock-w.js';
 import { arg, median } from '../stats.js';
 
 const ROUNDS = Number(arg('rounds', '5'));
@@ -86,10 +88,13 @@ for (const [d, n, K] of [[16, 64, 1], [64, 512, 1], [16, 64, 3]] as const) {
       simulate(spec, o);
       switched(P, rtol, undefined, false);
       switched(P, rtol, undefined, true);
+      simulate(spec, { ...o, method: 'dop853-stiff' });
     }
     const tb: number[] = [];
     const ts: number[] = [];
     const tk: number[] = [];
+    const tm: number[] = [];
+    let shipped: SimulateResult | undefined;
     let base: SimulateResult | undefined;
     let sw: ReturnType<typeof switched> | undefined;
     let swk: ReturnType<typeof switched> | undefined;
@@ -107,20 +112,23 @@ for (const [d, n, K] of [[16, 64, 1], [64, 512, 1], [16, 64, 3]] as const) {
       t0 = performance.now();
       swk = switched(P, rtol, r === ROUNDS - 1 ? timeK : undefined, true);
       tk.push(performance.now() - t0);
+      t0 = performance.now();
+      shipped = simulate(spec, { ...o, method: 'dop853-stiff' });
+      tm.push(performance.now() - t0);
     }
     const label = `square ${d}×${n}${K > 1 ? ` K=${K}` : ''}`;
-    rows.push(`| ${label} | ${rtol.toExponential(0)} | ${base!.stats.rhsEvals} | ${median(tb).toFixed(2)} | ${relErr(stateOf(base!, K), ref).toExponential(1)} | ${sw!.rhs} | ${median(ts).toFixed(2)} | ${relErr(sw!.y, ref).toExponential(1)} | ${swk!.rhs} | ${median(tk).toFixed(2)} | ${relErr(swk!.y, ref).toExponential(1)} | ${swk!.switches} |`);
+    rows.push(`| ${label} | ${rtol.toExponential(0)} | ${base!.stats.rhsEvals} | ${median(tb).toFixed(2)} | ${relErr(stateOf(base!, K), ref).toExponential(1)} | ${sw!.rhs} | ${median(ts).toFixed(2)} | ${relErr(sw!.y, ref).toExponential(1)} | ${swk!.rhs} | ${median(tk).toFixed(2)} | ${relErr(swk!.y, ref).toExponential(1)} | ${swk!.switches} | ${shipped!.stats.rhsEvals} | ${median(tm).toFixed(2)} | ${relErr(stateOf(shipped!, K), ref).toExponential(1)} |`);
     splits.push(`| ${label} | ${rtol.toExponential(0)} | ${Object.entries(time).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('; ')} | ${Object.entries(timeK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('; ')} |`);
   }
 }
 process.stdout.write(
   [
-    `Stiff-switch prototype (\`npx tsx bench/stiff-switch/ab.ts\`), ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, src/ through tsx, ${ROUNDS} rounds (wall ms, median).`,
+    `Stiff switch (\`npx tsx bench/stiff-switch/ab.ts\`), ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, src/ through tsx, ${ROUNDS} rounds (wall ms, median).`,
     '',
-    'Switched: W in plain TypeScript loops (gauss-newton.ts); switched, kernels: W\'s passes over V in the WebAssembly kernels (gauss-newton-wasm.ts). Switch times of the kernels run.',
+    'Switched: the switch with W in plain TypeScript loops (gauss-newton.ts); switched, kernels: W\'s passes over V in the WebAssembly kernels (gauss-newton-wasm.ts), switch times of that run; simulate: `simulate(…, { method: \'dop853-stiff\' })`, the shipped path (the kernels\' W; its wall time includes simulate\'s setup and records, as dop853\'s column does).',
     '',
-    '| case | rtol | dop853 RHS | dop853 ms | dop853 error | switched RHS | switched ms | switched error | switched, kernels: RHS | ms | error | switches |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| case | rtol | dop853 RHS | dop853 ms | dop853 error | switched RHS | switched ms | switched error | switched, kernels: RHS | ms | error | switches | simulate dop853-stiff: RHS | ms | error |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|',
     ...rows,
     '',
     'Where the switched run\'s time goes (last round, ms; the dop853 steps include their kernels):',

@@ -52,7 +52,7 @@ export const SIMULATE_RESULT_SCHEMA = z
   .object({
     config: z.object({
       problem: PROBLEM_SCHEMA,
-      method: z.enum(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd']),
+      method: z.enum(['dopri5', 'dop853', 'dop853-stiff', 'cash-karp', 'rk4', 'gd']),
       rtol: num,
       atol: z.union([num, z.array(num)]),
       tEnd: num,

@@ -25,12 +25,21 @@ export type Formulation = 'auto' | 'reduced' | 'low-rank' | 'full';
 /** The formulations simulate accepts. */
 export const FORMULATIONS: readonly Formulation[] = Object.freeze(['auto', 'reduced', 'low-rank', 'full'] as const);
 
-/** Methods accepted by simulate (all of `solve`). */
-export const SIMULATE_METHODS: readonly MethodName[] = Object.freeze(['dopri5', 'dop853', 'cash-karp', 'rk4', 'gd'] as const);
+/**
+ * Methods accepted by simulate: all of `solve`, and `dop853-stiff` (simulate only: the square loss
+ * with the softmax normalisation and nothing frozen): dop853 that switches to the Rosenbrock-W
+ * method ROS34PW2 with the Gauss–Newton Hessian as W where dop853's steps are held at its
+ * stability boundary, and back (integrators/stiff-switch.ts; docs/integrators.md, "The stiff
+ * phase").
+ */
+export type SimulateMethod = MethodName | 'dop853-stiff';
+
+/** The methods simulate accepts. */
+export const SIMULATE_METHODS: readonly SimulateMethod[] = Object.freeze(['dopri5', 'dop853', 'dop853-stiff', 'cash-karp', 'rk4', 'gd'] as const);
 
 /** Options of simulate. The flow starts at t = 0. */
 export interface SimulateOptions {
-  method: MethodName;
+  method: SimulateMethod;
   rtol: number;
   /** Scalar, or one per state component (length d·n + K·n). */
   atol: number | readonly number[];

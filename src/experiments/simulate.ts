@@ -55,15 +55,17 @@ export function lowRankMinSize(P: Problem): number {
   return LOW_RANK_MIN_SIZE;
 }
 
-export { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type Formulation, type SimulateOptions } from './simulate-options.js';
-import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type Formulation, type SimulateOptions } from './simulate-options.js';
+export { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type Formulation, type SimulateMethod, type SimulateOptions } from './simulate-options.js';
+import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type Formulation, type SimulateMethod, type SimulateOptions } from './simulate-options.js';
+import { StiffSwitchStepper, type ExplicitPhase } from '../integrators/stiff-switch.js';
+import { gaussNewtonW } from '../models/gauss-newton.js';
 import { withSeriesViews, type SimulateViews } from './series-view.js';
 import { nowMs } from '../core/clock.js';
 
 /** The resolved, JSON-friendly configuration stored in every result. */
 export interface SimulateConfig {
   readonly problem: ProblemSpec;
-  readonly method: MethodName;
+  readonly method: SimulateMethod;
   readonly rtol: number;
   readonly atol: number | number[];
   readonly tEnd: number;
@@ -159,7 +161,10 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   if (asked === 'reduced' && method === 'cash-karp') {
     throw new OptionError('formulation', "'full' or 'auto' with method cash-karp (its error norm cannot be taken over the full state); or use dopri5/dop853", asked);
   }
-  const canLowRank = (method === 'dopri5' || method === 'dop853') && o.freeze.length === 0;
+  if (method === 'dop853-stiff' && !(P.loss === 'square' && P.normalization === 'softmax' && o.freeze.length === 0)) {
+    throw new OptionError('method', "dopri5, dop853, cash-karp, rk4 or gd for this problem ('dop853-stiff' needs the square loss, the softmax normalisation and nothing frozen)", method);
+  }
+  const canLowRank = (method === 'dopri5' || method === 'dop853' || method === 'dop853-stiff') && o.freeze.length === 0;
   if (asked === 'low-rank' && !canLowRank) {
     throw new OptionError('formulation', "'full' or 'auto' here ('low-rank' needs method dopri5 or dop853 and nothing frozen)", asked);
   }
@@ -287,7 +292,13 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   const solved: Solved =
     formulation === 'reduced'
       ? solveReduced(P, R!, observer, y0, builtins, o.events, saveTimes, atol, run)
-      : fullSolved(formulation === 'low-rank' ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run, streamed?.onSave) : solveFull(flow!));
+      : fullSolved(
+          method === 'dop853-stiff'
+            ? solveStiff(P, flow!, formulation === 'low-rank', allEvents, saveTimes, atol, run, streamed?.onSave)
+            : formulation === 'low-rank'
+              ? solveLowRank(P, flow!, allEvents, saveTimes, atol, run, streamed?.onSave)
+              : solveFull(flow!),
+        );
   const { sol, fullState } = solved;
   const recordAt = solved.observe ?? ((t: number, i: number): SimRecord => observer(t, fullState(i)));
   function solveFull(flow: ValueSoftmaxFlow): Solution {
@@ -295,7 +306,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
     return method === 'gd' && allEvents.length === 0
       ? gradientDescent(flow.rhs, flow.y0, tEnd, lr, { saveTimes, maxSteps, onStep: onStepFull, signal: o.signal })
       : solve(flow.rhs, flow.y0, 0, tEnd, {
-          method,
+          method: method as MethodName,
           rtol,
           atol,
           dt: method === 'gd' ? lr : dt,
@@ -397,7 +408,7 @@ function fullSolved(sol: Solution): Solved {
 }
 
 interface ReducedRun {
-  method: MethodName;
+  method: SimulateMethod;
   rtol: number;
   tEnd: number;
   lr: number;
@@ -467,7 +478,8 @@ function solveReduced(P: Problem, R: ReducedFlow, observer: (t: number, r: Float
       rk.release();
     } else {
       sol = solve(R.rhs, R.y0, 0, o.tEnd, {
-        method: o.method,
+        // The reduced path is for scalar-output losses: never dop853-stiff (square only).
+        method: o.method as MethodName,
         rtol: o.rtol,
         atol: 0,
         dt: o.method === 'gd' ? o.lr : o.dt,
@@ -526,6 +538,49 @@ function fullInitialStep(P: Problem, freeze: readonly FrozenBlock[], y0: Float64
   const f0 = new Float64Array(size);
   flow.rhs(0, y0, f0);
   return initialStep(flow.rhs, 0, y0, f0, tEnd, Infinity, order, rtol, atolFull, new Float64Array(size), new Float64Array(size));
+}
+
+/**
+ * The run of `simulate` with method dop853-stiff (integrators/stiff-switch.ts): dop853 on the
+ * low-rank stages (`lowRank`) or the full state, handing over to the Rosenbrock-W method with the
+ * Gauss–Newton W (models/gauss-newton.ts) where dop853's steps are held at its stability
+ * boundary. The first step and error norm are the full path's; RHS evaluations are both
+ * methods' (the W operations, about one RHS evaluation's passes over V each, are not counted).
+ */
+function solveStiff(P: Problem, flow: ValueSoftmaxFlow, lowRank: boolean, events: readonly EventSpec[], saveTimes: Float64Array, atol: number | Float64Array, o: ReducedRun, onSave?: (t: number, y: Float64Array) => void): Solution {
+  const startMs = nowMs();
+  const size = flow.layout.size;
+  const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
+  const dt0 = fullInitialStep(P, o.freeze, flow.y0, () => flow, atolFull, 'dop853', o.rtol, o.tEnd);
+  const explicit = (t: number, y: Float64Array, h0: number): ExplicitPhase => {
+    if (lowRank) {
+      const { stepper, stages } = lowRankStepper(P, t, y, { method: 'dop853', rtol: o.rtol, atol: atolFull, dt0: h0, dtMax: Infinity });
+      return { stepper, rhsEvals: () => stages.rhsEvals, release: () => stepper.release() };
+    }
+    const stepper = dop853Stepper(flow.rhs, t, Float64Array.from(y), o.tEnd, { rtol: o.rtol, atol: atolFull, dt0: h0, dtMax: Infinity });
+    return { stepper, rhsEvals: () => stepper.rhsEvals, release: () => stepper.release() };
+  };
+  const W = gaussNewtonW(P);
+  const stepper = new StiffSwitchStepper(explicit(0, flow.y0, dt0), explicit, flow.rhs, W, o.rtol, atolFull);
+  const sol = drive(stepper, {
+    method: 'dop853',
+    t0: 0,
+    tEnd: o.tEnd,
+    saveTimes: saveTimes.length > 0 ? saveTimes : undefined,
+    events,
+    dense: false,
+    maxSteps: o.maxSteps,
+    stallSteps: o.stallSteps,
+    onStep: withProgress(o.onStep, o.onProgress),
+    signal: o.signal,
+    rhsEvals: () => stepper.rhsEvals + 1,
+    startMs,
+    onSave,
+  });
+  // The solution holds copies: the kernel instances can go back (a run that threw drops them).
+  stepper.release();
+  W.release();
+  return sol;
 }
 
 /**

@@ -130,3 +130,20 @@ test('Ctrl-C: SIGINT writes what was computed with status interrupted, exit 130'
   assert.ok(res.records.length >= 1);
   assert.ok(res.state.t >= 0 && res.state.t < 1e8);
 });
+
+test('--method dop853-stiff: a square problem runs and records the method; a logistic one gets one line naming --method, exit 2', () => {
+  const file = join(dir, 'square-stiff.json');
+  writeFileSync(file, JSON.stringify(randomProblem({ loss: 'square', d: 4, n: 12, seed: 21, vScale: 0.1, aScale: 0.5 })));
+  const r = run(['--problem', file, '--method', 'dop853-stiff', '--t-end', '800', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.status, 'success');
+  assert.equal(out.config.method, 'dop853-stiff');
+  assert.equal(out.records.length, 61);
+  const lg = join(dir, 'logistic-stiff.json');
+  writeFileSync(lg, JSON.stringify(randomProblem({ loss: 'logistic', d: 3, n: 4, seed: 1 })));
+  const bad = run(['--problem', lg, '--method', 'dop853-stiff', '--t-end', '10']);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stdout, '');
+  assert.match(bad.stderr.trim(), /^vsflow: method: expected .*'dop853-stiff' needs the square loss, the softmax normalisation and nothing frozen\), received "dop853-stiff"$/);
+});

@@ -1,5 +1,5 @@
 /**
- * Prototype, not part of the package: gauss-newton.ts's W with its passes over V in the
+ * gauss-newton.ts's W (method dop853-stiff) with its passes over V in the
  * package's WebAssembly kernels (a private instance, src/wasm/kernels.ts `privateKernels`):
  * F = V·σ_k and B's Z·σ_k by `lrForward`; the Gram blocks Q_kQ_kᵀ by `lrForward` with the d rows
  * of Q_k as its "samples"; Bᵀw's V block by `lrAddRows`, its logit blocks Q_kᵀw_k by
@@ -7,9 +7,9 @@
  * Same mathematics as gauss-newton.ts, other round-off (sums in the kernels' orders).
  * Returns undefined where the kernels are unavailable.
  */
-import type { Problem } from '../../src/models/problem.js';
-import { privateKernels, releaseKernels, type KernelExports } from '../../src/wasm/kernels.js';
-import type { WOperator } from './rosenbrock-w.js';
+import type { Problem } from './problem.js';
+import { privateKernels, releaseKernels, type KernelExports } from '../wasm/kernels.js';
+import type { WOperator } from '../integrators/rosenbrock-w.js';
 
 /** gauss-newton.ts's W on the kernels, with `release` to give the instance back. */
 export function gaussNewtonSquareWasm(P: Problem): (WOperator & { release(): void }) | undefined {

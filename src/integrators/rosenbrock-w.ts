@@ -1,7 +1,7 @@
 /**
- * Prototype, not part of the package (bench/stiff-switch/ab.ts measures it): a linearly implicit
- * Rosenbrock-W method for the stiff phase of a flow (stiff-switch.ts switches to it from dop853
- * when dop853's steps are held at its stability boundary).
+ * A linearly implicit Rosenbrock-W method for the stiff phase of a flow: stiff-switch.ts (method
+ * dop853-stiff of simulate) switches to it from dop853 when dop853's steps are held at its
+ * stability boundary; bench/stiff-switch/ab.ts measures it.
  *
  * The method: ROS34PW2 (Rang & Angermann, BIT 45 (2005) 761–787), 4 stages, order 3 for any
  * matrix W in place of the Jacobian (a W-method), embedded order 2, in the form of Hairer &
@@ -10,9 +10,12 @@
  *   (I − γhW) k_i = h f(y + Σ_{j<i} α_ij k_j) + hW Σ_{j<i} γ_ij k_j,   y_1 = y + Σ b_i k_i,
  *
  * error estimate Σ (b_i − b̂_i) k_i in the engine's norm (step-control.ts), controller
- * h·min(10, max(0.2, 0.9·err^(−1/3))) (no growth right after a rejection), cubic Hermite dense
- * output from f at both ends (order 3, as the method). Stage 1 needs f(y_n), which the previous
- * step's dense output already evaluated (f(y_{n+1})): four RHS evaluations per step.
+ * h·min(10, max(0.2, 0.9·err^(−1/3))) (no growth right after a rejection). Stage 1 needs f(y_n),
+ * which the previous step evaluated at its end: four RHS evaluations per step. Dense output
+ * (`denseAt`, what the driver uses for saved states and events): the method's own solution from
+ * y_n with step θh, so a saved state is as accurate as a step (a cubic Hermite interpolant
+ * was 3× less accurate in the records on the long steps of the stiff phase); three RHS
+ * evaluations and the W operations per point. `dense()` gives the cubic Hermite coefficients.
  * `checkRosenbrockW` verifies the W-order conditions to order 3 (and 2 for b̂) when the module
  * loads (residuals ≤ 1e-14; measured ≤ 3e-16 in the numpy prototype).
  *
@@ -26,10 +29,10 @@
  * 77–91 % of the steps of the benchmark's 16×64 and 64×512 problems. This method takes 4–8 steps
  * where dop853 takes about 150 there (bench/peers/stiff_switch.py).
  */
-import type { Rhs } from '../../src/integrators/types.js';
-import type { StepFailure, Stepper } from '../../src/integrators/stepper.js';
-import { minStepAt } from '../../src/integrators/step-control.js';
-import { writeBaseRows } from '../../src/integrators/dense-output.js';
+import type { Rhs } from './types.js';
+import type { StepFailure, Stepper } from './stepper.js';
+import { minStepAt } from './step-control.js';
+import { writeBaseRows } from './dense-output.js';
 
 /** A Rosenbrock-W method (Hairer–Wanner form): α strictly lower, γ_ij (j < i) and the diagonal γ. */
 export interface RosenbrockW {
@@ -174,28 +177,70 @@ export class RosenbrockStepper implements Stepper {
     this.h = h0;
     rhs(0, this.y, this.f0);
     this.rhsEvals++;
-    // After the swap in step(): yNew = y_n, y = y_{n+1}, f1 = f(y_n), f0 = f(y_{n+1}).
+    // After the swap in step(): yNew = y_n, y = y_{n+1}, f1 = f(y_n), f0 = f(y_{n+1}). W is
+    // still built at y_n (the next step rebuilds it).
     this.denseAt = (theta, out) => {
-      const y0v = this.yNew;
-      const y1 = this.y;
-      const fa = this.f1;
-      const fb = this.f0;
-      const h = this.hLast;
-      const t1 = 1 - theta;
-      for (let i = 0; i < n; i++) {
-        const dy = y1[i]! - y0v[i]!;
-        const c3 = h * fa[i]! - dy;
-        const c4 = dy - h * fb[i]! - c3;
-        out[i] = y0v[i]! + theta * (dy + t1 * (c3 + theta * c4));
+      if (theta === 0) {
+        out.set(this.yNew);
+        return out;
       }
+      const hh = theta * this.hLast;
+      this.W.factor(this.m.gamma * hh);
+      this.stages(this.yNew, this.f1, hh, out);
       return out;
     };
   }
 
-  step(t: number, tEnd: number): number {
+  /**
+   * The method's stages from (y, f(y)) with step hh (W built at y, factored for γ·hh) into the k
+   * buffers, and y + Σ b_i k_i into yOut; returns Σ_q (e_q/sc_q)² of the embedded error.
+   */
+  private stages(y: Float64Array, fy: Float64Array, hh: number, yOut: Float64Array): number {
     const { n, m, W, k, r, z, wz, rtol, atol } = this;
-    const y = this.y;
     const S = m.b.length;
+    for (let i = 0; i < S; i++) {
+      // Stage state into z, then r = h f(z) + h W Σ γ_ij k_j, k_i = (I − γhW)⁻¹ r.
+      if (i === 0) {
+        for (let q = 0; q < n; q++) r[q] = hh * fy[q]!;
+      } else {
+        const al = m.alpha[i]!;
+        for (let q = 0; q < n; q++) {
+          let s = y[q]!;
+          for (let j = 0; j < i; j++) s += (al[j] ?? 0) * k[j]![q]!;
+          z[q] = s;
+        }
+        this.rhs(0, z, r);
+        this.rhsEvals++;
+        const gm = m.gammaOff[i]!;
+        for (let q = 0; q < n; q++) {
+          let s = 0;
+          for (let j = 0; j < i; j++) s += (gm[j] ?? 0) * k[j]![q]!;
+          z[q] = s;
+        }
+        W.apply(z, wz);
+        for (let q = 0; q < n; q++) r[q] = hh * (r[q]! + wz[q]!);
+      }
+      W.solve(r, k[i]!);
+    }
+    let sum = 0;
+    for (let q = 0; q < n; q++) {
+      let v = y[q]!;
+      let e = 0;
+      for (let i = 0; i < S; i++) {
+        v += m.b[i]! * k[i]![q]!;
+        e += (m.b[i]! - m.bHat[i]!) * k[i]![q]!;
+      }
+      yOut[q] = v;
+      const sc = atol[q]! + rtol * Math.max(Math.abs(y[q]!), Math.abs(v));
+      const x = e / sc;
+      sum += x * x;
+    }
+    return sum;
+  }
+
+  step(t: number, tEnd: number): number {
+    const { n, m, W } = this;
+    const y = this.y;
     W.prepare(y);
     const rho = W.rho();
     let h = this.h;
@@ -211,44 +256,8 @@ export class RosenbrockStepper implements Stepper {
       if (tNew >= tEnd) tNew = tEnd;
       const hh = tNew - t;
       W.factor(m.gamma * hh);
-      for (let i = 0; i < S; i++) {
-        // Stage state into z, then r = h f(z) + h W Σ γ_ij k_j, k_i = (I − γhW)⁻¹ r.
-        if (i === 0) {
-          for (let q = 0; q < n; q++) r[q] = hh * this.f0[q]!;
-        } else {
-          const al = m.alpha[i]!;
-          for (let q = 0; q < n; q++) {
-            let s = y[q]!;
-            for (let j = 0; j < i; j++) s += (al[j] ?? 0) * k[j]![q]!;
-            z[q] = s;
-          }
-          this.rhs(t, z, r);
-          this.rhsEvals++;
-          const gm = m.gammaOff[i]!;
-          for (let q = 0; q < n; q++) {
-            let s = 0;
-            for (let j = 0; j < i; j++) s += (gm[j] ?? 0) * k[j]![q]!;
-            z[q] = s;
-          }
-          W.apply(z, wz);
-          for (let q = 0; q < n; q++) r[q] = hh * (r[q]! + wz[q]!);
-        }
-        W.solve(r, k[i]!);
-      }
       const yNew = this.yNew;
-      let sum = 0;
-      for (let q = 0; q < n; q++) {
-        let v = y[q]!;
-        let e = 0;
-        for (let i = 0; i < S; i++) {
-          v += m.b[i]! * k[i]![q]!;
-          e += (m.b[i]! - m.bHat[i]!) * k[i]![q]!;
-        }
-        yNew[q] = v;
-        const sc = atol[q]! + rtol * Math.max(Math.abs(y[q]!), Math.abs(v));
-        const x = e / sc;
-        sum += x * x;
-      }
+      const sum = this.stages(y, this.f0, hh, yNew);
       const err = Math.sqrt(sum / n);
       if (err < 1) {
         let fac = err === 0 ? 10 : Math.min(10, Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)));

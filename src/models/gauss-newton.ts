@@ -1,5 +1,5 @@
 /**
- * Prototype, not part of the package: the Gauss–Newton W of the value-softmax flow with the
+ * The Gauss–Newton W of the value-softmax flow with the
  * square loss and the softmax normalisation (K samples sharing V, nothing frozen), for the
  * Rosenbrock-W phase of rosenbrock-w.ts.
  *
@@ -18,10 +18,14 @@
  *   Q_k without G (the switch's test, no K·d²·n Gram).
  *
  * Costs: `prepare` K·d²·n multiply-adds (the Q_kQ_kᵀ blocks) and K·d·n more; `apply` and `solve`
- * four passes over a d×n block per sample. Plain TypeScript loops (float64), not the kernels.
+ * four passes over a d×n block per sample. Plain TypeScript loops (float64): the fallback of
+ * gauss-newton-wasm.ts (its passes in the kernels) where the kernels are unavailable. Not a bitwise
+ * twin (other summation orders; the kernels it calls have theirs): the two give the same W to
+ * round-off (tested), and the method's results differ from dop853's by the tolerance anyway.
  */
-import type { Problem } from '../../src/models/problem.js';
-import type { WOperator } from './rosenbrock-w.js';
+import type { Problem } from './problem.js';
+import type { WOperator } from '../integrators/rosenbrock-w.js';
+import { gaussNewtonSquareWasm } from './gauss-newton-wasm.js';
 
 /** True when gaussNewtonSquare applies (square loss, softmax, nothing frozen). */
 export function gaussNewtonApplies(P: Problem, frozen: number): boolean {
@@ -248,4 +252,14 @@ export function gaussNewtonSquare(P: Problem): WOperator {
     },
     rho: () => rho,
   };
+}
+
+/**
+ * The Gauss–Newton W of problem P for the Rosenbrock-W phase: its passes over V in the
+ * WebAssembly kernels (gauss-newton-wasm.ts, a private kernel instance) where they are available,
+ * else `gaussNewtonSquare` (same mathematics, other round-off). `release` gives the kernel
+ * instance back (call it once the solve is done).
+ */
+export function gaussNewtonW(P: Problem): WOperator & { release(): void } {
+  return gaussNewtonSquareWasm(P) ?? { ...gaussNewtonSquare(P), release: () => undefined };
 }

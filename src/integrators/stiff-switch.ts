@@ -1,20 +1,22 @@
 /**
- * Prototype, not part of the package: dop853 that hands over to the Rosenbrock-W method
+ * Method dop853-stiff of simulate (experiments/simulate.ts): dop853 that hands over to the Rosenbrock-W method
  * (rosenbrock-w.ts) where its steps are held at its stability boundary, and back where they are
  * not: one Stepper for the driver (integrators/driver.ts).
  *
  * Every `CHECK_EVERY` accepted dop853 steps, W's spectral radius ρ at the current state
- * (`WOperator.stiffness`) is compared with the last step: h·ρ ≥ SWITCH_AT·|z*| (z* = −6.39, dop853's real
- * stability boundary) at two checks in a row switches to the Rosenbrock method (first step: 2h).
- * A Rosenbrock step with h·ρ < BACK_AT·|z*| three times in a row (dop853 would not be limited
- * there) switches back to a fresh dop853 stepper from the current state. A switch is made at
+ * (`WOperator.stiffness`) is compared with the last step: h·ρ ≥ SWITCH_AT·|z*| (z* = −6.39, dop853's
+ * real stability boundary) at `needed` checks in a row (2 at first) switches to the Rosenbrock
+ * method (first step: 2h). A Rosenbrock step with h·ρ < BACK_AT·|z*| three times in a row (its
+ * accuracy, not dop853's stability, then sets the step, and dop853 is cheaper per unit time)
+ * switches back to a fresh dop853 stepper from the current state, with a first step within
+ * dop853's stability boundary (0.9·|z*|/ρ), and doubles `needed` (no back-and-forth). A switch is made at
  * the start of the next step, so the last step's dense output stays valid for the driver.
  * Dense output: dop853's own (width 8) for its steps; the Rosenbrock steps' cubic Hermite in the
  * same nested form (rows 5–8 zero).
  */
-import type { Rhs } from '../../src/integrators/types.js';
-import type { StepFailure, Stepper } from '../../src/integrators/stepper.js';
-import { interpolateNested } from '../../src/integrators/dense-output.js';
+import type { Rhs } from './types.js';
+import type { StepFailure, Stepper } from './stepper.js';
+import { interpolateNested } from './dense-output.js';
 import { RosenbrockStepper, type WOperator } from './rosenbrock-w.js';
 
 /** dop853's real stability boundary |z*| (stability function of its 12-stage step, bench/peers/stability_limit.py). */
@@ -51,6 +53,7 @@ export class StiffSwitchStepper implements Stepper {
   private doneRejected = 0;
   private accepted = 0;
   private stiffChecks = 0;
+  private needed = 2;
   private easySteps = 0;
 
   constructor(
@@ -99,7 +102,7 @@ export class StiffSwitchStepper implements Stepper {
       if (++this.accepted % CHECK_EVERY === 0 && tNew < tEnd) {
         const stiff = (tNew - t) * this.W.stiffness(s.y) >= SWITCH_AT * DOP853_REAL_BOUNDARY;
         this.stiffChecks = stiff ? this.stiffChecks + 1 : 0;
-        if (this.stiffChecks >= 2) this.pending = { to: 'rosenbrock', h0: 2 * (tNew - t) };
+        if (this.stiffChecks >= this.needed) this.pending = { to: 'rosenbrock', h0: 2 * (tNew - t) };
       }
       return tNew;
     }
@@ -111,7 +114,11 @@ export class StiffSwitchStepper implements Stepper {
       return tNew;
     }
     this.easySteps = r.lastStiffness < BACK_AT * DOP853_REAL_BOUNDARY ? this.easySteps + 1 : 0;
-    if (this.easySteps >= 3 && tNew < tEnd) this.pending = { to: 'dop853', h0: tNew - t };
+    if (this.easySteps >= 3 && tNew < tEnd) {
+      const h = tNew - t;
+      const rho = r.lastStiffness / h;
+      this.pending = { to: 'dop853', h0: rho > 0 ? Math.min(h, (0.9 * DOP853_REAL_BOUNDARY) / rho) : h };
+    }
     return tNew;
   }
 
@@ -135,6 +142,7 @@ export class StiffSwitchStepper implements Stepper {
       this.ros = undefined;
       this.easySteps = 0;
       this.accepted = 0;
+      this.needed *= 2;
     }
     this.switches.push({ t, to: p.to });
   }
