@@ -147,7 +147,8 @@ export class RosenbrockStepper implements Stepper {
   private readonly r: Float64Array;
   private readonly z: Float64Array;
   private readonly wz: Float64Array;
-  private readonly coeffs: Float64Array;
+  /** dense()'s coefficients (width·n), made on first use: the driver reads denseAt instead. */
+  private coeffs: Float64Array | undefined;
   private h: number;
   private hLast = 0;
   readonly denseAt: (theta: number, out: Float64Array) => Float64Array;
@@ -173,7 +174,6 @@ export class RosenbrockStepper implements Stepper {
     this.r = new Float64Array(n);
     this.z = new Float64Array(n);
     this.wz = new Float64Array(n);
-    this.coeffs = new Float64Array(width * n);
     this.h = h0;
     rhs(0, this.y, this.f0);
     this.rhsEvals++;
@@ -285,8 +285,9 @@ export class RosenbrockStepper implements Stepper {
   /** After an accepted step: f0 holds f(y_{n+1}), f1 f(y_n) (swapped), yNew y_n, y y_{n+1}. */
   dense(): Float64Array {
     const n = this.n;
-    writeBaseRows(this.coeffs, 4, n, this.yNew, this.y, this.f1, this.f0, this.hLast);
-    this.coeffs.fill(0, 4 * n);
-    return this.coeffs;
+    const coeffs = (this.coeffs ??= new Float64Array(this.denseWidth * n));
+    writeBaseRows(coeffs, 4, n, this.yNew, this.y, this.f1, this.f0, this.hLast);
+    coeffs.fill(0, 4 * n);
+    return coeffs;
   }
 }
