@@ -164,6 +164,7 @@ export class RosenbrockStepper implements Stepper {
     private readonly m: RosenbrockW = ROS34PW2,
   ) {
     const n = y0.length;
+    if (m.b.length !== 4) throw new Error(`RosenbrockStepper: a 4-stage method expected, ${m.name} has ${m.b.length} stages`);
     this.n = n;
     this.denseWidth = width;
     this.y = Float64Array.from(y0);
@@ -196,43 +197,49 @@ export class RosenbrockStepper implements Stepper {
    * buffers, and y + Σ b_i k_i into yOut; returns Σ_q (e_q/sc_q)² of the embedded error.
    */
   private stages(y: Float64Array, fy: Float64Array, hh: number, yOut: Float64Array): number {
-    const { n, m, W, k, r, z, wz, rtol, atol } = this;
-    const S = m.b.length;
-    for (let i = 0; i < S; i++) {
-      // Stage state into z, then r = h f(z) + h W Σ γ_ij k_j, k_i = (I − γhW)⁻¹ r.
-      if (i === 0) {
-        for (let q = 0; q < n; q++) r[q] = hh * fy[q]!;
-      } else {
-        const al = m.alpha[i]!;
-        for (let q = 0; q < n; q++) {
-          let s = y[q]!;
-          for (let j = 0; j < i; j++) s += (al[j] ?? 0) * k[j]![q]!;
-          z[q] = s;
-        }
-        this.rhs(0, z, r);
-        this.rhsEvals++;
-        const gm = m.gammaOff[i]!;
-        for (let q = 0; q < n; q++) {
-          let s = 0;
-          for (let j = 0; j < i; j++) s += (gm[j] ?? 0) * k[j]![q]!;
-          z[q] = s;
-        }
-        W.apply(z, wz);
-        for (let q = 0; q < n; q++) r[q] = hh * (r[q]! + wz[q]!);
-      }
-      W.solve(r, k[i]!);
+    const { n, m, W, r, z, wz, rtol, atol } = this;
+    const [k0, k1, k2, k3] = this.k as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const A = m.alpha;
+    const G = m.gammaOff;
+    // Loops without inner loops over j (four stages; they run cold in a fresh process).
+    for (let q = 0; q < n; q++) r[q] = hh * fy[q]!;
+    W.solve(r, k0);
+    for (let i = 1; i < 4; i++) {
+      // Stage state y + Σ_{j<i} α_ij k_j into z, r = f(z); then z = Σ_{j<i} γ_ij k_j, r = h(r + W z).
+      const a0 = A[i]![0] ?? 0;
+      const a1 = A[i]![1] ?? 0;
+      const a2 = A[i]![2] ?? 0;
+      if (i === 1) for (let q = 0; q < n; q++) z[q] = y[q]! + a0 * k0[q]!;
+      else if (i === 2) for (let q = 0; q < n; q++) z[q] = y[q]! + a0 * k0[q]! + a1 * k1[q]!;
+      else for (let q = 0; q < n; q++) z[q] = y[q]! + a0 * k0[q]! + a1 * k1[q]! + a2 * k2[q]!;
+      this.rhs(0, z, r);
+      this.rhsEvals++;
+      const g0 = G[i]![0] ?? 0;
+      const g1 = G[i]![1] ?? 0;
+      const g2 = G[i]![2] ?? 0;
+      if (i === 1) for (let q = 0; q < n; q++) z[q] = g0 * k0[q]!;
+      else if (i === 2) for (let q = 0; q < n; q++) z[q] = g0 * k0[q]! + g1 * k1[q]!;
+      else for (let q = 0; q < n; q++) z[q] = g0 * k0[q]! + g1 * k1[q]! + g2 * k2[q]!;
+      W.apply(z, wz);
+      for (let q = 0; q < n; q++) r[q] = hh * (r[q]! + wz[q]!);
+      W.solve(r, i === 1 ? k1 : i === 2 ? k2 : k3);
     }
+    const [b0, b1, b2, b3] = m.b as [number, number, number, number];
+    const e0 = b0 - m.bHat[0]!;
+    const e1 = b1 - m.bHat[1]!;
+    const e2 = b2 - m.bHat[2]!;
+    const e3 = b3 - m.bHat[3]!;
     let sum = 0;
     for (let q = 0; q < n; q++) {
-      let v = y[q]!;
-      let e = 0;
-      for (let i = 0; i < S; i++) {
-        v += m.b[i]! * k[i]![q]!;
-        e += (m.b[i]! - m.bHat[i]!) * k[i]![q]!;
-      }
+      const c0 = k0[q]!;
+      const c1 = k1[q]!;
+      const c2 = k2[q]!;
+      const c3 = k3[q]!;
+      const yq = y[q]!;
+      const v = yq + b0 * c0 + b1 * c1 + b2 * c2 + b3 * c3;
+      const e = e0 * c0 + e1 * c1 + e2 * c2 + e3 * c3;
       yOut[q] = v;
-      const sc = atol[q]! + rtol * Math.max(Math.abs(y[q]!), Math.abs(v));
-      const x = e / sc;
+      const x = e / (atol[q]! + rtol * Math.max(Math.abs(yq), Math.abs(v)));
       sum += x * x;
     }
     return sum;
