@@ -23,6 +23,7 @@ import { initialStep } from '../integrators/step-control.js';
 import { logisticInitialStep } from '../integrators/logistic-initial-step.js';
 import { lowRankStepper } from '../integrators/low-rank-stages.js';
 import { drive } from '../integrators/driver.js';
+import type { Stepper } from '../integrators/stepper.js';
 import { toRows } from '../core/row-arrays.js';
 import { sameEntries } from '../wasm/linear-algebra.js';
 
@@ -58,7 +59,7 @@ export function lowRankMinSize(P: Problem): number {
 export { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type Formulation, type SimulateMethod, type SimulateOptions } from './simulate-options.js';
 import { FORMULATIONS, SIMULATE_DEFAULTS, SIMULATE_METHODS, type Formulation, type SimulateMethod, type SimulateOptions } from './simulate-options.js';
 import { StiffSwitchStepper, type ExplicitPhase } from '../integrators/stiff-switch.js';
-import { gaussNewtonW } from '../models/gauss-newton.js';
+import { gaussNewtonApplies, gaussNewtonW } from '../models/gauss-newton.js';
 import { withSeriesViews, type SimulateViews } from './series-view.js';
 import { nowMs } from '../core/clock.js';
 
@@ -161,7 +162,7 @@ export function simulate(problem: ProblemSpec | Problem, options?: Partial<Simul
   if (asked === 'reduced' && method === 'cash-karp') {
     throw new OptionError('formulation', "'full' or 'auto' with method cash-karp (its error norm cannot be taken over the full state); or use dopri5/dop853", asked);
   }
-  if (method === 'dop853-stiff' && !(P.loss === 'square' && P.normalization === 'softmax' && o.freeze.length === 0)) {
+  if (method === 'dop853-stiff' && !gaussNewtonApplies(P, o.freeze.length)) {
     throw new OptionError('method', "dopri5, dop853, cash-karp, rk4 or gd for this problem ('dop853-stiff' needs the square loss, the softmax normalisation and nothing frozen)", method);
   }
   const canLowRank = (method === 'dopri5' || method === 'dop853' || method === 'dop853-stiff') && o.freeze.length === 0;
@@ -562,21 +563,7 @@ function solveStiff(P: Problem, flow: ValueSoftmaxFlow, lowRank: boolean, events
   };
   const W = gaussNewtonW(P);
   const stepper = new StiffSwitchStepper(explicit(0, flow.y0, dt0), explicit, flow.rhs, W, o.rtol, atolFull);
-  const sol = drive(stepper, {
-    method: 'dop853',
-    t0: 0,
-    tEnd: o.tEnd,
-    saveTimes: saveTimes.length > 0 ? saveTimes : undefined,
-    events,
-    dense: false,
-    maxSteps: o.maxSteps,
-    stallSteps: o.stallSteps,
-    onStep: withProgress(o.onStep, o.onProgress),
-    signal: o.signal,
-    rhsEvals: () => stepper.rhsEvals + 1,
-    startMs,
-    onSave,
-  });
+  const sol = driveFullState(stepper, 'dop853', o, events, saveTimes, () => stepper.rhsEvals + 1, startMs, onSave);
   // The solution holds copies: the kernel instances can go back (a run that threw drops them).
   stepper.release();
   W.release();
@@ -594,6 +581,15 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
   const atolFull = typeof atol === 'number' ? new Float64Array(size).fill(atol) : atol;
   const dt0 = fullInitialStep(P, o.freeze, flow.y0, () => flow, atolFull, method, o.rtol, o.tEnd);
   const { stepper, stages } = lowRankStepper(P, 0, flow.y0, { method, rtol: o.rtol, atol: atolFull, dt0, dtMax: Infinity });
+  return driveFullState(stepper, method, o, events, saveTimes, () => stages.rhsEvals + 1, startMs, onSave);
+}
+
+/**
+ * `drive` for the full-state steppers simulate builds itself (low-rank stages, dop853-stiff):
+ * from t = 0 to o.tEnd, no dense output kept, the run's budgets, callbacks and signal; `rhsEvals`
+ * counts as the full path counts (the first step's extra evaluation included by the caller).
+ */
+function driveFullState(stepper: Stepper, method: 'dopri5' | 'dop853', o: ReducedRun, events: readonly EventSpec[], saveTimes: Float64Array, rhsEvals: () => number, startMs: number, onSave: ((t: number, y: Float64Array) => void) | undefined): Solution {
   return drive(stepper, {
     method,
     t0: 0,
@@ -605,7 +601,7 @@ function solveLowRank(P: Problem, flow: ValueSoftmaxFlow, events: readonly Event
     stallSteps: o.stallSteps,
     onStep: withProgress(o.onStep, o.onProgress),
     signal: o.signal,
-    rhsEvals: () => stages.rhsEvals + 1,
+    rhsEvals,
     startMs,
     onSave,
   });

@@ -9,8 +9,9 @@
  *
  *   (I − γhW) k_i = h f(y + Σ_{j<i} α_ij k_j) + hW Σ_{j<i} γ_ij k_j,   y_1 = y + Σ b_i k_i,
  *
- * error estimate Σ (b_i − b̂_i) k_i in the engine's norm (step-control.ts), controller
- * h·min(10, max(0.2, 0.9·err^(−1/3))) (no growth right after a rejection). Stage 1 needs f(y_n),
+ * error estimate Σ (b_i − b̂_i) k_i in the engine's norm (step-control.ts), the engine's
+ * `stepFactor` with `ROSENBROCK_CONTROL`: h·min(10, max(0.2, 0.9·err^(−1/3))), no growth right
+ * after a rejection. Stage 1 needs f(y_n),
  * which the previous step evaluated at its end: four RHS evaluations per step. Dense output
  * (`denseAt`, what the driver uses for saved states and events): the method's own solution from
  * y_n with step θh, so a saved state is as accurate as a step (a cubic Hermite interpolant
@@ -31,7 +32,7 @@
  */
 import type { Rhs } from './types.js';
 import type { StepFailure, Stepper } from './stepper.js';
-import { minStepAt } from './step-control.js';
+import { minStepAt, stepFactor, type ControllerParams } from './step-control.js';
 import { writeBaseRows } from './dense-output.js';
 
 /** A Rosenbrock-W method (Hairer–Wanner form): α strictly lower, γ_ij (j < i) and the diagonal γ. */
@@ -108,6 +109,12 @@ export function checkRosenbrockW(m: RosenbrockW): void {
 }
 
 checkRosenbrockW(ROS34PW2);
+
+/**
+ * The Rosenbrock phase's step control (step-control.ts's `stepFactor`): an I controller for an
+ * error estimator of order 2, err^(−1/3), scipy's safety and bounds.
+ */
+export const ROSENBROCK_CONTROL: ControllerParams = Object.freeze({ safety: 0.9, minFactor: 0.2, maxFactor: 10, errorOrder: 2, beta: 0 });
 
 /** The model's W (an approximation of the Jacobian), rebuilt at the start of every step. */
 export interface WOperator {
@@ -267,9 +274,7 @@ export class RosenbrockStepper implements Stepper {
       const sum = this.stages(y, this.f0, hh, yNew);
       const err = Math.sqrt(sum / n);
       if (err < 1) {
-        let fac = err === 0 ? 10 : Math.min(10, Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)));
-        if (rejectedHere) fac = Math.min(1, fac);
-        this.h = hh * fac;
+        this.h = hh * stepFactor(err, 1, rejectedHere, ROSENBROCK_CONTROL);
         this.hLast = hh;
         this.lastStiffness = hh * rho;
         this.rhs(tNew, yNew, this.f1);
@@ -285,7 +290,7 @@ export class RosenbrockStepper implements Stepper {
       this.rejected++;
       rejectedHere = true;
       nonFinite = !Number.isFinite(err);
-      h = hh * (nonFinite ? 0.2 : Math.max(0.2, 0.9 * Math.pow(err, -1 / 3)));
+      h = hh * stepFactor(err, 1, true, ROSENBROCK_CONTROL);
     }
   }
 

@@ -10,6 +10,7 @@
 import type { Problem } from './problem.js';
 import { privateKernels, releaseKernels, type KernelExports } from '../wasm/kernels.js';
 import type { WOperator } from '../integrators/rosenbrock-w.js';
+import { denseTimes, luFactor, luSolve, powerRho, sampleDots, sigmaBlocks, softmaxRows } from './gauss-newton-core.js';
 
 /** gauss-newton.ts's W on the kernels, with `release` to give the instance back. */
 export function gaussNewtonSquareWasm(P: Problem): (WOperator & { release(): void }) | undefined {
@@ -55,19 +56,7 @@ export function gaussNewtonSquareWasm(P: Problem): (WOperator & { release(): voi
 
   const fill = (y: Float64Array): void => {
     Vm.set(y.subarray(0, dn));
-    for (let k = 0; k < K; k++) {
-      const ao = dn + k * n;
-      const so = k * n;
-      let mx = -Infinity;
-      for (let j = 0; j < n; j++) mx = Math.max(mx, y[ao + j]!);
-      let sum = 0;
-      for (let j = 0; j < n; j++) {
-        const e = Math.exp(y[ao + j]! - mx);
-        Sm[so + j] = e;
-        sum += e;
-      }
-      for (let j = 0; j < n; j++) Sm[so + j] = Sm[so + j]! / sum;
-    }
+    softmaxRows(y, dn, K, n, Sm);
     x.lrForward(p('V'), p('S'), K, d, n, p('F'));
     for (let k = 0; k < K; k++) {
       const qo = k * dn;
@@ -78,14 +67,7 @@ export function gaussNewtonSquareWasm(P: Problem): (WOperator & { release(): voi
         for (let j = 0; j < n; j++) Qm[qo + r + j] = (Vm[r + j]! - fi) * Sm[so + j]!;
       }
     }
-    for (let k = 0; k < K; k++) {
-      for (let l = 0; l <= k; l++) {
-        let ss = 0;
-        for (let j = 0; j < n; j++) ss += Sm[k * n + j]! * Sm[l * n + j]!;
-        SS[k * K + l] = ss;
-        SS[l * K + k] = ss;
-      }
-    }
+    sampleDots(Sm, K, n, SS);
   };
   /** bz = B·(zm) (zm already in kernel memory). */
   const applyB = (): void => {
@@ -109,22 +91,6 @@ export function gaussNewtonSquareWasm(P: Problem): (WOperator & { release(): voi
     }
     out.set(om);
   };
-  const powerRho = (times: (uv: Float64Array, out: Float64Array) => void, iterations: number): number => {
-    let lam = 0;
-    for (let it = 0; it < iterations; it++) {
-      times(u, gu);
-      let nrm = 0;
-      for (let i = 0; i < Kd; i++) nrm += gu[i]! * gu[i]!;
-      nrm = Math.sqrt(nrm);
-      if (!(nrm > 0)) break;
-      for (let i = 0; i < Kd; i++) u[i] = gu[i]! / nrm;
-      const done = Math.abs(nrm - lam) <= 1e-6 * nrm;
-      lam = nrm;
-      if (done) break;
-    }
-    if (!Number.isFinite(lam) || lam === 0) u.fill(1 / Math.sqrt(Kd));
-    return lam * invK;
-  };
   /** (Gu)_k = Σ_l (σ_k·σ_l) u_l + Q_k(Q_kᵀ u_k), G not formed. */
   const gTimes = (uv: Float64Array, out: Float64Array): void => {
     for (let k = 0; k < K; k++) {
@@ -142,26 +108,16 @@ export function gaussNewtonSquareWasm(P: Problem): (WOperator & { release(): voi
   return {
     prepare(y) {
       fill(y);
-      G.fill(0);
+      sigmaBlocks(G, SS, K, d);
       for (let k = 0; k < K; k++) {
-        for (let l = 0; l < K; l++) {
-          const ss = SS[k * K + l]!;
-          for (let i = 0; i < d; i++) G[(k * d + i) * Kd + l * d + i] = ss;
-        }
         x.lrForward(p('Q') + k * dn * 8, p('Q') + k * dn * 8, d, d, n, p('g'));
         for (let i = 0; i < d; i++) for (let i2 = 0; i2 < d; i2++) G[(k * d + i) * Kd + k * d + i2] = G[(k * d + i) * Kd + k * d + i2]! + gm[i2 * d + i]!;
       }
-      rho = powerRho((uv, out) => {
-        for (let i = 0; i < Kd; i++) {
-          let acc = 0;
-          for (let j = 0; j < Kd; j++) acc += G[i * Kd + j]! * uv[j]!;
-          out[i] = acc;
-        }
-      }, 50);
+      rho = powerRho(u, gu, invK, (uv, out) => denseTimes(G, Kd, uv, out), 50);
     },
     stiffness(y) {
       fill(y);
-      return powerRho(gTimes, 3);
+      return powerRho(u, gu, invK, gTimes, 3);
     },
     apply(z, out) {
       zm.set(z);
@@ -171,57 +127,13 @@ export function gaussNewtonSquareWasm(P: Problem): (WOperator & { release(): voi
     },
     factor(cNew) {
       c = cNew;
-      const s = c * invK;
-      for (let i = 0; i < Kd * Kd; i++) M[i] = s * G[i]!;
-      for (let i = 0; i < Kd; i++) M[i * Kd + i] = M[i * Kd + i]! + 1;
-      for (let col = 0; col < Kd; col++) {
-        let pv = col;
-        let best = Math.abs(M[col * Kd + col]!);
-        for (let r = col + 1; r < Kd; r++) {
-          const v = Math.abs(M[r * Kd + col]!);
-          if (v > best) {
-            best = v;
-            pv = r;
-          }
-        }
-        piv[col] = pv;
-        if (pv !== col) {
-          for (let j = 0; j < Kd; j++) {
-            const t = M[col * Kd + j]!;
-            M[col * Kd + j] = M[pv * Kd + j]!;
-            M[pv * Kd + j] = t;
-          }
-        }
-        const dgl = M[col * Kd + col]!;
-        for (let r = col + 1; r < Kd; r++) {
-          const f = M[r * Kd + col]! / dgl;
-          M[r * Kd + col] = f;
-          if (f !== 0) for (let j = col + 1; j < Kd; j++) M[r * Kd + j] = M[r * Kd + j]! - f * M[col * Kd + j]!;
-        }
-      }
+      luFactor(G, c * invK, Kd, M, piv);
     },
     solve(r, out) {
       zm.set(r);
       applyB();
       w.set(bz);
-      for (let i = 0; i < Kd; i++) {
-        const pv = piv[i]!;
-        if (pv !== i) {
-          const t = w[i]!;
-          w[i] = w[pv]!;
-          w[pv] = t;
-        }
-      }
-      for (let i = 1; i < Kd; i++) {
-        let acc = w[i]!;
-        for (let j = 0; j < i; j++) acc -= M[i * Kd + j]! * w[j]!;
-        w[i] = acc;
-      }
-      for (let i = Kd - 1; i >= 0; i--) {
-        let acc = w[i]!;
-        for (let j = i + 1; j < Kd; j++) acc -= M[i * Kd + j]! * w[j]!;
-        w[i] = acc / M[i * Kd + i]!;
-      }
+      luSolve(M, piv, Kd, w);
       applyBt(w, -c * invK, out, r);
     },
     rho: () => rho,

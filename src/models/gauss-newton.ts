@@ -26,6 +26,7 @@
 import type { Problem } from './problem.js';
 import type { WOperator } from '../integrators/rosenbrock-w.js';
 import { gaussNewtonSquareWasm } from './gauss-newton-wasm.js';
+import { denseTimes, luFactor, luSolve, powerRho, sampleDots, sigmaBlocks, softmaxRows } from './gauss-newton-core.js';
 
 /** True when gaussNewtonSquare applies (square loss, softmax, nothing frozen). */
 export function gaussNewtonApplies(P: Problem, frozen: number): boolean {
@@ -86,20 +87,11 @@ export function gaussNewtonSquare(P: Problem): WOperator {
       }
     }
   };
-  /** S (softmax of each sample's logits), F = Vσ_k and Q_k = V·J_k at state y. */
+  /** S (softmax of each sample's logits), F = Vσ_k, Q_k = V·J_k and the σ-dots at state y. */
   const fill = (y: Float64Array): void => {
+    softmaxRows(y, dn, K, n, S);
     for (let k = 0; k < K; k++) {
-      const ao = dn + k * n;
       const so = k * n;
-      let mx = -Infinity;
-      for (let j = 0; j < n; j++) mx = Math.max(mx, y[ao + j]!);
-      let sum = 0;
-      for (let j = 0; j < n; j++) {
-        const e = Math.exp(y[ao + j]! - mx);
-        S[so + j] = e;
-        sum += e;
-      }
-      for (let j = 0; j < n; j++) S[so + j] = S[so + j]! / sum;
       for (let i = 0; i < d; i++) {
         let acc = 0;
         for (let j = 0; j < n; j++) acc += y[i * n + j]! * S[so + j]!;
@@ -111,14 +103,7 @@ export function gaussNewtonSquare(P: Problem): WOperator {
         for (let j = 0; j < n; j++) Q[qo + i * n + j] = (y[i * n + j]! - fi) * S[so + j]!;
       }
     }
-    for (let k = 0; k < K; k++) {
-      for (let l = 0; l <= k; l++) {
-        let ss = 0;
-        for (let j = 0; j < n; j++) ss += S[k * n + j]! * S[l * n + j]!;
-        SS[k * K + l] = ss;
-        SS[l * K + k] = ss;
-      }
-    }
+    sampleDots(S, K, n, SS);
   };
   const qt = new Float64Array(n);
   /** out = G u without forming G: (Gu)_k = Σ_l (σ_k·σ_l) u_l + Q_k(Q_kᵀ u_k). */
@@ -140,35 +125,15 @@ export function gaussNewtonSquare(P: Problem): WOperator {
       }
     }
   };
-  /** λ_max(G) by power iteration from the last vector (at most `iterations`); G·u by `times`. */
-  const powerRho = (times: (uv: Float64Array, out: Float64Array) => void, iterations: number): number => {
-    let lam = 0;
-    for (let it = 0; it < iterations; it++) {
-      times(u, gu);
-      let nrm = 0;
-      for (let i = 0; i < Kd; i++) nrm += gu[i]! * gu[i]!;
-      nrm = Math.sqrt(nrm);
-      if (!(nrm > 0)) break;
-      for (let i = 0; i < Kd; i++) u[i] = gu[i]! / nrm;
-      const done = Math.abs(nrm - lam) <= 1e-6 * nrm;
-      lam = nrm;
-      if (done) break;
-    }
-    if (!Number.isFinite(lam) || lam === 0) u.fill(1 / Math.sqrt(Kd));
-    return lam * invK;
-  };
+  const gTimesDense = (uv: Float64Array, out: Float64Array): void => denseTimes(G, Kd, uv, out);
 
   return {
     prepare(y) {
       fill(y);
-      G.fill(0);
+      sigmaBlocks(G, SS, K, d);
       for (let k = 0; k < K; k++) {
-        for (let l = 0; l < K; l++) {
-          const ss = SS[k * K + l]!;
-          for (let i = 0; i < d; i++) G[(k * d + i) * Kd + l * d + i] = ss;
-        }
         const qo = k * dn;
-        // Q_kQ_kᵀ, two rows at a time (each sum in j order).
+        // Q_kQ_kᵀ, one row pair at a time (each sum in j order), mirrored.
         for (let i = 0; i < d; i++) {
           const a = qo + i * n;
           for (let i2 = 0; i2 <= i; i2++) {
@@ -180,17 +145,11 @@ export function gaussNewtonSquare(P: Problem): WOperator {
           }
         }
       }
-      rho = powerRho((uv, out) => {
-        for (let i = 0; i < Kd; i++) {
-          let acc = 0;
-          for (let j = 0; j < Kd; j++) acc += G[i * Kd + j]! * uv[j]!;
-          out[i] = acc;
-        }
-      }, 50);
+      rho = powerRho(u, gu, invK, gTimesDense, 50);
     },
     stiffness(y) {
       fill(y);
-      return powerRho(gTimes, 3);
+      return powerRho(u, gu, invK, gTimes, 3);
     },
     apply(z, out) {
       applyB(z, w);
@@ -198,56 +157,11 @@ export function gaussNewtonSquare(P: Problem): WOperator {
     },
     factor(cNew) {
       c = cNew;
-      const s = c * invK;
-      for (let i = 0; i < Kd * Kd; i++) M[i] = s * G[i]!;
-      for (let i = 0; i < Kd; i++) M[i * Kd + i] = M[i * Kd + i]! + 1;
-      // LU with partial pivoting, in place.
-      for (let col = 0; col < Kd; col++) {
-        let p = col;
-        let best = Math.abs(M[col * Kd + col]!);
-        for (let r = col + 1; r < Kd; r++) {
-          const v = Math.abs(M[r * Kd + col]!);
-          if (v > best) {
-            best = v;
-            p = r;
-          }
-        }
-        piv[col] = p;
-        if (p !== col) {
-          for (let j = 0; j < Kd; j++) {
-            const t = M[col * Kd + j]!;
-            M[col * Kd + j] = M[p * Kd + j]!;
-            M[p * Kd + j] = t;
-          }
-        }
-        const dgl = M[col * Kd + col]!;
-        for (let r = col + 1; r < Kd; r++) {
-          const f = M[r * Kd + col]! / dgl;
-          M[r * Kd + col] = f;
-          if (f !== 0) for (let j = col + 1; j < Kd; j++) M[r * Kd + j] = M[r * Kd + j]! - f * M[col * Kd + j]!;
-        }
-      }
+      luFactor(G, c * invK, Kd, M, piv);
     },
     solve(r, out) {
       applyB(r, w);
-      for (let i = 0; i < Kd; i++) {
-        const p = piv[i]!;
-        if (p !== i) {
-          const t = w[i]!;
-          w[i] = w[p]!;
-          w[p] = t;
-        }
-      }
-      for (let i = 1; i < Kd; i++) {
-        let acc = w[i]!;
-        for (let j = 0; j < i; j++) acc -= M[i * Kd + j]! * w[j]!;
-        w[i] = acc;
-      }
-      for (let i = Kd - 1; i >= 0; i--) {
-        let acc = w[i]!;
-        for (let j = i + 1; j < Kd; j++) acc -= M[i * Kd + j]! * w[j]!;
-        w[i] = acc / M[i * Kd + i]!;
-      }
+      luSolve(M, piv, Kd, w);
       applyBt(w, -c * invK, out, r);
     },
     rho: () => rho,
